@@ -1,0 +1,101 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../kernel/clock.js';
+import type { BastionConfig } from '../kernel/config/schema.js';
+import { EventBus } from '../kernel/events.js';
+import { createLogger } from '../kernel/logger.js';
+import { BootstrapAuthorizer } from '../kernel/pipeline/authorizer.js';
+import { PermissionCatalog } from '../kernel/pipeline/permissions.js';
+import { CommandPipeline } from '../kernel/pipeline/pipeline.js';
+import { kernelMigrations } from '../kernel/pipeline/schema.js';
+import { AuditLog } from '../modules/audit/log.js';
+import { keysDir, loadSigner, PUBLIC_KEY_FILE, SIGNING_KEY_FILE } from '../modules/audit/signer.js';
+import { DirectoryWitness, type Witness } from '../modules/audit/witness.js';
+import { migrate } from '../storage/migrations.js';
+import { openStorage } from '../storage/open.js';
+import type { Storage } from '../storage/storage.js';
+import { NotInitializedError } from './errors.js';
+import type { BastionModule } from './modules.js';
+import { allModules } from './registry.js';
+
+export interface Bastion {
+  readonly config: BastionConfig;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly storage: Storage;
+  readonly permissions: PermissionCatalog;
+  readonly pipeline: CommandPipeline;
+  readonly audit: AuditLog;
+  readonly events: EventBus;
+  readonly witnesses: Witness[];
+  readonly publicKeyFile: string;
+  readonly modules: BastionModule[];
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export function isInitialized(config: BastionConfig): boolean {
+  return existsSync(join(keysDir(config.dataDir), SIGNING_KEY_FILE));
+}
+
+export function witnessesFor(config: BastionConfig): Witness[] {
+  const dirs = config.audit.witnessDirs.length > 0 ? config.audit.witnessDirs : [join(config.dataDir, 'witness')];
+  return dirs.map((dir) => new DirectoryWitness(dir));
+}
+
+/** Wires one Bastion instance: storage (migrated), the audit log, the pipeline and every module's commands. */
+export async function openBastion(config: BastionConfig, options: OpenOptions = {}): Promise<Bastion> {
+  if (!isInitialized(config)) throw new NotInitializedError(config.dataDir);
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const modules = allModules();
+  const storage = openStorage(config);
+  try {
+    await migrate(storage, [...kernelMigrations, ...modules.flatMap((m) => m.migrations)]);
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  const permissions = new PermissionCatalog();
+  permissions.register(...modules.flatMap((m) => m.permissions));
+  const witnesses = witnessesFor(config);
+  const audit = new AuditLog({
+    storage,
+    signer: loadSigner(config.dataDir),
+    witnesses,
+    clock,
+    logger,
+    checkpointEvery: config.audit.checkpointEvery,
+  });
+  const events = new EventBus(logger);
+  const pipeline = new CommandPipeline({
+    storage,
+    audit,
+    authorizer: new BootstrapAuthorizer(permissions),
+    events,
+    permissions,
+    clock,
+    logger,
+  });
+  const bastion: Bastion = {
+    config,
+    logger,
+    clock,
+    storage,
+    permissions,
+    pipeline,
+    audit,
+    events,
+    witnesses,
+    publicKeyFile: join(keysDir(config.dataDir), PUBLIC_KEY_FILE),
+    modules,
+    close: () => storage.close(),
+  };
+  for (const module of modules) pipeline.register(...module.commands(bastion));
+  return bastion;
+}

@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs';
+import type { Logger } from 'pino';
+import type { BastionConfig } from '../kernel/config/schema.js';
+import { createSelfSignedCertificate } from '../http/tls.js';
+import { createSigningKey } from '../modules/audit/signer.js';
+import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from './actors.js';
+import { openBastion } from './bastion.js';
+
+export interface InitResult {
+  dataDir: string;
+  publicKeyFile: string;
+  signingKeyCreated: boolean;
+  certificateCreated: boolean;
+  /** Present only when this run created the bootstrap administrator: shown once, never stored. */
+  admin?: { username: string; oneTimePassword: string };
+}
+
+/**
+ * Prepares a data directory: the audit signing key (0600), a self-signed TLS certificate unless one is
+ * configured, the database schema and the bootstrap administrator. Running it again changes nothing.
+ */
+export async function initialize(config: BastionConfig, logger: Logger, adminUsername = 'admin'): Promise<InitResult> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const { created: signingKeyCreated, publicKeyFile } = createSigningKey(config.dataDir);
+  const certificateCreated = config.http.tlsCertFile
+    ? false
+    : await createSelfSignedCertificate(config.dataDir, [config.host]);
+  const bastion = await openBastion(config, { logger });
+  try {
+    const anyUser = await bastion.storage.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+    let admin: InitResult['admin'];
+    if (!anyUser) {
+      const result = await bastion.pipeline.execute<{ username: string; oneTimePassword: string }>(
+        'identity.bootstrap',
+        { username: adminUsername },
+        SYSTEM_ACTOR,
+        SYSTEM_ORIGIN,
+      );
+      admin = { username: result.username, oneTimePassword: result.oneTimePassword };
+    }
+    await bastion.audit.checkpointNow();
+    return { dataDir: config.dataDir, publicKeyFile, signingKeyCreated, certificateCreated, admin };
+  } finally {
+    await bastion.close();
+  }
+}

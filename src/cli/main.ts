@@ -1,0 +1,104 @@
+import { Command, CommanderError, Option } from 'commander';
+import { NotInitializedError } from '../app/errors.js';
+import { VERSION } from '../app/serve.js';
+import { AppError } from '../kernel/errors.js';
+import type { BastionConfig } from '../kernel/config/schema.js';
+import { verbContext } from './context.js';
+import { CliError, ExitCode, type CliIo } from './io.js';
+import { exportVerb, proofVerb, verifyVerb } from './verbs/audit.js';
+import { initVerb } from './verbs/init.js';
+import { serveVerb } from './verbs/serve.js';
+
+/** Permission each verb requires; kept here so a test can hold every verb to a declared permission. */
+export const verbPermissions: Record<string, string> = {
+  init: 'system.init',
+  serve: 'system.serve',
+  'audit verify': 'audit.verify',
+  'audit export': 'audit.export',
+  'audit proof': 'audit.read',
+};
+
+const quietLogs = 'warn';
+
+function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('bastion')
+    .description('Bastion MES: a manufacturing execution system that is secure by design.')
+    .version(VERSION)
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 1 failure, 2 bad arguments, 3 bad configuration, 4 not initialised, 10 audit log invalid.',
+    )
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })
+    .showSuggestionAfterError(true);
+
+  program
+    .command('init')
+    .description('Initialise the data directory: keys, TLS certificate, database, bootstrap administrator')
+    .option('--admin <username>', 'user name of the bootstrap administrator', 'admin')
+    .action(async (options: { admin: string }) => initVerb(verbContext(io, undefined, quietLogs), options));
+
+  program
+    .command('serve')
+    .description('Serve the API over HTTPS (initialises an empty data directory first)')
+    .addOption(new Option('--http', 'serve plain HTTP instead of HTTPS (only behind a TLS-terminating proxy)'))
+    .action(async (options: { http?: boolean }) => {
+      const plain = (config: BastionConfig) =>
+        options.http ? { ...config, http: { ...config.http, plain: true } } : config;
+      await serveVerb(verbContext(io, plain));
+    });
+
+  const audit = program.command('audit').description('Verify, export and prove the tamper-evident audit log');
+  audit
+    .command('verify')
+    .description('Check every record against the hash chain and every signed checkpoint (database and witnesses)')
+    .option('--json', 'print the full report as JSON')
+    .option('--public-key <file>', 'checkpoint public key (PEM) to trust instead of the one in the data directory')
+    .action(async (options: { json?: boolean; publicKey?: string }) =>
+      setExit(await verifyVerb(verbContext(io, undefined, quietLogs), options)),
+    );
+  audit
+    .command('export')
+    .description('Write the log as JSON Lines: each record as stored, then each checkpoint')
+    .option('--out <file>', 'write to a file (mode 0600) instead of standard output')
+    .action(async (options: { out?: string }) => exportVerb(verbContext(io, undefined, quietLogs), options));
+  audit
+    .command('proof')
+    .description('Print the inclusion proof of record SEQ against the latest checkpoint')
+    .argument('<SEQ>', 'sequence number of the record')
+    .option('--tree-size <n>', 'prove against this tree size instead')
+    .action(async (seq: string, options: { treeSize?: string }) =>
+      proofVerb(verbContext(io, undefined, quietLogs), seq, options),
+    );
+
+  for (const command of [program, audit])
+    command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });
+  return program;
+}
+
+function exitCodeOf(error: unknown): { code: number; message: string } {
+  if (error instanceof CliError) return { code: error.exitCode, message: error.message };
+  if (error instanceof NotInitializedError) return { code: ExitCode.notInitialized, message: error.message };
+  if (error instanceof AppError)
+    return { code: error.code === 'config_invalid' ? ExitCode.config : ExitCode.failure, message: error.message };
+  return { code: ExitCode.failure, message: error instanceof Error ? error.message : String(error) };
+}
+
+/** Runs the CLI and returns its exit code. Every error is one line on stderr. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let exit: number = ExitCode.ok;
+  const program = buildProgram(io, (code) => (exit = code));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exit;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return ExitCode.ok; // --help, --version
+      io.stderr.write(`bastion: ${error.message.replace(/^error: /, '')} (see "bastion --help")\n`);
+      return ExitCode.usage;
+    }
+    const { code, message } = exitCodeOf(error);
+    io.stderr.write(`bastion: ${message.split('\n')[0]}\n`);
+    return code;
+  }
+}

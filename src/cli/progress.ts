@@ -1,0 +1,38 @@
+import { SingleBar, Presets } from 'cli-progress';
+import type { CliIo } from './io.js';
+
+export interface Progress {
+  update(done: number, total: number): void;
+  stop(): void;
+}
+
+/** A bar on a terminal; on a pipe or in CI, one line of counts every so often instead. */
+export function progressFor(io: CliIo, label: string): Progress {
+  if (io.stderr.isTTY) {
+    const bar = new SingleBar(
+      {
+        format: `${label} [{bar}] {percentage}% | {value}/{total} records`,
+        stream: io.stderr as NodeJS.WritableStream,
+      },
+      Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      update(done, total) {
+        if (!started) bar.start(total, 0);
+        started = true;
+        bar.update(done);
+      },
+      stop: () => started && bar.stop(),
+    };
+  }
+  let lastPrinted = 0;
+  return {
+    update(done, total) {
+      if (done - lastPrinted < 100_000 && done !== total) return;
+      lastPrinted = done;
+      io.stderr.write(`${label}: ${done}/${total} records\n`);
+    },
+    stop: () => undefined,
+  };
+}

@@ -1,0 +1,106 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { openStorage } from '../../storage/open.js';
+import { isInitialized, witnessesFor } from '../../app/bastion.js';
+import { inclusionProof } from '../../modules/audit/proofs.js';
+import { allRecords, countRecords } from '../../modules/audit/queries.js';
+import { keysDir, loadPublicKey, PUBLIC_KEY_FILE } from '../../modules/audit/signer.js';
+import { allCheckpoints } from '../../modules/audit/store.js';
+import { verifyLog } from '../../modules/audit/verification.js';
+import type { VerificationReport } from '../../modules/audit/verify.js';
+import { join } from 'node:path';
+import type { VerbContext } from '../context.js';
+import { CliError, ExitCode } from '../io.js';
+import { progressFor } from '../progress.js';
+
+function requireInitialized(ctx: VerbContext): void {
+  if (!isInitialized(ctx.config))
+    throw new CliError(`${ctx.config.dataDir} is not initialised; run "bastion init" first`, ExitCode.notInitialized);
+}
+
+/** Opened without migrating or writing: verification and export only read. */
+async function withStorage<T>(
+  ctx: VerbContext,
+  work: (storage: ReturnType<typeof openStorage>) => Promise<T>,
+): Promise<T> {
+  requireInitialized(ctx);
+  const storage = openStorage(ctx.config);
+  try {
+    return await work(storage);
+  } finally {
+    await storage.close();
+  }
+}
+
+function printReport(ctx: VerbContext, report: VerificationReport): void {
+  if (report.ok) {
+    ctx.print(
+      `audit log OK: ${report.recordsChecked} records, ${report.checkpointsChecked} checkpoints, latest checkpoint at ${report.latestCheckpoint ?? 'none'}, ${report.unsignedTail} records after it`,
+    );
+    return;
+  }
+  ctx.print(
+    `audit log INVALID: first bad record ${report.firstBadSeq ?? 'n/a'} (${report.problems.length} problem${report.problems.length === 1 ? '' : 's'})`,
+  );
+  for (const problem of report.problems) ctx.print(`  ${problem.kind}: ${problem.message}`);
+}
+
+export async function verifyVerb(ctx: VerbContext, options: { json?: boolean; publicKey?: string }): Promise<number> {
+  await ctx.authorize('audit.verify');
+  const publicKey = loadPublicKey(options.publicKey ?? join(keysDir(ctx.config.dataDir), PUBLIC_KEY_FILE));
+  const progress = progressFor(ctx.io, 'verifying');
+  const report = await withStorage(ctx, (storage) =>
+    verifyLog({ storage, publicKey, witnesses: witnessesFor(ctx.config), onProgress: (d, t) => progress.update(d, t) }),
+  );
+  progress.stop();
+  if (options.json) ctx.print(JSON.stringify(report, null, 2));
+  else printReport(ctx, report);
+  return report.ok ? ExitCode.ok : ExitCode.auditInvalid;
+}
+
+/** JSON Lines: one record per line as stored (body is the exact hashed text), then every checkpoint. */
+export async function exportVerb(ctx: VerbContext, options: { out?: string }): Promise<void> {
+  await ctx.authorize('audit.export');
+  await withStorage(ctx, async (storage) => {
+    const out = options.out ? createWriteStream(options.out, { mode: 0o600 }) : undefined;
+    const write = async (line: string) => {
+      if (!out) return void ctx.io.stdout.write(line);
+      if (!out.write(line)) await once(out, 'drain');
+    };
+    const progress = progressFor(ctx.io, 'exporting');
+    const total = await countRecords(storage);
+    let done = 0;
+    for await (const record of allRecords(storage)) {
+      await write(
+        `${JSON.stringify({ type: 'record', seq: record.seq, hash: record.hash.toString('hex'), body: record.body })}\n`,
+      );
+      if (++done % 10_000 === 0) progress.update(done, total);
+    }
+    for (const cp of await allCheckpoints(storage.db)) {
+      await write(
+        `${JSON.stringify({ type: 'checkpoint', treeSize: cp.treeSize, body: cp.body, signature: cp.signature.toString('base64') })}\n`,
+      );
+    }
+    progress.update(done, total);
+    progress.stop();
+    if (out) {
+      out.end();
+      await once(out, 'finish');
+      ctx.io.stderr.write(`exported ${done} records to ${options.out}\n`);
+    }
+  });
+}
+
+export async function proofVerb(ctx: VerbContext, seqText: string, options: { treeSize?: string }): Promise<void> {
+  await ctx.authorize('audit.read');
+  const seq = positiveInteger(seqText, 'SEQ');
+  const treeSize = options.treeSize === undefined ? undefined : positiveInteger(options.treeSize, '--tree-size');
+  const proof = await withStorage(ctx, (storage) => inclusionProof(storage, seq, treeSize));
+  ctx.print(JSON.stringify(proof, null, 2));
+}
+
+export function positiveInteger(text: string, name: string): number {
+  if (!/^[1-9]\d{0,15}$/.test(text))
+    throw new CliError(`${name} must be a positive integer, got "${text}"`, ExitCode.usage);
+  return Number(text);
+}

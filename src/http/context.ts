@@ -1,0 +1,26 @@
+import type { FastifyRequest } from 'fastify';
+import { ValidationError } from '../kernel/errors.js';
+import type { Actor, Origin } from '../kernel/pipeline/types.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor;
+  }
+  interface FastifyContextConfig {
+    /** The permission this route requires. Every route must name one; see http/authorization.ts. */
+    permission?: string;
+  }
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
+
+/** Where a request came from, for the audit record. */
+export function originOf(request: FastifyRequest): Origin {
+  const key = request.headers['idempotency-key'];
+  if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
+    throw new ValidationError('Idempotency-Key must be 8 to 128 printable ASCII characters.', [
+      { path: 'header/idempotency-key', message: 'must be 8 to 128 printable ASCII characters' },
+    ]);
+  }
+  return { channel: 'http', address: request.ip, requestId: request.id, ...(key ? { idempotencyKey: key } : {}) };
+}

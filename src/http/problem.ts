@@ -1,0 +1,90 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type FieldProblem } from '../kernel/errors.js';
+
+/** RFC 9457 problem details. Never carries a stack trace or internal detail. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  code: string;
+  errors?: FieldProblem[];
+}
+
+const titles: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function problemOf(error: AppError, instance: string): ProblemDetails {
+  return {
+    type: `urn:bastion:problem:${error.code}`,
+    title: titles[error.status] ?? 'Error',
+    status: error.status,
+    detail: error.message,
+    instance,
+    code: error.code,
+    ...(error.fields && error.fields.length > 0 ? { errors: error.fields } : {}),
+  };
+}
+
+/** Fastify's own client errors (bad JSON, body too large, wrong content type) with a safe, fixed message. */
+function fromFastifyError(error: FastifyError): AppError {
+  if (error.validation) {
+    const fields = error.validation.map((v) => ({
+      path:
+        v.instancePath +
+          (v.params && 'additionalProperty' in v.params ? `/${String(v.params.additionalProperty)}` : '') || '/',
+      message: v.message ?? 'is invalid',
+    }));
+    const where = error.validationContext ?? 'request';
+    return new AppError('validation_failed', 400, `Invalid ${where}: ${fields[0]?.path} ${fields[0]?.message}`, fields);
+  }
+  const status = error.statusCode ?? 500;
+  const known: Record<string, [string, string]> = {
+    FST_ERR_CTP_BODY_TOO_LARGE: ['body_too_large', 'The request body is larger than allowed.'],
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported_media_type', 'Send the request body as application/json.'],
+    FST_ERR_CTP_EMPTY_JSON_BODY: ['invalid_json', 'The request body is empty but JSON was declared.'],
+    FST_ERR_CTP_INVALID_JSON_BODY: ['invalid_json', 'The request body is not valid JSON.'],
+  };
+  const [code, message] =
+    known[error.code] ??
+    (status < 500
+      ? ['bad_request', 'The request is malformed.']
+      : ['internal_error', 'An internal error occurred; it has been logged.']);
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (status === 400 && error instanceof SyntaxError)) {
+    return new AppError('invalid_json', 400, 'The request body is not valid JSON.');
+  }
+  return new AppError(code, status, message);
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: AppError): FastifyReply {
+  return reply.code(error.status).type('application/problem+json').send(problemOf(error, request.id));
+}
+
+export function installProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const appError = error instanceof AppError ? error : fromFastifyError(error);
+    if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+    // Client errors are logged by code only: messages of parse errors can quote the body, secrets included.
+    else request.log.info({ code: appError.code, statusCode: appError.status }, 'request refused');
+    return sendProblem(reply, request, appError);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      request,
+      new AppError('not_found', 404, `No route ${request.method} ${request.url.split('?')[0]}.`),
+    ),
+  );
+}

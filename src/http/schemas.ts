@@ -1,0 +1,23 @@
+import { Type } from '@sinclair/typebox';
+
+/** The RFC 9457 body every error response carries; listed in OpenAPI for each route. */
+export const problemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    instance: Type.String(),
+    code: Type.String(),
+    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem' },
+);
+
+export const errorResponses = {
+  400: problemSchema,
+  401: problemSchema,
+  403: problemSchema,
+  404: problemSchema,
+  429: problemSchema,
+} as const;

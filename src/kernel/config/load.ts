@@ -1,0 +1,126 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Value } from '@sinclair/typebox/value';
+import { AppError } from '../errors.js';
+import { problemsOf } from '../validation.js';
+import { configSchema, environmentKeys, nonConfigEnvironment, type BastionConfig } from './schema.js';
+
+export class ConfigError extends AppError {
+  constructor(message: string) {
+    super('config_invalid', 500, message);
+  }
+}
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  file?: string;
+}
+
+type Raw = Record<string, unknown>;
+
+function readConfigFile(path: string): Raw {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`Configuration file ${path} is not valid JSON: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`Configuration file ${path} must hold a JSON object`);
+  }
+  return parsed as Raw;
+}
+
+function parseEnvValue(kind: string, text: string): unknown {
+  if (kind === 'integer') return /^-?\d+$/.test(text.trim()) ? Number(text.trim()) : text;
+  if (kind === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
+  if (kind === 'list')
+    return text
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  return text;
+}
+
+function setPath(target: Raw, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    node = node[key] as Raw;
+  }
+  node[path.at(-1)!] = value;
+}
+
+function applyEnvironment(raw: Raw, env: NodeJS.ProcessEnv, origins: Map<string, string>): void {
+  for (const [name, text] of Object.entries(env)) {
+    if (!name.startsWith('BASTION_') || text === undefined || nonConfigEnvironment.has(name)) continue;
+    const key = environmentKeys[name];
+    if (!key) {
+      const known = Object.keys(environmentKeys).join(', ');
+      throw new ConfigError(`Unknown environment variable ${name}; expected one of ${known}`);
+    }
+    setPath(raw, key.path, parseEnvValue(key.kind, text));
+    origins.set(`/${key.path.join('/')}`, name);
+  }
+}
+
+function describeProblems(raw: Raw, origins: Map<string, string>, file: string | undefined): string {
+  const lines = problemsOf(configSchema, raw).map(({ path, message }) => {
+    const key = path.slice(1).replaceAll('/', '.') || '(root)';
+    const origin = origins.get(path) ?? (file ? `in ${file}` : 'default');
+    if (message.startsWith('Unexpected property')) {
+      return `unknown key "${key}" (${origin}); allowed keys are those in docs/OPERATIONS.md`;
+    }
+    return `key "${key}" (${origin}): ${message.replace(/^Expected /, 'expected ')}`;
+  });
+  return `Invalid configuration: ${lines.join('; ')}`;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Loads configuration from defaults, then the JSON file (BASTION_CONFIG or ./bastion.config.json), then
+ * BASTION_* environment variables. Any bad or unknown key throws a ConfigError that names it.
+ */
+export function loadConfig(options: LoadOptions = {}): BastionConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const explicit = options.file ?? env.BASTION_CONFIG;
+  const file = explicit ? resolve(cwd, explicit) : resolve(cwd, 'bastion.config.json');
+  if (explicit && !existsSync(file)) throw new ConfigError(`Configuration file ${file} does not exist`);
+  const raw: Raw = existsSync(file) ? readConfigFile(file) : {};
+  const origins = new Map<string, string>();
+  applyEnvironment(raw, env, origins);
+  const withDefaults = Value.Default(configSchema, structuredClone(raw)) as Raw;
+  if (problemsOf(configSchema, withDefaults).length > 0) {
+    throw new ConfigError(describeProblems(withDefaults, origins, existsSync(file) ? file : undefined));
+  }
+  const config = withDefaults as BastionConfig;
+  config.dataDir = resolve(cwd, config.dataDir);
+  config.audit.witnessDirs = config.audit.witnessDirs.map((dir) => resolve(cwd, dir));
+  return deepFreeze(config);
+}
+
+/** The configuration with secrets removed, fit for the audit log and for `config show`. */
+export function publicConfig(config: BastionConfig): Record<string, unknown> {
+  const copy = structuredClone(config) as Record<string, unknown>;
+  if (config.databaseUrl) copy.databaseUrl = redactUrl(config.databaseUrl);
+  return copy;
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = 'redacted';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparseable)';
+  }
+}

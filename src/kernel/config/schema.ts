@@ -1,0 +1,103 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const port = (description: string, fallback: number) =>
+  Type.Integer({ minimum: 1, maximum: 65535, default: fallback, description });
+
+/**
+ * The whole configuration of a Bastion process. Every key has a default that is safe (HTTPS on,
+ * loopback only); unknown keys are refused so that a typo never silently falls back to a default.
+ */
+export const configSchema = Type.Object(
+  {
+    dataDir: Type.String({ minLength: 1, default: './data', description: 'a directory path' }),
+    host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'an IP address or host name to listen on' }),
+    port: port('an integer from 1 to 65535', 8443),
+    databaseUrl: Type.Optional(
+      Type.String({ pattern: '^postgres(ql)?://', description: 'a postgres:// or postgresql:// connection URL' }),
+    ),
+    logLevel: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+      { default: 'info', description: 'one of fatal, error, warn, info, debug, trace, silent' },
+    ),
+    http: Type.Object(
+      {
+        plain: Type.Boolean({
+          default: false,
+          description: 'true or false (true serves plain HTTP: tests and TLS proxies only)',
+        }),
+        bodyLimitBytes: Type.Integer({
+          minimum: 1024,
+          maximum: 16 * 1024 * 1024,
+          default: 256 * 1024,
+          description: 'an integer from 1024 to 16777216',
+        }),
+        rateLimitMax: Type.Integer({
+          minimum: 1,
+          default: 600,
+          description: 'a positive integer (requests per window per account or address)',
+        }),
+        rateLimitWindowSeconds: Type.Integer({ minimum: 1, default: 60, description: 'a positive integer (seconds)' }),
+        tlsCertFile: Type.Optional(Type.String({ minLength: 1, description: 'a path to a PEM certificate chain' })),
+        tlsKeyFile: Type.Optional(Type.String({ minLength: 1, description: 'a path to a PEM private key' })),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    audit: Type.Object(
+      {
+        checkpointEvery: Type.Integer({
+          minimum: 1,
+          maximum: 1_000_000,
+          default: 1000,
+          description: 'an integer from 1 to 1000000 (records)',
+        }),
+        checkpointSeconds: Type.Integer({
+          minimum: 1,
+          maximum: 86_400,
+          default: 60,
+          description: 'an integer from 1 to 86400 (seconds)',
+        }),
+        witnessDirs: Type.Array(Type.String({ minLength: 1 }), {
+          default: [],
+          description: 'a list of directory paths',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    session: Type.Object(
+      {
+        absoluteHours: Type.Integer({
+          minimum: 1,
+          maximum: 24 * 7,
+          default: 12,
+          description: 'an integer from 1 to 168 (hours)',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type BastionConfig = Static<typeof configSchema>;
+
+type EnvKind = 'string' | 'integer' | 'boolean' | 'list';
+
+/** Environment variables and the configuration key each sets. Any other BASTION_* variable is refused. */
+export const environmentKeys: Record<string, { path: string[]; kind: EnvKind }> = {
+  BASTION_DATA_DIR: { path: ['dataDir'], kind: 'string' },
+  BASTION_HOST: { path: ['host'], kind: 'string' },
+  BASTION_PORT: { path: ['port'], kind: 'integer' },
+  BASTION_DATABASE_URL: { path: ['databaseUrl'], kind: 'string' },
+  BASTION_LOG_LEVEL: { path: ['logLevel'], kind: 'string' },
+  BASTION_HTTP_PLAIN: { path: ['http', 'plain'], kind: 'boolean' },
+  BASTION_HTTP_BODY_LIMIT: { path: ['http', 'bodyLimitBytes'], kind: 'integer' },
+  BASTION_HTTP_RATE_LIMIT: { path: ['http', 'rateLimitMax'], kind: 'integer' },
+  BASTION_TLS_CERT_FILE: { path: ['http', 'tlsCertFile'], kind: 'string' },
+  BASTION_TLS_KEY_FILE: { path: ['http', 'tlsKeyFile'], kind: 'string' },
+  BASTION_AUDIT_CHECKPOINT_EVERY: { path: ['audit', 'checkpointEvery'], kind: 'integer' },
+  BASTION_AUDIT_CHECKPOINT_SECONDS: { path: ['audit', 'checkpointSeconds'], kind: 'integer' },
+  BASTION_AUDIT_WITNESS_DIRS: { path: ['audit', 'witnessDirs'], kind: 'list' },
+};
+
+/** BASTION_* variables that are not configuration keys but are read elsewhere (tooling, tests). */
+export const nonConfigEnvironment = new Set(['BASTION_CONFIG', 'BASTION_TEST_DATABASE_URL', 'BASTION_BENCH_SCALE']);

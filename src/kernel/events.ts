@@ -1,0 +1,42 @@
+import type { Logger } from 'pino';
+
+/** A domain event, published only after the transaction that caused it has committed. */
+export interface DomainEvent {
+  type: string;
+  payload: Record<string, unknown>;
+  at: number;
+}
+
+export type EventHandler = (event: DomainEvent) => void | Promise<void>;
+
+/**
+ * In-process event bus. Subscribers run after commit; a failing subscriber is logged and never undoes
+ * or blocks the change that already happened.
+ */
+export class EventBus {
+  private readonly handlers = new Map<string, EventHandler[]>();
+
+  constructor(private readonly logger: Logger) {}
+
+  subscribe(type: string, handler: EventHandler): () => void {
+    const list = this.handlers.get(type) ?? [];
+    list.push(handler);
+    this.handlers.set(type, list);
+    return () =>
+      this.handlers.set(
+        type,
+        (this.handlers.get(type) ?? []).filter((h) => h !== handler),
+      );
+  }
+
+  async publish(event: DomainEvent): Promise<void> {
+    const targets = [...(this.handlers.get(event.type) ?? []), ...(this.handlers.get('*') ?? [])];
+    for (const handler of targets) {
+      try {
+        await handler(event);
+      } catch (error) {
+        this.logger.error({ err: error, eventType: event.type }, 'event subscriber failed');
+      }
+    }
+  }
+}

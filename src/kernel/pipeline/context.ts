@@ -1,0 +1,39 @@
+import { canonicalDigest } from '../digest.js';
+import type { DomainEvent } from '../events.js';
+import type { UnitOfWork } from '../../storage/storage.js';
+import type { Actor, AuditTarget, CommandContext, Origin } from './types.js';
+
+/** The per-command context: collects what the audit record and the after-commit events will carry. */
+export class PipelineContext implements CommandContext {
+  target: AuditTarget | undefined;
+  readonly details: Record<string, unknown> = {};
+  readonly events: DomainEvent[] = [];
+
+  constructor(
+    readonly uow: UnitOfWork,
+    readonly actor: Actor,
+    readonly origin: Origin,
+    readonly now: number,
+  ) {}
+
+  get tx() {
+    return this.uow.tx;
+  }
+
+  setTarget(target: AuditTarget): void {
+    this.target = target;
+  }
+
+  note(details: Record<string, unknown>): void {
+    Object.assign(this.details, details);
+  }
+
+  recordChange(before: unknown, after: unknown): void {
+    this.details.beforeDigest = before === undefined ? null : canonicalDigest(before);
+    this.details.afterDigest = after === undefined ? null : canonicalDigest(after);
+  }
+
+  emit(type: string, payload: Record<string, unknown>): void {
+    this.events.push({ type, payload, at: this.now });
+  }
+}

@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely';
+import { ConflictError } from '../errors.js';
+import type { Database } from '../../storage/tables.js';
+
+export interface IdempotentCall {
+  actorId: string;
+  key: string;
+  command: string;
+  inputDigest: string;
+}
+
+/** The stored first result of a call, or undefined. The same key with another command or input is a conflict. */
+export async function findPriorResult(
+  db: Pick<Kysely<Database>, 'selectFrom'>,
+  call: IdempotentCall,
+): Promise<{ result: unknown } | undefined> {
+  const row = await db
+    .selectFrom('command_idempotency')
+    .select(['command', 'input_digest', 'result'])
+    .where('actor_id', '=', call.actorId)
+    .where('idempotency_key', '=', call.key)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  if (row.command !== call.command || row.input_digest !== call.inputDigest) {
+    throw new ConflictError('This idempotency key was already used for a different request.', 'idempotency_key_reused');
+  }
+  return { result: JSON.parse(row.result) as unknown };
+}
+
+export async function storeResult(tx: Kysely<Database>, call: IdempotentCall, result: unknown, at: number) {
+  await tx
+    .insertInto('command_idempotency')
+    .values({
+      actor_id: call.actorId,
+      idempotency_key: call.key,
+      command: call.command,
+      input_digest: call.inputDigest,
+      result: JSON.stringify(result ?? null),
+      created_at: at,
+    })
+    .execute();
+}

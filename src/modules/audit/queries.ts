@@ -1,0 +1,97 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../storage/tables.js';
+import { NotFoundError } from '../../kernel/errors.js';
+import { jsonText } from '../../storage/json.js';
+import type { Storage } from '../../storage/storage.js';
+import type { AuditRecord } from './record.js';
+
+export interface RecordFilter {
+  action?: string;
+  actorId?: string;
+  outcome?: string;
+  targetId?: string;
+  /** ISO-8601 UTC bounds on the record time, inclusive. */
+  from?: string;
+  to?: string;
+  afterSeq?: number;
+  limit: number;
+}
+
+export interface ListedRecord {
+  seq: number;
+  hash: string;
+  record: AuditRecord;
+}
+
+function toListed(row: { seq: number; body: string; hash: Buffer }): ListedRecord {
+  return { seq: row.seq, hash: row.hash.toString('hex'), record: JSON.parse(row.body) as AuditRecord };
+}
+
+/** Records in sequence order, filtered on fields inside the stored canonical body. */
+export async function listRecords(storage: Storage, filter: RecordFilter): Promise<ListedRecord[]> {
+  let query = storage.db.selectFrom('audit_records').select(['seq', 'body', 'hash']);
+  const field = (...path: string[]) => jsonText(storage, 'body', path);
+  if (filter.action) query = query.where(field('action'), '=', filter.action);
+  if (filter.actorId) query = query.where(field('actor', 'id'), '=', filter.actorId);
+  if (filter.outcome) query = query.where(field('outcome'), '=', filter.outcome);
+  if (filter.targetId) query = query.where(field('target', 'id'), '=', filter.targetId);
+  if (filter.from) query = query.where(field('ts'), '>=', filter.from);
+  if (filter.to) query = query.where(field('ts'), '<=', filter.to);
+  if (filter.afterSeq !== undefined) query = query.where('seq', '>', filter.afterSeq);
+  const rows = await query.orderBy('seq').limit(filter.limit).execute();
+  return rows.map(toListed);
+}
+
+export async function getRecord(storage: Storage, seq: number): Promise<ListedRecord> {
+  const row = await storage.db
+    .selectFrom('audit_records')
+    .select(['seq', 'body', 'hash'])
+    .where('seq', '=', seq)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError(`Audit record ${seq} does not exist.`);
+  return toListed(row);
+}
+
+/** Streams every record in order, page by page, for export. */
+export async function* allRecords(
+  storage: Storage,
+  pageSize = 5000,
+): AsyncGenerator<{ seq: number; body: string; hash: Buffer }> {
+  let after = 0;
+  for (;;) {
+    const page = await storage.db
+      .selectFrom('audit_records')
+      .select(['seq', 'body', 'hash'])
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(pageSize)
+      .execute();
+    if (page.length === 0) return;
+    yield* page;
+    after = page[page.length - 1]!.seq;
+  }
+}
+
+export async function countRecords(storage: Storage): Promise<number> {
+  const row = await storage.db
+    .selectFrom('audit_records')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The newest record of an action, e.g. the last start-up, or undefined. */
+export async function latestRecordOf(
+  storage: Storage,
+  action: string,
+  db: Pick<Kysely<Database>, 'selectFrom'> = storage.db,
+): Promise<ListedRecord | undefined> {
+  const row = await db
+    .selectFrom('audit_records')
+    .select(['seq', 'body', 'hash'])
+    .where(jsonText(storage, 'body', ['action']), '=', action)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row && toListed(row);
+}

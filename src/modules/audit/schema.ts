@@ -1,0 +1,43 @@
+import type { ModuleMigration } from '../../storage/migrations.js';
+import { forbidUpdateAndDelete } from '../../storage/ddl.js';
+
+export interface AuditTables {
+  /** One row per record: `body` is the canonical JSON exactly as hashed, `hash` its chained leaf hash. */
+  audit_records: { seq: number; body: string; hash: Buffer };
+  /** Every complete perfect subtree of the Merkle tree above the leaves, for O(log n) proofs. */
+  audit_merkle_nodes: { level: number; idx: number; hash: Buffer };
+  /** Signed tree heads: `body` is the canonical JSON that was signed. */
+  audit_checkpoints: { tree_size: number; body: string; signature: Buffer; created_at: number };
+}
+
+export const auditMigrations: ModuleMigration[] = [
+  {
+    name: '0100_audit_log',
+    async up(db, storage) {
+      const { binaryType, bigIntType } = storage.capabilities;
+      await db.schema
+        .createTable('audit_records')
+        .addColumn('seq', bigIntType, (c) => c.primaryKey())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('hash', binaryType, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('audit_merkle_nodes')
+        .addColumn('level', 'integer', (c) => c.notNull())
+        .addColumn('idx', bigIntType, (c) => c.notNull())
+        .addColumn('hash', binaryType, (c) => c.notNull())
+        .addPrimaryKeyConstraint('audit_merkle_nodes_pk', ['level', 'idx'])
+        .execute();
+      await db.schema
+        .createTable('audit_checkpoints')
+        .addColumn('tree_size', bigIntType, (c) => c.primaryKey())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('signature', binaryType, (c) => c.notNull())
+        .addColumn('created_at', bigIntType, (c) => c.notNull())
+        .execute();
+      for (const table of ['audit_records', 'audit_merkle_nodes', 'audit_checkpoints']) {
+        await forbidUpdateAndDelete(db, storage, table);
+      }
+    },
+  },
+];

@@ -1,0 +1,72 @@
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SignedCheckpoint } from './checkpoint.js';
+
+/** A copy of a checkpoint kept outside the database, as `origin` names it. */
+export interface WitnessedCheckpoint {
+  origin: string;
+  body: string;
+  signature: Buffer;
+}
+
+/** Somewhere outside the database that keeps every checkpoint. One write method, one read method. */
+export interface Witness {
+  readonly name: string;
+  record(checkpoint: SignedCheckpoint): void;
+  readAll(): WitnessedCheckpoint[];
+}
+
+const fileStem = (treeSize: number) => `checkpoint-${String(treeSize).padStart(12, '0')}`;
+
+/**
+ * Writes each checkpoint as two files: `checkpoint-<size>.json` holds the exact signed bytes and
+ * `checkpoint-<size>.sig` the raw 64-byte Ed25519 signature, so openssl can check them as they are.
+ */
+export class DirectoryWitness implements Witness {
+  readonly name: string;
+
+  constructor(private readonly dir: string) {
+    this.name = `witness:${dir}`;
+  }
+
+  record(checkpoint: SignedCheckpoint): void {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const stem = join(this.dir, fileStem(checkpoint.treeSize));
+    writeAtomically(`${stem}.sig`, checkpoint.signature);
+    writeAtomically(`${stem}.json`, checkpoint.body);
+  }
+
+  readAll(): WitnessedCheckpoint[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    return names
+      .filter((name) => /^checkpoint-\d{12}\.json$/.test(name))
+      .sort()
+      .map((name) => {
+        const stem = join(this.dir, name.slice(0, -'.json'.length));
+        return {
+          origin: `${this.name}/${name}`,
+          body: readFileSync(`${stem}.json`, 'utf8'),
+          signature: readOrEmpty(`${stem}.sig`),
+        };
+      });
+  }
+}
+
+function readOrEmpty(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+
+function writeAtomically(file: string, data: string | Buffer): void {
+  const temporary = `${file}.tmp-${process.pid}`;
+  writeFileSync(temporary, data, { mode: 0o644 });
+  renameSync(temporary, file);
+}

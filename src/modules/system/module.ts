@@ -1,0 +1,12 @@
+import type { BastionModule } from '../../app/modules.js';
+import { systemStartCommand, systemStop } from './commands.js';
+import { systemPermissions } from './permissions.js';
+import { systemRoutes } from './routes.js';
+
+export const systemModule: BastionModule = {
+  name: 'system',
+  permissions: systemPermissions,
+  migrations: [],
+  commands: (bastion) => [systemStartCommand(bastion.storage), systemStop],
+  routes: systemRoutes,
+};

@@ -1,0 +1,9 @@
+import type { PermissionDefinition } from '../../kernel/pipeline/permissions.js';
+
+export const systemPermissions: PermissionDefinition[] = [
+  { name: 'system.lifecycle', description: 'Record start, stop and configuration changes (system only).' },
+  { name: 'system.health', description: 'Liveness and readiness probes.', public: true },
+  { name: 'system.api-docs', description: 'Read the OpenAPI description of the API.', public: true },
+  { name: 'system.init', description: 'Initialise a data directory.', console: true },
+  { name: 'system.serve', description: 'Run the Bastion server.', console: true },
+];

@@ -1,0 +1,35 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Storage } from './storage.js';
+
+/** A module's schema change. Names sort in the order they must run: `NNNN_module_what`. */
+export interface ModuleMigration {
+  name: string;
+  up(db: Kysely<unknown>, storage: Storage): Promise<void>;
+}
+
+class ListProvider implements MigrationProvider {
+  constructor(
+    private readonly migrations: ModuleMigration[],
+    private readonly storage: Storage,
+  ) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const entries = this.migrations.map((m): [string, Migration] => [m.name, { up: (db) => m.up(db, this.storage) }]);
+    return Object.fromEntries(entries);
+  }
+}
+
+/** Applies every pending migration, in name order, each in its own transaction. */
+export async function migrate(storage: Storage, migrations: ModuleMigration[]): Promise<string[]> {
+  const names = migrations.map((m) => m.name);
+  if (new Set(names).size !== names.length) throw new Error('duplicate migration names');
+  const migrator = new Migrator({
+    db: storage.db,
+    provider: new ListProvider(migrations, storage),
+    migrationTableName: 'bastion_migrations',
+    migrationLockTableName: 'bastion_migration_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

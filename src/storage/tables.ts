@@ -1,0 +1,6 @@
+import type { AuditTables } from '../modules/audit/schema.js';
+import type { IdentityTables } from '../modules/identity/schema.js';
+import type { KernelTables } from '../kernel/pipeline/schema.js';
+
+/** Every table Bastion owns, as Kysely sees them. Each module declares its own part. */
+export interface Database extends KernelTables, AuditTables, IdentityTables {}
