@@ -47,6 +47,7 @@ function printReport(ctx: VerbContext, report: VerificationReport): void {
 
 export async function verifyVerb(ctx: VerbContext, options: { json?: boolean; publicKey?: string }): Promise<number> {
   await ctx.authorize('audit.verify');
+  requireInitialized(ctx);
   const publicKey = loadPublicKey(options.publicKey ?? join(keysDir(ctx.config.dataDir), PUBLIC_KEY_FILE));
   const progress = progressFor(ctx.io, 'verifying');
   const report = await withStorage(ctx, (storage) =>
