@@ -18,7 +18,9 @@ function runWriter(env: Record<string, string>, writer: string, count: number, s
     });
     let errors = '';
     child.stderr.on('data', (d: Buffer) => (errors += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer ${writer} exited ${code}: ${errors}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`writer ${writer} exited ${code}: ${errors}`)),
+    );
   });
 }
 

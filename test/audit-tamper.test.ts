@@ -42,7 +42,9 @@ describe(`audit log tamper detection (${testDialect})`, () => {
   });
 
   it('refuses UPDATE and DELETE through an ordinary connection (append-only triggers)', async () => {
-    await expect(plainExec(t.env, t.dataDir, "update audit_records set body = '{}' where seq = 3")).rejects.toThrow(/append-only/);
+    await expect(plainExec(t.env, t.dataDir, "update audit_records set body = '{}' where seq = 3")).rejects.toThrow(
+      /append-only/,
+    );
     await expect(plainExec(t.env, t.dataDir, 'delete from audit_records where seq = 3')).rejects.toThrow(/append-only/);
     await expect(plainExec(t.env, t.dataDir, 'delete from audit_checkpoints')).rejects.toThrow(/append-only/);
     expect((await cli(['audit', 'verify'], t.env)).code).toBe(0);
@@ -100,7 +102,10 @@ describe(`audit log tamper detection (${testDialect})`, () => {
 
   it('catches a forged witness checkpoint (one byte changed)', async () => {
     const dir = join(t.dataDir, 'witness');
-    const file = join(dir, readdirSync(dir).find((n) => n.endsWith('000000000015.json'))!);
+    const file = join(
+      dir,
+      readdirSync(dir).find((n) => n.endsWith('000000000015.json'))!,
+    );
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.replace('"treeSize":15', '"treeSize":16'));
     const run = await cli(['audit', 'verify', '--json'], t.env);

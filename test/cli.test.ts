@@ -35,7 +35,15 @@ describe(`bastion CLI (${testDialect})`, () => {
   });
 
   it('gives --help on every verb', async () => {
-    for (const verb of [[], ['init'], ['serve'], ['audit'], ['audit', 'verify'], ['audit', 'export'], ['audit', 'proof']]) {
+    for (const verb of [
+      [],
+      ['init'],
+      ['serve'],
+      ['audit'],
+      ['audit', 'verify'],
+      ['audit', 'export'],
+      ['audit', 'proof'],
+    ]) {
       const run = await cli([...verb, '--help'], env);
       expect(run.code, verb.join(' ')).toBe(0);
       expect(run.stdout).toContain('Usage: bastion');
@@ -78,16 +86,27 @@ describe(`bastion CLI (${testDialect})`, () => {
     const out = join(dataDir, 'export.jsonl');
     const exported = await cli(['audit', 'export', '--out', out], env);
     expect(exported.code).toBe(0);
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; seq?: number; hash?: string });
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; seq?: number; hash?: string });
     expect(lines.filter((l) => l.type === 'record').map((l) => l.seq)).toEqual([1]);
     expect(lines.filter((l) => l.type === 'checkpoint')).toHaveLength(1);
     expect(statSync(out).mode & 0o777).toBe(0o600);
     const proof = await cli(['audit', 'proof', '1'], env);
     expect(proof.code).toBe(0);
-    const parsed = JSON.parse(proof.stdout) as { leafHash: string; path: string[]; treeSize: number; rootHash: string; checkpoint: unknown };
+    const parsed = JSON.parse(proof.stdout) as {
+      leafHash: string;
+      path: string[];
+      treeSize: number;
+      rootHash: string;
+      checkpoint: unknown;
+    };
     expect(parsed.leafHash).toBe(lines[0]!.hash);
     expect(parsed.checkpoint).not.toBeNull();
-    expect(verifyInclusion(0, parsed.treeSize, Buffer.from(parsed.leafHash, 'hex'), [], Buffer.from(parsed.rootHash, 'hex'))).toBe(true);
+    expect(
+      verifyInclusion(0, parsed.treeSize, Buffer.from(parsed.leafHash, 'hex'), [], Buffer.from(parsed.rootHash, 'hex')),
+    ).toBe(true);
     const missing = await cli(['audit', 'proof', '99'], env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('not in a log of 1 records');

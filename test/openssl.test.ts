@@ -7,7 +7,11 @@ import { testDialect } from './support/database.js';
 
 // The exact command docs/SECURITY.md gives auditors.
 function opensslVerify(publicKey: string, body: string, signature: string) {
-  return spawnSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', publicKey, '-rawin', '-in', body, '-sigfile', signature], { encoding: 'utf8' });
+  return spawnSync(
+    'openssl',
+    ['pkeyutl', '-verify', '-pubin', '-inkey', publicKey, '-rawin', '-in', body, '-sigfile', signature],
+    { encoding: 'utf8' },
+  );
 }
 
 describe(`checkpoint signatures verify with openssl (${testDialect})`, () => {
@@ -20,7 +24,11 @@ describe(`checkpoint signatures verify with openssl (${testDialect})`, () => {
   afterAll(() => t.destroy());
 
   it('accepts the checkpoint as written', () => {
-    const result = opensslVerify(t.bastion.publicKeyFile, join(witness, 'checkpoint-000000000001.json'), join(witness, 'checkpoint-000000000001.sig'));
+    const result = opensslVerify(
+      t.bastion.publicKeyFile,
+      join(witness, 'checkpoint-000000000001.json'),
+      join(witness, 'checkpoint-000000000001.sig'),
+    );
     expect(result.stdout).toContain('Signature Verified Successfully');
     expect(result.status).toBe(0);
   });
@@ -29,7 +37,7 @@ describe(`checkpoint signatures verify with openssl (${testDialect})`, () => {
     const copy = join(t.dataDir, 'tampered.json');
     copyFileSync(join(witness, 'checkpoint-000000000001.json'), copy);
     const bytes = readFileSync(copy);
-    bytes[bytes.length - 3] ^= 0x01;
+    bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0x01;
     writeFileSync(copy, bytes);
     const result = opensslVerify(t.bastion.publicKeyFile, copy, join(witness, 'checkpoint-000000000001.sig'));
     expect(result.status).not.toBe(0);

@@ -14,7 +14,10 @@ import { testDialect } from './support/database.js';
 const bin = join(import.meta.dirname, '..', 'dist', 'cli', 'bin.js');
 
 function startServe(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'serve'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -84,7 +87,13 @@ describe(`bastion serve (${testDialect})`, () => {
     const storage = openStorage(loadConfig({ env, cwd: dataDir }));
     try {
       const records = await listRecords(storage, { limit: 100 });
-      expect(records.map((r) => r.record.action)).toEqual(['identity.bootstrap', 'system.start', 'system.stop', 'system.start', 'system.stop']);
+      expect(records.map((r) => r.record.action)).toEqual([
+        'identity.bootstrap',
+        'system.start',
+        'system.stop',
+        'system.start',
+        'system.stop',
+      ]);
       expect(records[1]!.record.details).toMatchObject({ configChanged: [] });
       expect(records[3]!.record.details).toMatchObject({ configChanged: ['http.rateLimitMax'] });
       expect(JSON.stringify(records)).not.toMatch(/postgres:\/\/[^"]*:[^"@]*@/); // no database password

@@ -36,10 +36,17 @@ export interface TestBastion {
 }
 
 /** A data directory for a test, initialised, on the suite's database (a fresh PostgreSQL database or a SQLite file). */
-export async function testEnvironment(extraEnv: Record<string, string> = {}): Promise<{ env: Record<string, string>; dataDir: string; cleanup(): Promise<void> }> {
+export async function testEnvironment(
+  extraEnv: Record<string, string> = {},
+): Promise<{ env: Record<string, string>; dataDir: string; cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bastion-test-'));
   const databaseUrl = await freshDatabaseUrl();
-  const env: Record<string, string> = { BASTION_DATA_DIR: dataDir, BASTION_LOG_LEVEL: 'silent', ...(databaseUrl ? { BASTION_DATABASE_URL: databaseUrl } : {}), ...extraEnv };
+  const env: Record<string, string> = {
+    BASTION_DATA_DIR: dataDir,
+    BASTION_LOG_LEVEL: 'silent',
+    ...(databaseUrl ? { BASTION_DATABASE_URL: databaseUrl } : {}),
+    ...extraEnv,
+  };
   return {
     env,
     dataDir,

@@ -27,11 +27,16 @@ function operations(exec: Exec, close: () => Promise<void>): RawAccess {
   return {
     async records() {
       const rows = await exec('select seq, body, hash from audit_records order by seq');
-      return rows.map((row) => ({ seq: Number(row.seq), body: String(row.body), hash: Buffer.from(row.hash as Buffer) }));
+      return rows.map((row) => ({
+        seq: Number(row.seq),
+        body: String(row.body),
+        hash: Buffer.from(row.hash as Buffer),
+      }));
     },
     async replaceRecords(rows) {
       await exec('delete from audit_records');
-      for (const row of rows) await exec('insert into audit_records (seq, body, hash) values (?, ?, ?)', [row.seq, row.body, row.hash]);
+      for (const row of rows)
+        await exec('insert into audit_records (seq, body, hash) values (?, ?, ?)', [row.seq, row.body, row.hash]);
     },
     async deleteCheckpointsAbove(treeSize) {
       await exec('delete from audit_checkpoints where tree_size > ?', [treeSize]);
@@ -47,12 +52,16 @@ export async function rawAccess(env: Record<string, string>, dataDir: string): P
   const url = env.BASTION_DATABASE_URL;
   if (!url) {
     const db = new SqliteDatabase(join(dataDir, 'bastion.db'));
-    for (const { name } of db.prepare("select name from sqlite_master where type = 'trigger'").all() as { name: string }[]) {
+    for (const { name } of db.prepare("select name from sqlite_master where type = 'trigger'").all() as {
+      name: string;
+    }[]) {
       db.exec(`drop trigger "${name}"`);
     }
     const exec: Exec = async (text, params = []) => {
       const statement = db.prepare(text);
-      return statement.reader ? (statement.all(...params) as Record<string, unknown>[]) : (statement.run(...params), []);
+      return statement.reader
+        ? (statement.all(...params) as Record<string, unknown>[])
+        : (statement.run(...params), []);
     };
     return operations(exec, async () => void db.close());
   }
@@ -61,7 +70,12 @@ export async function rawAccess(env: Record<string, string>, dataDir: string): P
   await client.query('set session_replication_role = replica');
   const exec: Exec = async (text, params = []) => {
     let n = 0;
-    return (await client.query(text.replace(/\?/g, () => `$${++n}`), params)).rows as Record<string, unknown>[];
+    return (
+      await client.query(
+        text.replace(/\?/g, () => `$${++n}`),
+        params,
+      )
+    ).rows as Record<string, unknown>[];
   };
   return operations(exec, () => client.end());
 }

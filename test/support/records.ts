@@ -30,6 +30,9 @@ export async function appendNotes(bastion: Bastion, count: number): Promise<void
 }
 
 export async function auditCount(bastion: Bastion): Promise<number> {
-  const row = await bastion.storage.db.selectFrom('audit_records').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const row = await bastion.storage.db
+    .selectFrom('audit_records')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
