@@ -4,10 +4,9 @@ import { newId } from '../../src/kernel/ids.js';
 import type { AuditEntry } from '../../src/kernel/pipeline/types.js';
 import { inTransaction, type UnitOfWork } from '../../src/storage/storage.js';
 import { makeCheckpoint, type SignedCheckpoint } from '../../src/modules/audit/checkpoint.js';
-import { Frontier, perfectSubtrees } from '../../src/modules/audit/merkle.js';
-import { encodeRecord, GENESIS_HASH, recordHash } from '../../src/modules/audit/record.js';
+import { loadHead, nextRecord } from '../../src/modules/audit/log.js';
 import { loadSigner } from '../../src/modules/audit/signer.js';
-import { fetchNodes, lockForAppend, readHead } from '../../src/modules/audit/store.js';
+import { LOWEST_STORED_LEVEL, lockForAppend, readHead } from '../../src/modules/audit/store.js';
 import { counterName } from './command.js';
 import { fmt, rate } from './stats.js';
 
@@ -17,6 +16,8 @@ const BATCH = 10_000;
 const ROWS_PER_INSERT = 1000;
 
 const actorIds = Array.from({ length: 8 }, () => newId());
+/** Digests are only bytes of the right shape here; computing two per record would just slow the fill. */
+const digests = Array.from({ length: 64 }, (_, i) => canonicalDigest({ value: i }));
 
 /** A record shaped like the ones the bench command leaves, so the stored bodies have a realistic size. */
 function entryFor(seq: number): AuditEntry {
@@ -28,8 +29,8 @@ function entryFor(seq: number): AuditEntry {
     origin: { channel: 'http', address: '127.0.0.1', requestId: newId() },
     target: { type: 'bench.counter', id: counterName(seq) },
     details: {
-      beforeDigest: canonicalDigest({ value: seq }),
-      afterDigest: canonicalDigest({ value: seq + delta }),
+      beforeDigest: digests[seq % digests.length],
+      afterDigest: digests[(seq + delta) % digests.length],
       delta,
     },
   };
@@ -40,34 +41,33 @@ async function chunkedInsert<T>(rows: T[], insert: (chunk: T[]) => Promise<unkno
 }
 
 /**
- * Appends exactly what AuditLog.append would (same bodies, chained hashes, Merkle nodes and signed
- * checkpoints, witnessed after commit) but with multi-row inserts, one transaction per batch. The full
+ * Appends exactly what AuditLog.append would (records from the same nextRecord(), the same stored Merkle
+ * nodes and signed checkpoints, witnessed after commit) but with multi-row inserts, one transaction per batch. The full
  * verification afterwards is the check that the two agree.
  */
 async function appendBatch(bastion: Bastion, uow: UnitOfWork, count: number, sign: ReturnType<typeof loadSigner>) {
   const { tx, storage } = uow;
   await lockForAppend(tx, storage);
-  const head = await readHead(tx);
-  let seq = head?.seq ?? 0;
-  let previous = head?.hash ?? GENESIS_HASH;
-  const frontier = head ? Frontier.fromSubtrees(seq, await fetchNodes(tx, perfectSubtrees([0, seq]))) : new Frontier();
+  let head = await loadHead(tx);
   const records: { seq: number; body: string; hash: Buffer }[] = [];
   const nodes: { level: number; idx: number; hash: Buffer }[] = [];
-  const checkpoints: SignedCheckpoint[] = [];
+  const checkpoints: { checkpoint: SignedCheckpoint; at: number }[] = [];
   const every = bastion.config.audit.checkpointEvery;
   for (let i = 0; i < count; i++) {
-    seq += 1;
     const at = bastion.clock.now();
-    const body = encodeRecord(entryFor(seq), seq, newId(), at);
-    previous = recordHash(previous, body);
-    records.push({ seq, body, hash: previous });
-    for (const node of frontier.append(previous)) nodes.push({ level: node.level, idx: node.index, hash: node.hash });
-    if (seq % every === 0) checkpoints.push(makeCheckpoint(sign, seq, frontier.root(), at));
+    const next = nextRecord(head, entryFor(head.seq + 1), at);
+    head = next.head;
+    records.push(next.record);
+    for (const node of next.nodes) {
+      if (node.level >= LOWEST_STORED_LEVEL) nodes.push({ level: node.level, idx: node.index, hash: node.hash });
+    }
+    if (head.seq % every === 0) {
+      checkpoints.push({ checkpoint: makeCheckpoint(sign, head.seq, head.frontier.root(), at), at });
+    }
   }
   await chunkedInsert(records, (chunk) => tx.insertInto('audit_records').values(chunk).execute());
   await chunkedInsert(nodes, (chunk) => tx.insertInto('audit_merkle_nodes').values(chunk).execute());
-  const at = bastion.clock.now();
-  const rows = checkpoints.map((cp) => ({
+  const rows = checkpoints.map(({ checkpoint: cp, at }) => ({
     tree_size: cp.treeSize,
     body: cp.body,
     signature: cp.signature,
@@ -75,9 +75,9 @@ async function appendBatch(bastion: Bastion, uow: UnitOfWork, count: number, sig
   }));
   await chunkedInsert(rows, (chunk) => tx.insertInto('audit_checkpoints').values(chunk).execute());
   uow.afterCommit(() => {
-    for (const checkpoint of checkpoints) for (const witness of bastion.witnesses) witness.record(checkpoint);
+    for (const { checkpoint } of checkpoints) for (const witness of bastion.witnesses) witness.record(checkpoint);
   });
-  return seq;
+  return head.seq;
 }
 
 /** Fills the log up to `target` records, printing progress about every tenth of the way. */
@@ -85,14 +85,14 @@ export async function fillLog(bastion: Bastion, target: number): Promise<{ added
   const signer = loadSigner(bastion.config.dataDir);
   const startSize = (await readHead(bastion.storage.db))?.seq ?? 0;
   console.log(
-    `\n   filling the audit log from ${fmt(startSize)} to ${fmt(target)} records (bulk, ${fmt(BATCH)} per transaction)`,
+    `   filling the audit log from ${fmt(startSize)} to ${fmt(target)} records (bulk, ${fmt(BATCH)} per transaction)`,
   );
   const start = performance.now();
   const step = Math.max(BATCH, Math.ceil(target / 10 / BATCH) * BATCH);
   let size = startSize;
   let nextReport = startSize + step;
   while (size < target) {
-    const count = Math.min(BATCH, target - size);
+    const count = Math.min(BATCH - (size % BATCH), target - size); // aligned, so progress reads in round numbers
     size = await inTransaction(bastion.storage, bastion.logger, (uow) => appendBatch(bastion, uow, count, signer));
     if (size >= nextReport || size >= target) {
       console.log(

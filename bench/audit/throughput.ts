@@ -4,8 +4,8 @@ import type { Actor } from '../../src/kernel/pipeline/types.js';
 import { BUMP, counterName } from './command.js';
 import { fmt, goal, median, rate } from './stats.js';
 
-export const COMMANDS_PER_ROUND = 3000;
-const ROUNDS = 3;
+export const COMMANDS_PER_ROUND = 2000;
+const ROUNDS = 7;
 const WARM_UP = 500;
 export const RATIO_GOAL = 0.7;
 

@@ -4,7 +4,7 @@ import { loadPublicKey } from '../../src/modules/audit/signer.js';
 import { verifyLog } from '../../src/modules/audit/verification.js';
 import { fmt, goal, rate } from './stats.js';
 
-/** Same page size as allRecords() in src/modules/audit/queries.ts, so both passes read alike. */
+/** Same page size as recordPages() in src/modules/audit/queries.ts, so both passes read alike. */
 const PAGE_SIZE = 5000;
 const ROUNDS = 2;
 export const RATIO_GOAL = 0.5;
@@ -73,7 +73,9 @@ export async function measureVerification(bastion: Bastion, total: number): Prom
   const verifyRate = rate(total, Math.min(...verifyMs));
   const chainRate = rate(total, Math.min(...chainMs));
   const result = { records: total, checkpoints, verifyRate, chainRate, ratio: verifyRate / chainRate };
-  console.log(`   verifyLog ok: ${fmt(total)} records, ${fmt(checkpoints)} checkpoints (database and witness copies)`);
+  console.log(
+    `   verifyLog ok: ${fmt(total)} records, ${fmt(checkpoints)} signed checkpoints, each in the database and in the witness directory`,
+  );
   console.log(`   best: verifyLog ${fmt(verifyRate)} records/s, bare chain ${fmt(chainRate)} records/s`);
   console.log(`   ratio verifyLog/bare chain: ${goal(result.ratio, RATIO_GOAL)}`);
   return result;

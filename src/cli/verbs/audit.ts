@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { openStorage } from '../../storage/open.js';
 import { isInitialized, witnessesFor } from '../../app/bastion.js';
 import { inclusionProof } from '../../modules/audit/proofs.js';
-import { allRecords, countRecords } from '../../modules/audit/queries.js';
+import { lastSeq, recordPages } from '../../modules/audit/queries.js';
 import { keysDir, loadPublicKey, PUBLIC_KEY_FILE } from '../../modules/audit/signer.js';
 import { allCheckpoints } from '../../modules/audit/store.js';
 import { verifyLog } from '../../modules/audit/verification.js';
@@ -69,13 +69,15 @@ export async function exportVerb(ctx: VerbContext, options: { out?: string }): P
       if (!out.write(line)) await once(out, 'drain');
     };
     const progress = progressFor(ctx.io, 'exporting');
-    const total = await countRecords(storage);
+    const total = await lastSeq(storage);
     let done = 0;
-    for await (const record of allRecords(storage)) {
-      await write(
-        `${JSON.stringify({ type: 'record', seq: record.seq, hash: record.hash.toString('hex'), body: record.body })}\n`,
+    for await (const page of recordPages(storage)) {
+      const lines = page.map((r) =>
+        JSON.stringify({ type: 'record', seq: r.seq, hash: r.hash.toString('hex'), body: r.body }),
       );
-      if (++done % 10_000 === 0) progress.update(done, total);
+      await write(`${lines.join('\n')}\n`);
+      done += page.length;
+      progress.update(done, total);
     }
     for (const cp of await allCheckpoints(storage.db)) {
       await write(

@@ -46,7 +46,10 @@ function parseEnvValue(kind: string, text: string): unknown {
 function setPath(target: Raw, path: string[], value: unknown): void {
   let node = target;
   for (const key of path.slice(0, -1)) {
-    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    if (node[key] === undefined) node[key] = {};
+    if (typeof node[key] !== 'object' || node[key] === null || Array.isArray(node[key])) {
+      throw new ConfigError(`Invalid configuration: key "${key}" must be an object`);
+    }
     node = node[key] as Raw;
   }
   node[path.at(-1)!] = value;

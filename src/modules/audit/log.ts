@@ -4,14 +4,16 @@ import { newId } from '../../kernel/ids.js';
 import type { AuditEntry, AuditSink } from '../../kernel/pipeline/types.js';
 import { inTransaction, type Storage, type UnitOfWork } from '../../storage/storage.js';
 import { makeCheckpoint, type SignedCheckpoint } from './checkpoint.js';
-import { Frontier, perfectSubtrees } from './merkle.js';
+import { Frontier, perfectSubtrees, type NodeRef } from './merkle.js';
 import { encodeRecord, GENESIS_HASH, recordHash } from './record.js';
 import type { CheckpointSigner } from './signer.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../storage/tables.js';
 import {
   fetchNodes,
   insertCheckpoint,
   insertNodes,
-  insertRecord,
+  appendIfHead,
   latestCheckpoint,
   lockForAppend,
   readHead,
@@ -28,39 +30,62 @@ export interface AuditLogDeps {
   checkpointEvery: number;
 }
 
-interface Head {
+/** The end of the log: last sequence number, its hash, and the right edge of the Merkle tree. */
+export interface Head {
   seq: number;
   hash: Buffer;
   frontier: Frontier;
 }
 
+export const EMPTY_HEAD: Head = { seq: 0, hash: GENESIS_HASH, frontier: new Frontier() };
+
+export interface NextRecord {
+  head: Head;
+  record: { seq: number; body: string; hash: Buffer };
+  nodes: (NodeRef & { hash: Buffer })[];
+}
+
+/** The record that follows `head`, and the Merkle nodes it completes. Pure: the one place a record is made. */
+export function nextRecord(head: Head, entry: AuditEntry, at: number, id = newId()): NextRecord {
+  const seq = head.seq + 1;
+  const body = encodeRecord(entry, seq, id, at);
+  const hash = recordHash(head.hash, body);
+  const frontier = head.frontier.clone();
+  const nodes = frontier.append(hash);
+  return { head: { seq, hash, frontier }, record: { seq, body, hash }, nodes };
+}
+
+/** Reads the head from the database (the frontier from stored subtrees). */
+export async function loadHead(db: Kysely<Database>): Promise<Head> {
+  const stored = await readHead(db);
+  if (!stored) return EMPTY_HEAD;
+  const hashes = await fetchNodes(db, perfectSubtrees([0, stored.seq]));
+  return { seq: stored.seq, hash: stored.hash, frontier: Frontier.fromSubtrees(stored.seq, hashes) };
+}
+
 /**
  * The tamper-evident audit log. Appends run inside the caller's transaction, so a change and its record
- * commit or roll back together. Appenders are serialised (one writer on SQLite, an advisory lock on
- * PostgreSQL), which keeps the chain linear and gap-free across processes.
+ * commit or roll back together. Appenders are serialised (SQLite's one writer, a PostgreSQL advisory
+ * lock), which keeps the chain linear and gap-free across processes.
  */
 export class AuditLog implements AuditSink {
-  /** The head as this process last committed it; reused while no other process has appended since. */
+  /** The head as this process last committed it. */
   private cached: Head | undefined;
   private readonly pending = new WeakMap<UnitOfWork, Head>();
 
   constructor(private readonly deps: AuditLogDeps) {}
 
   async append(uow: UnitOfWork, entry: AuditEntry, at: number): Promise<{ seq: number; id: string }> {
-    const head = await this.lockedHead(uow);
-    const seq = head.seq + 1;
     const id = newId();
-    const body = encodeRecord(entry, seq, id, at);
-    const hash = recordHash(head.hash, body);
-    const frontier = head.frontier.clone();
-    const nodes = frontier.append(hash);
-    await insertRecord(uow.tx, seq, body, hash);
-    await insertNodes(uow.tx, nodes);
-    const next: Head = { seq, hash, frontier };
-    this.pending.set(uow, next);
-    uow.afterCommit(() => (this.cached = next));
-    if (seq % this.deps.checkpointEvery === 0) await this.checkpoint(uow, next, at);
-    return { seq, id };
+    // Optimistic: build on the head this process last saw; if another process appended since, the
+    // conditional append refuses, and the second try reads the head under the append lock.
+    const guess = this.pending.get(uow) ?? this.cached ?? (await loadHead(uow.tx));
+    const first = await this.tryAppend(uow, guess, entry, at, id);
+    if (first) return first;
+    this.cached = undefined;
+    const second = await this.tryAppend(uow, await loadHead(uow.tx), entry, at, id);
+    if (!second) throw new Error('audit append lost its head while holding the append lock');
+    return second;
   }
 
   /** Signs a checkpoint over everything appended so far, unless the latest one already covers it. */
@@ -71,6 +96,16 @@ export class AuditLog implements AuditSink {
       if (head.seq === 0 || (latest && latest.treeSize >= head.seq)) return undefined;
       return this.checkpoint(uow, head, this.deps.clock.now());
     });
+  }
+
+  private async tryAppend(uow: UnitOfWork, head: Head, entry: AuditEntry, at: number, id: string) {
+    const next = nextRecord(head, entry, at, id);
+    if (!(await appendIfHead(uow, head, next.record))) return undefined;
+    await insertNodes(uow.tx, next.nodes);
+    this.pending.set(uow, next.head);
+    uow.afterCommit(() => (this.cached = next.head));
+    if (next.head.seq % this.deps.checkpointEvery === 0) await this.checkpoint(uow, next.head, at);
+    return { seq: next.head.seq, id };
   }
 
   private async checkpoint(uow: UnitOfWork, head: Head, at: number): Promise<SignedCheckpoint> {
@@ -98,10 +133,8 @@ export class AuditLog implements AuditSink {
     if (inThisTransaction) return inThisTransaction;
     await lockForAppend(uow.tx, this.deps.storage);
     const stored = await readHead(uow.tx);
-    if (!stored) return { seq: 0, hash: GENESIS_HASH, frontier: new Frontier() };
     const cached = this.cached;
-    if (cached && cached.seq === stored.seq && cached.hash.equals(stored.hash)) return cached;
-    const hashes = await fetchNodes(uow.tx, perfectSubtrees([0, stored.seq]));
-    return { seq: stored.seq, hash: stored.hash, frontier: Frontier.fromSubtrees(stored.seq, hashes) };
+    if (stored && cached && cached.seq === stored.seq && cached.hash.equals(stored.hash)) return cached;
+    return loadHead(uow.tx);
   }
 }

@@ -98,7 +98,13 @@ const refVerifyInclusion = (m: number, n: number, leaf: Buffer, path: readonly B
   refRootFromPath(m, n, leaf, path)?.equals(root) ?? false;
 
 /** Reference consistency check: rebuilds both roots by mirroring SUBPROOF's recursion. */
-function refVerifyConsistency(m: number, n: number, oldRoot: Buffer, newRoot: Buffer, proof: readonly Buffer[]): boolean {
+function refVerifyConsistency(
+  m: number,
+  n: number,
+  oldRoot: Buffer,
+  newRoot: Buffer,
+  proof: readonly Buffer[],
+): boolean {
   if (m < 1 || m > n) return false;
   const stack = [...proof];
   const rebuild = (m: number, n: number, b: boolean): { old: Buffer; new: Buffer } | undefined => {
@@ -325,6 +331,7 @@ describe('perfectSubtrees and foldSubtrees', () => {
         let at = start;
         for (const { level, index } of refs) {
           expect(Number.isInteger(level) && level >= 0).toBe(true);
+          expect(Number.isInteger(index)).toBe(true);
           expect(index * 2 ** level).toBe(at);
           at += 2 ** level;
         }
@@ -365,19 +372,15 @@ describe('inclusion proofs', () => {
 
   it('agrees with the reference PATH for random trees up to 300 leaves (property)', () => {
     fc.assert(
-      fc.property(
-        fc.array(leafData, { minLength: 1, maxLength: 300 }),
-        fc.nat(),
-        (data, seed) => {
-          const leaves = data.map(refLeaf);
-          const n = leaves.length;
-          const m = seed % n;
-          const ref = new ReferenceTree(leaves);
-          const path = inclusionRanges(m, n).map((range) => rangeRoot(buildStore(leaves).nodes, range));
-          expect(hex(path)).toEqual(hex(ref.path(m)));
-          expect(verifyInclusion(m, n, leaves[m]!, path, ref.mth())).toBe(true);
-        },
-      ),
+      fc.property(fc.array(leafData, { minLength: 1, maxLength: 300 }), fc.nat(), (data, seed) => {
+        const leaves = data.map(refLeaf);
+        const n = leaves.length;
+        const m = seed % n;
+        const ref = new ReferenceTree(leaves);
+        const path = inclusionRanges(m, n).map((range) => rangeRoot(buildStore(leaves).nodes, range));
+        expect(hex(path)).toEqual(hex(ref.path(m)));
+        expect(verifyInclusion(m, n, leaves[m]!, path, ref.mth())).toBe(true);
+      }),
       { numRuns: 60 },
     );
   });
@@ -630,6 +633,8 @@ describe('consistency proofs', () => {
     expect(verifyConsistency(0, 5, EMPTY_ROOT, r5, [])).toBe(false);
     expect(verifyConsistency(0, 5, EMPTY_ROOT, r5, [r5])).toBe(false);
     expect(verifyConsistency(6, 5, r5, r5, [])).toBe(false);
+    expect(verifyConsistency(0, 1, leaves[0]!, leaves[0]!, [leaves[0]!])).toBe(false);
+    expect(verifyConsistency(-1, 1, leaves[0]!, leaves[0]!, [leaves[0]!])).toBe(false);
 
     // Powers of two: a 2^a tree is the left subtree of a 2^b tree, so the proof is its right siblings.
     for (let b = 1; b <= 8; b++) {

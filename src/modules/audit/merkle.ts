@@ -50,6 +50,18 @@ export function perfectSubtrees([start, end]: LeafRange): NodeRef[] {
   return refs;
 }
 
+/** Root of a perfect subtree from its 2^k leaf hashes, pairing level by level. */
+export function perfectRoot(leaves: Buffer[]): Buffer {
+  let level = leaves;
+  while (level.length > 1) {
+    const next: Buffer[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(nodeHash(level[i]!, level[i + 1]!));
+    level = next;
+  }
+  if (level.length !== 1) throw new RangeError('a perfect subtree needs 2^k leaves');
+  return level[0]!;
+}
+
 /** Root of a range from the hashes of its perfect subtrees (as listed by `perfectSubtrees`). */
 export function foldSubtrees(hashes: Buffer[]): Buffer {
   if (hashes.length === 0) return EMPTY_ROOT;

@@ -16,7 +16,8 @@ export interface AuditRecord extends AuditEntry {
 
 /** Canonical JSON of a record: the exact bytes that are stored, hashed, and covered by checkpoints. */
 export function encodeRecord(entry: AuditEntry, seq: number, id: string, at: number): string {
-  const record: AuditRecord = { v: 1, seq, id, ts: toIsoUtc(at), ...withoutUndefined(entry) };
+  // canonicalJson leaves out undefined fields, as JSON does.
+  const record: AuditRecord = { v: 1, seq, id, ts: toIsoUtc(at), ...entry };
   return canonicalJson(record);
 }
 
@@ -26,8 +27,4 @@ export function encodeRecord(entry: AuditEntry, seq: number, id: string, at: num
  */
 export function recordHash(previous: Buffer, body: string): Buffer {
   return leafHash(previous, body);
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
 }

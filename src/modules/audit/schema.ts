@@ -1,5 +1,7 @@
 import type { ModuleMigration } from '../../storage/migrations.js';
+import { sql } from 'kysely';
 import { forbidUpdateAndDelete } from '../../storage/ddl.js';
+import { appendFunctionSql } from './store.js';
 
 export interface AuditTables {
   /** One row per record: `body` is the canonical JSON exactly as hashed, `hash` its chained leaf hash. */
@@ -38,6 +40,12 @@ export const auditMigrations: ModuleMigration[] = [
       for (const table of ['audit_records', 'audit_merkle_nodes', 'audit_checkpoints']) {
         await forbidUpdateAndDelete(db, storage, table);
       }
+    },
+  },
+  {
+    name: '0101_audit_append_function',
+    async up(db, storage) {
+      if (storage.dialect === 'postgres') await sql.raw(appendFunctionSql).execute(db);
     },
   },
 ];

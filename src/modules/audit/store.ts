@@ -1,8 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Database } from '../../storage/tables.js';
-import type { Storage } from '../../storage/storage.js';
+import type { Storage, UnitOfWork } from '../../storage/storage.js';
 import type { SignedCheckpoint } from './checkpoint.js';
-import type { NodeRef } from './merkle.js';
+import { perfectRoot, type NodeRef } from './merkle.js';
 
 type Reader = Kysely<Database>;
 
@@ -18,39 +18,117 @@ export async function readHead(db: Reader): Promise<{ seq: number; hash: Buffer 
   return db.selectFrom('audit_records').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
 }
 
-/** Hashes of the given perfect subtrees, in the order asked. Leaves come from the records themselves. */
+/**
+ * Interior nodes below this level are not stored: each is at most 8 leaves away, so a proof recomputes
+ * it from the leaves. That saves an INSERT on most appends (one in 16 instead of one in 2).
+ */
+export const LOWEST_STORED_LEVEL = 4;
+
+const key = (ref: NodeRef) => `${ref.level}:${ref.index}`;
+
+function leafSeqsUnder(ref: NodeRef): number[] {
+  const width = 2 ** ref.level;
+  return Array.from({ length: width }, (_, i) => ref.index * width + i + 1);
+}
+
+/** Hashes of the given perfect subtrees, in the order asked: stored ones read, low ones rebuilt from leaves. */
 export async function fetchNodes(db: Reader, refs: NodeRef[]): Promise<Buffer[]> {
-  const leaves = refs.filter((r) => r.level === 0).map((r) => r.index + 1);
-  const inner = refs.filter((r) => r.level > 0);
+  const fromLeaves = refs.filter((r) => r.level < LOWEST_STORED_LEVEL);
+  const stored = refs.filter((r) => r.level >= LOWEST_STORED_LEVEL);
+  const leaves = new Map<number, Buffer>();
   const found = new Map<string, Buffer>();
-  if (leaves.length > 0) {
-    const rows = await db.selectFrom('audit_records').select(['seq', 'hash']).where('seq', 'in', leaves).execute();
-    for (const row of rows) found.set(`0:${row.seq - 1}`, row.hash);
+  const seqs = [...new Set(fromLeaves.flatMap(leafSeqsUnder))];
+  if (seqs.length > 0) {
+    const rows = await db.selectFrom('audit_records').select(['seq', 'hash']).where('seq', 'in', seqs).execute();
+    for (const row of rows) leaves.set(row.seq, row.hash);
   }
-  if (inner.length > 0) {
+  if (stored.length > 0) {
     const rows = await db
       .selectFrom('audit_merkle_nodes')
       .select(['level', 'idx', 'hash'])
-      .where((eb) => eb.or(inner.map((r) => eb.and([eb('level', '=', r.level), eb('idx', '=', r.index)]))))
+      .where((eb) => eb.or(stored.map((r) => eb.and([eb('level', '=', r.level), eb('idx', '=', r.index)]))))
       .execute();
     for (const row of rows) found.set(`${row.level}:${row.idx}`, row.hash);
   }
+  for (const ref of fromLeaves) {
+    const hashes = leafSeqsUnder(ref).map((seq) => leaves.get(seq));
+    if (hashes.every((h): h is Buffer => h !== undefined)) found.set(key(ref), perfectRoot(hashes));
+  }
   return refs.map((ref) => {
-    const hash = found.get(`${ref.level}:${ref.index}`);
-    if (!hash) throw new Error(`audit Merkle node ${ref.level}:${ref.index} is missing`);
+    const hash = found.get(key(ref));
+    if (!hash) throw new Error(`audit Merkle node ${key(ref)} is missing`);
     return hash;
   });
 }
 
-export async function insertRecord(tx: Kysely<Database>, seq: number, body: string, hash: Buffer) {
-  await tx.insertInto('audit_records').values({ seq, body, hash }).execute();
+const insertRecordSql = new Map<string, string>();
+
+/** INSERT of one record; its SQL is built once per dialect (this is the hottest statement). Parameterised. */
+async function insertRecord(uow: UnitOfWork, seq: number, body: string, hash: Buffer): Promise<void> {
+  const { tx, storage } = uow;
+  let text = insertRecordSql.get(storage.dialect);
+  if (!text) {
+    text = tx
+      .insertInto('audit_records')
+      .values({ seq: 0, body: '', hash: Buffer.alloc(0) })
+      .compile().sql;
+    insertRecordSql.set(storage.dialect, text);
+  }
+  await tx.executeQuery(CompiledQuery.raw(text, [seq, body, hash]));
 }
 
+const isDuplicateKey = (error: unknown) => (error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+
+/**
+ * Appends `record` if `previous` is still the head of the log, in one round trip; false if another writer
+ * got there first (the caller then reads the head and tries once more, by then holding the append lock).
+ * SQLite: the transaction already holds the write lock; a taken sequence number fails this INSERT alone.
+ * PostgreSQL: bastion_audit_append() takes the advisory lock, checks the head and inserts, server-side.
+ */
+export async function appendIfHead(
+  uow: UnitOfWork,
+  previous: { seq: number; hash: Buffer },
+  record: { seq: number; body: string; hash: Buffer },
+): Promise<boolean> {
+  if (uow.storage.capabilities.multipleWriters) {
+    const { rows } = await sql<{
+      ok: boolean;
+    }>`select bastion_audit_append(${previous.seq}, ${previous.hash}, ${record.body}, ${record.hash}) as ok`.execute(
+      uow.tx,
+    );
+    return rows[0]!.ok;
+  }
+  try {
+    await insertRecord(uow, record.seq, record.body, record.hash);
+    return true;
+  } catch (error) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
+}
+
+/** The PostgreSQL side of appendIfHead. Each statement in a function sees what committed before it ran. */
+export const appendFunctionSql = `
+CREATE OR REPLACE FUNCTION bastion_audit_append(expected_seq bigint, expected_hash bytea, new_body text, new_hash bytea)
+RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE head record;
+BEGIN
+  PERFORM pg_advisory_xact_lock(${APPEND_LOCK_KEY});
+  SELECT seq, hash INTO head FROM audit_records ORDER BY seq DESC LIMIT 1;
+  IF coalesce(head.seq, 0) <> expected_seq OR (head.seq IS NOT NULL AND head.hash <> expected_hash) THEN
+    RETURN false;
+  END IF;
+  INSERT INTO audit_records (seq, body, hash) VALUES (expected_seq + 1, new_body, new_hash);
+  RETURN true;
+END $$`;
+
+/** Stores the interior nodes an append completed, those at LOWEST_STORED_LEVEL and above. */
 export async function insertNodes(tx: Kysely<Database>, nodes: (NodeRef & { hash: Buffer })[]) {
-  if (nodes.length === 0) return;
+  const kept = nodes.filter((n) => n.level >= LOWEST_STORED_LEVEL);
+  if (kept.length === 0) return;
   await tx
     .insertInto('audit_merkle_nodes')
-    .values(nodes.map((n) => ({ level: n.level, idx: n.index, hash: n.hash })))
+    .values(kept.map((n) => ({ level: n.level, idx: n.index, hash: n.hash })))
     .execute();
 }
 

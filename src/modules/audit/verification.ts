@@ -1,12 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import type { Storage } from '../../storage/storage.js';
 import { keyIdOf } from './signer.js';
-import { allRecords, countRecords } from './queries.js';
+import { lastSeq, recordPages } from './queries.js';
 import { allCheckpoints } from './store.js';
 import { LogVerifier, type CheckpointCopy, type VerificationReport } from './verify.js';
 import type { Witness } from './witness.js';
-
-const PROGRESS_EVERY = 10_000;
 
 export interface VerifyOptions {
   storage: Storage;
@@ -31,11 +29,10 @@ export async function verifyLog({
     ...witnesses.flatMap((witness) => witness.readAll()),
   ];
   const verifier = new LogVerifier(publicKey, keyIdOf(publicKey), copies);
-  const total = await countRecords(storage);
-  for await (const record of allRecords(storage)) {
-    if (!verifier.push(record)) break;
-    if (verifier.checkedUpTo % PROGRESS_EVERY === 0) onProgress?.(verifier.checkedUpTo, total);
+  const total = await lastSeq(storage);
+  pages: for await (const page of recordPages(storage)) {
+    for (const record of page) if (!verifier.push(record)) break pages;
+    onProgress?.(verifier.checkedUpTo, total);
   }
-  onProgress?.(verifier.checkedUpTo, total);
   return verifier.finish();
 }

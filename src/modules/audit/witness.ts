@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SignedCheckpoint } from './checkpoint.js';
 
@@ -65,8 +65,15 @@ function readOrEmpty(file: string): Buffer {
   }
 }
 
+/** Written to a temporary file, flushed to disk, then renamed: a crash leaves the old file or the new, never half. */
 function writeAtomically(file: string, data: string | Buffer): void {
   const temporary = `${file}.tmp-${process.pid}`;
-  writeFileSync(temporary, data, { mode: 0o644 });
+  const fd = openSync(temporary, 'w', 0o644);
+  try {
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(temporary, file);
 }
