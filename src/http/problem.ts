@@ -38,34 +38,32 @@ export function problemOf(error: AppError, instance: string): ProblemDetails {
   };
 }
 
-/** Fastify's own client errors (bad JSON, body too large, wrong content type) with a safe, fixed message. */
+/** Fastify's own client errors, each with a stable code and a fixed message that quotes nothing from the request. */
+const fastifyErrors: Record<string, [code: string, message: string]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: ['body_too_large', 'The request body is larger than allowed.'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported_media_type', 'Send the request body as application/json.'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: ['invalid_json', 'The request body is empty but JSON was declared.'],
+  FST_ERR_CTP_INVALID_JSON_BODY: ['invalid_json', 'The request body is not valid JSON.'],
+};
+
+function validationError(error: FastifyError): AppError {
+  const fields = (error.validation ?? []).map((v) => {
+    const extra = v.params && 'additionalProperty' in v.params ? `/${String(v.params.additionalProperty)}` : '';
+    return { path: v.instancePath + extra || '/', message: v.message ?? 'is invalid' };
+  });
+  const where = error.validationContext ?? 'request';
+  return new AppError('validation_failed', 400, `Invalid ${where}: ${fields[0]?.path} ${fields[0]?.message}`, fields);
+}
+
 function fromFastifyError(error: FastifyError): AppError {
-  if (error.validation) {
-    const fields = error.validation.map((v) => ({
-      path:
-        v.instancePath +
-          (v.params && 'additionalProperty' in v.params ? `/${String(v.params.additionalProperty)}` : '') || '/',
-      message: v.message ?? 'is invalid',
-    }));
-    const where = error.validationContext ?? 'request';
-    return new AppError('validation_failed', 400, `Invalid ${where}: ${fields[0]?.path} ${fields[0]?.message}`, fields);
-  }
+  if (error.validation) return validationError(error);
   const status = error.statusCode ?? 500;
-  const known: Record<string, [string, string]> = {
-    FST_ERR_CTP_BODY_TOO_LARGE: ['body_too_large', 'The request body is larger than allowed.'],
-    FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported_media_type', 'Send the request body as application/json.'],
-    FST_ERR_CTP_EMPTY_JSON_BODY: ['invalid_json', 'The request body is empty but JSON was declared.'],
-    FST_ERR_CTP_INVALID_JSON_BODY: ['invalid_json', 'The request body is not valid JSON.'],
-  };
-  const [code, message] =
-    known[error.code] ??
-    (status < 500
-      ? ['bad_request', 'The request is malformed.']
-      : ['internal_error', 'An internal error occurred; it has been logged.']);
-  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (status === 400 && error instanceof SyntaxError)) {
-    return new AppError('invalid_json', 400, 'The request body is not valid JSON.');
-  }
-  return new AppError(code, status, message);
+  const code = status === 400 && error instanceof SyntaxError ? 'FST_ERR_CTP_INVALID_JSON_BODY' : error.code;
+  const known = fastifyErrors[code];
+  if (known) return new AppError(known[0], status, known[1]);
+  return status < 500
+    ? new AppError('bad_request', status, 'The request is malformed.')
+    : new AppError('internal_error', 500, 'An internal error occurred; it has been logged.');
 }
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: AppError): FastifyReply {
