@@ -10,6 +10,11 @@ import { loadConfig } from '../src/kernel/config/load.js';
 import { testEnvironment } from './support/bastion.js';
 import { cli } from './support/cli.js';
 import { testDialect } from './support/database.js';
+import { appendNotes } from './support/records.js';
+import { initialize } from '../src/app/init.js';
+import { startServer } from '../src/app/serve.js';
+import { createLogger } from '../src/kernel/logger.js';
+import { latestCheckpoint, readHead } from '../src/modules/audit/store.js';
 
 const bin = join(import.meta.dirname, '..', 'dist', 'cli', 'bin.js');
 
@@ -84,6 +89,7 @@ describe(`bastion serve (${testDialect})`, () => {
 
     const verify = await cli(['audit', 'verify'], env);
     expect(verify.code).toBe(0);
+    expect(verify.stdout).toContain('0 records after it'); // the stop signed a checkpoint over everything
     const storage = openStorage(loadConfig({ env, cwd: dataDir }));
     try {
       const records = await listRecords(storage, { limit: 100 });
@@ -99,6 +105,33 @@ describe(`bastion serve (${testDialect})`, () => {
       expect(JSON.stringify(records)).not.toMatch(/postgres:\/\/[^"]*:[^"@]*@/); // no database password
     } finally {
       await storage.close();
+    }
+  });
+});
+
+describe(`periodic checkpoints (${testDialect})`, () => {
+  it('signs a checkpoint every audit.checkpointSeconds when records were added', async () => {
+    const { env, dataDir, cleanup } = await testEnvironment({
+      BASTION_AUDIT_CHECKPOINT_SECONDS: '1',
+      BASTION_HTTP_PLAIN: 'true',
+    });
+    env.BASTION_PORT = String(20_000 + Math.floor(Math.random() * 30_000));
+    const config = loadConfig({ env, cwd: dataDir });
+    const logger = createLogger('silent');
+    await initialize(config, logger);
+    const server = await startServer(config, logger);
+    try {
+      const head = async () => (await readHead(server.bastion.storage.db))!.seq;
+      const signed = async () => (await latestCheckpoint(server.bastion.storage.db))?.treeSize ?? 0;
+      await appendNotes(server.bastion, 3);
+      const size = await head();
+      expect(await signed()).toBeLessThan(size);
+      const deadline = Date.now() + 5000;
+      while ((await signed()) < size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(await signed()).toBe(size);
+    } finally {
+      await server.stop('test');
+      await cleanup();
     }
   });
 });

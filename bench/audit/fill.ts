@@ -6,7 +6,7 @@ import { inTransaction, type UnitOfWork } from '../../src/storage/storage.js';
 import { makeCheckpoint, type SignedCheckpoint } from '../../src/modules/audit/checkpoint.js';
 import { loadHead, nextRecord } from '../../src/modules/audit/log.js';
 import { loadSigner } from '../../src/modules/audit/signer.js';
-import { LOWEST_STORED_LEVEL, lockForAppend, readHead } from '../../src/modules/audit/store.js';
+import { LOWEST_STORED_LEVEL, lockForAppend, nodeKey, readHead } from '../../src/modules/audit/store.js';
 import { counterName } from './command.js';
 import { fmt, rate } from './stats.js';
 
@@ -50,7 +50,7 @@ async function appendBatch(bastion: Bastion, uow: UnitOfWork, count: number, sig
   await lockForAppend(tx, storage);
   let head = await loadHead(tx);
   const records: { seq: number; body: string; hash: Buffer }[] = [];
-  const nodes: { level: number; idx: number; hash: Buffer }[] = [];
+  const nodes: { node: number; hash: Buffer }[] = [];
   const checkpoints: { checkpoint: SignedCheckpoint; at: number }[] = [];
   const every = bastion.config.audit.checkpointEvery;
   for (let i = 0; i < count; i++) {
@@ -59,7 +59,7 @@ async function appendBatch(bastion: Bastion, uow: UnitOfWork, count: number, sig
     head = next.head;
     records.push(next.record);
     for (const node of next.nodes) {
-      if (node.level >= LOWEST_STORED_LEVEL) nodes.push({ level: node.level, idx: node.index, hash: node.hash });
+      if (node.level >= LOWEST_STORED_LEVEL) nodes.push({ node: nodeKey(node), hash: node.hash });
     }
     if (head.seq % every === 0) {
       checkpoints.push({ checkpoint: makeCheckpoint(sign, head.seq, head.frontier.root(), at), at });

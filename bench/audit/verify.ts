@@ -1,35 +1,25 @@
 import { createHash } from 'node:crypto';
 import type { Bastion } from '../../src/app/bastion.js';
+import { recordPages } from '../../src/modules/audit/queries.js';
 import { loadPublicKey } from '../../src/modules/audit/signer.js';
 import { verifyLog } from '../../src/modules/audit/verification.js';
 import { fmt, goal, rate } from './stats.js';
 
-/** Same page size as recordPages() in src/modules/audit/queries.ts, so both passes read alike. */
-const PAGE_SIZE = 5000;
 const ROUNDS = 2;
 export const RATIO_GOAL = 0.5;
 
 /**
- * The floor any verifier must pay: read every body the way verifyLog does and chain SHA-256 over it,
- * with no Merkle tree, no checkpoint and no comparison against the stored hashes.
+ * The floor any verifier must pay: read every body through the same reader verifyLog uses and chain SHA-256
+ * over it, with no Merkle tree, no checkpoint and no comparison against the stored hashes.
  */
 async function bareChain(bastion: Bastion): Promise<number> {
   let hash = Buffer.alloc(32);
-  let after = 0;
   let count = 0;
-  for (;;) {
-    const page = await bastion.storage.db
-      .selectFrom('audit_records')
-      .select(['seq', 'body', 'hash'])
-      .where('seq', '>', after)
-      .orderBy('seq')
-      .limit(PAGE_SIZE)
-      .execute();
-    if (page.length === 0) return count;
+  for await (const page of recordPages(bastion.storage)) {
     for (const row of page) hash = createHash('sha256').update(hash).update(row.body).digest();
     count += page.length;
-    after = page[page.length - 1]!.seq;
   }
+  return count;
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {

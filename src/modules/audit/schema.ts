@@ -6,8 +6,8 @@ import { appendFunctionSql } from './store.js';
 export interface AuditTables {
   /** One row per record: `body` is the canonical JSON exactly as hashed, `hash` its chained leaf hash. */
   audit_records: { seq: number; body: string; hash: Buffer };
-  /** Every complete perfect subtree of the Merkle tree above the leaves, for O(log n) proofs. */
-  audit_merkle_nodes: { level: number; idx: number; hash: Buffer };
+  /** Complete perfect subtrees of the Merkle tree (level >= 4), for O(log n) proofs. `node` = nodeKey(). */
+  audit_merkle_nodes: { node: number; hash: Buffer };
   /** Signed tree heads: `body` is the canonical JSON that was signed. */
   audit_checkpoints: { tree_size: number; body: string; signature: Buffer; created_at: number };
 }
@@ -25,10 +25,8 @@ export const auditMigrations: ModuleMigration[] = [
         .execute();
       await db.schema
         .createTable('audit_merkle_nodes')
-        .addColumn('level', 'integer', (c) => c.notNull())
-        .addColumn('idx', bigIntType, (c) => c.notNull())
+        .addColumn('node', bigIntType, (c) => c.primaryKey())
         .addColumn('hash', binaryType, (c) => c.notNull())
-        .addPrimaryKeyConstraint('audit_merkle_nodes_pk', ['level', 'idx'])
         .execute();
       await db.schema
         .createTable('audit_checkpoints')

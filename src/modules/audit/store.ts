@@ -24,41 +24,51 @@ export async function readHead(db: Reader): Promise<{ seq: number; hash: Buffer 
  */
 export const LOWEST_STORED_LEVEL = 4;
 
-const key = (ref: NodeRef) => `${ref.level}:${ref.index}`;
+/**
+ * A subtree as one integer: level * 2^40 + index. Levels stay below 64 and indexes below 2^40 (a trillion
+ * leaves), so the key is exact in a double and makes the lookup a plain primary-key IN list.
+ */
+export function nodeKey(ref: NodeRef): number {
+  return ref.level * 2 ** 40 + ref.index;
+}
 
 function leafSeqsUnder(ref: NodeRef): number[] {
   const width = 2 ** ref.level;
   return Array.from({ length: width }, (_, i) => ref.index * width + i + 1);
 }
 
-/** Hashes of the given perfect subtrees, in the order asked: stored ones read, low ones rebuilt from leaves. */
+/**
+ * Hashes of the given perfect subtrees, in the order asked, in one query: stored ones read, low ones
+ * rebuilt from their leaves. Leaves answer under their negative sequence number, nodes under their key.
+ */
 export async function fetchNodes(db: Reader, refs: NodeRef[]): Promise<Buffer[]> {
-  const fromLeaves = refs.filter((r) => r.level < LOWEST_STORED_LEVEL);
-  const stored = refs.filter((r) => r.level >= LOWEST_STORED_LEVEL);
-  const leaves = new Map<number, Buffer>();
-  const found = new Map<string, Buffer>();
-  const seqs = [...new Set(fromLeaves.flatMap(leafSeqsUnder))];
-  if (seqs.length > 0) {
-    const rows = await db.selectFrom('audit_records').select(['seq', 'hash']).where('seq', 'in', seqs).execute();
-    for (const row of rows) leaves.set(row.seq, row.hash);
-  }
-  if (stored.length > 0) {
-    const rows = await db
+  const seqs = [...new Set(refs.filter((r) => r.level < LOWEST_STORED_LEVEL).flatMap(leafSeqsUnder))];
+  const keys = refs.filter((r) => r.level >= LOWEST_STORED_LEVEL).map(nodeKey);
+  const found = new Map<number, Buffer>();
+  if (seqs.length + keys.length > 0) {
+    const leaves = db
+      .selectFrom('audit_records')
+      .select([(eb) => eb.neg('seq').as('k'), 'hash'])
+      .where('seq', 'in', seqs.length ? seqs : [0]);
+    const nodes = db
       .selectFrom('audit_merkle_nodes')
-      .select(['level', 'idx', 'hash'])
-      .where((eb) => eb.or(stored.map((r) => eb.and([eb('level', '=', r.level), eb('idx', '=', r.index)]))))
-      .execute();
-    for (const row of rows) found.set(`${row.level}:${row.idx}`, row.hash);
-  }
-  for (const ref of fromLeaves) {
-    const hashes = leafSeqsUnder(ref).map((seq) => leaves.get(seq));
-    if (hashes.every((h): h is Buffer => h !== undefined)) found.set(key(ref), perfectRoot(hashes));
+      .select(['node as k', 'hash'])
+      .where('node', 'in', keys.length ? keys : [-1]);
+    for (const row of await leaves.unionAll(nodes).execute()) found.set(Number(row.k), row.hash);
   }
   return refs.map((ref) => {
-    const hash = found.get(key(ref));
-    if (!hash) throw new Error(`audit Merkle node ${key(ref)} is missing`);
+    const hash =
+      ref.level === 0 || ref.level >= LOWEST_STORED_LEVEL
+        ? found.get(ref.level === 0 ? -(ref.index + 1) : nodeKey(ref))
+        : rebuild(ref, found);
+    if (!hash) throw new Error(`audit Merkle node ${ref.level}:${ref.index} is missing`);
     return hash;
   });
+}
+
+function rebuild(ref: NodeRef, found: Map<number, Buffer>): Buffer | undefined {
+  const leaves = leafSeqsUnder(ref).map((seq) => found.get(-seq));
+  return leaves.every((h): h is Buffer => h !== undefined) ? perfectRoot(leaves) : undefined;
 }
 
 const insertRecordSql = new Map<string, string>();
@@ -128,7 +138,7 @@ export async function insertNodes(tx: Kysely<Database>, nodes: (NodeRef & { hash
   if (kept.length === 0) return;
   await tx
     .insertInto('audit_merkle_nodes')
-    .values(kept.map((n) => ({ level: n.level, idx: n.index, hash: n.hash })))
+    .values(kept.map((n) => ({ node: nodeKey(n), hash: n.hash })))
     .execute();
 }
 
