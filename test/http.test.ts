@@ -6,7 +6,7 @@ import { verifyConsistency, verifyInclusion } from '../src/modules/audit/merkle.
 import { loadPublicKey, verifySignature } from '../src/modules/audit/signer.js';
 import { createTestBastion, type TestBastion } from './support/bastion.js';
 import { testDialect } from './support/database.js';
-import { adminSession, login, NEW_ADMIN_PASSWORD } from './support/http.js';
+import { adminSession, enrolMfa, login, NEW_ADMIN_PASSWORD } from './support/http.js';
 import { appendNotes, auditCount } from './support/records.js';
 
 describe(`HTTP API (${testDialect})`, () => {
@@ -103,13 +103,17 @@ describe(`HTTP API (${testDialect})`, () => {
       payload: { currentPassword: t.oneTimePassword, newPassword: NEW_ADMIN_PASSWORD },
     });
     expect(changed.statusCode).toBe(200);
+    const needsMfa = await app.inject({ url: '/api/audit/records', headers: first.headers });
+    expect(needsMfa.json().code).toBe('mfa_enrolment_required'); // the administrator role needs a second factor
+    await enrolMfa(app, first);
     const list = await app.inject({
       url: '/api/audit/records?action=identity.change-password',
       headers: first.headers,
     });
     expect(list.statusCode).toBe(200);
     expect(list.json().records).toHaveLength(1);
-    expect((await login(app, 'admin', NEW_ADMIN_PASSWORD)).mustChangePassword).toBe(false);
+    const again = await login(app, 'admin', NEW_ADMIN_PASSWORD);
+    expect(again).toMatchObject({ mustChangePassword: false, mfa: 'pending' });
   });
 
   it('refuses bad bodies with one clear error and changes nothing', async () => {

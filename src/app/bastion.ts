@@ -97,5 +97,7 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     close: () => storage.close(),
   };
   for (const module of modules) pipeline.register(...module.commands(bastion));
+  const authorizing = modules.find((m) => m.authorizer);
+  if (authorizing?.authorizer) pipeline.setAuthorizer(authorizing.authorizer(bastion));
   return bastion;
 }

@@ -1,38 +1,96 @@
-import type { FastifyInstance } from 'fastify';
-import { ANONYMOUS_ACTOR } from '../app/actors.js';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ANONYMOUS_ACTOR, SYSTEM_ACTOR } from '../app/actors.js';
 import type { Bastion } from '../app/bastion.js';
-import { AuthenticationError } from '../kernel/errors.js';
-import { actorForToken } from '../modules/identity/sessions.js';
+import { equalBytes, sha256 } from '../kernel/digest.js';
+import { AuthenticationError, ForbiddenError } from '../kernel/errors.js';
 import type { Actor } from '../kernel/pipeline/types.js';
+import { authenticate } from '../modules/identity/sessions.js';
 import { originOf } from './context.js';
 
-function bearerToken(header: string | undefined): string | undefined {
-  const match = header?.match(/^Bearer ([A-Za-z0-9_-]{20,128})$/);
-  return match?.[1];
+export const SESSION_COOKIE = '__Host-bastion_session';
+
+/** Every registered route with its permission: for the access matrix and the tests that walk all routes. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  permission: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteEntry[];
+  }
+}
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const TOKEN = /^[A-Za-z0-9_-]{20,128}$/;
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  return request.headers.authorization?.match(/^Bearer ([A-Za-z0-9_-]{20,128})$/)?.[1];
+}
+
+function cookieToken(request: FastifyRequest): string | undefined {
+  const value = request.headers.cookie
+    ?.split(';')
+    .map((part) => part.trim())
+    .find((part) => part.startsWith(`${SESSION_COOKIE}=`))
+    ?.slice(SESSION_COOKIE.length + 1);
+  return value && TOKEN.test(value) ? value : undefined;
+}
+
+/** Cookies ride along on cross-site requests; a state change sent with one must prove it came from our page. */
+function checkCsrf(request: FastifyRequest, csrfHash: string): void {
+  if (SAFE_METHODS.has(request.method)) return;
+  const header = request.headers['x-csrf-token'];
+  const given = typeof header === 'string' ? sha256(header) : Buffer.alloc(32);
+  if (!equalBytes(given, Buffer.from(csrfHash, 'hex'))) {
+    throw new ForbiddenError(
+      'A state change with a session cookie needs the X-CSRF-Token header of that session.',
+      'csrf_token_invalid',
+    );
+  }
 }
 
 /**
- * Default deny for HTTP: a route that names no declared permission cannot even be registered, and every
- * request is authenticated (bearer token) and authorised against its route's permission before its handler.
+ * Default deny for HTTP: a route that names no declared permission cannot even be registered; every request
+ * is authenticated (bearer token, or session cookie plus CSRF token for state changes) and authorised against
+ * its route's permission before its handler runs.
  */
 export function installAuthorization(app: FastifyInstance, bastion: Bastion): void {
+  const idleMs = bastion.config.session.idleMinutes * 60_000;
   app.decorateRequest('actor', null as unknown as Actor);
+  const routes: RouteEntry[] = [];
+  app.decorate('routeTable', routes);
   app.addHook('onRoute', (route) => {
     const permission = route.config?.permission;
     if (!permission) throw new Error(`route ${route.method} ${route.url} declares no permission`);
     bastion.permissions.require(permission, `route ${route.method} ${route.url}`);
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') routes.push({ method, url: route.url, permission });
   });
   app.addHook('onRequest', async (request) => {
-    const token = bearerToken(request.headers.authorization);
-    const actor = token ? await actorForToken(bastion.storage, token, bastion.clock.now()) : undefined;
-    if (token && !actor) throw new AuthenticationError('The session is unknown, expired or ended; log in again.');
-    request.actor = actor ?? ANONYMOUS_ACTOR;
+    const bearer = bearerToken(request);
+    const token = bearer ?? cookieToken(request);
+    request.actor = ANONYMOUS_ACTOR;
+    if (!token) return;
+    const session = await authenticate(bastion.storage.db, token, bastion.clock.now(), { idleMs });
+    if (!session) throw new AuthenticationError('The session is unknown, expired or ended; log in again.');
+    if (!bearer) checkCsrf(request, session.csrfHash);
+    request.actor = session.actor;
+    if (session.touchDue) {
+      await bastion.pipeline.execute(
+        'identity.session.touch',
+        { sessionId: session.actor.sessionId },
+        SYSTEM_ACTOR,
+        originOf(request),
+      );
+    }
   });
   app.addHook('preHandler', async (request) => {
     const permission = request.routeOptions.config.permission;
     if (!permission) return; // the not-found handler, which has no route
     if (bastion.permissions.get(permission)?.public) return;
     if (request.actor.kind === 'anonymous') throw new AuthenticationError();
+    if (request.routeOptions.config.command) return;
     await bastion.pipeline.authorizeRead(
       request.actor,
       permission,

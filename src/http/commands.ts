@@ -1,6 +1,9 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type, type TSchema } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Bastion } from '../app/bastion.js';
+import type { CommandDefinition } from '../kernel/pipeline/types.js';
 import { originOf } from './context.js';
+import { errorResponses } from './schemas.js';
 
 /** A route handler that hands the request body to a command: one use case, many entry points. */
 export function runCommand(bastion: Bastion, name: string, status = 200) {
@@ -8,4 +11,58 @@ export function runCommand(bastion: Bastion, name: string, status = 200) {
     const result = await bastion.pipeline.execute(name, request.body ?? {}, request.actor, originOf(request));
     return reply.code(status).send(result);
   };
+}
+
+export interface CommandRouteSpec {
+  method: 'POST' | 'DELETE';
+  url: string;
+  command: CommandDefinition;
+  tags: string[];
+  /** Path parameters, merged into the command input; without them the body is the input. */
+  params?: TSchema;
+  toInput?: (params: Record<string, unknown>, body: unknown) => unknown;
+  response?: TSchema;
+  /** The route adds nothing to the body (e.g. a cookie) — see identity routes. */
+  onResult?: (result: unknown, reply: FastifyReply) => void;
+}
+
+const anyResult = Type.Object({}, { additionalProperties: true });
+/** Under dual control a command answers 202 with the approval it waits for. */
+const pending = Type.Object({
+  approvalPending: Type.Boolean(),
+  approvalId: Type.String(),
+  approvalsRequired: Type.Integer(),
+});
+
+/** Declares a command route: permission, schema and OpenAPI from the command itself. */
+export function commandRoute(app: FastifyInstance, bastion: Bastion, spec: CommandRouteSpec): void {
+  const { command } = spec;
+  const noInput = Object.keys((command.input as { properties?: object }).properties ?? { x: 1 }).length === 0;
+  const bodySchema = spec.params || noInput ? {} : { body: command.input };
+  app.route({
+    method: spec.method,
+    url: spec.url,
+    config: { permission: command.permission, command: true },
+    schema: {
+      tags: spec.tags,
+      summary: command.summary,
+      ...(spec.params ? { params: spec.params } : {}),
+      ...bodySchema,
+      response: { 200: spec.response ?? anyResult, 202: pending, 409: errorResponses[404], ...errorResponses },
+    },
+    handler: async (request, reply) => {
+      const params = (request.params ?? {}) as Record<string, unknown>;
+      const input = spec.toInput
+        ? spec.toInput(params, request.body)
+        : spec.params
+          ? params
+          : noInput
+            ? {}
+            : request.body;
+      const result = await bastion.pipeline.execute(command.name, input, request.actor, originOf(request));
+      if (result && typeof result === 'object' && 'approvalPending' in result) return reply.code(202).send(result);
+      spec.onResult?.(result, reply);
+      return reply.send(result);
+    },
+  });
 }

@@ -9,6 +9,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The permission this route requires. Every route must name one; see http/authorization.ts. */
     permission?: string;
+    /** The handler runs a command: the pipeline authorises it, at the command's scope, and audits a denial. */
+    command?: boolean;
   }
 }
 

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { Secret, TOTP } from 'otpauth';
 import type { TestBastion } from './bastion.js';
 
 export interface Session {
   token: string;
+  csrfToken: string;
   headers: { authorization: string };
 }
 
@@ -10,21 +12,43 @@ export async function login(
   app: FastifyInstance,
   username: string,
   password: string,
-): Promise<Session & { mustChangePassword: boolean }> {
+): Promise<Session & { mustChangePassword: boolean; mfa: string }> {
   const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
-  const body = response.json<{ token: string; mustChangePassword: boolean }>();
-  return {
-    token: body.token,
-    mustChangePassword: body.mustChangePassword,
-    headers: { authorization: `Bearer ${body.token}` },
-  };
+  const body = response.json<{ token: string; csrfToken: string; mustChangePassword: boolean; mfa: string }>();
+  return { ...body, headers: { authorization: `Bearer ${body.token}` } };
 }
 
 export const NEW_ADMIN_PASSWORD = 'correct horse battery staple 42';
 
-/** Logs in as the bootstrap administrator and replaces the one-time password, as a first login must. */
-export async function adminSession(app: FastifyInstance, t: TestBastion): Promise<Session> {
+/** The current code for a base32 secret, computed by the otpauth library (the server's peer). */
+export function totpNow(secret: string, at = Date.now()): string {
+  return TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: at });
+}
+
+/** Enrols an authenticator for the session's account and confirms it; returns the secret and recovery codes. */
+export async function enrolMfa(
+  app: FastifyInstance,
+  session: Session,
+): Promise<{ secret: string; recoveryCodes: string[] }> {
+  const enrol = await app.inject({ method: 'POST', url: '/api/auth/mfa/enrol', headers: session.headers, payload: {} });
+  if (enrol.statusCode !== 200) throw new Error(`enrol failed: ${enrol.body}`);
+  const { secret } = enrol.json<{ secret: string }>();
+  const confirm = await app.inject({
+    method: 'POST',
+    url: '/api/auth/mfa/confirm',
+    headers: session.headers,
+    payload: { code: totpNow(secret) },
+  });
+  if (confirm.statusCode !== 200) throw new Error(`confirm failed: ${confirm.body}`);
+  return { secret, recoveryCodes: confirm.json<{ recoveryCodes: string[] }>().recoveryCodes };
+}
+
+/**
+ * Logs in as the bootstrap administrator as a first login must: replaces the one-time password, then enrols
+ * the second factor the administrator role requires.
+ */
+export async function adminSession(app: FastifyInstance, t: TestBastion): Promise<Session & { secret: string }> {
   const first = await login(app, 'admin', t.oneTimePassword);
   const changed = await app.inject({
     method: 'POST',
@@ -33,5 +57,6 @@ export async function adminSession(app: FastifyInstance, t: TestBastion): Promis
     payload: { currentPassword: t.oneTimePassword, newPassword: NEW_ADMIN_PASSWORD },
   });
   if (changed.statusCode !== 200) throw new Error(`password change failed: ${changed.body}`);
-  return first;
+  const { secret } = await enrolMfa(app, first);
+  return { ...first, secret };
 }

@@ -71,6 +71,41 @@ export const configSchema = Type.Object(
           default: 12,
           description: 'an integer from 1 to 168 (hours)',
         }),
+        idleMinutes: Type.Integer({
+          minimum: 2,
+          maximum: 24 * 60,
+          default: 30,
+          description: 'an integer from 2 to 1440 (minutes)',
+        }),
+        maxPerAccount: Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'an integer from 1 to 100' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    identity: Type.Object(
+      {
+        lockoutThreshold: Type.Integer({
+          minimum: 3,
+          maximum: 100,
+          default: 5,
+          description: 'an integer from 3 to 100 (failed logins)',
+        }),
+        lockoutMinutes: Type.Integer({
+          minimum: 1,
+          maximum: 24 * 60,
+          default: 15,
+          description: 'an integer from 1 to 1440 (minutes)',
+        }),
+        addressFailureLimit: Type.Integer({
+          minimum: 10,
+          maximum: 10_000,
+          default: 100,
+          description: 'an integer from 10 to 10000 (failed logins per address per 15 minutes)',
+        }),
+        notice: Type.String({
+          maxLength: 2000,
+          default: 'Authorised use only. Activity on this system is recorded and monitored; misuse is reported.',
+          description: 'the system-use notice shown before login (at most 2000 characters)',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -97,6 +132,8 @@ export const environmentKeys: Record<string, { path: string[]; kind: EnvKind }> 
   BASTION_AUDIT_CHECKPOINT_EVERY: { path: ['audit', 'checkpointEvery'], kind: 'integer' },
   BASTION_AUDIT_CHECKPOINT_SECONDS: { path: ['audit', 'checkpointSeconds'], kind: 'integer' },
   BASTION_AUDIT_WITNESS_DIRS: { path: ['audit', 'witnessDirs'], kind: 'list' },
+  BASTION_SESSION_IDLE_MINUTES: { path: ['session', 'idleMinutes'], kind: 'integer' },
+  BASTION_LOCKOUT_THRESHOLD: { path: ['identity', 'lockoutThreshold'], kind: 'integer' },
 };
 
 /** BASTION_* variables that are not configuration keys but are read elsewhere (tooling, tests). */

@@ -8,6 +8,7 @@ export class PipelineContext implements CommandContext {
   target: AuditTarget | undefined;
   readonly details: Record<string, unknown> = {};
   readonly events: DomainEvent[] = [];
+  approvedBy: readonly string[] = [];
 
   constructor(
     readonly uow: UnitOfWork,

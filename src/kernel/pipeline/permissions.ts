@@ -6,6 +6,10 @@ export interface PermissionDefinition {
   public?: boolean;
   /** Granted to the local console: whoever can read the data directory on the server. */
   console?: boolean;
+  /** Granted to every authenticated account for itself (its own session, password, second factor). */
+  everyone?: boolean;
+  /** Built-in roles that hold it (the administrator holds every permission that is not internal). */
+  roles?: string[];
 }
 
 export class PermissionCatalog {

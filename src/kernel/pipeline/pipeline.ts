@@ -1,14 +1,25 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { canonicalDigest } from '../digest.js';
-import { AppError, ForbiddenError, NotFoundError, asAppError } from '../errors.js';
+import { AppError, AuthenticationError, ConflictError, ForbiddenError, NotFoundError, asAppError } from '../errors.js';
 import type { EventBus } from '../events.js';
+import { newId } from '../ids.js';
 import { validate } from '../validation.js';
-import { inTransaction, type Storage } from '../../storage/storage.js';
+import { inTransaction, type Storage, type UnitOfWork } from '../../storage/storage.js';
+import { APPROVAL_LIFETIME_MS, insertApproval, loadApproval, saveDecision, type PendingApproval } from './approvals.js';
 import { PipelineContext } from './context.js';
 import { findPriorResult, storeResult, type IdempotentCall } from './idempotency.js';
 import type { PermissionCatalog } from './permissions.js';
-import type { Actor, AuditEntry, AuditSink, Authorizer, CommandDefinition, Origin } from './types.js';
+import {
+  CommandRefusal,
+  type AccessDecision,
+  type Actor,
+  type AuditEntry,
+  type AuditSink,
+  type Authorizer,
+  type CommandDefinition,
+  type Origin,
+} from './types.js';
 
 export interface PipelineDeps {
   storage: Storage;
@@ -20,10 +31,21 @@ export interface PipelineDeps {
   logger: Logger;
 }
 
+/** What a command held for dual control returns to its author instead of a result. */
+export interface ApprovalPending {
+  approvalPending: true;
+  approvalId: string;
+  approvalsRequired: number;
+}
+
+/** Errors whose audit record is already written (a refusal committed with its state change). */
+const audited = new WeakSet<object>();
+
 /**
  * The one way through for every state change: validate → authorize → one transaction holding the handler
  * and its audit record → events after commit. Denied and failed attempts are audited in their own
- * transaction; invalid input is refused before anything is written.
+ * transaction; invalid input is refused before anything is written. Commands under dual control are held
+ * until enough distinct approvers (never the author) approve them.
  */
 export class CommandPipeline {
   private readonly commands = new Map<string, CommandDefinition>();
@@ -55,58 +77,196 @@ export class CommandPipeline {
   async execute<R = unknown>(name: string, rawInput: unknown, actor: Actor, origin: Origin): Promise<R> {
     const command = this.get(name);
     const input = validate(command.input, rawInput, `input for ${name}`);
-    const decision = await this.deps.authorizer.authorize({ actor, permission: command.permission, command, input });
-    if (!decision.allowed) {
-      await this.recordAttempt({ action: name, outcome: 'denied', actor, origin, reason: decision.reason });
-      throw new ForbiddenError(`Not allowed: ${decision.reason}.`, decision.code);
-    }
+    await this.authorizeCommand(command, input, actor, origin, name);
+    const required = command.approvals?.(input, actor) ?? 0;
+    if (required > 0) return (await this.requestApproval(command, input, actor, origin, required)) as R;
     const call = origin.idempotencyKey ? idempotentCall(command, input, actor, origin.idempotencyKey) : undefined;
     try {
       return (await this.run(command, input, actor, origin, call)) as R;
     } catch (error) {
       const prior = call ? await findPriorResult(this.deps.storage.db, call).catch(() => undefined) : undefined;
       if (prior) return prior.result as R;
-      await this.recordFailure(command, actor, origin, error);
+      if (!(error instanceof Object && audited.has(error)))
+        await this.recordFailure(command.name, actor, origin, error);
+      throw asAppError(error);
+    }
+  }
+
+  /**
+   * An approver's decision on a held command. The approver must hold the command's permission at its scope
+   * and may be neither its author nor an earlier approver. The last approval runs the command, in the same
+   * transaction, as its author, with the approvers in its audit record.
+   */
+  async decide(approvalId: string, approve: boolean, actor: Actor, origin: Origin): Promise<unknown> {
+    const approval = await loadApproval(this.deps.storage.db, approvalId);
+    const command = this.get(approval.command);
+    const action = `approval.${approve ? 'approve' : 'reject'}`;
+    await this.authorizeCommand(command, approval.input, actor, origin, action);
+    const problem = decisionProblem(approval, actor, this.deps.clock.now());
+    if (problem) {
+      await this.recordAttempt({
+        action,
+        outcome: 'denied',
+        actor,
+        origin,
+        reason: problem.code,
+        target: approvalTarget(approval),
+      });
+      throw problem;
+    }
+    try {
+      return await this.runDecision(command, approval, approve, actor, origin);
+    } catch (error) {
+      await this.recordFailure(action, actor, origin, error);
       throw asAppError(error);
     }
   }
 
   /** Checks a read permission; a denial is audited like a denied command. */
-  async authorizeRead(actor: Actor, permission: string, origin: Origin, what: string): Promise<void> {
-    const decision = await this.deps.authorizer.authorize({ actor, permission });
-    if (decision.allowed) return;
-    await this.recordAttempt({ action: what, outcome: 'denied', actor, origin, reason: decision.reason });
-    throw new ForbiddenError(`Not allowed: ${decision.reason}.`, decision.code);
+  async authorizeRead(actor: Actor, permission: string, origin: Origin, what: string, scope?: string): Promise<void> {
+    const decision = await this.deps.authorizer.authorize({ actor, permission, scope });
+    if (!decision.allowed) await this.deny(decision, actor, origin, what);
   }
 
-  private async run(
+  private async authorizeCommand(
     command: CommandDefinition,
     input: unknown,
     actor: Actor,
     origin: Origin,
-    call: IdempotentCall | undefined,
-  ): Promise<unknown> {
+    what: string,
+  ) {
+    const decision = await this.deps.authorizer.authorize({ actor, permission: command.permission, command, input });
+    if (!decision.allowed) await this.deny(decision, actor, origin, what);
+  }
+
+  private async deny(
+    decision: AccessDecision & { allowed: false },
+    actor: Actor,
+    origin: Origin,
+    what: string,
+  ): Promise<never> {
+    await this.recordAttempt({ action: what, outcome: 'denied', actor, origin, reason: decision.reason });
+    if (decision.status === 401) throw new AuthenticationError(`Not allowed: ${decision.reason}.`);
+    throw new ForbiddenError(`Not allowed: ${decision.reason}.`, decision.code);
+  }
+
+  private async run(command: CommandDefinition, input: unknown, actor: Actor, origin: Origin, call?: IdempotentCall) {
     const now = this.deps.clock.now();
     let context: PipelineContext | undefined;
     const result = await inTransaction(this.deps.storage, this.deps.logger, async (uow) => {
       const prior = call ? await findPriorResult(uow.tx, call) : undefined;
       if (prior) return prior.result;
       context = new PipelineContext(uow, actor, origin, now);
-      const value = await command.handler(context, input);
-      await this.deps.audit.append(uow, auditEntryOf(command.name, context), now);
-      if (call) await storeResult(uow.tx, call, value, now);
+      const value = await this.handle(uow, command, input, context);
+      if (call && !(value instanceof CommandRefusal)) await storeResult(uow.tx, call, value, now);
       return value;
     });
+    return this.afterCommit(result, context);
+  }
+
+  /** Runs the handler and appends its audit record, in the caller's transaction. */
+  private async handle(uow: UnitOfWork, command: CommandDefinition, input: unknown, context: PipelineContext) {
+    const value = await command.handler(context, input);
+    const entry = auditEntryOf(command.name, context);
+    if (value instanceof CommandRefusal) {
+      await this.deps.audit.append(uow, { ...entry, outcome: 'failed', reason: value.error.code }, context.now);
+    } else {
+      await this.deps.audit.append(uow, entry, context.now);
+    }
+    return value;
+  }
+
+  private async afterCommit(result: unknown, context: PipelineContext | undefined): Promise<unknown> {
+    if (result instanceof CommandRefusal) {
+      audited.add(result.error);
+      throw result.error;
+    }
     for (const event of context?.events ?? []) await this.deps.events.publish(event);
     return result;
   }
 
-  private async recordFailure(command: CommandDefinition, actor: Actor, origin: Origin, error: unknown) {
+  private async requestApproval(
+    command: CommandDefinition,
+    input: unknown,
+    actor: Actor,
+    origin: Origin,
+    required: number,
+  ): Promise<ApprovalPending> {
+    const now = this.deps.clock.now();
+    const approval: PendingApproval = {
+      id: newId(),
+      command: command.name,
+      input,
+      author: { kind: actor.kind, id: actor.id },
+      origin: { channel: origin.channel, address: origin.address, requestId: origin.requestId },
+      required,
+      approvers: [],
+      state: 'pending',
+      createdAt: now,
+      expiresAt: now + APPROVAL_LIFETIME_MS,
+    };
+    await inTransaction(this.deps.storage, this.deps.logger, async (uow) => {
+      await insertApproval(uow.tx, approval);
+      const entry: AuditEntry = {
+        action: 'approval.request',
+        outcome: 'success',
+        actor: approval.author,
+        origin,
+        target: approvalTarget(approval),
+        details: { command: command.name, inputDigest: canonicalDigest(input), required },
+      };
+      await this.deps.audit.append(uow, entry, now);
+    });
+    return { approvalPending: true, approvalId: approval.id, approvalsRequired: required };
+  }
+
+  private async runDecision(
+    command: CommandDefinition,
+    approval: PendingApproval,
+    approve: boolean,
+    actor: Actor,
+    origin: Origin,
+  ) {
+    const now = this.deps.clock.now();
+    let context: PipelineContext | undefined;
+    const result = await inTransaction(this.deps.storage, this.deps.logger, async (uow) => {
+      const current = await loadApproval(uow.tx, approval.id);
+      const problem = decisionProblem(current, actor, now);
+      if (problem) throw problem;
+      current.approvers.push(actor.id);
+      current.state = !approve ? 'rejected' : current.approvers.length >= current.required ? 'executed' : 'pending';
+      await saveDecision(uow.tx, current);
+      const decision: AuditEntry = {
+        action: `approval.${approve ? 'approve' : 'reject'}`,
+        outcome: 'success',
+        actor: { kind: actor.kind, id: actor.id },
+        origin,
+        target: approvalTarget(current),
+        details: { command: current.command, approvers: current.approvers.length, required: current.required },
+      };
+      await this.deps.audit.append(uow, decision, now);
+      if (current.state !== 'executed')
+        return {
+          approvalId: current.id,
+          state: current.state,
+          approvals: current.approvers.length,
+          approvalsRequired: current.required,
+        };
+      const author: Actor = { kind: current.author.kind, id: current.author.id };
+      context = new PipelineContext(uow, author, current.origin, now);
+      context.approvedBy = [...current.approvers];
+      context.note({ approvalId: current.id, approvedBy: current.approvers });
+      return this.handle(uow, command, current.input, context);
+    });
+    return this.afterCommit(result, context);
+  }
+
+  private async recordFailure(action: string, actor: Actor, origin: Origin, error: unknown) {
     const known = error instanceof AppError;
-    if (!known) this.deps.logger.error({ err: error, command: command.name }, 'command failed unexpectedly');
+    if (!known) this.deps.logger.error({ err: error, command: action }, 'command failed unexpectedly');
     const appError = asAppError(error);
     await this.recordAttempt({
-      action: command.name,
+      action,
       outcome: known ? 'failed' : 'error',
       actor,
       origin,
@@ -127,6 +287,21 @@ export class CommandPipeline {
     }
   }
 }
+
+/** Separation of duties: the author never approves; nobody approves twice; only open requests are decided. */
+function decisionProblem(approval: PendingApproval, actor: Actor, now: number): AppError | undefined {
+  if (approval.state !== 'pending')
+    return new ConflictError(`Approval request ${approval.id} is already ${approval.state}.`, 'approval_closed');
+  if (approval.expiresAt <= now)
+    return new ConflictError(`Approval request ${approval.id} has expired.`, 'approval_expired');
+  if (approval.author.id === actor.id)
+    return new ForbiddenError('The author of a change cannot approve it.', 'separation_of_duties');
+  if (approval.approvers.includes(actor.id))
+    return new ForbiddenError('You have already approved this change.', 'duplicate_approver');
+  return undefined;
+}
+
+const approvalTarget = (approval: PendingApproval) => ({ type: 'approval', id: approval.id });
 
 function idempotentCall(command: CommandDefinition, input: unknown, actor: Actor, key: string): IdempotentCall {
   return { actorId: actor.id, key, command: command.name, inputDigest: canonicalDigest(input) };

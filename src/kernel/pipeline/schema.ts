@@ -10,6 +10,20 @@ export interface KernelTables {
     result: string;
     created_at: number;
   };
+  /** Commands held for dual control (see approvals.ts). Not append-only: approvers and state change. */
+  command_approvals: {
+    id: string;
+    command: string;
+    input: string;
+    author_kind: string;
+    author_id: string;
+    origin: string;
+    required: number;
+    approvers: string;
+    state: string;
+    created_at: number;
+    expires_at: number;
+  };
 }
 
 export const kernelMigrations: ModuleMigration[] = [
@@ -25,6 +39,26 @@ export const kernelMigrations: ModuleMigration[] = [
         .addColumn('result', 'text', (c) => c.notNull())
         .addColumn('created_at', storage.capabilities.bigIntType, (c) => c.notNull())
         .addPrimaryKeyConstraint('command_idempotency_pk', ['actor_id', 'idempotency_key'])
+        .execute();
+    },
+  },
+  {
+    name: '0002_kernel_approvals',
+    async up(db, storage) {
+      const big = storage.capabilities.bigIntType;
+      await db.schema
+        .createTable('command_approvals')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('command', 'text', (c) => c.notNull())
+        .addColumn('input', 'text', (c) => c.notNull())
+        .addColumn('author_kind', 'text', (c) => c.notNull())
+        .addColumn('author_id', 'text', (c) => c.notNull())
+        .addColumn('origin', 'text', (c) => c.notNull())
+        .addColumn('required', 'integer', (c) => c.notNull())
+        .addColumn('approvers', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('created_at', big, (c) => c.notNull())
+        .addColumn('expires_at', big, (c) => c.notNull())
         .execute();
     },
   },

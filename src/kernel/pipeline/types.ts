@@ -2,6 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../storage/tables.js';
 import type { UnitOfWork } from '../../storage/storage.js';
+import type { AppError } from '../errors.js';
 
 /** Who acts. `id` is a pseudonymous identifier (a UUID), never a name or an e-mail address. */
 export interface Actor {
@@ -12,6 +13,18 @@ export interface Actor {
   bootstrap?: boolean;
   /** A one-time password is still in force: only changing it is allowed. */
   mustChangePassword?: boolean;
+  /** Role grants in force for this actor, loaded when the session is authenticated. */
+  grants?: RoleGrant[];
+  /** Second factor: not needed, awaited in this session, verified in this session, or needed but not enrolled. */
+  mfa?: 'not-required' | 'pending' | 'verified' | 'enrolment-required';
+}
+
+/** A role held at a scope: a path in the plant hierarchy ('/' is the whole enterprise), inherited downward. */
+export interface RoleGrant {
+  role: string;
+  scope: string;
+  /** Permissions of a custom role; built-in roles take theirs from the permission catalog. */
+  permissions?: string[];
 }
 
 /** Where a request came from. */
@@ -52,6 +65,8 @@ export interface CommandContext {
   readonly origin: Origin;
   /** The command's time, epoch milliseconds; one value for the whole command. */
   readonly now: number;
+  /** Under dual control: the accounts that approved the command, in order (empty otherwise). */
+  readonly approvedBy: readonly string[];
   setTarget(target: AuditTarget): void;
   /** Adds fields to the audit record's details. Never pass secrets or decrypted restricted values. */
   note(details: Record<string, unknown>): void;
@@ -68,6 +83,13 @@ export interface CommandDefinition<S extends TSchema = TSchema, R = unknown> {
   permission: string;
   /** Only the system itself may run it (start-up records, bootstrap). */
   internal?: boolean;
+  /** Where in the plant hierarchy the command acts; grants must cover it. Default: '/' (enterprise). */
+  scope?(input: Static<S>): string;
+  /**
+   * Dual control: how many approvers, each distinct from the author and from each other, must approve
+   * before the command runs (0: none). The author's request is stored and audited until then.
+   */
+  approvals?(input: Static<S>, actor: Actor): number;
   handler(ctx: CommandContext, input: Static<S>): Promise<R>;
 }
 
@@ -80,11 +102,22 @@ export interface AccessRequest {
   permission: string;
   command?: CommandDefinition;
   input?: unknown;
+  /** Scope the access is for, when not given by the command; default '/'. */
+  scope?: string;
 }
 
-export type AccessDecision = { allowed: true } | { allowed: false; reason: string; code?: string };
+export type AccessDecision =
+  { allowed: true; via?: string } | { allowed: false; reason: string; code?: string; status?: 401 | 403 };
 
 /** Decides whether an actor may use a permission. Pluggable: the identity module supplies the real one. */
 export interface Authorizer {
   authorize(request: AccessRequest): Promise<AccessDecision>;
+}
+
+/**
+ * Returned (not thrown) by a handler whose refusal must still change state: a failed login counts toward
+ * lockout. The pipeline commits, audits the outcome as failed, then throws `error` to the caller.
+ */
+export class CommandRefusal {
+  constructor(readonly error: AppError) {}
 }

@@ -1,13 +1,25 @@
 import type { BastionModule } from '../../app/modules.js';
-import { identityCommands } from './commands.js';
+import { RoleAuthorizer } from './authorizer.js';
+import { identityCommands } from './commands/index.js';
 import { identityPermissions } from './permissions.js';
 import { identityRoutes } from './routes.js';
 import { identityMigrations } from './schema.js';
+import { createSecretsKey, loadSecretBox } from './secrets.js';
+import { AddressThrottle } from './throttle.js';
 
 export const identityModule: BastionModule = {
   name: 'identity',
   permissions: identityPermissions,
   migrations: identityMigrations,
-  commands: (bastion) => identityCommands(bastion.config.session.absoluteHours),
+  commands(bastion) {
+    createSecretsKey(bastion.config.dataDir);
+    const deps = {
+      config: bastion.config,
+      secrets: loadSecretBox(bastion.config.dataDir),
+      permissions: bastion.permissions,
+    };
+    return identityCommands(deps, new AddressThrottle(bastion.config.identity.addressFailureLimit));
+  },
+  authorizer: (bastion) => new RoleAuthorizer(bastion.permissions, bastion.storage.db, bastion.clock),
   routes: identityRoutes,
 };

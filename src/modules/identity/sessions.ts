@@ -1,31 +1,99 @@
+import type { Kysely } from 'kysely';
 import { sha256Hex } from '../../kernel/digest.js';
-import type { Actor } from '../../kernel/pipeline/types.js';
-import type { Storage } from '../../storage/storage.js';
+import type { Actor, RoleGrant } from '../../kernel/pipeline/types.js';
+import type { Database } from '../../storage/tables.js';
+import { builtInRole } from './roles.js';
 
 export const hashToken = (token: string): string => sha256Hex(token);
 
-/** The actor a session token stands for, or undefined when it is unknown, revoked or expired. */
-export async function actorForToken(storage: Storage, token: string, now: number): Promise<Actor | undefined> {
-  const row = await storage.db
+/** Session activity is recorded at most once a minute, so the idle timeout is exact to the minute. */
+export const TOUCH_INTERVAL_MS = 60_000;
+
+export interface SessionPolicy {
+  idleMs: number;
+}
+
+export interface Authenticated {
+  actor: Actor;
+  /** The session's last recorded activity is older than TOUCH_INTERVAL_MS. */
+  touchDue: boolean;
+  /** SHA-256 of the session's CSRF token, for cookie-authenticated state changes. */
+  csrfHash: string;
+}
+
+/** Role grants in force for a user, with the permissions of custom roles resolved. */
+export async function grantsOf(db: Kysely<Database>, userId: string, now: number): Promise<RoleGrant[]> {
+  const rows = await db
+    .selectFrom('role_grants')
+    .leftJoin('custom_roles', 'custom_roles.name', 'role_grants.role')
+    .select(['role_grants.role', 'role_grants.scope', 'custom_roles.permissions'])
+    .where('role_grants.user_id', '=', userId)
+    .where('role_grants.revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('role_grants.expires_at', 'is', null), eb('role_grants.expires_at', '>', now)]))
+    .execute();
+  return rows.map((row) => ({
+    role: row.role,
+    scope: row.scope,
+    ...(row.permissions ? { permissions: JSON.parse(row.permissions) as string[] } : {}),
+  }));
+}
+
+/** A second factor is needed by holders of privileged roles and by every vendor account. */
+export function mfaRequired(grants: RoleGrant[], vendor: boolean): boolean {
+  return vendor || grants.some((grant) => builtInRole(grant.role)?.mfaRequired ?? false);
+}
+
+/** The actor a session token stands for, or undefined when unknown, revoked, idle, expired or disabled. */
+export async function authenticate(
+  db: Kysely<Database>,
+  token: string,
+  now: number,
+  policy: SessionPolicy,
+): Promise<Authenticated | undefined> {
+  const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select([
       'sessions.id as sessionId',
+      'sessions.expires_at',
+      'sessions.revoked_at',
+      'sessions.last_seen_at',
+      'sessions.mfa_verified_at',
+      'sessions.csrf_hash',
       'users.id as userId',
+      'users.kind',
+      'users.vendor',
       'users.is_bootstrap',
       'users.must_change_password',
       'users.disabled',
-      'sessions.expires_at',
-      'sessions.revoked_at',
+      'users.expires_at as accountExpiresAt',
+      'users.totp_enabled',
     ])
     .where('sessions.token_hash', '=', hashToken(token))
     .executeTakeFirst();
-  if (!row || row.revoked_at !== null || row.expires_at <= now || row.disabled === 1) return undefined;
+  if (!row || row.revoked_at !== null || row.expires_at <= now || row.last_seen_at + policy.idleMs <= now)
+    return undefined;
+  if (row.disabled === 1 || (row.accountExpiresAt !== null && row.accountExpiresAt <= now)) return undefined;
+  const grants = await grantsOf(db, row.userId, now);
+  const mfa: Actor['mfa'] =
+    row.totp_enabled === 1
+      ? row.mfa_verified_at !== null
+        ? 'verified'
+        : 'pending'
+      : mfaRequired(grants, row.vendor === 1)
+        ? 'enrolment-required'
+        : 'not-required';
   return {
-    kind: 'user',
-    id: row.userId,
-    sessionId: row.sessionId,
-    bootstrap: row.is_bootstrap === 1,
-    mustChangePassword: row.must_change_password === 1,
+    actor: {
+      kind: row.kind === 'service' ? 'service' : row.kind === 'device' ? 'device' : 'user',
+      id: row.userId,
+      sessionId: row.sessionId,
+      bootstrap: row.is_bootstrap === 1,
+      mustChangePassword: row.must_change_password === 1,
+      grants,
+      mfa,
+    },
+    touchDue: now - row.last_seen_at >= TOUCH_INTERVAL_MS,
+    csrfHash: row.csrf_hash,
   };
 }

@@ -1,0 +1,76 @@
+import type { Kysely } from 'kysely';
+import { NotFoundError } from '../errors.js';
+import type { Database } from '../../storage/tables.js';
+import type { Actor, Origin } from './types.js';
+
+/** A command held for dual control until enough distinct approvers have approved it. */
+export interface PendingApproval {
+  id: string;
+  command: string;
+  input: unknown;
+  author: Pick<Actor, 'kind' | 'id'>;
+  origin: Origin;
+  required: number;
+  approvers: string[];
+  state: 'pending' | 'executed' | 'rejected';
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** Pending requests expire after a day: an approval is a decision about the present, not a standing order. */
+export const APPROVAL_LIFETIME_MS = 24 * 3_600_000;
+
+export async function insertApproval(tx: Kysely<Database>, approval: PendingApproval): Promise<void> {
+  await tx
+    .insertInto('command_approvals')
+    .values({
+      id: approval.id,
+      command: approval.command,
+      input: JSON.stringify(approval.input),
+      author_kind: approval.author.kind,
+      author_id: approval.author.id,
+      origin: JSON.stringify(approval.origin),
+      required: approval.required,
+      approvers: JSON.stringify(approval.approvers),
+      state: approval.state,
+      created_at: approval.createdAt,
+      expires_at: approval.expiresAt,
+    })
+    .execute();
+}
+
+export async function loadApproval(db: Kysely<Database>, id: string): Promise<PendingApproval> {
+  const row = await db.selectFrom('command_approvals').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError(`No approval request ${id}.`);
+  return {
+    id: row.id,
+    command: row.command,
+    input: JSON.parse(row.input) as unknown,
+    author: { kind: row.author_kind as Actor['kind'], id: row.author_id },
+    origin: JSON.parse(row.origin) as Origin,
+    required: row.required,
+    approvers: JSON.parse(row.approvers) as string[],
+    state: row.state as PendingApproval['state'],
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+export async function saveDecision(tx: Kysely<Database>, approval: PendingApproval): Promise<void> {
+  await tx
+    .updateTable('command_approvals')
+    .set({ approvers: JSON.stringify(approval.approvers), state: approval.state })
+    .where('id', '=', approval.id)
+    .execute();
+}
+
+export async function listPending(db: Kysely<Database>, now: number): Promise<PendingApproval[]> {
+  const rows = await db
+    .selectFrom('command_approvals')
+    .select('id')
+    .where('state', '=', 'pending')
+    .where('expires_at', '>', now)
+    .orderBy('created_at')
+    .execute();
+  return Promise.all(rows.map((row) => loadApproval(db, row.id)));
+}

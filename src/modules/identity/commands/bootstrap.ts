@@ -1,0 +1,62 @@
+import { Type } from '@sinclair/typebox';
+import { ConflictError } from '../../../kernel/errors.js';
+import { newId } from '../../../kernel/ids.js';
+import { defineCommand } from '../../../kernel/pipeline/types.js';
+import { generateOneTimePassword, hashPassword } from '../passwords.js';
+import { ADMINISTRATOR } from '../roles.js';
+import { username } from '../schemas.js';
+import { ENTERPRISE } from '../scope.js';
+
+/** Creates the first administrator (role administrator at the enterprise) with a one-time password. */
+export const bootstrapAdmin = defineCommand({
+  name: 'identity.bootstrap',
+  summary: 'Create the bootstrap administrator',
+  input: Type.Object({ username }, { additionalProperties: false }),
+  permission: 'identity.bootstrap',
+  internal: true,
+  async handler(ctx, input) {
+    const existing = await ctx.tx.selectFrom('users').select('id').limit(1).executeTakeFirst();
+    if (existing) throw new ConflictError('A bootstrap administrator already exists.', 'already_bootstrapped');
+    const oneTimePassword = generateOneTimePassword();
+    const id = newId();
+    await ctx.tx
+      .insertInto('users')
+      .values({
+        id,
+        username: input.username,
+        display_name: 'Bootstrap administrator',
+        kind: 'human',
+        vendor: 0,
+        password_hash: await hashPassword(oneTimePassword),
+        must_change_password: 1,
+        is_bootstrap: 1,
+        disabled: 0,
+        expires_at: null,
+        failed_logins: 0,
+        locked_until: null,
+        totp_secret: null,
+        totp_enabled: 0,
+        totp_last_step: null,
+        created_at: ctx.now,
+        created_by: ctx.actor.id,
+        password_changed_at: null,
+      })
+      .execute();
+    await ctx.tx
+      .insertInto('role_grants')
+      .values({
+        id: newId(),
+        user_id: id,
+        role: ADMINISTRATOR,
+        scope: ENTERPRISE,
+        granted_by: ctx.actor.id,
+        created_at: ctx.now,
+        expires_at: null,
+        revoked_at: null,
+      })
+      .execute();
+    ctx.setTarget({ type: 'user', id });
+    ctx.emit('identity.user-created', { userId: id });
+    return { userId: id, username: input.username, oneTimePassword };
+  },
+});

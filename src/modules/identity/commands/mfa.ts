@@ -1,0 +1,168 @@
+import { Type } from '@sinclair/typebox';
+import { AuthenticationError, ConflictError, ValidationError } from '../../../kernel/errors.js';
+import { sha256Hex } from '../../../kernel/digest.js';
+import { newId } from '../../../kernel/ids.js';
+import { CommandRefusal, defineCommand, type CommandContext } from '../../../kernel/pipeline/types.js';
+import type { IdentityDeps } from '../deps.js';
+import { randomCode } from '../passwords.js';
+import { totpCode, userId } from '../schemas.js';
+import { otpauthUri, newTotpSecret, qrSvg, totpStep } from '../totp.js';
+import { revokeSessions, userById, type UserRow } from '../users-store.js';
+
+const RECOVERY_CODES = 10;
+/** 16 characters from 57 (~93 bits): far beyond guessing, so a plain SHA-256 is a safe way to store them. */
+const recoveryCode = () => randomCode(16);
+const hashRecoveryCode = (code: string) => sha256Hex(`bastion-recovery:${code.replace(/[\s-]/g, '')}`);
+const totpContext = (id: string) => `identity.totp:${id}`;
+
+function secretOf(deps: IdentityDeps, user: UserRow): string {
+  if (!user.totp_secret) throw new ConflictError('No authenticator is enrolled.', 'mfa_not_enrolled');
+  return deps.secrets.open(user.totp_secret, totpContext(user.id));
+}
+
+async function markSessionVerified(ctx: CommandContext) {
+  if (ctx.actor.sessionId)
+    await ctx.tx
+      .updateTable('sessions')
+      .set({ mfa_verified_at: ctx.now })
+      .where('id', '=', ctx.actor.sessionId)
+      .execute();
+}
+
+/** A wrong second factor counts like a wrong password: whoever tries it already knows the password. */
+async function wrongCode(ctx: CommandContext, user: UserRow, deps: IdentityDeps) {
+  const failed = user.failed_logins + 1;
+  const lock = failed >= deps.config.identity.lockoutThreshold;
+  await ctx.tx.updateTable('users').set({ failed_logins: failed }).where('id', '=', user.id).execute();
+  if (lock && ctx.actor.sessionId)
+    await ctx.tx.updateTable('sessions').set({ revoked_at: ctx.now }).where('id', '=', ctx.actor.sessionId).execute();
+  if (lock) ctx.emit('security.mfa-failures', { userId: user.id, failedLogins: failed });
+  ctx.note({ refusal: 'wrong_code', failedLogins: failed, sessionEnded: lock });
+  return new CommandRefusal(new AuthenticationError('The code is wrong or was already used.'));
+}
+
+export const enrolCommand = (deps: IdentityDeps) =>
+  defineCommand({
+    name: 'identity.mfa.enrol',
+    summary: 'Start enrolling an authenticator app (TOTP, RFC 6238)',
+    input: Type.Object({}, { additionalProperties: false }),
+    permission: 'identity.mfa.manage',
+    async handler(ctx) {
+      const user = await userById(ctx.tx, ctx.actor.id);
+      if (user.totp_enabled === 1)
+        throw new ConflictError('An authenticator is already enrolled; ask for a reset to replace it.', 'mfa_enrolled');
+      const secret = newTotpSecret();
+      await ctx.tx
+        .updateTable('users')
+        .set({ totp_secret: deps.secrets.seal(secret, totpContext(user.id)), totp_last_step: null })
+        .where('id', '=', user.id)
+        .execute();
+      ctx.setTarget({ type: 'user', id: user.id });
+      const uri = otpauthUri(secret, user.username);
+      return { secret, otpauthUri: uri, qrSvg: await qrSvg(uri) };
+    },
+  });
+
+/** Confirms enrolment with a first code; returns recovery codes, shown once and stored only as hashes. */
+export const confirmCommand = (deps: IdentityDeps) =>
+  defineCommand({
+    name: 'identity.mfa.confirm',
+    summary: 'Confirm the authenticator with a first code and receive recovery codes',
+    input: Type.Object({ code: totpCode }, { additionalProperties: false }),
+    permission: 'identity.mfa.manage',
+    async handler(ctx, input) {
+      const user = await userById(ctx.tx, ctx.actor.id);
+      if (user.totp_enabled === 1) throw new ConflictError('The authenticator is already confirmed.', 'mfa_enrolled');
+      const step = totpStep(secretOf(deps, user), input.code, ctx.now);
+      if (step === undefined) return wrongCode(ctx, user, deps);
+      const codes = Array.from({ length: RECOVERY_CODES }, recoveryCode);
+      await ctx.tx.deleteFrom('recovery_codes').where('user_id', '=', user.id).execute();
+      await ctx.tx
+        .insertInto('recovery_codes')
+        .values(
+          codes.map((code) => ({
+            id: newId(),
+            user_id: user.id,
+            code_hash: hashRecoveryCode(code),
+            used_at: null,
+            created_at: ctx.now,
+          })),
+        )
+        .execute();
+      await ctx.tx
+        .updateTable('users')
+        .set({ totp_enabled: 1, totp_last_step: step, failed_logins: 0 })
+        .where('id', '=', user.id)
+        .execute();
+      await markSessionVerified(ctx);
+      ctx.setTarget({ type: 'user', id: user.id });
+      return { enrolled: true, recoveryCodes: codes };
+    },
+  });
+
+/** The second step of a login: a fresh TOTP code, or one unused recovery code (which is then spent). */
+export const verifyCommand = (deps: IdentityDeps) =>
+  defineCommand({
+    name: 'identity.mfa.verify',
+    summary: 'Verify the second factor for this session',
+    input: Type.Union([
+      Type.Object({ code: totpCode }, { additionalProperties: false }),
+      Type.Object({ recoveryCode: Type.String({ minLength: 16, maxLength: 40 }) }, { additionalProperties: false }),
+    ]),
+    permission: 'identity.mfa.manage',
+    async handler(ctx, input) {
+      const user = await userById(ctx.tx, ctx.actor.id);
+      ctx.setTarget({ type: 'user', id: user.id });
+      if ('code' in input) {
+        const step = totpStep(secretOf(deps, user), input.code, ctx.now);
+        if (step === undefined || (user.totp_last_step !== null && step <= user.totp_last_step))
+          return wrongCode(ctx, user, deps);
+        await ctx.tx
+          .updateTable('users')
+          .set({ totp_last_step: step, failed_logins: 0 })
+          .where('id', '=', user.id)
+          .execute();
+      } else {
+        const spent = await ctx.tx
+          .updateTable('recovery_codes')
+          .set({ used_at: ctx.now })
+          .where('user_id', '=', user.id)
+          .where('code_hash', '=', hashRecoveryCode(input.recoveryCode))
+          .where('used_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(spent.numUpdatedRows) === 0) return wrongCode(ctx, user, deps);
+        const left = await ctx.tx
+          .selectFrom('recovery_codes')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('user_id', '=', user.id)
+          .where('used_at', 'is', null)
+          .executeTakeFirstOrThrow();
+        ctx.note({ method: 'recovery-code', recoveryCodesLeft: Number(left.n) });
+      }
+      await markSessionVerified(ctx);
+      return { verified: true };
+    },
+  });
+
+/** For a lost authenticator: an account manager removes it; the account must enrol again; sessions end. */
+export const resetMfa = defineCommand({
+  name: 'identity.mfa.reset',
+  summary: "Remove an account's authenticator and recovery codes",
+  input: Type.Object({ userId }, { additionalProperties: false }),
+  permission: 'identity.users.manage',
+  async handler(ctx, input) {
+    if (input.userId === ctx.actor.id)
+      throw new ValidationError('Ask another account manager to reset your own authenticator.');
+    await userById(ctx.tx, input.userId);
+    await ctx.tx
+      .updateTable('users')
+      .set({ totp_secret: null, totp_enabled: 0, totp_last_step: null })
+      .where('id', '=', input.userId)
+      .execute();
+    await ctx.tx.deleteFrom('recovery_codes').where('user_id', '=', input.userId).execute();
+    const ended = await revokeSessions(ctx.tx, input.userId, ctx.now);
+    ctx.setTarget({ type: 'user', id: input.userId });
+    ctx.note({ endedSessions: ended });
+    return { reset: true };
+  },
+});

@@ -1,0 +1,198 @@
+import { Type } from '@sinclair/typebox';
+import { AuthenticationError, NotFoundError, RateLimitedError, ValidationError } from '../../../kernel/errors.js';
+import { newId } from '../../../kernel/ids.js';
+import { CommandRefusal, defineCommand, type CommandContext } from '../../../kernel/pipeline/types.js';
+import type { IdentityDeps } from '../deps.js';
+import { decoyHash, hashPassword, needsRehash, newToken, verifyPassword } from '../passwords.js';
+import { builtInRole } from '../roles.js';
+import { password, userId, username } from '../schemas.js';
+import { grantsOf, hashToken, mfaRequired } from '../sessions.js';
+import type { AddressThrottle } from '../throttle.js';
+import { revokeSessions, type UserRow } from '../users-store.js';
+
+const wrongCredentials = () =>
+  new AuthenticationError('User name or password is wrong, or the account cannot log in now.');
+
+/** Accounts whose every role is a shop-floor role are throttled and alarmed, never locked (NIST SP 800-82). */
+async function lockoutPolicy(ctx: CommandContext, user: UserRow): Promise<'lock' | 'throttle'> {
+  const grants = await grantsOf(ctx.tx, user.id, ctx.now);
+  const throttleOnly = grants.length > 0 && grants.every((g) => builtInRole(g.role)?.lockout === 'throttle');
+  return throttleOnly ? 'throttle' : 'lock';
+}
+
+function refuse(ctx: CommandContext, reason: string, details: Record<string, unknown> = {}) {
+  ctx.note({ refusal: reason, ...details });
+  return new CommandRefusal(wrongCredentials());
+}
+
+async function recordWrongPassword(ctx: CommandContext, user: UserRow, deps: IdentityDeps) {
+  const failed = user.failed_logins + 1;
+  const { lockoutThreshold, lockoutMinutes } = deps.config.identity;
+  const policy = await lockoutPolicy(ctx, user);
+  const lock = failed >= lockoutThreshold && policy === 'lock';
+  await ctx.tx
+    .updateTable('users')
+    .set({ failed_logins: failed, locked_until: lock ? ctx.now + lockoutMinutes * 60_000 : user.locked_until })
+    .where('id', '=', user.id)
+    .execute();
+  if (failed >= lockoutThreshold) {
+    ctx.emit(lock ? 'security.account-locked' : 'security.login-failures', {
+      userId: user.id,
+      failedLogins: failed,
+      policy,
+    });
+  }
+  return refuse(ctx, 'wrong_password', { failedLogins: failed, locked: lock, policy });
+}
+
+async function openSession(ctx: CommandContext, user: UserRow, deps: IdentityDeps) {
+  const { absoluteHours, maxPerAccount } = deps.config.session;
+  const live = await ctx.tx
+    .selectFrom('sessions')
+    .select(['id'])
+    .where('user_id', '=', user.id)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', ctx.now)
+    .orderBy('created_at')
+    .execute();
+  const ended = live.slice(0, Math.max(0, live.length - maxPerAccount + 1)).map((s) => s.id);
+  if (ended.length > 0)
+    await ctx.tx.updateTable('sessions').set({ revoked_at: ctx.now }).where('id', 'in', ended).execute();
+  const token = newToken();
+  const csrfToken = newToken();
+  const sessionId = newId();
+  const expiresAt = ctx.now + absoluteHours * 3_600_000;
+  await ctx.tx
+    .insertInto('sessions')
+    .values({
+      id: sessionId,
+      token_hash: hashToken(token),
+      csrf_hash: hashToken(csrfToken),
+      user_id: user.id,
+      created_at: ctx.now,
+      last_seen_at: ctx.now,
+      expires_at: expiresAt,
+      revoked_at: null,
+      mfa_verified_at: null,
+      signed_at: null,
+      signature_failures: 0,
+    })
+    .execute();
+  ctx.note({ sessionId, endedSessions: ended });
+  return { token, csrfToken, sessionId, expiresAt };
+}
+
+/** Login: argon2id check (a decoy hash for unknown names), lockout or throttling, session limit, rehash. */
+export const loginCommand = (deps: IdentityDeps, throttle: AddressThrottle) =>
+  defineCommand({
+    name: 'identity.login',
+    summary: 'Log in and open a session',
+    input: Type.Object({ username, password }, { additionalProperties: false }),
+    permission: 'identity.session.create',
+    async handler(ctx, input) {
+      const address = ctx.origin.address;
+      if (throttle.blocked(address, ctx.now)) {
+        ctx.note({ refusal: 'address_throttled' });
+        return new CommandRefusal(new RateLimitedError('Too many failed logins from this address; try again later.'));
+      }
+      const user = await ctx.tx
+        .selectFrom('users')
+        .selectAll()
+        .where('username', '=', input.username)
+        .executeTakeFirst();
+      const valid = await verifyPassword(user?.password_hash ?? (await decoyHash()), input.password);
+      if (!valid) throttle.fail(address, ctx.now);
+      if (!user) return refuse(ctx, 'unknown_account');
+      ctx.setTarget({ type: 'user', id: user.id });
+      if (user.disabled === 1) return refuse(ctx, 'account_disabled');
+      if (user.expires_at !== null && user.expires_at <= ctx.now) return refuse(ctx, 'account_expired');
+      if (user.locked_until !== null && user.locked_until > ctx.now) return refuse(ctx, 'account_locked');
+      if (!valid) return recordWrongPassword(ctx, user, deps);
+      const rehash = needsRehash(user.password_hash) ? await hashPassword(input.password) : user.password_hash;
+      await ctx.tx
+        .updateTable('users')
+        .set({ failed_logins: 0, locked_until: null, password_hash: rehash })
+        .where('id', '=', user.id)
+        .execute();
+      const session = await openSession(ctx, user, deps);
+      const grants = await grantsOf(ctx.tx, user.id, ctx.now);
+      const mfa =
+        user.totp_enabled === 1
+          ? 'pending'
+          : mfaRequired(grants, user.vendor === 1)
+            ? 'enrolment-required'
+            : 'not-required';
+      ctx.note({ rehashed: rehash !== user.password_hash, mfa });
+      return {
+        ...session,
+        expiresAt: new Date(session.expiresAt).toISOString(),
+        mustChangePassword: user.must_change_password === 1,
+        mfa,
+      };
+    },
+  });
+
+export const logout = defineCommand({
+  name: 'identity.logout',
+  summary: 'End the current session',
+  input: Type.Object({}, { additionalProperties: false }),
+  permission: 'identity.session.end',
+  async handler(ctx) {
+    if (!ctx.actor.sessionId) throw new ValidationError('There is no session to end.');
+    await ctx.tx.updateTable('sessions').set({ revoked_at: ctx.now }).where('id', '=', ctx.actor.sessionId).execute();
+    ctx.setTarget({ type: 'session', id: ctx.actor.sessionId });
+    return { ended: true };
+  },
+});
+
+/** Records that a session was used; keeps the idle timeout honest across instances. */
+export const touchSession = defineCommand({
+  name: 'identity.session.touch',
+  summary: 'Record session activity',
+  input: Type.Object({ sessionId: Type.String() }, { additionalProperties: false }),
+  permission: 'identity.session.touch',
+  internal: true,
+  async handler(ctx, input) {
+    await ctx.tx
+      .updateTable('sessions')
+      .set({ last_seen_at: ctx.now })
+      .where('id', '=', input.sessionId)
+      .where('revoked_at', 'is', null)
+      .execute();
+    ctx.setTarget({ type: 'session', id: input.sessionId });
+    return { touched: true };
+  },
+});
+
+export const revokeOwnSession = defineCommand({
+  name: 'identity.session.revoke-own',
+  summary: 'End one of my other sessions',
+  input: Type.Object({ sessionId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
+  permission: 'identity.session.revoke-own',
+  async handler(ctx, input) {
+    const result = await ctx.tx
+      .updateTable('sessions')
+      .set({ revoked_at: ctx.now })
+      .where('id', '=', input.sessionId)
+      .where('user_id', '=', ctx.actor.id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw new NotFoundError('No such live session of yours.');
+    ctx.setTarget({ type: 'session', id: input.sessionId });
+    return { ended: true };
+  },
+});
+
+/** IEC 62443-3-3 SR 2.6: an administrator ends every session of an account at once. */
+export const revokeUserSessions = defineCommand({
+  name: 'identity.sessions.revoke',
+  summary: "End all of an account's sessions",
+  input: Type.Object({ userId }, { additionalProperties: false }),
+  permission: 'identity.sessions.revoke',
+  async handler(ctx, input) {
+    const ended = await revokeSessions(ctx.tx, input.userId, ctx.now);
+    ctx.setTarget({ type: 'user', id: input.userId });
+    ctx.note({ ended });
+    return { ended };
+  },
+});

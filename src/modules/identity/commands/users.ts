@@ -1,0 +1,183 @@
+import { Type } from '@sinclair/typebox';
+import { AuthenticationError, ConflictError, ValidationError } from '../../../kernel/errors.js';
+import { newId } from '../../../kernel/ids.js';
+import { defineCommand } from '../../../kernel/pipeline/types.js';
+import { generateOneTimePassword, hashPassword, passwordProblems, verifyPassword } from '../passwords.js';
+import { isoTime, newPassword, password, userId, username } from '../schemas.js';
+import { publicUser, revokeSessions, userById } from '../users-store.js';
+
+/** Vendor and contractor access always ends by itself, within 90 days at most. */
+export const MAX_VENDOR_DAYS = 90;
+
+const parseExpiry = (text: string | undefined, now: number): number | null => {
+  if (text === undefined) return null;
+  const at = Date.parse(text);
+  if (at <= now)
+    throw new ValidationError('The expiry must lie in the future.', [
+      { path: '/expiresAt', message: 'must lie in the future' },
+    ]);
+  return at;
+};
+
+/** Creates an account with a one-time password (shown once, changed at first login). IDs are never reused. */
+export const createUser = defineCommand({
+  name: 'identity.user.create',
+  summary: 'Create an account',
+  input: Type.Object(
+    {
+      username,
+      displayName: Type.String({ minLength: 1, maxLength: 200 }),
+      kind: Type.Union([Type.Literal('human'), Type.Literal('service'), Type.Literal('device')], { default: 'human' }),
+      vendor: Type.Optional(Type.Boolean()),
+      expiresAt: Type.Optional(isoTime),
+    },
+    { additionalProperties: false },
+  ),
+  permission: 'identity.users.manage',
+  async handler(ctx, input) {
+    const expiresAt = parseExpiry(input.expiresAt, ctx.now);
+    if (input.vendor && (expiresAt === null || expiresAt > ctx.now + MAX_VENDOR_DAYS * 86_400_000)) {
+      throw new ValidationError(`A vendor account needs an expiry within ${MAX_VENDOR_DAYS} days.`, [
+        { path: '/expiresAt', message: `required for vendors, at most ${MAX_VENDOR_DAYS} days ahead` },
+      ]);
+    }
+    const taken = await ctx.tx
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', input.username)
+      .executeTakeFirst();
+    if (taken) throw new ConflictError(`The user name ${input.username} is taken.`, 'username_taken');
+    const oneTimePassword = generateOneTimePassword();
+    const id = newId();
+    await ctx.tx
+      .insertInto('users')
+      .values({
+        id,
+        username: input.username,
+        display_name: input.displayName,
+        kind: input.kind ?? 'human',
+        vendor: input.vendor ? 1 : 0,
+        password_hash: await hashPassword(oneTimePassword),
+        must_change_password: 1,
+        is_bootstrap: 0,
+        disabled: 0,
+        expires_at: expiresAt,
+        failed_logins: 0,
+        locked_until: null,
+        totp_secret: null,
+        totp_enabled: 0,
+        totp_last_step: null,
+        created_at: ctx.now,
+        created_by: ctx.actor.id,
+        password_changed_at: null,
+      })
+      .execute();
+    ctx.setTarget({ type: 'user', id });
+    ctx.note({ kind: input.kind ?? 'human', vendor: input.vendor ?? false, expiresAt: input.expiresAt ?? null });
+    return { user: publicUser(await userById(ctx.tx, id)), oneTimePassword };
+  },
+});
+
+const accountChange = (
+  name: string,
+  summary: string,
+  apply: (now: number) => Record<string, unknown>,
+  endSessions: boolean,
+) =>
+  defineCommand({
+    name,
+    summary,
+    input: Type.Object({ userId }, { additionalProperties: false }),
+    permission: 'identity.users.manage',
+    async handler(ctx, input) {
+      const before = await userById(ctx.tx, input.userId);
+      await ctx.tx.updateTable('users').set(apply(ctx.now)).where('id', '=', input.userId).execute();
+      const ended = endSessions ? await revokeSessions(ctx.tx, input.userId, ctx.now) : 0;
+      const after = await userById(ctx.tx, input.userId);
+      ctx.setTarget({ type: 'user', id: input.userId });
+      ctx.recordChange(publicUser(before), publicUser(after));
+      if (ended) ctx.note({ endedSessions: ended });
+      return { user: publicUser(after) };
+    },
+  });
+
+export const disableUser = accountChange(
+  'identity.user.disable',
+  'Disable an account and end its sessions',
+  () => ({ disabled: 1 }),
+  true,
+);
+export const enableUser = accountChange(
+  'identity.user.enable',
+  'Enable a disabled account',
+  () => ({ disabled: 0 }),
+  false,
+);
+export const unlockUser = accountChange(
+  'identity.user.unlock',
+  'Unlock an account locked by failed logins',
+  () => ({ locked_until: null, failed_logins: 0 }),
+  false,
+);
+export const expireUser = accountChange(
+  'identity.user.expire',
+  'Expire an account now and end its sessions',
+  (now) => ({ expires_at: now }),
+  true,
+);
+
+/** A new one-time password (shown once), sessions ended, the second factor kept. */
+export const resetPassword = defineCommand({
+  name: 'identity.user.reset',
+  summary: "Reset an account's password to a new one-time password",
+  input: Type.Object({ userId }, { additionalProperties: false }),
+  permission: 'identity.users.manage',
+  async handler(ctx, input) {
+    await userById(ctx.tx, input.userId);
+    const oneTimePassword = generateOneTimePassword();
+    await ctx.tx
+      .updateTable('users')
+      .set({
+        password_hash: await hashPassword(oneTimePassword),
+        must_change_password: 1,
+        failed_logins: 0,
+        locked_until: null,
+      })
+      .where('id', '=', input.userId)
+      .execute();
+    const ended = await revokeSessions(ctx.tx, input.userId, ctx.now);
+    ctx.setTarget({ type: 'user', id: input.userId });
+    ctx.note({ endedSessions: ended });
+    return { oneTimePassword };
+  },
+});
+
+/** Changes one's own password: the current one is required; other sessions end. */
+export const changePassword = defineCommand({
+  name: 'identity.change-password',
+  summary: "Change one's own password",
+  input: Type.Object({ currentPassword: password, newPassword }, { additionalProperties: false }),
+  permission: 'identity.password.change',
+  async handler(ctx, input) {
+    const user = await userById(ctx.tx, ctx.actor.id);
+    if (!(await verifyPassword(user.password_hash, input.currentPassword)))
+      throw new AuthenticationError('The current password is wrong.');
+    const problems = passwordProblems(input.newPassword, user.username);
+    if (input.newPassword === input.currentPassword)
+      problems.push({ path: '/newPassword', message: 'must differ from the current password' });
+    if (problems.length > 0) throw new ValidationError(`The new password ${problems[0]!.message}.`, problems);
+    await ctx.tx
+      .updateTable('users')
+      .set({
+        password_hash: await hashPassword(input.newPassword),
+        must_change_password: 0,
+        password_changed_at: ctx.now,
+      })
+      .where('id', '=', user.id)
+      .execute();
+    const ended = await revokeSessions(ctx.tx, user.id, ctx.now, ctx.actor.sessionId);
+    ctx.setTarget({ type: 'user', id: user.id });
+    ctx.note({ endedSessions: ended });
+    return { changed: true };
+  },
+});

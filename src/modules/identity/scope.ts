@@ -1,0 +1,16 @@
+/**
+ * A scope is a path in the ISA-95 plant hierarchy: '/' is the enterprise, '/site-a/area-1/line-2' a line.
+ * A grant at a node covers the node and everything below it; the plant module names the nodes.
+ */
+export const ENTERPRISE = '/';
+
+export const SCOPE_PATTERN = '^/([A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*)?$';
+const scopePattern = new RegExp(SCOPE_PATTERN);
+
+export function isScope(value: string): boolean {
+  return scopePattern.test(value);
+}
+
+export function covers(grantScope: string, target: string): boolean {
+  return grantScope === ENTERPRISE || target === grantScope || target.startsWith(`${grantScope}/`);
+}

@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import { NotFoundError } from '../../kernel/errors.js';
+import type { Database } from '../../storage/tables.js';
+
+export type UserRow = Database['users'];
+
+export async function userById(db: Kysely<Database>, id: string): Promise<UserRow> {
+  const user = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!user) throw new NotFoundError(`No account ${id}.`);
+  return user;
+}
+
+export async function userByName(db: Kysely<Database>, username: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+}
+
+/** Ends every live session of an account (disable, reset, password change elsewhere, admin revocation). */
+export async function revokeSessions(
+  db: Kysely<Database>,
+  userId: string,
+  now: number,
+  except?: string,
+): Promise<number> {
+  let query = db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null);
+  if (except) query = query.where('id', '<>', except);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** The view of an account that leaves this module: never a hash or a secret. */
+export function publicUser(user: UserRow) {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.display_name,
+    kind: user.kind,
+    vendor: user.vendor === 1,
+    disabled: user.disabled === 1,
+    locked: user.locked_until !== null,
+    lockedUntil: user.locked_until === null ? null : new Date(user.locked_until).toISOString(),
+    expiresAt: user.expires_at === null ? null : new Date(user.expires_at).toISOString(),
+    mfaEnrolled: user.totp_enabled === 1,
+    mustChangePassword: user.must_change_password === 1,
+    createdAt: new Date(user.created_at).toISOString(),
+  };
+}
