@@ -5,9 +5,11 @@ import { AppError } from '../kernel/errors.js';
 import type { BastionConfig } from '../kernel/config/schema.js';
 import { verbContext } from './context.js';
 import { CliError, ExitCode, type CliIo } from './io.js';
+import { addAccessVerbs } from './verbs/access.js';
 import { exportVerb, proofVerb, verifyVerb } from './verbs/audit.js';
 import { initVerb } from './verbs/init.js';
 import { serveVerb } from './verbs/serve.js';
+import { addUsersVerbs } from './verbs/users.js';
 
 /** Permission each verb requires; kept here so a test can hold every verb to a declared permission. */
 export const verbPermissions: Record<string, string> = {
@@ -16,6 +18,16 @@ export const verbPermissions: Record<string, string> = {
   'audit verify': 'audit.verify',
   'audit export': 'audit.export',
   'audit proof': 'audit.read',
+  'users add': 'identity.users.manage',
+  'users list': 'identity.users.read',
+  'users disable': 'identity.users.manage',
+  'users enable': 'identity.users.manage',
+  'users unlock': 'identity.users.manage',
+  'users expire': 'identity.users.manage',
+  'users reset': 'identity.users.manage',
+  'users grant': 'identity.grants.manage',
+  'users revoke': 'identity.grants.manage',
+  'access matrix': 'identity.grants.read',
 };
 
 const quietLogs = 'warn';
@@ -71,7 +83,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       proofVerb(verbContext(io, undefined, quietLogs), seq, options),
     );
 
-  for (const command of [program, audit])
+  const users = addUsersVerbs(program, () => verbContext(io, undefined, quietLogs));
+  const access = addAccessVerbs(program, () => verbContext(io, undefined, quietLogs));
+
+  for (const command of [program, audit, users, access])
     command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });
   return program;
 }

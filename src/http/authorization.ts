@@ -71,31 +71,38 @@ export function installAuthorization(app: FastifyInstance, bastion: Bastion): vo
     const bearer = bearerToken(request);
     const token = bearer ?? cookieToken(request);
     request.actor = ANONYMOUS_ACTOR;
-    if (!token) return;
-    const session = await authenticate(bastion.storage.db, token, bastion.clock.now(), { idleMs });
-    if (!session) throw new AuthenticationError('The session is unknown, expired or ended; log in again.');
-    if (!bearer) checkCsrf(request, session.csrfHash);
-    request.actor = session.actor;
-    if (session.touchDue) {
-      await bastion.pipeline.execute(
-        'identity.session.touch',
-        { sessionId: session.actor.sessionId },
-        SYSTEM_ACTOR,
-        originOf(request),
-      );
+    if (token) {
+      const session = await authenticate(bastion.storage.db, token, bastion.clock.now(), { idleMs });
+      if (!session) throw new AuthenticationError('The session is unknown, expired or ended; log in again.');
+      if (!bearer) checkCsrf(request, session.csrfHash);
+      request.actor = session.actor;
+      if (session.touchDue) {
+        await bastion.pipeline.execute(
+          'identity.session.touch',
+          { sessionId: session.actor.sessionId },
+          SYSTEM_ACTOR,
+          originOf(request),
+        );
+      }
     }
+    await authorizeRoute(request, bastion);
   });
-  app.addHook('preHandler', async (request) => {
-    const permission = request.routeOptions.config.permission;
-    if (!permission) return; // the not-found handler, which has no route
-    if (bastion.permissions.get(permission)?.public) return;
-    if (request.actor.kind === 'anonymous') throw new AuthenticationError();
-    if (request.routeOptions.config.command) return;
-    await bastion.pipeline.authorizeRead(
-      request.actor,
-      permission,
-      originOf(request),
-      `http ${request.method} ${request.routeOptions.url}`,
-    );
-  });
+}
+
+/**
+ * Before the body is even parsed: no session, 401; a permission the actor holds nowhere, 403. Command routes
+ * are checked again by the pipeline at the command's own scope, once the input is validated.
+ */
+async function authorizeRoute(request: FastifyRequest, bastion: Bastion): Promise<void> {
+  const { permission, command } = request.routeOptions.config;
+  if (!permission) return; // the not-found handler, which has no route
+  if (bastion.permissions.get(permission)?.public) return;
+  if (request.actor.kind === 'anonymous') throw new AuthenticationError();
+  await bastion.pipeline.authorizeRead(
+    request.actor,
+    permission,
+    originOf(request),
+    `http ${request.method} ${request.routeOptions.url}`,
+    { anyScope: command === true },
+  );
 }

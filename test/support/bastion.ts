@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
+import type { Clock } from '../../src/kernel/clock.js';
 import { openBastion, type Bastion } from '../../src/app/bastion.js';
 import { initialize } from '../../src/app/init.js';
 import { loadConfig } from '../../src/kernel/config/load.js';
@@ -57,13 +58,24 @@ export async function testEnvironment(
   };
 }
 
-export async function createTestBastion(extraEnv: Record<string, string> = {}): Promise<TestBastion> {
+/** A clock the test moves by hand, starting at the real time (TOTP codes stay computable). */
+export class ManualClock implements Clock {
+  private at = Date.now();
+  now(): number {
+    return this.at;
+  }
+  advance(ms: number): void {
+    this.at += ms;
+  }
+}
+
+export async function createTestBastion(extraEnv: Record<string, string> = {}, clock?: Clock): Promise<TestBastion> {
   const { env, dataDir, cleanup } = await testEnvironment(extraEnv);
   const config = loadConfig({ env, cwd: dataDir });
   const logs = new LogCapture();
   const logger = createLogger('info', logs);
   const init = await initialize(config, logger);
-  const bastion = await openBastion(config, { logger });
+  const bastion = await openBastion(config, { logger, clock });
   return {
     bastion,
     config,

@@ -1,7 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { openStorage } from '../../storage/open.js';
-import { isInitialized, witnessesFor } from '../../app/bastion.js';
+import { witnessesFor } from '../../app/bastion.js';
 import { inclusionProof } from '../../modules/audit/proofs.js';
 import { lastSeq, recordPages } from '../../modules/audit/queries.js';
 import { keysDir, loadPublicKey, PUBLIC_KEY_FILE } from '../../modules/audit/signer.js';
@@ -10,27 +9,9 @@ import { verifyLog } from '../../modules/audit/verification.js';
 import type { VerificationReport } from '../../modules/audit/verify.js';
 import { join } from 'node:path';
 import type { VerbContext } from '../context.js';
+import { requireInitialized, withStorage } from '../open.js';
 import { CliError, ExitCode } from '../io.js';
 import { progressFor } from '../progress.js';
-
-function requireInitialized(ctx: VerbContext): void {
-  if (!isInitialized(ctx.config))
-    throw new CliError(`${ctx.config.dataDir} is not initialised; run "bastion init" first`, ExitCode.notInitialized);
-}
-
-/** Opened without migrating or writing: verification and export only read. */
-async function withStorage<T>(
-  ctx: VerbContext,
-  work: (storage: ReturnType<typeof openStorage>) => Promise<T>,
-): Promise<T> {
-  requireInitialized(ctx);
-  const storage = openStorage(ctx.config);
-  try {
-    return await work(storage);
-  } finally {
-    await storage.close();
-  }
-}
 
 function printReport(ctx: VerbContext, report: VerificationReport): void {
   if (report.ok) {

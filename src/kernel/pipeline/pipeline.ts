@@ -122,9 +122,18 @@ export class CommandPipeline {
     }
   }
 
-  /** Checks a read permission; a denial is audited like a denied command. */
-  async authorizeRead(actor: Actor, permission: string, origin: Origin, what: string, scope?: string): Promise<void> {
-    const decision = await this.deps.authorizer.authorize({ actor, permission, scope });
+  /**
+   * Checks a permission outside a command (a read, or the early check of a command route, which passes
+   * `anyScope` because the scope is known only from the validated input); a denial is audited.
+   */
+  async authorizeRead(
+    actor: Actor,
+    permission: string,
+    origin: Origin,
+    what: string,
+    options: { scope?: string; anyScope?: boolean } = {},
+  ): Promise<void> {
+    const decision = await this.deps.authorizer.authorize({ actor, permission, ...options });
     if (!decision.allowed) await this.deny(decision, actor, origin, what);
   }
 
@@ -177,11 +186,11 @@ export class CommandPipeline {
   }
 
   private async afterCommit(result: unknown, context: PipelineContext | undefined): Promise<unknown> {
+    for (const event of context?.events ?? []) await this.deps.events.publish(event);
     if (result instanceof CommandRefusal) {
       audited.add(result.error);
       throw result.error;
     }
-    for (const event of context?.events ?? []) await this.deps.events.publish(event);
     return result;
   }
 

@@ -104,6 +104,8 @@ export interface AccessRequest {
   input?: unknown;
   /** Scope the access is for, when not given by the command; default '/'. */
   scope?: string;
+  /** Only ask whether the permission is held at some scope (an early check before the input is known). */
+  anyScope?: boolean;
 }
 
 export type AccessDecision =

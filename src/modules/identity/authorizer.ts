@@ -44,7 +44,7 @@ export class RoleAuthorizer implements Authorizer {
     private readonly clock: Clock,
   ) {}
 
-  async authorize({ actor, permission, command, input, scope }: AccessRequest): Promise<AccessDecision> {
+  async authorize({ actor, permission, command, input, scope, anyScope }: AccessRequest): Promise<AccessDecision> {
     const definition = this.catalog.get(permission);
     if (!definition) return deny(`permission ${permission} is not declared`);
     if (command?.internal) return actor.kind === 'system' ? allow() : deny('internal command');
@@ -56,9 +56,9 @@ export class RoleAuthorizer implements Authorizer {
     if (gate) return gate;
     if (definition.everyone) return allow();
     const target = scope ?? command?.scope?.(input as never) ?? ENTERPRISE;
-    const grant = (actor.grants ?? []).find((g) => grantHolds(g, definition) && covers(g.scope, target));
+    const grant = (actor.grants ?? []).find((g) => grantHolds(g, definition) && (anyScope || covers(g.scope, target)));
     if (grant) return allow(`role ${grant.role} at ${grant.scope}`);
-    const override = await this.liveOverride(actor.id, permission, target);
+    const override = await this.liveOverride(actor.id, permission, anyScope ? undefined : target);
     if (override) return allow(`override ${override}`);
     return deny(`no role grants ${permission} at ${target}`);
   }
@@ -75,7 +75,11 @@ export class RoleAuthorizer implements Authorizer {
     return undefined;
   }
 
-  private async liveOverride(userId: string, permission: string, target: string): Promise<string | undefined> {
+  private async liveOverride(
+    userId: string,
+    permission: string,
+    target: string | undefined,
+  ): Promise<string | undefined> {
     const rows = await this.db
       .selectFrom('overrides')
       .select(['id', 'scope'])
@@ -83,6 +87,6 @@ export class RoleAuthorizer implements Authorizer {
       .where('permission', '=', permission)
       .where('expires_at', '>', this.clock.now())
       .execute();
-    return rows.find((row) => covers(row.scope, target))?.id;
+    return rows.find((row) => target === undefined || covers(row.scope, target))?.id;
   }
 }

@@ -32,7 +32,7 @@ export async function revokeSessions(
 }
 
 /** The view of an account that leaves this module: never a hash or a secret. */
-export function publicUser(user: UserRow) {
+export function publicUser(user: UserRow, now = Date.now()) {
   return {
     id: user.id,
     username: user.username,
@@ -40,7 +40,7 @@ export function publicUser(user: UserRow) {
     kind: user.kind,
     vendor: user.vendor === 1,
     disabled: user.disabled === 1,
-    locked: user.locked_until !== null,
+    locked: user.locked_until !== null && user.locked_until > now,
     lockedUntil: user.locked_until === null ? null : new Date(user.locked_until).toISOString(),
     expiresAt: user.expires_at === null ? null : new Date(user.expires_at).toISOString(),
     mfaEnrolled: user.totp_enabled === 1,

@@ -27,7 +27,7 @@ export const createUser = defineCommand({
     {
       username,
       displayName: Type.String({ minLength: 1, maxLength: 200 }),
-      kind: Type.Union([Type.Literal('human'), Type.Literal('service'), Type.Literal('device')], { default: 'human' }),
+      kind: Type.Optional(Type.Union([Type.Literal('human'), Type.Literal('service'), Type.Literal('device')])),
       vendor: Type.Optional(Type.Boolean()),
       expiresAt: Type.Optional(isoTime),
     },
