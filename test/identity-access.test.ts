@@ -183,6 +183,27 @@ describe(`authorization (${testDialect})`, () => {
     expect(escalate.json().code).toBe('privilege_escalation'); // cannot hand out what it does not hold
   });
 
+  it('grants custom roles made of declared permissions, and refuses undeclared or public ones', async () => {
+    const define = (payload: object) =>
+      app.inject({ method: 'POST', url: '/api/roles', headers: admin.headers, payload });
+    expect(
+      (await define({ name: 'audit-reader', description: 'reads the audit log', permissions: ['audit.read'] }))
+        .statusCode,
+    ).toBe(200);
+    expect((await define({ name: 'bad-role', description: 'x', permissions: ['audit.nothing'] })).statusCode).toBe(400);
+    expect((await define({ name: 'open-role', description: 'x', permissions: ['system.health'] })).statusCode).toBe(
+      400,
+    );
+    expect((await define({ name: 'operator', description: 'x', permissions: ['audit.read'] })).statusCode).toBe(409);
+    const reader = await makeUser(t.bastion, app, { username: 'rhea' });
+    const before = await sessionOf(app, reader);
+    expect((await app.inject({ url: '/api/audit/records', headers: before.headers })).statusCode).toBe(403);
+    expect((await grant(admin, { userId: reader.id, role: 'audit-reader', scope: '/' })).statusCode).toBe(200);
+    const after = await sessionOf(app, reader);
+    expect((await app.inject({ url: '/api/audit/records', headers: after.headers })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/api/audit/verification', headers: after.headers })).statusCode).toBe(403);
+  });
+
   it('lists every route and command in the permission matrix, with a declared permission', async () => {
     const matrix = (await app.inject({ url: '/api/access/matrix', headers: admin.headers })).json<
       ReturnType<typeof accessMatrix>

@@ -99,5 +99,7 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
   for (const module of modules) pipeline.register(...module.commands(bastion));
   const authorizing = modules.find((m) => m.authorizer);
   if (authorizing?.authorizer) pipeline.setAuthorizer(authorizing.authorizer(bastion));
+  const signing = modules.find((m) => m.signatures);
+  if (signing?.signatures) pipeline.setSignatureVerifier(signing.signatures(bastion));
   return bastion;
 }

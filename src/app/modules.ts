@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { PermissionDefinition } from '../kernel/pipeline/permissions.js';
-import type { Authorizer, CommandDefinition } from '../kernel/pipeline/types.js';
+import type { Authorizer, CommandDefinition, SignatureVerifier } from '../kernel/pipeline/types.js';
 import type { ModuleMigration } from '../storage/migrations.js';
 import type { Bastion } from './bastion.js';
 
@@ -13,4 +13,6 @@ export interface BastionModule {
   routes?(app: FastifyInstance, bastion: Bastion): void;
   /** The module that knows who may do what supplies the authorizer (identity); else deny by default. */
   authorizer?(bastion: Bastion): Authorizer;
+  /** The module that knows credentials checks electronic signatures (identity). */
+  signatures?(bastion: Bastion): SignatureVerifier;
 }

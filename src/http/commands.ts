@@ -1,7 +1,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Bastion } from '../app/bastion.js';
-import type { CommandDefinition } from '../kernel/pipeline/types.js';
+import type { CommandDefinition, SignatureInput } from '../kernel/pipeline/types.js';
 import { originOf } from './context.js';
 import { errorResponses } from './schemas.js';
 
@@ -34,11 +34,30 @@ const pending = Type.Object({
   approvalsRequired: Type.Integer(),
 });
 
+const signatureSchema = Type.Object(
+  {
+    meaning: Type.Union(['authored', 'reviewed', 'approved', 'released', 'responsibility'].map((m) => Type.Literal(m))),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+    username: Type.Optional(Type.String({ maxLength: 64 })),
+    totp: Type.Optional(Type.String({ pattern: '^[0-9]{6}$' })),
+  },
+  { additionalProperties: false },
+);
+
+/** A command that demands an electronic signature takes `{ input, signature }`, keeping credentials out of its input. */
+function signedBody(command: CommandDefinition) {
+  return Type.Object({ input: command.input, signature: signatureSchema }, { additionalProperties: false });
+}
+
 /** Declares a command route: permission, schema and OpenAPI from the command itself. */
 export function commandRoute(app: FastifyInstance, bastion: Bastion, spec: CommandRouteSpec): void {
   const { command } = spec;
   const noInput = Object.keys((command.input as { properties?: object }).properties ?? { x: 1 }).length === 0;
-  const bodySchema = spec.params || noInput ? {} : { body: command.input };
+  const bodySchema = command.signature
+    ? { body: signedBody(command) }
+    : spec.params || noInput
+      ? {}
+      : { body: command.input };
   app.route({
     method: spec.method,
     url: spec.url,

@@ -19,9 +19,13 @@ import {
   type Authorizer,
   type CommandDefinition,
   type Origin,
+  type SignatureInput,
+  type SignatureManifest,
+  type SignatureVerifier,
 } from './types.js';
 
 export interface PipelineDeps {
+  signatures?: SignatureVerifier;
   storage: Storage;
   audit: AuditSink;
   authorizer: Authorizer;
@@ -74,15 +78,26 @@ export class CommandPipeline {
     this.deps.authorizer = authorizer;
   }
 
-  async execute<R = unknown>(name: string, rawInput: unknown, actor: Actor, origin: Origin): Promise<R> {
+  setSignatureVerifier(verifier: SignatureVerifier): void {
+    this.deps.signatures = verifier;
+  }
+
+  async execute<R = unknown>(
+    name: string,
+    rawInput: unknown,
+    actor: Actor,
+    origin: Origin,
+    signature?: SignatureInput,
+  ): Promise<R> {
     const command = this.get(name);
     const input = validate(command.input, rawInput, `input for ${name}`);
     await this.authorizeCommand(command, input, actor, origin, name);
+    const manifest = command.signature ? await this.sign(command, input, actor, origin, signature) : undefined;
     const required = command.approvals?.(input, actor) ?? 0;
     if (required > 0) return (await this.requestApproval(command, input, actor, origin, required)) as R;
     const call = origin.idempotencyKey ? idempotentCall(command, input, actor, origin.idempotencyKey) : undefined;
     try {
-      return (await this.run(command, input, actor, origin, call)) as R;
+      return (await this.run(command, input, actor, origin, call, manifest)) as R;
     } catch (error) {
       const prior = call ? await findPriorResult(this.deps.storage.db, call).catch(() => undefined) : undefined;
       if (prior) return prior.result as R;
@@ -159,13 +174,64 @@ export class CommandPipeline {
     throw new ForbiddenError(`Not allowed: ${decision.reason}.`, decision.code);
   }
 
-  private async run(command: CommandDefinition, input: unknown, actor: Actor, origin: Origin, call?: IdempotentCall) {
+  /** 21 CFR 11.50/11.70/11.200: credentials re-entered, meaning stated, bound to the digest of what is signed. */
+  private async sign(
+    command: CommandDefinition,
+    input: unknown,
+    actor: Actor,
+    origin: Origin,
+    signature?: SignatureInput,
+  ): Promise<SignatureManifest> {
+    const at = this.deps.clock.now();
+    const problem = !signature
+      ? 'This change needs an electronic signature: re-enter your password and state its meaning.'
+      : !command.signature!.meanings.includes(signature.meaning)
+        ? `A signature on ${command.name} may mean: ${command.signature!.meanings.join(', ')}.`
+        : !this.deps.signatures
+          ? 'No signature verifier is configured.'
+          : undefined;
+    if (problem) {
+      await this.recordAttempt({
+        action: command.name,
+        outcome: 'denied',
+        actor,
+        origin,
+        reason: 'signature_required',
+      });
+      throw new AppError('signature_required', 400, problem);
+    }
+    try {
+      await this.deps.signatures!.verify(actor, signature!, at);
+    } catch (error) {
+      await this.recordAttempt({ action: command.name, outcome: 'denied', actor, origin, reason: 'signature_invalid' });
+      throw error;
+    }
+    return {
+      signerId: actor.id,
+      meaning: signature!.meaning,
+      signedAt: new Date(at).toISOString(),
+      digest: canonicalDigest({ command: command.name, input }),
+    };
+  }
+
+  private async run(
+    command: CommandDefinition,
+    input: unknown,
+    actor: Actor,
+    origin: Origin,
+    call?: IdempotentCall,
+    manifest?: SignatureManifest,
+  ) {
     const now = this.deps.clock.now();
     let context: PipelineContext | undefined;
     const result = await inTransaction(this.deps.storage, this.deps.logger, async (uow) => {
       const prior = call ? await findPriorResult(uow.tx, call) : undefined;
       if (prior) return prior.result;
       context = new PipelineContext(uow, actor, origin, now);
+      if (manifest) {
+        context.note({ signature: manifest });
+        await this.deps.signatures!.signed(uow.tx, actor, now);
+      }
       const value = await this.handle(uow, command, input, context);
       if (call && !(value instanceof CommandRefusal)) await storeResult(uow.tx, call, value, now);
       return value;

@@ -90,6 +90,11 @@ export interface CommandDefinition<S extends TSchema = TSchema, R = unknown> {
    * before the command runs (0: none). The author's request is stored and audited until then.
    */
   approvals?(input: Static<S>, actor: Actor): number;
+  /**
+   * Electronic signature (21 CFR Part 11): the caller must re-enter credentials and state one of these
+   * meanings; the audit record binds signer, meaning, time and the digest of what was signed.
+   */
+  signature?: { meanings: SignatureMeaning[] };
   handler(ctx: CommandContext, input: Static<S>): Promise<R>;
 }
 
@@ -122,4 +127,31 @@ export interface Authorizer {
  */
 export class CommandRefusal {
   constructor(readonly error: AppError) {}
+}
+
+export type SignatureMeaning = 'authored' | 'reviewed' | 'approved' | 'released' | 'responsibility';
+
+/** What a signer re-enters. `username` and `totp` are needed at the first signing of a session (11.200). */
+export interface SignatureInput {
+  meaning: SignatureMeaning;
+  password: string;
+  username?: string;
+  totp?: string;
+}
+
+/** The signature as the audit record carries it. */
+export interface SignatureManifest {
+  signerId: string;
+  meaning: SignatureMeaning;
+  signedAt: string;
+  /** SHA-256 of the canonical JSON of {command, input}: the signature belongs to exactly this content. */
+  digest: string;
+}
+
+/** Checks re-entered credentials; the identity module supplies it. */
+export interface SignatureVerifier {
+  /** Throws when the credentials are wrong (and records the failed attempt); resolves when they are right. */
+  verify(actor: Actor, signature: SignatureInput, at: number): Promise<void>;
+  /** Called inside the command's transaction once signed: later signings in the session need less. */
+  signed(tx: Kysely<Database>, actor: Actor, at: number): Promise<void>;
 }

@@ -5,6 +5,7 @@ import { identityPermissions } from './permissions.js';
 import { identityRoutes } from './routes.js';
 import { identityMigrations } from './schema.js';
 import { createSecretsKey, loadSecretBox } from './secrets.js';
+import { SessionSignatures } from './signatures.js';
 import { AddressThrottle } from './throttle.js';
 
 export const identityModule: BastionModule = {
@@ -21,5 +22,6 @@ export const identityModule: BastionModule = {
     return identityCommands(deps, new AddressThrottle(bastion.config.identity.addressFailureLimit));
   },
   authorizer: (bastion) => new RoleAuthorizer(bastion.permissions, bastion.storage.db, bastion.clock),
+  signatures: (bastion) => new SessionSignatures(bastion, loadSecretBox(bastion.config.dataDir)),
   routes: identityRoutes,
 };

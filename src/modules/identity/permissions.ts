@@ -18,6 +18,7 @@ export const identityPermissions: PermissionDefinition[] = [
   },
   { name: 'identity.bootstrap', description: 'Create the bootstrap administrator (system only).' },
   { name: 'identity.session.touch', description: 'Record session activity (system only).' },
+  { name: 'identity.signature.record', description: 'Record a failed electronic signature (system only).' },
   { name: 'identity.users.read', description: 'List and read accounts.', roles: readers, console: true },
   {
     name: 'identity.users.manage',

@@ -4,7 +4,14 @@ import type { AddressThrottle } from '../throttle.js';
 import { bootstrapAdmin } from './bootstrap.js';
 import { defineRoleCommand, grantOverrideCommand, grantRoleCommand, revokeRole } from './grants.js';
 import { confirmCommand, enrolCommand, resetMfa, verifyCommand } from './mfa.js';
-import { loginCommand, logout, revokeOwnSession, revokeUserSessions, touchSession } from './session.js';
+import {
+  loginCommand,
+  logout,
+  revokeOwnSession,
+  revokeUserSessions,
+  signatureFailed,
+  touchSession,
+} from './session.js';
 import { changePassword, createUser, disableUser, enableUser, expireUser, resetPassword, unlockUser } from './users.js';
 
 export function identityCommands(deps: IdentityDeps, throttle: AddressThrottle): CommandDefinition[] {
@@ -13,6 +20,7 @@ export function identityCommands(deps: IdentityDeps, throttle: AddressThrottle):
     loginCommand(deps, throttle),
     logout,
     touchSession,
+    signatureFailed,
     revokeOwnSession,
     revokeUserSessions,
     changePassword,

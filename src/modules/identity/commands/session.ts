@@ -196,3 +196,32 @@ export const revokeUserSessions = defineCommand({
     return { ended };
   },
 });
+
+/** Counts a failed signing; at 3 a security event, at 5 the session ends (21 CFR 11.300(d)). */
+export const signatureFailed = defineCommand({
+  name: 'identity.signature.failed',
+  summary: 'Record a failed electronic signature',
+  input: Type.Object({ sessionId: Type.String() }, { additionalProperties: false }),
+  permission: 'identity.signature.record',
+  internal: true,
+  async handler(ctx, input) {
+    const session = await ctx.tx
+      .selectFrom('sessions')
+      .select(['signature_failures', 'user_id'])
+      .where('id', '=', input.sessionId)
+      .executeTakeFirst();
+    if (!session) throw new NotFoundError('No such session.');
+    const failures = session.signature_failures + 1;
+    const end = failures >= 5;
+    await ctx.tx
+      .updateTable('sessions')
+      .set({ signature_failures: failures, ...(end ? { revoked_at: ctx.now } : {}) })
+      .where('id', '=', input.sessionId)
+      .execute();
+    ctx.setTarget({ type: 'session', id: input.sessionId });
+    ctx.note({ failures, sessionEnded: end });
+    if (failures >= 3)
+      ctx.emit('security.signature-failures', { userId: session.user_id, sessionId: input.sessionId, failures });
+    return { failures };
+  },
+});
