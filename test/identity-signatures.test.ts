@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../src/http/app.js';
+import { commandRoute } from '../src/http/commands.js';
 import { canonicalDigest } from '../src/kernel/digest.js';
 import type { DomainEvent } from '../src/kernel/events.js';
 import { defineCommand, type Actor } from '../src/kernel/pipeline/types.js';
@@ -39,6 +40,14 @@ describe(`electronic signatures (${testDialect})`, () => {
     t = await createTestBastion({}, clock);
     t.bastion.permissions.register({ name: 'batch.release', description: 'test', roles: ['quality'] });
     t.bastion.pipeline.register(release);
+    t.bastion.modules.push({
+      name: 'test-release',
+      permissions: [],
+      migrations: [],
+      commands: () => [],
+      routes: (instance, bastion) =>
+        commandRoute(instance, bastion, { method: 'POST', url: '/api/test/release', command: release, tags: ['test'] }),
+    });
     app = await buildHttpApp(t.bastion);
     user = await makeUser(t.bastion, app, { username: 'quincy', roles: [{ role: 'quality' }] });
     const session = await sessionOf(app, user);
@@ -123,5 +132,29 @@ describe(`electronic signatures (${testDialect})`, () => {
       .where('id', '=', actor.sessionId!)
       .executeTakeFirstOrThrow();
     expect(session.revoked_at).not.toBeNull();
+  });
+
+  it('takes the signature over HTTP beside the input, never inside it', async () => {
+    const session = await sessionOf(app, user);
+    await app.inject({
+      method: 'POST',
+      url: '/api/auth/mfa/verify',
+      headers: session.headers,
+      payload: { code: totpNow(secret, clock.now() + 30_000) },
+    });
+    clock.advance(61_000);
+    const post = (payload: object) =>
+      app.inject({ method: 'POST', url: '/api/test/release', headers: session.headers, payload });
+    expect((await post({ batch: 'B-7' })).statusCode).toBe(400);
+    const signature = {
+      meaning: 'released',
+      password: user.password,
+      username: 'quincy',
+      totp: totpNow(secret, clock.now()),
+    };
+    const response = await post({ input: { batch: 'B-7' }, signature });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ released: 'B-7' });
+    expect(JSON.stringify(await lastRecord())).not.toContain(user.password);
   });
 });

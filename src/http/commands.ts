@@ -71,14 +71,16 @@ export function commandRoute(app: FastifyInstance, bastion: Bastion, spec: Comma
     },
     handler: async (request, reply) => {
       const params = (request.params ?? {}) as Record<string, unknown>;
-      const input = spec.toInput
-        ? spec.toInput(params, request.body)
-        : spec.params
-          ? params
-          : noInput
-            ? {}
-            : request.body;
-      const result = await bastion.pipeline.execute(command.name, input, request.actor, originOf(request));
+      const signed = command.signature ? (request.body as { input: unknown; signature: SignatureInput }) : undefined;
+      const body = signed ? signed.input : request.body;
+      const input = spec.toInput ? spec.toInput(params, body) : spec.params ? params : noInput ? {} : body;
+      const result = await bastion.pipeline.execute(
+        command.name,
+        input,
+        request.actor,
+        originOf(request),
+        signed?.signature,
+      );
       if (result && typeof result === 'object' && 'approvalPending' in result) return reply.code(202).send(result);
       spec.onResult?.(result, reply);
       return reply.send(result);
