@@ -1,5 +1,6 @@
-import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../storage/tables.js';
+import { preparedQuery } from '../../storage/prepared.js';
 import type { Storage, UnitOfWork } from '../../storage/storage.js';
 import type { SignedCheckpoint } from './checkpoint.js';
 import { perfectRoot, type NodeRef } from './merkle.js';
@@ -71,20 +72,17 @@ function rebuild(ref: NodeRef, found: Map<number, Buffer>): Buffer | undefined {
   return leaves.every((h): h is Buffer => h !== undefined) ? perfectRoot(leaves) : undefined;
 }
 
-const insertRecordSql = new Map<string, string>();
-
-/** INSERT of one record; its SQL is built once per dialect (this is the hottest statement). Parameterised. */
-async function insertRecord(uow: UnitOfWork, seq: number, body: string, hash: Buffer): Promise<void> {
-  const { tx, storage } = uow;
-  let text = insertRecordSql.get(storage.dialect);
-  if (!text) {
-    text = tx
+/** INSERT of one record, built once per database: this is the statement every command pays for. */
+const insertRecordQuery = preparedQuery(
+  (db, seq, body, hash) =>
+    db
       .insertInto('audit_records')
-      .values({ seq: 0, body: '', hash: Buffer.alloc(0) })
-      .compile().sql;
-    insertRecordSql.set(storage.dialect, text);
-  }
-  await tx.executeQuery(CompiledQuery.raw(text, [seq, body, hash]));
+      .values({ seq: seq as unknown as number, body: body!, hash: hash as unknown as Buffer }),
+  3,
+);
+
+async function insertRecord(uow: UnitOfWork, seq: number, body: string, hash: Buffer): Promise<void> {
+  await insertRecordQuery(uow.tx, seq, body, hash);
 }
 
 const isDuplicateKey = (error: unknown) => (error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY';

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { sha256Hex } from '../../kernel/digest.js';
 import type { Actor, RoleGrant } from '../../kernel/pipeline/types.js';
 import type { Database } from '../../storage/tables.js';
+import { preparedQuery } from '../../storage/prepared.js';
 import { builtInRole } from './roles.js';
 
 export const hashToken = (token: string): string => sha256Hex(token);
@@ -43,6 +44,50 @@ export function mfaRequired(grants: RoleGrant[], vendor: boolean): boolean {
   return vendor || grants.some((grant) => builtInRole(grant.role)?.mfaRequired ?? false);
 }
 
+/**
+ * Session, account and grants in one round trip (a left join: one row per grant), built once per database.
+ * This runs on every authenticated request.
+ */
+const sessionQuery = preparedQuery(
+  (db, tokenHash, now) =>
+    db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .leftJoin('role_grants', (join) =>
+        join
+          .onRef('role_grants.user_id', '=', 'users.id')
+          .on('role_grants.revoked_at', 'is', null)
+          .on((eb) =>
+            eb.or([
+              eb('role_grants.expires_at', 'is', null),
+              eb('role_grants.expires_at', '>', now as unknown as number),
+            ]),
+          ),
+      )
+      .leftJoin('custom_roles', 'custom_roles.name', 'role_grants.role')
+      .select([
+        'sessions.id as sessionId',
+        'sessions.expires_at',
+        'sessions.revoked_at',
+        'sessions.last_seen_at',
+        'sessions.mfa_verified_at',
+        'sessions.csrf_hash',
+        'users.id as userId',
+        'users.kind',
+        'users.vendor',
+        'users.is_bootstrap',
+        'users.must_change_password',
+        'users.disabled',
+        'users.expires_at as accountExpiresAt',
+        'users.totp_enabled',
+        'role_grants.role',
+        'role_grants.scope',
+        'custom_roles.permissions',
+      ])
+      .where('sessions.token_hash', '=', tokenHash!),
+  2,
+);
+
 /** The actor a session token stands for, or undefined when unknown, revoked, idle, expired or disabled. */
 export async function authenticate(
   db: Kysely<Database>,
@@ -50,31 +95,18 @@ export async function authenticate(
   now: number,
   policy: SessionPolicy,
 ): Promise<Authenticated | undefined> {
-  const row = await db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select([
-      'sessions.id as sessionId',
-      'sessions.expires_at',
-      'sessions.revoked_at',
-      'sessions.last_seen_at',
-      'sessions.mfa_verified_at',
-      'sessions.csrf_hash',
-      'users.id as userId',
-      'users.kind',
-      'users.vendor',
-      'users.is_bootstrap',
-      'users.must_change_password',
-      'users.disabled',
-      'users.expires_at as accountExpiresAt',
-      'users.totp_enabled',
-    ])
-    .where('sessions.token_hash', '=', hashToken(token))
-    .executeTakeFirst();
+  const rows = await sessionQuery(db, hashToken(token), now);
+  const row = rows[0];
   if (!row || row.revoked_at !== null || row.expires_at <= now || row.last_seen_at + policy.idleMs <= now)
     return undefined;
   if (row.disabled === 1 || (row.accountExpiresAt !== null && row.accountExpiresAt <= now)) return undefined;
-  const grants = await grantsOf(db, row.userId, now);
+  const grants: RoleGrant[] = rows
+    .filter((r) => r.role !== null && r.scope !== null)
+    .map((r) => ({
+      role: r.role!,
+      scope: r.scope!,
+      ...(r.permissions ? { permissions: JSON.parse(r.permissions) as string[] } : {}),
+    }));
   const mfa: Actor['mfa'] =
     row.totp_enabled === 1
       ? row.mfa_verified_at !== null
