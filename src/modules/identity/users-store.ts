@@ -48,3 +48,24 @@ export function publicUser(user: UserRow, now = Date.now()) {
     createdAt: new Date(user.created_at).toISOString(),
   };
 }
+
+/** A new account row: a one-time password that must be changed, no second factor yet, nothing locked. */
+export function newUserRow(
+  fields: Pick<UserRow, 'id' | 'username' | 'display_name' | 'kind' | 'password_hash' | 'created_at' | 'created_by'> &
+    Partial<Pick<UserRow, 'vendor' | 'is_bootstrap' | 'expires_at'>>,
+): UserRow {
+  return {
+    vendor: 0,
+    is_bootstrap: 0,
+    expires_at: null,
+    ...fields,
+    must_change_password: 1,
+    disabled: 0,
+    failed_logins: 0,
+    locked_until: null,
+    totp_secret: null,
+    totp_enabled: 0,
+    totp_last_step: null,
+    password_changed_at: null,
+  };
+}

@@ -6,6 +6,7 @@ import { generateOneTimePassword, hashPassword } from '../passwords.js';
 import { ADMINISTRATOR } from '../roles.js';
 import { username } from '../schemas.js';
 import { ENTERPRISE } from '../scope.js';
+import { newUserRow } from '../users-store.js';
 
 /** Creates the first administrator (role administrator at the enterprise) with a one-time password. */
 export const bootstrapAdmin = defineCommand({
@@ -21,26 +22,18 @@ export const bootstrapAdmin = defineCommand({
     const id = newId();
     await ctx.tx
       .insertInto('users')
-      .values({
-        id,
-        username: input.username,
-        display_name: 'Bootstrap administrator',
-        kind: 'human',
-        vendor: 0,
-        password_hash: await hashPassword(oneTimePassword),
-        must_change_password: 1,
-        is_bootstrap: 1,
-        disabled: 0,
-        expires_at: null,
-        failed_logins: 0,
-        locked_until: null,
-        totp_secret: null,
-        totp_enabled: 0,
-        totp_last_step: null,
-        created_at: ctx.now,
-        created_by: ctx.actor.id,
-        password_changed_at: null,
-      })
+      .values(
+        newUserRow({
+          id,
+          username: input.username,
+          display_name: 'Bootstrap administrator',
+          kind: 'human',
+          is_bootstrap: 1,
+          password_hash: await hashPassword(oneTimePassword),
+          created_at: ctx.now,
+          created_by: ctx.actor.id,
+        }),
+      )
       .execute();
     await ctx.tx
       .insertInto('role_grants')

@@ -4,7 +4,7 @@ import { newId } from '../../../kernel/ids.js';
 import { defineCommand } from '../../../kernel/pipeline/types.js';
 import { generateOneTimePassword, hashPassword, passwordProblems, verifyPassword } from '../passwords.js';
 import { isoTime, newPassword, password, userId, username } from '../schemas.js';
-import { publicUser, revokeSessions, userById } from '../users-store.js';
+import { newUserRow, publicUser, revokeSessions, userById } from '../users-store.js';
 
 /** Vendor and contractor access always ends by itself, within 90 days at most. */
 export const MAX_VENDOR_DAYS = 90;
@@ -51,26 +51,19 @@ export const createUser = defineCommand({
     const id = newId();
     await ctx.tx
       .insertInto('users')
-      .values({
-        id,
-        username: input.username,
-        display_name: input.displayName,
-        kind: input.kind ?? 'human',
-        vendor: input.vendor ? 1 : 0,
-        password_hash: await hashPassword(oneTimePassword),
-        must_change_password: 1,
-        is_bootstrap: 0,
-        disabled: 0,
-        expires_at: expiresAt,
-        failed_logins: 0,
-        locked_until: null,
-        totp_secret: null,
-        totp_enabled: 0,
-        totp_last_step: null,
-        created_at: ctx.now,
-        created_by: ctx.actor.id,
-        password_changed_at: null,
-      })
+      .values(
+        newUserRow({
+          id,
+          username: input.username,
+          display_name: input.displayName,
+          kind: input.kind ?? 'human',
+          vendor: input.vendor ? 1 : 0,
+          expires_at: expiresAt,
+          password_hash: await hashPassword(oneTimePassword),
+          created_at: ctx.now,
+          created_by: ctx.actor.id,
+        }),
+      )
       .execute();
     ctx.setTarget({ type: 'user', id });
     ctx.note({ kind: input.kind ?? 'human', vendor: input.vendor ?? false, expiresAt: input.expiresAt ?? null });
