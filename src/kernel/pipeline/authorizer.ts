@@ -12,7 +12,8 @@ export const PASSWORD_CHANGE_PERMISSIONS = new Set([
 ]);
 
 /**
- * The authorizer until roles exist: deny by default; the system may run internal commands only; public
+ * The kernel's own authorizer, used when no module supplies one (the identity module does) and for the
+ * console's permissions: deny by default; the system may run internal commands only; public
  * permissions for everyone; console permissions for the local operator; everything else for the bootstrap
  * administrator alone, and only after the one-time password has been changed.
  */
