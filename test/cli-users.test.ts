@@ -6,6 +6,7 @@ import { openStorage } from '../src/storage/open.js';
 import { testEnvironment } from './support/bastion.js';
 import { cli, type CliRun } from './support/cli.js';
 import { testDialect } from './support/database.js';
+import { seedPlantIn } from './support/plant.js';
 
 interface Listed {
   id: string;
@@ -38,6 +39,7 @@ describe(`bastion users and access (${testDialect})`, () => {
   beforeEach(async () => {
     ({ env, dataDir, cleanup } = await testEnvironment());
     expect((await cli(['init'], env)).code).toBe(0);
+    await seedPlantIn(env, dataDir);
   });
   afterEach(() => cleanup());
 
@@ -127,20 +129,24 @@ describe(`bastion users and access (${testDialect})`, () => {
 
   it('grants and revokes roles at a scope, refusing a bad scope', async () => {
     await ok(['users', 'add', 'carol', '--name', 'Carol']);
-    await ok(['users', 'grant', 'carol', 'operator', '--scope', '/site-1/line-2', '--expires', inDays(10)]);
+    await ok(['users', 'grant', 'carol', 'operator', '--scope', '/site-1/area-1/line-2', '--expires', inDays(10)]);
     await ok(['users', 'grant', 'carol', 'auditor']);
     expect((await listed('carol'))!.grants).toEqual(
       expect.arrayContaining([
-        { role: 'operator', scope: '/site-1/line-2' },
+        { role: 'operator', scope: '/site-1/area-1/line-2' },
         { role: 'auditor', scope: '/' },
       ]),
     );
-    await ok(['users', 'revoke', 'carol', 'operator', '--scope', '/site-1/line-2']);
+    await ok(['users', 'revoke', 'carol', 'operator', '--scope', '/site-1/area-1/line-2']);
     expect((await listed('carol'))!.grants).toEqual([{ role: 'auditor', scope: '/' }]);
     expect(await audited('identity.grant')).toBe(2);
     expect(await audited('identity.revoke')).toBe(1);
 
-    expectRefused(await cli(['users', 'revoke', 'carol', 'operator', '--scope', '/site-1/line-2'], env), 1, /holds no/);
+    expectRefused(
+      await cli(['users', 'revoke', 'carol', 'operator', '--scope', '/site-1/area-1/line-2'], env),
+      1,
+      /holds no/,
+    );
     const badScope = await cli(['users', 'grant', 'carol', 'operator', '--scope', 'site'], env);
     expectRefused(badScope, badScope.code === 2 ? 2 : 1, /scope/);
     expectRefused(await cli(['users', 'grant', 'carol', 'wizard'], env), 1, /No role wizard/);

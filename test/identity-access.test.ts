@@ -7,6 +7,7 @@ import { createTestBastion, type TestBastion } from './support/bastion.js';
 import { testDialect } from './support/database.js';
 import { adminSession, enrolMfa, totpNow, type Session } from './support/http.js';
 import { makeUser, sessionOf, type TestUser } from './support/identity.js';
+import { seedPlant } from './support/plant.js';
 
 // IEC 62443-3-3 SR 2.1 (RE2 roles, RE3 supervisor override, RE4 dual approval); OWASP ASVS V4.
 describe(`authorization (${testDialect})`, () => {
@@ -29,9 +30,10 @@ describe(`authorization (${testDialect})`, () => {
     t = await createTestBastion();
     app = await buildHttpApp(t.bastion);
     admin = await adminSession(app, t);
+    await seedPlant(t.bastion);
     operator = await makeUser(t.bastion, app, {
       username: 'oscar',
-      roles: [{ role: 'operator', scope: '/site-1/line-1' }],
+      roles: [{ role: 'operator', scope: '/site-1/area-1/line-1' }],
     });
     operatorSession = await sessionOf(app, operator);
     officer = await makeUser(t.bastion, app, {
@@ -60,7 +62,11 @@ describe(`authorization (${testDialect})`, () => {
   });
 
   it('lets a scoped role act inside its scope only (inherited downward)', async () => {
-    const inside = await grant(officerSession, { userId: operator.id, role: 'maintenance', scope: '/site-1/line-2' });
+    const inside = await grant(officerSession, {
+      userId: operator.id,
+      role: 'maintenance',
+      scope: '/site-1/area-1/line-2',
+    });
     expect(inside.statusCode).toBe(200);
     const outside = await grant(officerSession, { userId: operator.id, role: 'maintenance', scope: '/site-2' });
     expect(outside.statusCode).toBe(403);
@@ -227,7 +233,10 @@ describe(`authorization (${testDialect})`, () => {
     const catalog = t.bastion.permissions;
     const fresh = await sessionOf(
       app,
-      await makeUser(t.bastion, app, { username: 'ulrich', roles: [{ role: 'operator', scope: '/site-1/line-1' }] }),
+      await makeUser(t.bastion, app, {
+        username: 'ulrich',
+        roles: [{ role: 'operator', scope: '/site-1/area-1/line-1' }],
+      }),
     );
     let checked = 0;
     for (const route of app.routeTable) {

@@ -10,6 +10,7 @@ import { isoTime, roleName, scope, userId } from '../schemas.js';
 import { covers, ENTERPRISE } from '../scope.js';
 import { grantsOf } from '../sessions.js';
 import { userById } from '../users-store.js';
+import { isLiveNode } from '../../plant/store.js';
 
 /** The permissions a role carries: custom roles list theirs, built-in roles take them from the catalog. */
 async function permissionsOfRole(
@@ -26,6 +27,15 @@ async function permissionsOfRole(
   if (!builtInRole(role)) throw new NotFoundError(`No role ${role}.`);
   const grant: RoleGrant = { role, scope: ENTERPRISE };
   return catalog.list().filter((p) => !p.public && !p.everyone && grantHolds(grant, p));
+}
+
+/** A scope is the enterprise or a live node of the plant hierarchy (module plant). */
+async function requireScope(ctx: CommandContext, scope: string) {
+  if (scope !== ENTERPRISE && !(await isLiveNode(ctx.tx, scope))) {
+    throw new ValidationError(`No plant node at ${scope}; grant at '/' or at a node of the plant hierarchy.`, [
+      { path: '/scope', message: 'must name a plant node' },
+    ]);
+  }
 }
 
 /** No escalation: a role can be granted at a scope only by someone who holds all of its permissions there. */
@@ -66,6 +76,7 @@ export const grantRoleCommand = (deps: IdentityDeps) =>
       actor.kind !== 'console' && (input.role === ADMINISTRATOR || input.userId === actor.id) ? 1 : 0,
     async handler(ctx, input) {
       await userById(ctx.tx, input.userId);
+      await requireScope(ctx, input.scope);
       const permissions = await permissionsOfRole(ctx, deps.permissions, input.role);
       await assertHoldsAll(ctx, permissions, input.scope, `grant ${input.role}`);
       if (ctx.actor.kind !== 'console' && (input.role === ADMINISTRATOR || input.userId === ctx.actor.id)) {
@@ -193,6 +204,7 @@ export const grantOverrideCommand = (deps: IdentityDeps) =>
       if (input.userId === ctx.actor.id)
         throw new ForbiddenError('A supervisor cannot override for himself.', 'separation_of_duties');
       await userById(ctx.tx, input.userId);
+      await requireScope(ctx, input.scope);
       await assertHoldsAll(ctx, [definition], input.scope, `override ${input.permission}`);
       const id = newId();
       const expiresAt = ctx.now + input.minutes * 60_000;

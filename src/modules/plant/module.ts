@@ -1,0 +1,14 @@
+import type { BastionModule } from '../../app/modules.js';
+import { plantCommands } from './commands.js';
+import { plantPermissions } from './permissions.js';
+import { plantRoutes } from './routes.js';
+import { plantMigrations } from './schema.js';
+
+/** ISA-95 equipment hierarchy: the nodes that role scopes, orders and records attach to. */
+export const plantModule: BastionModule = {
+  name: 'plant',
+  permissions: plantPermissions,
+  migrations: plantMigrations,
+  commands: () => plantCommands,
+  routes: plantRoutes,
+};

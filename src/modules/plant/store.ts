@@ -1,0 +1,73 @@
+import type { Kysely } from 'kysely';
+import { NotFoundError } from '../../kernel/errors.js';
+import type { Database } from '../../storage/tables.js';
+import type { Level } from './levels.js';
+
+export type NodeRow = Database['plant_nodes'];
+
+export interface PlantProperty {
+  id: string;
+  value: string | number | boolean;
+  unitOfMeasure?: string;
+}
+
+export interface PlantNode {
+  id: string;
+  path: string;
+  level: Level;
+  code: string;
+  name: string;
+  equipmentClass: string | null;
+  properties: PlantProperty[];
+  parentPath: string | null;
+  retired: boolean;
+}
+
+export const ROOT_PATH = '/';
+
+export function childPath(parentPath: string, code: string): string {
+  return parentPath === ROOT_PATH ? `/${code}` : `${parentPath}/${code}`;
+}
+
+export function parentPathOf(path: string): string | null {
+  if (path === ROOT_PATH) return null;
+  const cut = path.lastIndexOf('/');
+  return cut === 0 ? ROOT_PATH : path.slice(0, cut);
+}
+
+export function toNode(row: NodeRow): PlantNode {
+  return {
+    id: row.id,
+    path: row.path,
+    level: row.level as Level,
+    code: row.code,
+    name: row.name,
+    equipmentClass: row.equipment_class,
+    properties: JSON.parse(row.properties) as PlantProperty[],
+    parentPath: parentPathOf(row.path),
+    retired: row.retired_at !== null,
+  };
+}
+
+export async function nodeByPath(db: Kysely<Database>, path: string): Promise<NodeRow | undefined> {
+  return db.selectFrom('plant_nodes').selectAll().where('path', '=', path).executeTakeFirst();
+}
+
+export async function requireNode(db: Kysely<Database>, path: string): Promise<NodeRow> {
+  const node = await nodeByPath(db, path);
+  if (!node || node.retired_at !== null) throw new NotFoundError(`No plant node at ${path}.`);
+  return node;
+}
+
+/** True when `path` names a live node: identity grants may attach only to such scopes. */
+export async function isLiveNode(db: Kysely<Database>, path: string): Promise<boolean> {
+  const node = await nodeByPath(db, path);
+  return node !== undefined && node.retired_at === null;
+}
+
+/** Every node in path order (parents before children), retired ones included on request. */
+export async function allNodes(db: Kysely<Database>, includeRetired = false): Promise<PlantNode[]> {
+  let query = db.selectFrom('plant_nodes').selectAll().orderBy('path');
+  if (!includeRetired) query = query.where('retired_at', 'is', null);
+  return (await query.execute()).map(toNode);
+}
