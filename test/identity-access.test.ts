@@ -99,7 +99,7 @@ describe(`authorization (${testDialect})`, () => {
   });
 
   it('never lets a role grant more than it holds, even when approved', async () => {
-    const escalate = await grant(officerSession, { userId: operator.id, role: 'auditor', scope: '/site-1' });
+    const escalate = await grant(officerSession, { userId: operator.id, role: 'process-engineer', scope: '/site-1' });
     expect(escalate.statusCode).toBe(403);
     expect(escalate.json().code).toBe('privilege_escalation');
     const toAdmin = await grant(officerSession, { userId: operator.id, role: 'administrator', scope: '/site-1' });

@@ -1,10 +1,11 @@
 import { auditModule } from '../modules/audit/module.js';
 import { identityModule } from '../modules/identity/module.js';
 import { plantModule } from '../modules/plant/module.js';
+import { productionModule } from '../modules/production/module.js';
 import { systemModule } from '../modules/system/module.js';
 import type { BastionModule } from './modules.js';
 
 /** Every feature module, in the order their migrations and routes are applied. */
 export function allModules(): BastionModule[] {
-  return [systemModule, auditModule, identityModule, plantModule];
+  return [systemModule, auditModule, identityModule, plantModule, productionModule];
 }

@@ -1,0 +1,14 @@
+import type { BastionModule } from '../../app/modules.js';
+import { productionCommands } from './commands.js';
+import { productionPermissions } from './permissions.js';
+import { productionRoutes } from './routes.js';
+import { productionMigrations } from './schema.js';
+
+/** ISA-95 material and product definitions: materials, versioned bills of materials and routings. */
+export const productionModule: BastionModule = {
+  name: 'production',
+  permissions: productionPermissions,
+  migrations: productionMigrations,
+  commands: () => productionCommands,
+  routes: productionRoutes,
+};

@@ -1,0 +1,82 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Bastion } from '../../app/bastion.js';
+import { commandRoute } from '../../http/commands.js';
+import { errorResponses } from '../../http/schemas.js';
+import { bomItem, definitionsOf, materialByCode, materialView, operation } from './definitions.js';
+
+const tags = ['production'];
+const material = Type.Object({
+  id: Type.String(),
+  code: Type.String(),
+  name: Type.String(),
+  kind: Type.String(),
+  unit: Type.String(),
+  retired: Type.Boolean(),
+});
+const definition = Type.Object({
+  id: Type.String(),
+  product: Type.String(),
+  version: Type.Integer(),
+  state: Type.String(),
+  bom: Type.Array(bomItem),
+  routing: Type.Array(operation),
+  reason: Type.String(),
+  createdAt: Type.String(),
+  releasedAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+export function productionRoutes(app: FastifyInstance, bastion: Bastion): void {
+  const { db } = bastion.storage;
+  const command = (name: string) => bastion.pipeline.get(name);
+  app.get(
+    '/api/materials',
+    {
+      config: { permission: 'production.definitions.read' },
+      schema: {
+        tags,
+        summary: 'Material definitions',
+        response: { 200: Type.Object({ materials: Type.Array(material) }), ...errorResponses },
+      },
+    },
+    async () => ({
+      materials: (await db.selectFrom('production_materials').selectAll().orderBy('code').execute()).map(materialView),
+    }),
+  );
+  app.get(
+    '/api/products/:code/versions',
+    {
+      config: { permission: 'production.definitions.read' },
+      schema: {
+        tags,
+        summary: 'Every version of a product, oldest first',
+        params: Type.Object({ code: Type.String({ maxLength: 40 }) }),
+        response: { 200: Type.Object({ versions: Type.Array(definition) }), ...errorResponses },
+      },
+    },
+    async (request) => ({
+      versions: await definitionsOf(db, await materialByCode(db, (request.params as { code: string }).code)),
+    }),
+  );
+  commandRoute(app, bastion, {
+    method: 'POST',
+    url: '/api/materials',
+    command: command('production.material.create'),
+    tags,
+    response: material,
+  });
+  commandRoute(app, bastion, {
+    method: 'POST',
+    url: '/api/products/versions',
+    command: command('production.definition.draft'),
+    tags,
+    response: definition,
+  });
+  commandRoute(app, bastion, {
+    method: 'POST',
+    url: '/api/products/versions/release',
+    command: command('production.definition.release'),
+    tags,
+    response: Type.Object({ product: Type.String(), version: Type.Integer(), state: Type.String() }),
+  });
+}
