@@ -1,5 +1,6 @@
 import type { BastionModule } from '../../app/modules.js';
 import { productionCommands } from './commands.js';
+import { orderCommands } from './orders.js';
 import { productionPermissions } from './permissions.js';
 import { productionRoutes } from './routes.js';
 import { productionMigrations } from './schema.js';
@@ -9,6 +10,6 @@ export const productionModule: BastionModule = {
   name: 'production',
   permissions: productionPermissions,
   migrations: productionMigrations,
-  commands: () => productionCommands,
+  commands: () => [...productionCommands, ...orderCommands],
   routes: productionRoutes,
 };

@@ -18,4 +18,15 @@ export const productionPermissions: PermissionDefinition[] = [
     description: 'Draft and release product versions (BOM and routing).',
     roles: ['process-engineer'],
   },
+  { name: 'production.orders.read', description: 'Read work orders and their operations.', roles: everyoneOnTheFloor },
+  {
+    name: 'production.orders.plan',
+    description: 'Create, release, dispatch and close work orders.',
+    roles: ['supervisor', 'process-engineer'],
+  },
+  {
+    name: 'production.orders.execute',
+    description: 'Start, pause, resume and complete operations; report good and scrap.',
+    roles: ['operator', 'supervisor'],
+  },
 ];

@@ -4,6 +4,7 @@ import type { Bastion } from '../../app/bastion.js';
 import { commandRoute } from '../../http/commands.js';
 import { errorResponses } from '../../http/schemas.js';
 import { bomItem, definitionsOf, materialByCode, materialView, operation } from './definitions.js';
+import { orderDetail } from './orders.js';
 
 const tags = ['production'];
 const material = Type.Object({
@@ -72,6 +73,32 @@ export function productionRoutes(app: FastifyInstance, bastion: Bastion): void {
     tags,
     response: definition,
   });
+  app.get(
+    '/api/orders/:number',
+    {
+      config: { permission: 'production.orders.read' },
+      schema: {
+        tags,
+        summary: 'A work order with its operations',
+        params: Type.Object({ number: Type.String({ maxLength: 40 }) }),
+        response: { 200: Type.Object({}, { additionalProperties: true }), ...errorResponses },
+      },
+    },
+    async (request) => orderDetail(db, (request.params as { number: string }).number),
+  );
+  const orderRoutes: [string, string][] = [
+    ['/api/orders', 'production.order.create'],
+    ['/api/orders/release', 'production.order.release'],
+    ['/api/orders/dispatch', 'production.order.dispatch'],
+    ['/api/orders/close', 'production.order.close'],
+    ['/api/orders/operations/start', 'production.operation.start'],
+    ['/api/orders/operations/pause', 'production.operation.pause'],
+    ['/api/orders/operations/resume', 'production.operation.resume'],
+    ['/api/orders/operations/complete', 'production.operation.complete'],
+    ['/api/orders/operations/report', 'production.operation.report'],
+  ];
+  for (const [url, name] of orderRoutes)
+    commandRoute(app, bastion, { method: 'POST', url, command: command(name), tags });
   commandRoute(app, bastion, {
     method: 'POST',
     url: '/api/products/versions/release',

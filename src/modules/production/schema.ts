@@ -61,3 +61,68 @@ export const productionMigrations: ModuleMigration[] = [
     },
   },
 ];
+
+export interface OrderTables {
+  /** Work orders (ISA-95 job orders): what to make, how much, on which line, in which state. */
+  production_orders: {
+    id: string;
+    number: string;
+    material_id: string;
+    definition_id: string | null;
+    quantity: number;
+    line_path: string | null;
+    state: string;
+    good_quantity: number;
+    scrap_quantity: number;
+    erp_reference: string | null;
+    created_at: number;
+    closed_at: number | null;
+  };
+  /** One row per routing operation of an order, in sequence; carries its own state and counts. */
+  production_order_operations: {
+    order_id: string;
+    sequence: number;
+    name: string;
+    work_cell: string;
+    state: string;
+    good_quantity: number;
+    scrap_quantity: number;
+    started_at: number | null;
+    completed_at: number | null;
+  };
+}
+
+productionMigrations.push({
+  name: '0401_production_orders',
+  async up(db, storage) {
+    const big = storage.capabilities.bigIntType;
+    await db.schema
+      .createTable('production_orders')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('number', 'text', (c) => c.notNull().unique())
+      .addColumn('material_id', 'text', (c) => c.notNull().references('production_materials.id'))
+      .addColumn('definition_id', 'text', (c) => c.references('production_definitions.id'))
+      .addColumn('quantity', 'double precision', (c) => c.notNull())
+      .addColumn('line_path', 'text')
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('good_quantity', 'double precision', (c) => c.notNull())
+      .addColumn('scrap_quantity', 'double precision', (c) => c.notNull())
+      .addColumn('erp_reference', 'text')
+      .addColumn('created_at', big, (c) => c.notNull())
+      .addColumn('closed_at', big)
+      .execute();
+    await db.schema
+      .createTable('production_order_operations')
+      .addColumn('order_id', 'text', (c) => c.notNull().references('production_orders.id'))
+      .addColumn('sequence', 'integer', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('work_cell', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('good_quantity', 'double precision', (c) => c.notNull())
+      .addColumn('scrap_quantity', 'double precision', (c) => c.notNull())
+      .addColumn('started_at', big)
+      .addColumn('completed_at', big)
+      .addPrimaryKeyConstraint('production_order_operations_pk', ['order_id', 'sequence'])
+      .execute();
+  },
+});
