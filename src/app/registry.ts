@@ -1,4 +1,5 @@
 import { auditModule } from '../modules/audit/module.js';
+import { genealogyModule } from '../modules/genealogy/module.js';
 import { identityModule } from '../modules/identity/module.js';
 import { plantModule } from '../modules/plant/module.js';
 import { productionModule } from '../modules/production/module.js';
@@ -7,5 +8,5 @@ import type { BastionModule } from './modules.js';
 
 /** Every feature module, in the order their migrations and routes are applied. */
 export function allModules(): BastionModule[] {
-  return [systemModule, auditModule, identityModule, plantModule, productionModule];
+  return [systemModule, auditModule, identityModule, plantModule, productionModule, genealogyModule];
 }

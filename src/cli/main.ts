@@ -6,6 +6,7 @@ import type { BastionConfig } from '../kernel/config/schema.js';
 import { verbContext } from './context.js';
 import { CliError, ExitCode, type CliIo } from './io.js';
 import { addAccessVerbs } from './verbs/access.js';
+import { addTraceVerbs } from './verbs/trace.js';
 import { exportVerb, proofVerb, verifyVerb } from './verbs/audit.js';
 import { initVerb } from './verbs/init.js';
 import { serveVerb } from './verbs/serve.js';
@@ -28,6 +29,8 @@ export const verbPermissions: Record<string, string> = {
   'users grant': 'identity.grants.manage',
   'users revoke': 'identity.grants.manage',
   'access matrix': 'identity.grants.read',
+  'trace backward': 'genealogy.read',
+  'trace forward': 'genealogy.read',
 };
 
 const quietLogs = 'warn';
@@ -85,8 +88,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   const users = addUsersVerbs(program, () => verbContext(io, undefined, quietLogs));
   const access = addAccessVerbs(program, () => verbContext(io, undefined, quietLogs));
+  const traceVerbs = addTraceVerbs(program, () => verbContext(io, undefined, quietLogs));
 
-  for (const command of [program, audit, users, access])
+  for (const command of [program, audit, users, access, traceVerbs])
     command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });
   return program;
 }

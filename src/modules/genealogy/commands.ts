@@ -1,0 +1,199 @@
+import { Type } from '@sinclair/typebox';
+import type { Kysely } from 'kysely';
+import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.js';
+import { newId } from '../../kernel/ids.js';
+import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
+import type { Database } from '../../storage/tables.js';
+import { materialByCode, materialCode } from '../production/definitions.js';
+
+export const lotNumber = Type.String({
+  pattern: '^[A-Z0-9][A-Z0-9._-]{0,59}$',
+  description: 'a lot number: upper-case letters, digits, dot, dash, underscore',
+});
+const amount = Type.Number({ exclusiveMinimum: 0, maximum: 1e12 });
+
+type LotRow = Database['genealogy_lots'];
+
+export async function lotByNumber(db: Kysely<Database>, number: string): Promise<LotRow> {
+  const lot = await db.selectFrom('genealogy_lots').selectAll().where('number', '=', number).executeTakeFirst();
+  if (!lot) throw new NotFoundError(`No lot ${number}.`);
+  return lot;
+}
+
+export function lotView(lot: LotRow) {
+  return {
+    number: lot.number,
+    quantity: lot.quantity,
+    available: lot.available,
+    unit: lot.unit,
+    state: lot.state,
+    holdReason: lot.hold_reason,
+  };
+}
+
+async function assertNewLot(ctx: CommandContext, number: string) {
+  const taken = await ctx.tx.selectFrom('genealogy_lots').select('id').where('number', '=', number).executeTakeFirst();
+  if (taken)
+    throw new ConflictError(
+      `Lot ${number} exists already; a lot is made once (so the genealogy has no cycles).`,
+      'lot_exists',
+    );
+}
+
+export const receiveLot = defineCommand({
+  name: 'genealogy.lot.receive',
+  summary: 'Receive a supplier lot',
+  input: Type.Object(
+    {
+      number: lotNumber,
+      material: materialCode,
+      quantity: amount,
+      supplier: Type.String({ minLength: 1, maxLength: 200 }),
+      supplierLot: Type.String({ minLength: 1, maxLength: 100 }),
+    },
+    { additionalProperties: false },
+  ),
+  permission: 'genealogy.receive',
+  async handler(ctx, input) {
+    const material = await materialByCode(ctx.tx, input.material);
+    await assertNewLot(ctx, input.number);
+    const lot: LotRow = {
+      id: newId(),
+      number: input.number,
+      material_id: material.id,
+      quantity: input.quantity,
+      available: input.quantity,
+      unit: material.unit,
+      state: 'available',
+      hold_reason: null,
+      supplier: input.supplier,
+      supplier_lot: input.supplierLot,
+      order_id: null,
+      created_at: ctx.now,
+    };
+    await ctx.tx.insertInto('genealogy_lots').values(lot).execute();
+    ctx.setTarget({ type: 'genealogy.lot', id: lot.id });
+    ctx.note({ number: lot.number, material: material.code, quantity: lot.quantity });
+    return lotView(lot);
+  },
+});
+
+/**
+ * Consumes input lots and produces one new output lot, in one transaction: held or unknown lots, more than is
+ * available, and a non-positive quantity are refused and nothing changes. The output is always a new lot.
+ */
+export const produceLot = defineCommand({
+  name: 'genealogy.lot.produce',
+  summary: 'Consume lots and produce an output lot (optionally for a work order)',
+  input: Type.Object(
+    {
+      order: Type.Optional(Type.String({ maxLength: 40 })),
+      output: Type.Object(
+        { number: lotNumber, material: materialCode, quantity: amount },
+        { additionalProperties: false },
+      ),
+      inputs: Type.Array(Type.Object({ lot: lotNumber, quantity: amount }, { additionalProperties: false }), {
+        minItems: 1,
+        maxItems: 1000,
+      }),
+    },
+    { additionalProperties: false },
+  ),
+  permission: 'genealogy.produce',
+  async handler(ctx, input) {
+    const material = await materialByCode(ctx.tx, input.output.material);
+    const order = input.order
+      ? await ctx.tx
+          .selectFrom('production_orders')
+          .select(['id', 'state'])
+          .where('number', '=', input.order)
+          .executeTakeFirst()
+      : undefined;
+    if (input.order && !order) throw new NotFoundError(`No work order ${input.order}.`);
+    await assertNewLot(ctx, input.output.number);
+    const numbers = input.inputs.map((i) => i.lot);
+    if (new Set(numbers).size !== numbers.length)
+      throw new ValidationError('Each input lot once, please.', [
+        { path: '/inputs', message: 'a lot is listed twice' },
+      ]);
+    const output: LotRow = {
+      id: newId(),
+      number: input.output.number,
+      material_id: material.id,
+      quantity: input.output.quantity,
+      available: input.output.quantity,
+      unit: material.unit,
+      state: 'available',
+      hold_reason: null,
+      supplier: null,
+      supplier_lot: null,
+      order_id: order?.id ?? null,
+      created_at: ctx.now,
+    };
+    await ctx.tx.insertInto('genealogy_lots').values(output).execute();
+    for (const consumed of input.inputs) {
+      const lot = await lotByNumber(ctx.tx, consumed.lot);
+      if (lot.state === 'held')
+        throw new ConflictError(
+          `Lot ${lot.number} is on hold (${lot.hold_reason}); it cannot be consumed.`,
+          'lot_held',
+        );
+      if (consumed.quantity > lot.available)
+        throw new ConflictError(
+          `Lot ${lot.number} has ${lot.available} ${lot.unit} left; ${consumed.quantity} cannot be consumed.`,
+          'over_consumption',
+        );
+      const available = lot.available - consumed.quantity;
+      await ctx.tx
+        .updateTable('genealogy_lots')
+        .set({ available, state: available === 0 ? 'consumed' : lot.state })
+        .where('id', '=', lot.id)
+        .execute();
+      await ctx.tx
+        .insertInto('genealogy_links')
+        .values({
+          parent_id: lot.id,
+          child_id: output.id,
+          quantity: consumed.quantity,
+          order_id: order?.id ?? null,
+          created_at: ctx.now,
+        })
+        .execute();
+    }
+    ctx.setTarget({ type: 'genealogy.lot', id: output.id });
+    ctx.note({ number: output.number, inputs: input.inputs, order: input.order ?? null });
+    return lotView(output);
+  },
+});
+
+const holdChange = (name: string, hold: boolean) =>
+  defineCommand({
+    name,
+    summary: hold ? 'Put a lot on hold, with a reason' : 'Release a held lot',
+    input: Type.Object(
+      { lot: lotNumber, reason: Type.String({ minLength: 3, maxLength: 500 }) },
+      { additionalProperties: false },
+    ),
+    permission: 'genealogy.hold',
+    async handler(ctx, input) {
+      const lot = await lotByNumber(ctx.tx, input.lot);
+      if (hold ? lot.state !== 'available' : lot.state !== 'held')
+        throw new ConflictError(`Lot ${lot.number} is ${lot.state}.`, 'illegal_transition');
+      await ctx.tx
+        .updateTable('genealogy_lots')
+        .set({ state: hold ? 'held' : 'available', hold_reason: hold ? input.reason : null })
+        .where('id', '=', lot.id)
+        .execute();
+      ctx.setTarget({ type: 'genealogy.lot', id: lot.id });
+      ctx.note({ number: lot.number, reason: input.reason });
+      ctx.emit(hold ? 'genealogy.lot-held' : 'genealogy.lot-released', { lot: lot.number });
+      return { number: lot.number, state: hold ? 'held' : 'available' };
+    },
+  });
+
+export const genealogyCommands = [
+  receiveLot,
+  produceLot,
+  holdChange('genealogy.lot.hold', true),
+  holdChange('genealogy.lot.release', false),
+];

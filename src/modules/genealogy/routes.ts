@@ -1,0 +1,66 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Bastion } from '../../app/bastion.js';
+import { commandRoute } from '../../http/commands.js';
+import { errorResponses } from '../../http/schemas.js';
+import { trace, traceCsv } from './trace.js';
+
+const tags = ['genealogy'];
+const traced = Type.Object({
+  lot: Type.String(),
+  direction: Type.String(),
+  lots: Type.Array(
+    Type.Object({
+      number: Type.String(),
+      material: Type.String(),
+      depth: Type.Integer(),
+      quantity: Type.Number(),
+      unit: Type.String(),
+      state: Type.String(),
+      order: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+  orders: Type.Array(Type.String()),
+});
+
+export function genealogyRoutes(app: FastifyInstance, bastion: Bastion): void {
+  const command = (name: string) => bastion.pipeline.get(name);
+  app.get(
+    '/api/lots/:number/trace',
+    {
+      config: { permission: 'genealogy.read' },
+      schema: {
+        tags,
+        summary: 'Backward (what went in) or forward (where it went: the recall list) trace of a lot, as JSON or CSV',
+        params: Type.Object({ number: Type.String({ maxLength: 60 }) }),
+        querystring: Type.Object(
+          {
+            direction: Type.Union([Type.Literal('backward'), Type.Literal('forward')]),
+            format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: traced, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { number } = request.params as { number: string };
+      const { direction, format } = request.query as { direction: 'backward' | 'forward'; format: 'json' | 'csv' };
+      const result = await trace(bastion.storage.db, number, direction);
+      if (format === 'csv')
+        return reply
+          .type('text/csv')
+          .serializer((body: string) => body)
+          .send(traceCsv(result));
+      return result;
+    },
+  );
+  for (const [url, name] of [
+    ['/api/lots/receive', 'genealogy.lot.receive'],
+    ['/api/lots/produce', 'genealogy.lot.produce'],
+    ['/api/lots/hold', 'genealogy.lot.hold'],
+    ['/api/lots/release', 'genealogy.lot.release'],
+  ] as const) {
+    commandRoute(app, bastion, { method: 'POST', url, command: command(name), tags });
+  }
+}

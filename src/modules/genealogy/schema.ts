@@ -1,0 +1,66 @@
+import type { ModuleMigration } from '../../storage/migrations.js';
+
+export interface GenealogyTables {
+  /** Material lots: received from suppliers or produced by work orders. */
+  genealogy_lots: {
+    id: string;
+    number: string;
+    material_id: string;
+    quantity: number;
+    available: number;
+    unit: string;
+    state: string;
+    hold_reason: string | null;
+    supplier: string | null;
+    supplier_lot: string | null;
+    order_id: string | null;
+    created_at: number;
+  };
+  /** One edge per consumption: `quantity` of the parent lot went into the child lot. */
+  genealogy_links: {
+    parent_id: string;
+    child_id: string;
+    quantity: number;
+    order_id: string | null;
+    created_at: number;
+  };
+}
+
+export const genealogyMigrations: ModuleMigration[] = [
+  {
+    name: '0500_genealogy',
+    async up(db, storage) {
+      const big = storage.capabilities.bigIntType;
+      await db.schema
+        .createTable('genealogy_lots')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('number', 'text', (c) => c.notNull().unique())
+        .addColumn('material_id', 'text', (c) => c.notNull().references('production_materials.id'))
+        .addColumn('quantity', 'double precision', (c) => c.notNull())
+        .addColumn('available', 'double precision', (c) => c.notNull())
+        .addColumn('unit', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('hold_reason', 'text')
+        .addColumn('supplier', 'text')
+        .addColumn('supplier_lot', 'text')
+        .addColumn('order_id', 'text', (c) => c.references('production_orders.id'))
+        .addColumn('created_at', big, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('genealogy_links')
+        .addColumn('parent_id', 'text', (c) => c.notNull().references('genealogy_lots.id'))
+        .addColumn('child_id', 'text', (c) => c.notNull().references('genealogy_lots.id'))
+        .addColumn('quantity', 'double precision', (c) => c.notNull())
+        .addColumn('order_id', 'text', (c) => c.references('production_orders.id'))
+        .addColumn('created_at', big, (c) => c.notNull())
+        .addPrimaryKeyConstraint('genealogy_links_pk', ['parent_id', 'child_id'])
+        .execute();
+      // Forward traces walk parent -> child, backward traces child -> parent: one index each way.
+      await db.schema
+        .createIndex('genealogy_links_child')
+        .on('genealogy_links')
+        .columns(['child_id', 'parent_id'])
+        .execute();
+    },
+  },
+];

@@ -1,0 +1,223 @@
+import fc from 'fast-check';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHttpApp } from '../src/http/app.js';
+import type { Actor } from '../src/kernel/pipeline/types.js';
+import { authenticate } from '../src/modules/identity/sessions.js';
+import { trace } from '../src/modules/genealogy/trace.js';
+import { createTestBastion, type TestBastion } from './support/bastion.js';
+import { cli } from './support/cli.js';
+import { testDialect } from './support/database.js';
+import { adminSession, type Session } from './support/http.js';
+import { makeUser, sessionOf } from './support/identity.js';
+
+// Lot genealogy: consumption rules and backward/forward traces (issue 4, item 4).
+describe(`genealogy (${testDialect})`, () => {
+  let t: TestBastion;
+  let app: FastifyInstance;
+  let admin: Session;
+  let operator: Actor;
+  let quality: Session;
+  let run = 0;
+
+  const execute = (name: string, input: object) =>
+    t.bastion.pipeline.execute(name, input, operator, { channel: 'http' });
+  const post = (url: string, payload: object, session = admin) =>
+    app.inject({ method: 'POST', url, headers: session.headers, payload });
+
+  beforeAll(async () => {
+    t = await createTestBastion();
+    app = await buildHttpApp(t.bastion);
+    admin = await adminSession(app, t);
+    for (const [code, kind, unit] of [
+      ['ORE', 'raw', 'kg'],
+      ['INGOT', 'intermediate', 'kg'],
+      ['PART', 'finished', 'pcs'],
+    ] as const) {
+      await post('/api/materials', { code, name: code, kind, unit });
+    }
+    const op = await sessionOf(
+      app,
+      await makeUser(t.bastion, app, { username: 'olli', roles: [{ role: 'operator' }] }),
+    );
+    operator = (await authenticate(t.bastion.storage.db, op.token, Date.now(), { idleMs: 3_600_000 }))!.actor;
+    quality = await sessionOf(app, await makeUser(t.bastion, app, { username: 'qira', roles: [{ role: 'quality' }] }));
+    for (const number of ['WO-P1', 'WO-P2']) await post('/api/orders', { number, product: 'INGOT', quantity: 1000 });
+  });
+  afterAll(async () => {
+    await app.close();
+    await t.destroy();
+  });
+
+  it('traces backward and forward with depth, quantities and orders, as JSON and CSV', async () => {
+    await execute('genealogy.lot.receive', {
+      number: 'ORE-1',
+      material: 'ORE',
+      quantity: 100,
+      supplier: 'Mine AG',
+      supplierLot: 'M-77',
+    });
+    await execute('genealogy.lot.receive', {
+      number: 'ORE-2',
+      material: 'ORE',
+      quantity: 50,
+      supplier: 'Mine AG',
+      supplierLot: 'M-78',
+    });
+    await execute('genealogy.lot.produce', {
+      output: { number: 'INGOT-1', material: 'INGOT', quantity: 60 },
+      inputs: [
+        { lot: 'ORE-1', quantity: 40 },
+        { lot: 'ORE-2', quantity: 30 },
+      ],
+    });
+    await execute('genealogy.lot.produce', {
+      output: { number: 'PART-1', material: 'PART', quantity: 10 },
+      inputs: [{ lot: 'INGOT-1', quantity: 20 }],
+    });
+    const backward = await trace(t.bastion.storage.db, 'PART-1', 'backward');
+    expect(backward.lots.map((l) => [l.number, l.depth])).toEqual([
+      ['INGOT-1', 1],
+      ['ORE-1', 2],
+      ['ORE-2', 2],
+    ]);
+    const forward = await trace(t.bastion.storage.db, 'ORE-2', 'forward');
+    expect(forward.lots.map((l) => l.number)).toEqual(['INGOT-1', 'PART-1']);
+    const csv = await app.inject({ url: '/api/lots/ORE-1/trace?direction=forward&format=csv', headers: admin.headers });
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body.trim().split('\n')).toEqual([
+      'lot,material,depth,quantity,unit,state,order',
+      'INGOT-1,INGOT,1,60,kg,available,',
+      'PART-1,PART,2,10,pcs,available,',
+    ]);
+    const lots = (await app.inject({ url: '/api/lots/ORE-1/trace?direction=sideways', headers: admin.headers }))
+      .statusCode;
+    expect(lots).toBe(400);
+  });
+
+  it('refuses held, over-consumed, unknown and re-made lots, and changes nothing', async () => {
+    await execute('genealogy.lot.receive', {
+      number: 'ORE-9',
+      material: 'ORE',
+      quantity: 10,
+      supplier: 'Mine AG',
+      supplierLot: 'M-99',
+    });
+    expect((await post('/api/lots/hold', { lot: 'ORE-9', reason: 'assay pending' }, quality)).statusCode).toBe(200);
+    const attempts = [
+      { inputs: [{ lot: 'ORE-9', quantity: 1 }], code: 'lot_held' },
+      { inputs: [{ lot: 'ORE-1', quantity: 61 }], code: 'over_consumption' },
+      { inputs: [{ lot: 'ORE-404', quantity: 1 }], code: 'not_found' },
+    ];
+    for (const attempt of attempts) {
+      await expect(
+        execute('genealogy.lot.produce', {
+          output: { number: 'INGOT-X', material: 'INGOT', quantity: 1 },
+          inputs: [{ lot: 'ORE-2', quantity: 5 }, ...attempt.inputs],
+        }),
+      ).rejects.toMatchObject({ code: attempt.code });
+    }
+    await expect(
+      execute('genealogy.lot.produce', {
+        output: { number: 'ORE-1', material: 'ORE', quantity: 1 },
+        inputs: [{ lot: 'PART-1', quantity: 1 }],
+      }),
+    ).rejects.toMatchObject({ code: 'lot_exists' }); // would close a cycle
+    await expect(
+      execute('genealogy.lot.produce', {
+        output: { number: 'INGOT-Y', material: 'INGOT', quantity: 1 },
+        inputs: [{ lot: 'ORE-2', quantity: -1 }],
+      }),
+    ).rejects.toMatchObject({ code: 'validation_failed' });
+    const ore2 = await t.bastion.storage.db
+      .selectFrom('genealogy_lots')
+      .select('available')
+      .where('number', '=', 'ORE-2')
+      .executeTakeFirstOrThrow();
+    expect(ore2.available).toBe(20); // 50 received, 30 consumed by INGOT-1, nothing by the refused attempts
+    expect(
+      await t.bastion.storage.db
+        .selectFrom('genealogy_lots')
+        .select('id')
+        .where('number', 'in', ['INGOT-X', 'INGOT-Y'])
+        .execute(),
+    ).toEqual([]);
+    expect((await post('/api/lots/release', { lot: 'ORE-9', reason: 'assay passed' }, quality)).statusCode).toBe(200);
+    expect((await post('/api/lots/hold', { lot: 'ORE-9', reason: 'try' })).statusCode).toBe(200); // admin holds all permissions
+  });
+
+  it('forward trace of a raw lot = every lot and work order downstream of it in a random genealogy (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 2, max: 5 }), { minLength: 3, maxLength: 3 }),
+        fc.array(fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), { minLength: 15, maxLength: 15 }),
+        fc.nat(),
+        async (widths, choices, pick) => {
+          run++;
+          const stages: string[][] = [[]];
+          const parents = new Map<string, string[]>();
+          const orderOf = new Map<string, string>();
+          for (let i = 0; i < 4; i++) {
+            const number = `R${run}-RAW-${i}`;
+            await execute('genealogy.lot.receive', {
+              number,
+              material: 'ORE',
+              quantity: 1000,
+              supplier: 'S',
+              supplierLot: number,
+            });
+            stages[0]!.push(number);
+          }
+          let choice = 0;
+          for (const [s, width] of widths.entries()) {
+            stages.push([]);
+            for (let i = 0; i < width; i++) {
+              const previous = stages[s]!;
+              const inputs = [
+                ...new Set((choices[choice++ % choices.length] ?? [0]).map((c) => previous[c % previous.length]!)),
+              ];
+              const number = `R${run}-S${s + 1}-${i}`;
+              await execute('genealogy.lot.produce', {
+                output: { number, material: 'INGOT', quantity: 1000 },
+                inputs: inputs.map((lot) => ({ lot, quantity: 1 })),
+              });
+              parents.set(number, inputs);
+              stages[s + 1]!.push(number);
+            }
+          }
+          const start = stages[0]![pick % stages[0]!.length]!;
+          // Independent answer: a fixed point over the recorded parent lists.
+          const reached = new Set<string>();
+          let grew = true;
+          while (grew) {
+            grew = false;
+            for (const [child, inputs] of parents) {
+              if (!reached.has(child) && inputs.some((p) => p === start || reached.has(p))) {
+                reached.add(child);
+                grew = true;
+              }
+            }
+          }
+          const result = await trace(t.bastion.storage.db, start, 'forward');
+          expect(result.lots.map((l) => l.number).sort()).toEqual([...reached].sort());
+          const orders = new Set([...reached].map((lot) => orderOf.get(lot)).filter((o) => o !== undefined));
+          expect(result.orders).toEqual([...orders].sort());
+        },
+      ),
+      { numRuns: 8 },
+    );
+  });
+
+  it('traces from the console too: bastion trace backward|forward LOT', async () => {
+    const fromCli = await cli(['trace', 'backward', 'PART-1', '--json'], t.env);
+    expect(fromCli.code, fromCli.stderr).toBe(0);
+    expect(JSON.parse(fromCli.stdout)).toEqual(await trace(t.bastion.storage.db, 'PART-1', 'backward'));
+    const printed = await cli(['trace', 'forward', 'ORE-2'], t.env);
+    expect(printed.stdout).toContain('2 lot(s), 0 work order(s) downstream of ORE-2');
+    const csv = await cli(['trace', 'forward', 'ORE-2', '--csv'], t.env);
+    expect(csv.stdout.split('\n')[0]).toBe('lot,material,depth,quantity,unit,state,order');
+    const unknown = await cli(['trace', 'forward', 'NOPE-1'], t.env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No lot NOPE-1');
+  });
+});
