@@ -1,0 +1,111 @@
+import { cpus } from 'node:os';
+import { sql, type Kysely } from 'kysely';
+import { buildHttpApp } from '../src/http/app.js';
+import { trace } from '../src/modules/genealogy/trace.js';
+import type { Database } from '../src/storage/tables.js';
+import { fmt, fmtMs, median, percentile, seededInts } from './audit/stats.js';
+import { adminToken } from './auth/session.js';
+import { openBenchBastion } from './support/env.js';
+import { generateGenealogy, type Genealogy } from './trace/generate.js';
+
+const STARTS = 100;
+
+/** The baseline: the same recursive walk as plain SQL returning only lot IDs, no joins, no mapping. */
+async function rawTrace(db: Kysely<Database>, id: string, forward: boolean): Promise<number> {
+  const rows = forward
+    ? await sql`with recursive r(id) as (select ${id} union select l.child_id from r join genealogy_links l on l.parent_id = r.id) select id from r`.execute(
+        db,
+      )
+    : await sql`with recursive r(id) as (select ${id} union select l.parent_id from r join genealogy_links l on l.child_id = r.id) select id from r`.execute(
+        db,
+      );
+  return rows.rows.length - 1;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const start = performance.now();
+  const value = await work();
+  return [value, performance.now() - start];
+}
+
+async function measure(scale: number): Promise<Record<string, number>> {
+  const env = await openBenchBastion({ BASTION_HTTP_RATE_LIMIT: '100000000' });
+  const { bastion } = env;
+  try {
+    console.log(`\nGenealogy of ${fmt(scale)} lots (${env.backend})`);
+    const random = seededInts(42);
+    const genealogy: Genealogy = await generateGenealogy(bastion.storage.db, scale, random, String(scale));
+    const app = await buildHttpApp(bastion);
+    const token = await adminToken(app, env.oneTimePassword);
+    const db = bastion.storage.db;
+    const result: Record<string, number> = { scale };
+    for (const direction of ['backward', 'forward'] as const) {
+      const pool = direction === 'forward' ? genealogy.stages[0]!.slice(genealogy.wide.length) : genealogy.stages[4]!;
+      const starts = Array.from({ length: STARTS }, () => pool[random(pool.length) - 1]!);
+      const moduleMs: number[] = [];
+      const rawMs: number[] = [];
+      const httpMs: number[] = [];
+      const sizes: number[] = [];
+      for (const lot of starts) {
+        const [traced, ms] = await timed(() => trace(db, lot, direction));
+        moduleMs.push(ms);
+        sizes.push(traced.lots.length);
+        const id = (
+          await db.selectFrom('genealogy_lots').select('id').where('number', '=', lot).executeTakeFirstOrThrow()
+        ).id;
+        const [rawSize, rawTime] = await timed(() => rawTrace(db, id, direction === 'forward'));
+        if (rawSize !== traced.lots.length)
+          throw new Error(`trace of ${lot}: module ${traced.lots.length} lots, raw SQL ${rawSize}`);
+        rawMs.push(rawTime);
+        const [response, httpTime] = await timed(() =>
+          app.inject({
+            url: `/api/lots/${lot}/trace?direction=${direction}`,
+            headers: { authorization: `Bearer ${token}` },
+          }),
+        );
+        if (response.statusCode !== 200) throw new Error(`HTTP trace ${response.statusCode}`);
+        httpMs.push(httpTime);
+      }
+      console.log(`   ${direction}: trace size median ${median(sizes)} lots (max ${Math.max(...sizes)})`);
+      console.log(
+        `     module ${fmtMs(median(moduleMs))} median (p95 ${fmtMs(percentile(moduleMs, 95))}), raw SQL ${fmtMs(median(rawMs))}, ratio ${(median(moduleMs) / median(rawMs)).toFixed(2)}x, HTTP ${fmtMs(median(httpMs))}`,
+      );
+      Object.assign(result, {
+        [`${direction}ModuleMs`]: median(moduleMs),
+        [`${direction}RawMs`]: median(rawMs),
+        [`${direction}HttpMs`]: median(httpMs),
+        [`${direction}Size`]: median(sizes),
+      });
+    }
+    const wideMs: number[] = [];
+    let wideSize = 0;
+    let wideOrders = 0;
+    for (const lot of genealogy.wide) {
+      const [traced, ms] = await timed(() => trace(db, lot, 'forward'));
+      wideMs.push(ms);
+      wideSize = traced.lots.length;
+      wideOrders = traced.orders.length;
+    }
+    console.log(
+      `   wide raw lot forward: ${fmtMs(median(wideMs))} median for ${fmt(wideSize)} lots in ${fmt(wideOrders)} work orders`,
+    );
+    result.wideForwardMs = median(wideMs);
+    result.wideSize = wideSize;
+    result.wideOrders = wideOrders;
+    await app.close();
+    return result;
+  } finally {
+    await env.close();
+  }
+}
+
+/** Trace cost at 100,000 and BASTION_BENCH_SCALE (default 1,000,000) lots: module, raw SQL, HTTP, wide lots. */
+export async function run(): Promise<void> {
+  const big = Number(process.env.BASTION_BENCH_SCALE ?? 1_000_000);
+  console.log(
+    `Trace bench; Node ${process.version}, ${cpus().length} CPUs; figures move with other load on the machine`,
+  );
+  const results = [await measure(Math.min(100_000, big))];
+  if (big > 100_000) results.push(await measure(big));
+  console.log(`\n${JSON.stringify({ bench: 'trace', results })}`);
+}

@@ -1,0 +1,142 @@
+import type { Kysely } from 'kysely';
+import { newId } from '../../src/kernel/ids.js';
+import type { Database } from '../../src/storage/tables.js';
+import { fmt } from '../audit/stats.js';
+
+/** Share of the lots in each of the five stages: raw, three intermediates, finished. */
+const STAGE_SHARES = [0.4, 0.2, 0.15, 0.15, 0.1];
+const WIDE_LOTS = 3;
+const WIDE_USES = 1200;
+const ROWS_PER_INSERT = 500;
+
+export interface Genealogy {
+  stages: string[][];
+  wide: string[];
+}
+
+async function chunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await insert(rows.slice(i, i + ROWS_PER_INSERT));
+}
+
+/**
+ * Writes a genealogy of `total` lots straight into the tables, as the genealogy commands would lay them out
+ * (bulk, for speed): each lot after the raw stage consumes 1-3 lots of the stage before; every ten produced lots
+ * share a work order; a few wide raw lots each go into over a thousand lots of different work orders.
+ */
+export async function generateGenealogy(
+  db: Kysely<Database>,
+  total: number,
+  random: (max: number) => number,
+  tag: string,
+): Promise<Genealogy> {
+  const material = newId();
+  await db
+    .insertInto('production_materials')
+    .values({
+      id: material,
+      code: `BENCH-${tag}`,
+      name: 'bench material',
+      kind: 'intermediate',
+      unit: 'kg',
+      created_at: 0,
+      retired_at: null,
+    })
+    .execute();
+  const stages: string[][] = [];
+  const ids = new Map<string, string>();
+  let orders = 0;
+  const newOrder = async () => {
+    const id = newId();
+    await db
+      .insertInto('production_orders')
+      .values({
+        id,
+        number: `WO-${tag}-${++orders}`,
+        material_id: material,
+        definition_id: null,
+        quantity: 1,
+        line_path: null,
+        state: 'closed',
+        good_quantity: 1,
+        scrap_quantity: 0,
+        erp_reference: null,
+        created_at: 0,
+        closed_at: 0,
+      })
+      .execute();
+    return id;
+  };
+  for (const [stage, share] of STAGE_SHARES.entries()) {
+    const count = Math.max(1, Math.round(total * share));
+    const numbers = Array.from({ length: count }, (_, i) => `L${tag}-${stage}-${i}`);
+    const lots: Database['genealogy_lots'][] = [];
+    const links: Database['genealogy_links'][] = [];
+    let order = '';
+    for (const [i, number] of numbers.entries()) {
+      const id = newId();
+      ids.set(number, id);
+      if (stage > 0 && i % 10 === 0) order = await newOrder();
+      lots.push({
+        id,
+        number,
+        material_id: material,
+        quantity: 10,
+        available: 5,
+        unit: 'kg',
+        state: 'available',
+        hold_reason: null,
+        supplier: null,
+        supplier_lot: null,
+        order_id: stage > 0 ? order : null,
+        created_at: 0,
+      });
+      if (stage === 0) continue;
+      const previous = stages[stage - 1]!;
+      const parents = new Set(Array.from({ length: random(3) }, () => previous[random(previous.length) - 1]!));
+      for (const parent of parents)
+        links.push({ parent_id: ids.get(parent)!, child_id: id, quantity: 1, order_id: order, created_at: 0 });
+    }
+    await db.transaction().execute(async (tx) => {
+      await chunked(lots, (chunk) => tx.insertInto('genealogy_lots').values(chunk).execute());
+      await chunked(links, (chunk) => tx.insertInto('genealogy_links').values(chunk).execute());
+    });
+    stages.push(numbers);
+    console.log(`   stage ${stage}: ${fmt(count)} lots, ${fmt(links.length)} links`);
+  }
+  const wide = stages[0]!.slice(0, WIDE_LOTS);
+  const wideLinks: Database['genealogy_links'][] = [];
+  for (const raw of wide) {
+    const consumers = new Set<string>();
+    while (consumers.size < Math.min(WIDE_USES, stages[1]!.length))
+      consumers.add(stages[1]![random(stages[1]!.length) - 1]!);
+    for (const consumer of consumers)
+      wideLinks.push({
+        parent_id: ids.get(raw)!,
+        child_id: ids.get(consumer)!,
+        quantity: 1,
+        order_id: null,
+        created_at: 0,
+      });
+  }
+  // Wide lots feed many lots of many orders; a link that already exists (random parent) is skipped.
+  const existing = new Set(
+    (
+      await db
+        .selectFrom('genealogy_links')
+        .select(['parent_id', 'child_id'])
+        .where(
+          'parent_id',
+          'in',
+          wide.map((n) => ids.get(n)!),
+        )
+        .execute()
+    ).map((l) => `${l.parent_id}:${l.child_id}`),
+  );
+  await db.transaction().execute((tx) =>
+    chunked(
+      wideLinks.filter((l) => !existing.has(`${l.parent_id}:${l.child_id}`)),
+      (chunk) => tx.insertInto('genealogy_links').values(chunk).execute(),
+    ),
+  );
+  return { stages, wide };
+}
