@@ -55,9 +55,9 @@ export function nextRecord(head: Head, entry: AuditEntry, at: number, id = newId
   return { head: { seq, hash, frontier }, record: { seq, body, hash }, nodes };
 }
 
-/** Reads the head from the database (the frontier from stored subtrees). */
-export async function loadHead(db: Kysely<Database>): Promise<Head> {
-  const stored = await readHead(db);
+/** Reads the head from the database (the frontier from stored subtrees); `stored` when already read. */
+export async function loadHead(db: Kysely<Database>, stored?: { seq: number; hash: Buffer }): Promise<Head> {
+  stored ??= await readHead(db);
   if (!stored) return EMPTY_HEAD;
   const hashes = await fetchNodes(db, perfectSubtrees([0, stored.seq]));
   return { seq: stored.seq, hash: stored.hash, frontier: Frontier.fromSubtrees(stored.seq, hashes) };
@@ -134,7 +134,8 @@ export class AuditLog implements AuditSink {
     await lockForAppend(uow.tx, this.deps.storage);
     const stored = await readHead(uow.tx);
     const cached = this.cached;
-    if (stored && cached && cached.seq === stored.seq && cached.hash.equals(stored.hash)) return cached;
-    return loadHead(uow.tx);
+    if (!stored) return EMPTY_HEAD;
+    if (cached && cached.seq === stored.seq && cached.hash.equals(stored.hash)) return cached;
+    return loadHead(uow.tx, stored);
   }
 }

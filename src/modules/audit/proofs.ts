@@ -1,6 +1,5 @@
 import { NotFoundError, ValidationError } from '../../kernel/errors.js';
 import type { Storage } from '../../storage/storage.js';
-import { parseCheckpoint, type CheckpointBody } from './checkpoint.js';
 import { consistencyRanges, foldSubtrees, inclusionRanges, perfectSubtrees, type LeafRange } from './merkle.js';
 import { fetchNodes, latestCheckpoint, readHead } from './store.js';
 
@@ -84,8 +83,4 @@ export async function consistencyProof(storage: Storage, fromSize: number, toSiz
     toRoot: toRoot!.toString('hex'),
     path: path.map((h) => h.toString('hex')),
   };
-}
-
-export function checkpointContent(body: string): CheckpointBody | undefined {
-  return parseCheckpoint(body);
 }

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import { NotFoundError } from '../../kernel/errors.js';
+import { newId } from '../../kernel/ids.js';
+import { generateOneTimePassword, hashPassword } from './passwords.js';
 import type { Database } from '../../storage/tables.js';
 
 export type UserRow = Database['users'];
@@ -68,4 +70,20 @@ export function newUserRow(
     totp_last_step: null,
     password_changed_at: null,
   };
+}
+
+type NewAccount = Omit<Parameters<typeof newUserRow>[0], 'id' | 'password_hash'>;
+
+/** Inserts a new account with a fresh one-time password; returns the ID and the password, shown once. */
+export async function insertAccount(
+  db: Kysely<Database>,
+  fields: NewAccount,
+): Promise<{ id: string; oneTimePassword: string }> {
+  const oneTimePassword = generateOneTimePassword();
+  const id = newId();
+  await db
+    .insertInto('users')
+    .values(newUserRow({ ...fields, id, password_hash: await hashPassword(oneTimePassword) }))
+    .execute();
+  return { id, oneTimePassword };
 }

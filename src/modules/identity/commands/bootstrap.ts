@@ -2,11 +2,10 @@ import { Type } from '@sinclair/typebox';
 import { ConflictError } from '../../../kernel/errors.js';
 import { newId } from '../../../kernel/ids.js';
 import { defineCommand } from '../../../kernel/pipeline/types.js';
-import { generateOneTimePassword, hashPassword } from '../passwords.js';
 import { ADMINISTRATOR } from '../roles.js';
 import { username } from '../schemas.js';
 import { ENTERPRISE } from '../scope.js';
-import { newUserRow } from '../users-store.js';
+import { insertAccount } from '../users-store.js';
 
 /** Creates the first administrator (role administrator at the enterprise) with a one-time password. */
 export const bootstrapAdmin = defineCommand({
@@ -18,23 +17,14 @@ export const bootstrapAdmin = defineCommand({
   async handler(ctx, input) {
     const existing = await ctx.tx.selectFrom('users').select('id').limit(1).executeTakeFirst();
     if (existing) throw new ConflictError('A bootstrap administrator already exists.', 'already_bootstrapped');
-    const oneTimePassword = generateOneTimePassword();
-    const id = newId();
-    await ctx.tx
-      .insertInto('users')
-      .values(
-        newUserRow({
-          id,
-          username: input.username,
-          display_name: 'Bootstrap administrator',
-          kind: 'human',
-          is_bootstrap: 1,
-          password_hash: await hashPassword(oneTimePassword),
-          created_at: ctx.now,
-          created_by: ctx.actor.id,
-        }),
-      )
-      .execute();
+    const { id, oneTimePassword } = await insertAccount(ctx.tx, {
+      username: input.username,
+      display_name: 'Bootstrap administrator',
+      kind: 'human',
+      is_bootstrap: 1,
+      created_at: ctx.now,
+      created_by: ctx.actor.id,
+    });
     await ctx.tx
       .insertInto('role_grants')
       .values({

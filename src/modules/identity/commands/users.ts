@@ -1,10 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { AuthenticationError, ConflictError, ValidationError } from '../../../kernel/errors.js';
-import { newId } from '../../../kernel/ids.js';
 import { defineCommand } from '../../../kernel/pipeline/types.js';
 import { generateOneTimePassword, hashPassword, passwordProblems, verifyPassword } from '../passwords.js';
 import { isoTime, newPassword, password, userId, username } from '../schemas.js';
-import { newUserRow, publicUser, revokeSessions, userById } from '../users-store.js';
+import { insertAccount, publicUser, revokeSessions, userById } from '../users-store.js';
 
 /** Vendor and contractor access always ends by itself, within 90 days at most. */
 export const MAX_VENDOR_DAYS = 90;
@@ -47,24 +46,15 @@ export const createUser = defineCommand({
       .where('username', '=', input.username)
       .executeTakeFirst();
     if (taken) throw new ConflictError(`The user name ${input.username} is taken.`, 'username_taken');
-    const oneTimePassword = generateOneTimePassword();
-    const id = newId();
-    await ctx.tx
-      .insertInto('users')
-      .values(
-        newUserRow({
-          id,
-          username: input.username,
-          display_name: input.displayName,
-          kind: input.kind ?? 'human',
-          vendor: input.vendor ? 1 : 0,
-          expires_at: expiresAt,
-          password_hash: await hashPassword(oneTimePassword),
-          created_at: ctx.now,
-          created_by: ctx.actor.id,
-        }),
-      )
-      .execute();
+    const { id, oneTimePassword } = await insertAccount(ctx.tx, {
+      username: input.username,
+      display_name: input.displayName,
+      kind: input.kind ?? 'human',
+      vendor: input.vendor ? 1 : 0,
+      expires_at: expiresAt,
+      created_at: ctx.now,
+      created_by: ctx.actor.id,
+    });
     ctx.setTarget({ type: 'user', id });
     ctx.note({ kind: input.kind ?? 'human', vendor: input.vendor ?? false, expiresAt: input.expiresAt ?? null });
     return { user: publicUser(await userById(ctx.tx, id)), oneTimePassword };
