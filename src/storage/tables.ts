@@ -2,9 +2,18 @@ import type { AuditTables } from '../modules/audit/schema.js';
 import type { IdentityTables } from '../modules/identity/schema.js';
 import type { KernelTables } from '../kernel/pipeline/schema.js';
 import type { GenealogyTables } from '../modules/genealogy/schema.js';
+import type { QualityTables } from '../modules/quality/schema.js';
 import type { PlantTables } from '../modules/plant/schema.js';
 import type { OrderTables, ProductionTables } from '../modules/production/schema.js';
 
 /** Every table Bastion owns, as Kysely sees them. Each module declares its own part. */
 export interface Database
-  extends KernelTables, AuditTables, IdentityTables, PlantTables, ProductionTables, OrderTables, GenealogyTables {}
+  extends
+    KernelTables,
+    AuditTables,
+    IdentityTables,
+    PlantTables,
+    ProductionTables,
+    OrderTables,
+    GenealogyTables,
+    QualityTables {}

@@ -12,7 +12,7 @@ export const lotNumber = Type.String({
 });
 const amount = Type.Number({ exclusiveMinimum: 0, maximum: 1e12 });
 
-type LotRow = Database['genealogy_lots'];
+export type LotRow = Database['genealogy_lots'];
 
 export async function lotByNumber(db: Kysely<Database>, number: string): Promise<LotRow> {
   const lot = await db.selectFrom('genealogy_lots').selectAll().where('number', '=', number).executeTakeFirst();
@@ -138,6 +138,8 @@ export const produceLot = defineCommand({
           `Lot ${lot.number} is on hold (${lot.hold_reason}); it cannot be consumed.`,
           'lot_held',
         );
+      if (lot.state === 'scrapped')
+        throw new ConflictError(`Lot ${lot.number} has been scrapped; it cannot be consumed.`, 'lot_scrapped');
       if (consumed.quantity > lot.available)
         throw new ConflictError(
           `Lot ${lot.number} has ${lot.available} ${lot.unit} left; ${consumed.quantity} cannot be consumed.`,
@@ -166,6 +168,39 @@ export const produceLot = defineCommand({
   },
 });
 
+/** Puts a lot on hold inside the caller's command; other modules (quality) hold lots through this. */
+export async function holdLot(ctx: CommandContext, lot: LotRow, reason: string): Promise<void> {
+  if (lot.state !== 'available') throw new ConflictError(`Lot ${lot.number} is ${lot.state}.`, 'illegal_transition');
+  await ctx.tx
+    .updateTable('genealogy_lots')
+    .set({ state: 'held', hold_reason: reason })
+    .where('id', '=', lot.id)
+    .execute();
+  ctx.emit('genealogy.lot-held', { lot: lot.number, reason });
+}
+
+export async function releaseLot(ctx: CommandContext, lot: LotRow): Promise<void> {
+  if (lot.state !== 'held') throw new ConflictError(`Lot ${lot.number} is ${lot.state}.`, 'illegal_transition');
+  await ctx.tx
+    .updateTable('genealogy_lots')
+    .set({ state: 'available', hold_reason: null })
+    .where('id', '=', lot.id)
+    .execute();
+  ctx.emit('genealogy.lot-released', { lot: lot.number });
+}
+
+/** Scraps what is left of a lot (a non-conformance disposition); a scrapped lot can no longer be consumed. */
+export async function scrapLot(ctx: CommandContext, lot: LotRow, reason: string): Promise<void> {
+  if (lot.state !== 'available' && lot.state !== 'held')
+    throw new ConflictError(`Lot ${lot.number} is ${lot.state}.`, 'illegal_transition');
+  await ctx.tx
+    .updateTable('genealogy_lots')
+    .set({ state: 'scrapped', available: 0, hold_reason: reason })
+    .where('id', '=', lot.id)
+    .execute();
+  ctx.emit('genealogy.lot-scrapped', { lot: lot.number, reason });
+}
+
 const holdChange = (name: string, hold: boolean) =>
   defineCommand({
     name,
@@ -177,16 +212,10 @@ const holdChange = (name: string, hold: boolean) =>
     permission: 'genealogy.hold',
     async handler(ctx, input) {
       const lot = await lotByNumber(ctx.tx, input.lot);
-      if (hold ? lot.state !== 'available' : lot.state !== 'held')
-        throw new ConflictError(`Lot ${lot.number} is ${lot.state}.`, 'illegal_transition');
-      await ctx.tx
-        .updateTable('genealogy_lots')
-        .set({ state: hold ? 'held' : 'available', hold_reason: hold ? input.reason : null })
-        .where('id', '=', lot.id)
-        .execute();
+      if (hold) await holdLot(ctx, lot, input.reason);
+      else await releaseLot(ctx, lot);
       ctx.setTarget({ type: 'genealogy.lot', id: lot.id });
       ctx.note({ number: lot.number, reason: input.reason });
-      ctx.emit(hold ? 'genealogy.lot-held' : 'genealogy.lot-released', { lot: lot.number });
       return { number: lot.number, state: hold ? 'held' : 'available' };
     },
   });

@@ -1,0 +1,125 @@
+import { Type } from '@sinclair/typebox';
+import { NotFoundError, ValidationError } from '../../kernel/errors.js';
+import { newId } from '../../kernel/ids.js';
+import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
+import { holdLot, lotByNumber, lotNumber, type LotRow } from '../genealogy/commands.js';
+import { activePlan, planCode, type Characteristic, type PlanRow } from './plans.js';
+import { openNcr } from './ncrs.js';
+
+const measurement = Type.Object(
+  {
+    characteristic: Type.String({ maxLength: 60 }),
+    values: Type.Array(Type.Number(), { minItems: 1, maxItems: 10 }),
+  },
+  { additionalProperties: false },
+);
+
+/** Checks the sample against the plan: every characteristic once, with exactly its subgroup size of values. */
+function matchPlan(characteristics: Characteristic[], measurements: { characteristic: string; values: number[] }[]) {
+  const problems = characteristics.flatMap((c) => {
+    const given = measurements.filter((m) => m.characteristic === c.name);
+    if (given.length !== 1) return [{ path: '/measurements', message: `${c.name}: expected once` }];
+    if (given[0]!.values.length !== c.subgroupSize)
+      return [{ path: '/measurements', message: `${c.name}: expected ${c.subgroupSize} value(s)` }];
+    return [];
+  });
+  const unknown = measurements.filter((m) => !characteristics.some((c) => c.name === m.characteristic));
+  problems.push(...unknown.map((m) => ({ path: '/measurements', message: `${m.characteristic}: not in the plan` })));
+  if (problems.length) throw new ValidationError('The measurements do not match the inspection plan.', problems);
+}
+
+/** Pass/fail is computed here from the plan's limits, never taken from the caller. */
+export function judge(c: Characteristic, value: number): boolean {
+  return value >= c.lower && value <= c.upper;
+}
+
+async function subjectOf(ctx: CommandContext, plan: PlanRow, input: { lot?: string; order?: string }) {
+  const lot = input.lot ? await lotByNumber(ctx.tx, input.lot) : undefined;
+  if (lot && lot.material_id !== plan.material_id)
+    throw new ValidationError(`Lot ${lot.number} is not of the plan's product.`, [
+      { path: '/lot', message: 'wrong material' },
+    ]);
+  const order = input.order
+    ? await ctx.tx
+        .selectFrom('production_orders')
+        .select(['id', 'material_id'])
+        .where('number', '=', input.order)
+        .executeTakeFirst()
+    : undefined;
+  if (input.order && !order) throw new NotFoundError(`No work order ${input.order}.`);
+  if (order && order.material_id !== plan.material_id)
+    throw new ValidationError(`Order ${input.order} makes another product.`, [
+      { path: '/order', message: 'wrong product' },
+    ]);
+  return { lot, orderId: order?.id ?? null };
+}
+
+async function onFailure(ctx: CommandContext, lot: LotRow | undefined, inspectionId: string, failed: string[]) {
+  const description = `Inspection failed: ${failed.join(', ')} outside the specification limits.`;
+  if (lot?.state === 'available') await holdLot(ctx, lot, description);
+  return (await openNcr(ctx, { lotId: lot?.id ?? null, inspectionId, description })).number;
+}
+
+/**
+ * Records one inspection. A value outside its limits fails the inspection; a failed lot is put on hold and a
+ * non-conformance report is opened, in the same transaction.
+ */
+export const recordInspection = defineCommand({
+  name: 'quality.inspection.record',
+  summary: 'Record measured values against an inspection plan (pass/fail computed)',
+  input: Type.Object(
+    {
+      plan: planCode,
+      lot: Type.Optional(lotNumber),
+      order: Type.Optional(Type.String({ maxLength: 40 })),
+      measurements: Type.Array(measurement, { minItems: 1, maxItems: 50 }),
+    },
+    { additionalProperties: false },
+  ),
+  permission: 'quality.inspect',
+  async handler(ctx, input) {
+    const plan = await activePlan(ctx.tx, input.plan);
+    const characteristics = JSON.parse(plan.characteristics) as Characteristic[];
+    matchPlan(characteristics, input.measurements);
+    const { lot, orderId } = await subjectOf(ctx, plan, input);
+    const id = newId();
+    const rows = characteristics.flatMap((c) =>
+      input.measurements
+        .find((m) => m.characteristic === c.name)!
+        .values.map((value, sample) => ({ characteristic: c.name, sample, value, passed: judge(c, value) })),
+    );
+    const failed = [...new Set(rows.filter((r) => !r.passed).map((r) => r.characteristic))];
+    const result = failed.length ? 'fail' : 'pass';
+    await ctx.tx
+      .insertInto('quality_inspections')
+      .values({
+        id,
+        plan_id: plan.id,
+        lot_id: lot?.id ?? null,
+        order_id: orderId,
+        result,
+        inspected_at: ctx.now,
+        inspected_by: ctx.actor.id,
+      })
+      .execute();
+    await ctx.tx
+      .insertInto('quality_measurements')
+      .values(rows.map((r) => ({ ...r, inspection_id: id, passed: r.passed ? 1 : 0 })))
+      .execute();
+    const ncr = failed.length ? await onFailure(ctx, lot, id, failed) : null;
+    ctx.setTarget({ type: 'quality.inspection', id });
+    ctx.note({ plan: plan.code, version: plan.version, lot: input.lot ?? null, result, failed, ncr });
+    ctx.emit(`quality.inspection-${result === 'pass' ? 'passed' : 'failed'}`, { id, lot: input.lot ?? null });
+    return {
+      id,
+      plan: plan.code,
+      planVersion: plan.version,
+      lot: input.lot ?? null,
+      result,
+      failed,
+      ncr,
+      lotHeld: Boolean(failed.length && lot?.state === 'available'),
+      measurements: rows,
+    };
+  },
+});

@@ -1,0 +1,14 @@
+import type { BastionModule } from '../../app/modules.js';
+import { qualityCommands } from './commands.js';
+import { qualityPermissions } from './permissions.js';
+import { qualityRoutes } from './routes.js';
+import { qualityMigrations } from './schema.js';
+
+/** Inspection plans, results with computed verdicts, automatic holds, non-conformance and SPC. */
+export const qualityModule: BastionModule = {
+  name: 'quality',
+  permissions: qualityPermissions,
+  migrations: qualityMigrations,
+  commands: () => qualityCommands,
+  routes: qualityRoutes,
+};
