@@ -220,4 +220,77 @@ describe(`genealogy (${testDialect})`, () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('No lot NOPE-1');
   });
+  it('splits and merges lots: quantities move, traces run through, and bad requests change nothing', async () => {
+    const receive = (number: string, quantity: number, material = 'ORE') =>
+      execute('genealogy.lot.receive', { number, material, quantity, supplier: 'Mine AG', supplierLot: `S-${number}` });
+    await receive('SM-A', 100);
+    await receive('SM-B', 40);
+    const split = await execute('genealogy.lot.split', {
+      lot: 'SM-A',
+      into: [
+        { number: 'SM-A1', quantity: 30 },
+        { number: 'SM-A2', quantity: 20 },
+      ],
+    });
+    expect(split).toMatchObject({
+      lot: { number: 'SM-A', available: 50 },
+      parts: [{ available: 30 }, { available: 20 }],
+    });
+    const detail = await app.inject({ url: '/api/lots/SM-A1', headers: admin.headers });
+    expect(detail.json()).toMatchObject({ material: 'ORE', supplier: 'Mine AG', supplierLot: 'S-SM-A', quantity: 30 });
+    const merged = await execute('genealogy.lot.merge', { lots: ['SM-A2', 'SM-B'], into: 'SM-M' });
+    expect(merged).toMatchObject({ number: 'SM-M', quantity: 60, available: 60 });
+    await execute('genealogy.lot.produce', {
+      output: { number: 'SM-INGOT', material: 'INGOT', quantity: 10 },
+      inputs: [{ lot: 'SM-M', quantity: 60 }],
+    });
+    const back = await trace(t.bastion.storage.db, 'SM-INGOT', 'backward');
+    expect(back.lots.map((l) => [l.number, l.depth])).toEqual([
+      ['SM-M', 1],
+      ['SM-A2', 2],
+      ['SM-B', 2],
+      ['SM-A', 3],
+    ]);
+    const refused = [
+      ['genealogy.lot.split', { lot: 'SM-A', into: [{ number: 'SM-A3', quantity: 51 }] }, 'over_consumption'],
+      ['genealogy.lot.split', { lot: 'SM-A', into: [{ number: 'SM-B', quantity: 1 }] }, 'lot_exists'],
+      ['genealogy.lot.split', { lot: 'SM-404', into: [{ number: 'SM-A4', quantity: 1 }] }, 'not_found'],
+      ['genealogy.lot.merge', { lots: ['SM-A', 'SM-A'], into: 'SM-M2' }, 'validation_failed'],
+      ['genealogy.lot.merge', { lots: ['SM-A', 'SM-INGOT'], into: 'SM-M3' }, 'validation_failed'],
+    ] as const;
+    for (const [name, input, code] of refused) await expect(execute(name, input)).rejects.toMatchObject({ code });
+    const a = await app.inject({ url: '/api/lots/SM-A', headers: admin.headers });
+    expect(a.json()).toMatchObject({ available: 50, state: 'available' });
+    const none = await t.bastion.storage.db
+      .selectFrom('genealogy_lots')
+      .select('number')
+      .where('number', 'in', ['SM-A3', 'SM-A4', 'SM-M2', 'SM-M3'])
+      .execute();
+    expect(none).toEqual([]);
+  });
+
+  it('serialises units: one serial per unit, unique, and a serial leads back to its lot', async () => {
+    await execute('genealogy.lot.receive', {
+      number: 'SER-ORE',
+      material: 'ORE',
+      quantity: 10,
+      supplier: 'Mine AG',
+      supplierLot: 'SER',
+    });
+    const produce = (number: string, serials: string[], quantity = serials.length) =>
+      execute('genealogy.lot.produce', {
+        output: { number, material: 'PART', quantity, serials },
+        inputs: [{ lot: 'SER-ORE', quantity: 1 }],
+      });
+    await produce('SER-PART-1', ['SN-0001', 'SN-0002', 'SN-0003']);
+    await expect(produce('SER-PART-2', ['SN-0004'], 2)).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(produce('SER-PART-3', ['SN-0003', 'SN-0005'])).rejects.toMatchObject({ code: 'serial_exists' });
+    const serial = await app.inject({ url: '/api/serials/SN-0002', headers: admin.headers });
+    expect(serial.json()).toEqual({ serial: 'SN-0002', lot: 'SER-PART-1' });
+    expect((await app.inject({ url: '/api/serials/SN-0005', headers: admin.headers })).statusCode).toBe(404);
+    const lot = await app.inject({ url: '/api/lots/SER-PART-1', headers: admin.headers });
+    expect(lot.json<{ serials: string[] }>().serials).toEqual(['SN-0001', 'SN-0002', 'SN-0003']);
+    const ore = await app.inject({ url: '/api/lots/SER-ORE', headers: admin.headers });
+    expect(ore.json()).toMatchObject({ available: 9 }); // the refused attempts consumed nothing
+  });
 });

@@ -1,7 +1,7 @@
 import type { AuditTables } from '../modules/audit/schema.js';
 import type { IdentityTables } from '../modules/identity/schema.js';
 import type { KernelTables } from '../kernel/pipeline/schema.js';
-import type { GenealogyTables } from '../modules/genealogy/schema.js';
+import type { GenealogyTables, SerialTables } from '../modules/genealogy/schema.js';
 import type { QualityTables } from '../modules/quality/schema.js';
 import type { PlantTables } from '../modules/plant/schema.js';
 import type { OrderTables, ProductionTables } from '../modules/production/schema.js';
@@ -16,4 +16,5 @@ export interface Database
     ProductionTables,
     OrderTables,
     GenealogyTables,
+    SerialTables,
     QualityTables {}

@@ -10,7 +10,7 @@ export const lotNumber = Type.String({
   pattern: '^[A-Z0-9][A-Z0-9._-]{0,59}$',
   description: 'a lot number: upper-case letters, digits, dot, dash, underscore',
 });
-const amount = Type.Number({ exclusiveMinimum: 0, maximum: 1e12 });
+export const amount = Type.Number({ exclusiveMinimum: 0, maximum: 1e12 });
 
 export type LotRow = Database['genealogy_lots'];
 
@@ -56,40 +56,113 @@ export const receiveLot = defineCommand({
   permission: 'genealogy.receive',
   async handler(ctx, input) {
     const material = await materialByCode(ctx.tx, input.material);
-    await assertNewLot(ctx, input.number);
-    const lot: LotRow = {
-      id: newId(),
+    const lot = await insertLot(ctx, {
       number: input.number,
       material_id: material.id,
       quantity: input.quantity,
-      available: input.quantity,
       unit: material.unit,
-      state: 'available',
-      hold_reason: null,
       supplier: input.supplier,
       supplier_lot: input.supplierLot,
-      order_id: null,
-      created_at: ctx.now,
-    };
-    await ctx.tx.insertInto('genealogy_lots').values(lot).execute();
+    });
     ctx.setTarget({ type: 'genealogy.lot', id: lot.id });
     ctx.note({ number: lot.number, material: material.code, quantity: lot.quantity });
     return lotView(lot);
   },
 });
 
+/** Inserts a new lot; its number must be new, so no lot is ever made twice and the genealogy stays acyclic. */
+export async function insertLot(
+  ctx: CommandContext,
+  fields: Pick<LotRow, 'number' | 'material_id' | 'quantity' | 'unit'> & Partial<LotRow>,
+): Promise<LotRow> {
+  await assertNewLot(ctx, fields.number);
+  const lot: LotRow = {
+    id: newId(),
+    available: fields.quantity,
+    state: 'available',
+    hold_reason: null,
+    supplier: null,
+    supplier_lot: null,
+    order_id: null,
+    created_at: ctx.now,
+    ...fields,
+  };
+  await ctx.tx.insertInto('genealogy_lots').values(lot).execute();
+  return lot;
+}
+
+/** Takes `quantity` out of a lot into `child`, refusing held, scrapped and over-consumed lots. */
+export async function consumeInto(
+  ctx: CommandContext,
+  number: string,
+  quantity: number,
+  child: LotRow,
+  orderId: string | null,
+): Promise<LotRow> {
+  const lot = await lotByNumber(ctx.tx, number);
+  if (lot.state === 'held')
+    throw new ConflictError(`Lot ${lot.number} is on hold (${lot.hold_reason}); it cannot be consumed.`, 'lot_held');
+  if (lot.state === 'scrapped')
+    throw new ConflictError(`Lot ${lot.number} has been scrapped; it cannot be consumed.`, 'lot_scrapped');
+  if (quantity > lot.available)
+    throw new ConflictError(
+      `Lot ${lot.number} has ${lot.available} ${lot.unit} left; ${quantity} cannot be consumed.`,
+      'over_consumption',
+    );
+  const available = lot.available - quantity;
+  await ctx.tx
+    .updateTable('genealogy_lots')
+    .set({ available, state: available === 0 ? 'consumed' : lot.state })
+    .where('id', '=', lot.id)
+    .execute();
+  await ctx.tx
+    .insertInto('genealogy_links')
+    .values({ parent_id: lot.id, child_id: child.id, quantity, order_id: orderId, created_at: ctx.now })
+    .execute();
+  return lot;
+}
+
+export function assertDistinct(numbers: string[], path: string): void {
+  if (new Set(numbers).size !== numbers.length)
+    throw new ValidationError('Each lot once, please.', [{ path, message: 'a lot is listed twice' }]);
+}
+
+export const serialNumber = Type.String({
+  pattern: '^[A-Z0-9][A-Z0-9._-]{0,59}$',
+  description: 'a unit serial number',
+});
+
+async function registerSerials(ctx: CommandContext, lot: LotRow, serials: string[]) {
+  if (serials.length !== lot.quantity)
+    throw new ValidationError(`${serials.length} serial numbers for ${lot.quantity} ${lot.unit}.`, [
+      { path: '/output/serials', message: 'one serial number per unit: as many as the quantity' },
+    ]);
+  const taken = await ctx.tx.selectFrom('genealogy_serials').select('serial').where('serial', 'in', serials).execute();
+  if (taken.length) throw new ConflictError(`Serial number ${taken[0]!.serial} is taken already.`, 'serial_exists');
+  await ctx.tx
+    .insertInto('genealogy_serials')
+    .values(serials.map((serial) => ({ serial, lot_id: lot.id, created_at: ctx.now })))
+    .execute();
+}
+
 /**
- * Consumes input lots and produces one new output lot, in one transaction: held or unknown lots, more than is
- * available, and a non-positive quantity are refused and nothing changes. The output is always a new lot.
+ * Consumes input lots and produces one new output lot (optionally with a serial number per unit), in one
+ * transaction: held or unknown lots, more than is available, and a non-positive quantity are refused and
+ * nothing changes. The output is always a new lot.
  */
 export const produceLot = defineCommand({
   name: 'genealogy.lot.produce',
-  summary: 'Consume lots and produce an output lot (optionally for a work order)',
+  summary: 'Consume lots and produce an output lot (optionally for a work order, optionally serialised)',
   input: Type.Object(
     {
       order: Type.Optional(Type.String({ maxLength: 40 })),
       output: Type.Object(
-        { number: lotNumber, material: materialCode, quantity: amount },
+        {
+          number: lotNumber,
+          material: materialCode,
+          quantity: amount,
+          serials: Type.Optional(Type.Array(serialNumber, { minItems: 1, maxItems: 10_000, uniqueItems: true })),
+        },
         { additionalProperties: false },
       ),
       inputs: Type.Array(Type.Object({ lot: lotNumber, quantity: amount }, { additionalProperties: false }), {
@@ -110,60 +183,27 @@ export const produceLot = defineCommand({
           .executeTakeFirst()
       : undefined;
     if (input.order && !order) throw new NotFoundError(`No work order ${input.order}.`);
-    await assertNewLot(ctx, input.output.number);
-    const numbers = input.inputs.map((i) => i.lot);
-    if (new Set(numbers).size !== numbers.length)
-      throw new ValidationError('Each input lot once, please.', [
-        { path: '/inputs', message: 'a lot is listed twice' },
-      ]);
-    const output: LotRow = {
-      id: newId(),
+    assertDistinct(
+      input.inputs.map((i) => i.lot),
+      '/inputs',
+    );
+    const output = await insertLot(ctx, {
       number: input.output.number,
       material_id: material.id,
       quantity: input.output.quantity,
-      available: input.output.quantity,
       unit: material.unit,
-      state: 'available',
-      hold_reason: null,
-      supplier: null,
-      supplier_lot: null,
       order_id: order?.id ?? null,
-      created_at: ctx.now,
-    };
-    await ctx.tx.insertInto('genealogy_lots').values(output).execute();
-    for (const consumed of input.inputs) {
-      const lot = await lotByNumber(ctx.tx, consumed.lot);
-      if (lot.state === 'held')
-        throw new ConflictError(
-          `Lot ${lot.number} is on hold (${lot.hold_reason}); it cannot be consumed.`,
-          'lot_held',
-        );
-      if (lot.state === 'scrapped')
-        throw new ConflictError(`Lot ${lot.number} has been scrapped; it cannot be consumed.`, 'lot_scrapped');
-      if (consumed.quantity > lot.available)
-        throw new ConflictError(
-          `Lot ${lot.number} has ${lot.available} ${lot.unit} left; ${consumed.quantity} cannot be consumed.`,
-          'over_consumption',
-        );
-      const available = lot.available - consumed.quantity;
-      await ctx.tx
-        .updateTable('genealogy_lots')
-        .set({ available, state: available === 0 ? 'consumed' : lot.state })
-        .where('id', '=', lot.id)
-        .execute();
-      await ctx.tx
-        .insertInto('genealogy_links')
-        .values({
-          parent_id: lot.id,
-          child_id: output.id,
-          quantity: consumed.quantity,
-          order_id: order?.id ?? null,
-          created_at: ctx.now,
-        })
-        .execute();
-    }
+    });
+    if (input.output.serials) await registerSerials(ctx, output, input.output.serials);
+    for (const consumed of input.inputs)
+      await consumeInto(ctx, consumed.lot, consumed.quantity, output, order?.id ?? null);
     ctx.setTarget({ type: 'genealogy.lot', id: output.id });
-    ctx.note({ number: output.number, inputs: input.inputs, order: input.order ?? null });
+    ctx.note({
+      number: output.number,
+      inputs: input.inputs,
+      order: input.order ?? null,
+      serials: input.output.serials?.length ?? 0,
+    });
     return lotView(output);
   },
 });

@@ -2,13 +2,14 @@ import type { BastionModule } from '../../app/modules.js';
 import { genealogyCommands } from './commands.js';
 import { genealogyPermissions } from './permissions.js';
 import { genealogyRoutes } from './routes.js';
+import { mergeLots, splitLot } from './split-merge.js';
 import { genealogyMigrations } from './schema.js';
 
-/** Material lots and their genealogy: receive, consume and produce, hold, trace backward and forward. */
+/** Material lots and their genealogy: receive, consume and produce, split and merge, serials, hold, trace. */
 export const genealogyModule: BastionModule = {
   name: 'genealogy',
   permissions: genealogyPermissions,
   migrations: genealogyMigrations,
-  commands: () => genealogyCommands,
+  commands: () => [...genealogyCommands, splitLot, mergeLots],
   routes: genealogyRoutes,
 };

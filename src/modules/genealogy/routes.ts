@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Bastion } from '../../app/bastion.js';
 import { commandRoute } from '../../http/commands.js';
 import { errorResponses } from '../../http/schemas.js';
+import { lotDetail, lotOfSerial } from './queries.js';
 import { trace, traceCsv } from './trace.js';
 
 const tags = ['genealogy'];
@@ -55,7 +56,49 @@ export function genealogyRoutes(app: FastifyInstance, bastion: Bastion): void {
       return result;
     },
   );
+  const lotDetailSchema = Type.Object({
+    number: Type.String(),
+    material: Type.String(),
+    quantity: Type.Number(),
+    available: Type.Number(),
+    unit: Type.String(),
+    state: Type.String(),
+    holdReason: Type.Union([Type.String(), Type.Null()]),
+    supplier: Type.Union([Type.String(), Type.Null()]),
+    supplierLot: Type.Union([Type.String(), Type.Null()]),
+    order: Type.Union([Type.String(), Type.Null()]),
+    createdAt: Type.String(),
+    serials: Type.Array(Type.String()),
+  });
+  app.get(
+    '/api/lots/:number',
+    {
+      config: { permission: 'genealogy.read' },
+      schema: {
+        tags,
+        summary: 'A lot: material, quantities, state, supplier, order and serial numbers',
+        params: Type.Object({ number: Type.String({ maxLength: 60 }) }),
+        response: { 200: lotDetailSchema, ...errorResponses },
+      },
+    },
+    async (request) => lotDetail(bastion.storage.db, (request.params as { number: string }).number),
+  );
+  app.get(
+    '/api/serials/:serial',
+    {
+      config: { permission: 'genealogy.read' },
+      schema: {
+        tags,
+        summary: 'The lot a serialised unit belongs to (then trace that lot)',
+        params: Type.Object({ serial: Type.String({ maxLength: 60 }) }),
+        response: { 200: Type.Object({ serial: Type.String(), lot: Type.String() }), ...errorResponses },
+      },
+    },
+    async (request) => lotOfSerial(bastion.storage.db, (request.params as { serial: string }).serial),
+  );
   for (const [url, name] of [
+    ['/api/lots/split', 'genealogy.lot.split'],
+    ['/api/lots/merge', 'genealogy.lot.merge'],
     ['/api/lots/receive', 'genealogy.lot.receive'],
     ['/api/lots/produce', 'genealogy.lot.produce'],
     ['/api/lots/hold', 'genealogy.lot.hold'],

@@ -64,3 +64,25 @@ export const genealogyMigrations: ModuleMigration[] = [
     },
   },
 ];
+
+export interface SerialTables {
+  /** Serial numbers of single units, each inside the lot it was produced in. */
+  genealogy_serials: {
+    serial: string;
+    lot_id: string;
+    created_at: number;
+  };
+}
+
+genealogyMigrations.push({
+  name: '0510_genealogy_serials',
+  async up(db, storage) {
+    await db.schema
+      .createTable('genealogy_serials')
+      .addColumn('serial', 'text', (c) => c.primaryKey())
+      .addColumn('lot_id', 'text', (c) => c.notNull().references('genealogy_lots.id'))
+      .addColumn('created_at', storage.capabilities.bigIntType, (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('genealogy_serials_lot').on('genealogy_serials').columns(['lot_id']).execute();
+  },
+});
