@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../src/http/app.js';
@@ -172,5 +173,121 @@ describe(`production definitions (${testDialect})`, () => {
     );
     expect((await post('/api/materials', { code: 'lower', name: 'x', kind: 'raw', unit: 'pcs' })).statusCode).toBe(400);
     expect(await auditCount(t.bastion)).toBe(records + 1); // the conflict is audited as failed; the invalid body writes nothing
+  });
+  it('attaches work instructions to a draft: type checked by content, downloaded intact, carried to the next draft', async () => {
+    const draft = await post('/api/products/versions', {
+      product: 'BIKE',
+      bom: [{ material: 'FRAME', quantity: 1, unit: 'pcs' }],
+      routing: [operation(10), operation(20)],
+      reason: 'first bike',
+    });
+    const version = draft.json<{ version: number }>().version;
+    const pdf = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer <<>>\n%%EOF\n');
+    const attach = (payload: object) =>
+      post('/api/products/versions/attachments', {
+        product: 'BIKE',
+        version,
+        operation: 10,
+        filename: 'torque sequence.pdf',
+        mediaType: 'application/pdf',
+        content: pdf.toString('base64'),
+        ...payload,
+      });
+    const added = await attach({});
+    expect(added.statusCode, added.body).toBe(200);
+    const { id, sha256 } = added.json<{ id: string; sha256: string }>();
+    const download = await app.inject({ url: `/api/attachments/${id}`, headers: admin.headers });
+    expect(download.rawPayload.equals(pdf)).toBe(true);
+    expect(download.headers['content-type']).toBe('application/pdf');
+    expect(download.headers['content-disposition']).toBe('attachment; filename="torque sequence.pdf"');
+    expect(sha256).toBe(createHash('sha256').update(pdf).digest('hex'));
+
+    const refusals = [
+      [{ content: Buffer.from('MZ\x90\x00 not a pdf').toString('base64') }, 400], // an executable called .pdf
+      [{ mediaType: 'image/svg+xml' }, 400],
+      [{ filename: '../../etc/passwd' }, 400],
+      [{ operation: 30 }, 404],
+      [{ content: 'not base64!' }, 400],
+    ] as const;
+    for (const [payload, status] of refusals) expect((await attach(payload)).statusCode).toBe(status);
+
+    await post('/api/products/versions/release', { product: 'BIKE', version });
+    expect((await attach({})).json()).toMatchObject({ code: 'illegal_transition' }); // released versions never change
+    const next = await post('/api/products/versions', {
+      product: 'BIKE',
+      bom: [{ material: 'FRAME', quantity: 1, unit: 'pcs' }],
+      routing: [operation(10)],
+      reason: 'one station only',
+    });
+    const listed = await app.inject({
+      url: `/api/products/BIKE/versions/${next.json<{ version: number }>().version}/attachments`,
+      headers: admin.headers,
+    });
+    expect(listed.json<{ attachments: { filename: string; sha256: string }[] }>().attachments).toEqual([
+      expect.objectContaining({ filename: 'torque sequence.pdf', sha256 }),
+    ]);
+  });
+
+  it('imports ERP orders all or nothing, and a resent file changes nothing', async () => {
+    const file = {
+      source: 'SAP-PRD',
+      orders: [
+        { number: 'ERP-1001', product: 'BIKE', quantity: 50, erpReference: '4711/10' },
+        { number: 'ERP-1002', product: 'FRAME', quantity: 120, erpReference: '4711/20' },
+      ],
+    };
+    const first = await post('/api/orders/import', file);
+    expect(first.json()).toEqual({ source: 'SAP-PRD', created: ['ERP-1001', 'ERP-1002'], unchanged: [] });
+    const again = await post('/api/orders/import', file);
+    expect(again.json()).toEqual({ source: 'SAP-PRD', created: [], unchanged: ['ERP-1001', 'ERP-1002'] });
+    const order = await app.inject({ url: '/api/orders/ERP-1001', headers: admin.headers });
+    expect(order.json()).toMatchObject({ state: 'created', quantity: 50 });
+
+    const bad = [
+      {
+        ...file,
+        orders: [
+          { number: 'ERP-2001', product: 'BIKE', quantity: 5 },
+          { ...file.orders[0]!, quantity: 51 },
+        ],
+      },
+      {
+        ...file,
+        orders: [
+          { number: 'ERP-2002', product: 'BIKE', quantity: 5 },
+          { number: 'ERP-2003', product: 'STEEL', quantity: 5 },
+        ],
+      },
+      {
+        ...file,
+        orders: [
+          { number: 'ERP-2004', product: 'BIKE', quantity: 5 },
+          { number: 'ERP-2005', product: 'NOPE', quantity: 5 },
+        ],
+      },
+      {
+        ...file,
+        orders: [
+          { number: 'ERP-2006', product: 'BIKE', quantity: 5 },
+          { number: 'ERP-2006', product: 'BIKE', quantity: 5 },
+        ],
+      },
+      { ...file, orders: [{ number: 'ERP-2007', product: 'BIKE', quantity: -5 }] },
+    ];
+    const codes = [];
+    for (const payload of bad) codes.push((await post('/api/orders/import', payload)).json<{ code: string }>().code);
+    expect(codes).toEqual([
+      'order_exists',
+      'validation_failed',
+      'validation_failed',
+      'validation_failed',
+      'validation_failed',
+    ]);
+    const stray = await t.bastion.storage.db
+      .selectFrom('production_orders')
+      .select('number')
+      .where('number', 'like', 'ERP-2%')
+      .execute();
+    expect(stray).toEqual([]); // all or nothing
   });
 });

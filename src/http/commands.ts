@@ -16,6 +16,8 @@ export interface CommandRouteSpec {
   response?: TSchema;
   /** The route adds nothing to the body (e.g. a cookie) — see identity routes. */
   onResult?: (result: unknown, reply: FastifyReply) => void;
+  /** A larger body than the server-wide limit, for commands that carry a file. */
+  bodyLimit?: number;
 }
 
 const anyResult = Type.Object({}, { additionalProperties: true });
@@ -53,6 +55,7 @@ export function commandRoute(app: FastifyInstance, bastion: Bastion, spec: Comma
   app.route({
     method: spec.method,
     url: spec.url,
+    ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
     config: { permission: command.permission, command: true },
     schema: {
       tags: spec.tags,

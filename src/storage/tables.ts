@@ -4,7 +4,7 @@ import type { KernelTables } from '../kernel/pipeline/schema.js';
 import type { GenealogyTables, SerialTables } from '../modules/genealogy/schema.js';
 import type { QualityTables } from '../modules/quality/schema.js';
 import type { PlantTables } from '../modules/plant/schema.js';
-import type { OrderTables, ProductionTables } from '../modules/production/schema.js';
+import type { AttachmentTables, OrderTables, ProductionTables } from '../modules/production/schema.js';
 
 /** Every table Bastion owns, as Kysely sees them. Each module declares its own part. */
 export interface Database
@@ -15,6 +15,7 @@ export interface Database
     PlantTables,
     ProductionTables,
     OrderTables,
+    AttachmentTables,
     GenealogyTables,
     SerialTables,
     QualityTables {}

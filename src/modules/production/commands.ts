@@ -1,3 +1,4 @@
+import { addAttachment, carryAttachments } from './attachments.js';
 import { Type } from '@sinclair/typebox';
 import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
@@ -124,14 +125,15 @@ export const draftDefinition = defineCommand({
     await checkRouting(ctx, input.routing);
     const last = await ctx.tx
       .selectFrom('production_definitions')
-      .select((eb) => eb.fn.max('version').as('v'))
+      .select(['id', 'version'])
       .where('material_id', '=', product.id)
+      .orderBy('version', 'desc')
       .executeTakeFirst();
     const routing = [...input.routing].sort((a, b) => a.sequence - b.sequence);
     const row = {
       id: newId(),
       material_id: product.id,
-      version: Number(last?.v ?? 0) + 1,
+      version: (last?.version ?? 0) + 1,
       state: 'draft',
       bom: JSON.stringify(input.bom),
       routing: JSON.stringify(routing),
@@ -141,6 +143,7 @@ export const draftDefinition = defineCommand({
       released_at: null,
     };
     await ctx.tx.insertInto('production_definitions').values(row).execute();
+    if (last) await carryAttachments(ctx, last.id, row.id, routing);
     ctx.setTarget({ type: 'production.definition', id: row.id });
     ctx.recordChange(undefined, definitionView(row, product.code));
     ctx.note({ product: product.code, version: row.version, reason: input.reason });
@@ -185,4 +188,4 @@ export const releaseDefinition = defineCommand({
   },
 });
 
-export const productionCommands = [createMaterial, draftDefinition, releaseDefinition];
+export const productionCommands = [createMaterial, draftDefinition, releaseDefinition, addAttachment];

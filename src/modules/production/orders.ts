@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
@@ -65,45 +65,103 @@ async function setOrderState(ctx: CommandContext, order: OrderRow, state: string
   ctx.emit(`production.order-${state}`, { orderId: order.id, number: order.number });
 }
 
+const orderInput = Type.Object(
+  {
+    number: orderNumber,
+    product: materialCode,
+    quantity: Type.Number({ exclusiveMinimum: 0, maximum: 1e9 }),
+    erpReference: Type.Optional(Type.String({ maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+async function insertOrder(ctx: CommandContext, input: Static<typeof orderInput>): Promise<OrderRow> {
+  const product = await materialByCode(ctx.tx, input.product);
+  if (product.kind === 'raw')
+    throw new ValidationError(`${input.product} is a raw material; orders make intermediates or finished goods.`, [
+      { path: '/product', message: 'is a raw material' },
+    ]);
+  const row: OrderRow = {
+    id: newId(),
+    number: input.number,
+    material_id: product.id,
+    definition_id: null,
+    quantity: input.quantity,
+    line_path: null,
+    state: 'created',
+    good_quantity: 0,
+    scrap_quantity: 0,
+    erp_reference: input.erpReference ?? null,
+    created_at: ctx.now,
+    closed_at: null,
+  };
+  await ctx.tx.insertInto('production_orders').values(row).execute();
+  return row;
+}
+
+const findOrder = (ctx: CommandContext, number: string) =>
+  ctx.tx.selectFrom('production_orders').selectAll().where('number', '=', number).executeTakeFirst();
+
 export const createOrder = defineCommand({
   name: 'production.order.create',
-  summary: 'Create a work order (by hand or from an ERP)',
+  summary: 'Create a work order',
+  input: orderInput,
+  permission: 'production.orders.plan',
+  async handler(ctx, input) {
+    if (await findOrder(ctx, input.number))
+      throw new ConflictError(`Work order ${input.number} exists already.`, 'order_exists');
+    const row = await insertOrder(ctx, input);
+    ctx.setTarget({ type: 'production.order', id: row.id });
+    ctx.note({ number: row.number, product: input.product, quantity: row.quantity });
+    return orderView(row);
+  },
+});
+
+/**
+ * Imports planned orders from an ERP as one all-or-nothing batch. Sending the same file again changes nothing
+ * (an order that exists with the same product, quantity and ERP reference is reported as unchanged); an order
+ * number that exists with other content is a conflict, and then no order of the batch is created.
+ */
+export const importOrders = defineCommand({
+  name: 'production.order.import',
+  summary: 'Import work orders from an ERP (JSON, all or nothing, safe to resend)',
   input: Type.Object(
     {
-      number: orderNumber,
-      product: materialCode,
-      quantity: Type.Number({ exclusiveMinimum: 0, maximum: 1e9 }),
-      erpReference: Type.Optional(Type.String({ maxLength: 100 })),
+      source: Type.String({ minLength: 1, maxLength: 100, description: 'the sending system, e.g. SAP-PRD' }),
+      orders: Type.Array(orderInput, { minItems: 1, maxItems: 5000 }),
     },
     { additionalProperties: false },
   ),
   permission: 'production.orders.plan',
   async handler(ctx, input) {
-    const product = await materialByCode(ctx.tx, input.product);
-    if (product.kind === 'raw')
-      throw new ValidationError(`${input.product} is a raw material; orders make intermediates or finished goods.`, [
-        { path: '/product', message: 'is a raw material' },
-      ]);
-    if (await ctx.tx.selectFrom('production_orders').select('id').where('number', '=', input.number).executeTakeFirst())
-      throw new ConflictError(`Work order ${input.number} exists already.`, 'order_exists');
-    const row: OrderRow = {
-      id: newId(),
-      number: input.number,
-      material_id: product.id,
-      definition_id: null,
-      quantity: input.quantity,
-      line_path: null,
-      state: 'created',
-      good_quantity: 0,
-      scrap_quantity: 0,
-      erp_reference: input.erpReference ?? null,
-      created_at: ctx.now,
-      closed_at: null,
-    };
-    await ctx.tx.insertInto('production_orders').values(row).execute();
-    ctx.setTarget({ type: 'production.order', id: row.id });
-    ctx.note({ number: row.number, product: product.code, quantity: row.quantity });
-    return orderView(row);
+    const numbers = input.orders.map((o) => o.number);
+    const twice = numbers.find((n, i) => numbers.indexOf(n) !== i);
+    if (twice) throw new ValidationError(`Order ${twice} appears twice.`, [{ path: '/orders', message: 'duplicate' }]);
+    const created: string[] = [];
+    const unchanged: string[] = [];
+    for (const [i, order] of input.orders.entries()) {
+      const existing = await findOrder(ctx, order.number);
+      if (!existing) {
+        await insertOrder(ctx, order).catch((error: unknown) => {
+          if (error instanceof ValidationError || error instanceof NotFoundError)
+            throw new ValidationError(`Order ${order.number}: ${error.message}`, [
+              { path: `/orders/${i}`, message: error.message },
+            ]);
+          throw error;
+        });
+        created.push(order.number);
+      } else if (
+        existing.quantity === order.quantity &&
+        existing.erp_reference === (order.erpReference ?? null) &&
+        (await materialByCode(ctx.tx, order.product)).id === existing.material_id
+      )
+        unchanged.push(order.number);
+      else throw new ConflictError(`Work order ${order.number} exists with other content.`, 'order_exists');
+    }
+    ctx.setTarget({ type: 'production.import', id: input.source });
+    ctx.note({ source: input.source, created: created.length, unchanged: unchanged.length });
+    if (created.length) ctx.emit('production.orders-imported', { source: input.source, created });
+    return { source: input.source, created, unchanged };
   },
 });
 
@@ -323,6 +381,7 @@ export const reportQuantities = defineCommand({
 
 export const orderCommands = [
   createOrder,
+  importOrders,
   releaseOrder,
   dispatchOrder,
   closeOrder,

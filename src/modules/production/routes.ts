@@ -5,6 +5,7 @@ import { commandRoute } from '../../http/commands.js';
 import { errorResponses } from '../../http/schemas.js';
 import { bomItem, definitionsOf, materialByCode, materialView, operation } from './definitions.js';
 import { orderDetail } from './orders.js';
+import { attachmentById, listAttachments, MAX_ATTACHMENT_BYTES } from './attachments.js';
 
 const tags = ['production'];
 const material = Type.Object({
@@ -88,6 +89,7 @@ export function productionRoutes(app: FastifyInstance, bastion: Bastion): void {
   );
   const orderRoutes: [string, string][] = [
     ['/api/orders', 'production.order.create'],
+    ['/api/orders/import', 'production.order.import'],
     ['/api/orders/release', 'production.order.release'],
     ['/api/orders/dispatch', 'production.order.dispatch'],
     ['/api/orders/close', 'production.order.close'],
@@ -106,4 +108,51 @@ export function productionRoutes(app: FastifyInstance, bastion: Bastion): void {
     tags,
     response: Type.Object({ product: Type.String(), version: Type.Integer(), state: Type.String() }),
   });
+  commandRoute(app, bastion, {
+    method: 'POST',
+    url: '/api/products/versions/attachments',
+    command: command('production.attachment.add'),
+    tags,
+    bodyLimit: Math.ceil(MAX_ATTACHMENT_BYTES * 1.4) + 4096,
+  });
+  app.get(
+    '/api/products/:code/versions/:version/attachments',
+    {
+      config: { permission: 'production.definitions.read' },
+      schema: {
+        tags,
+        summary: 'Work-instruction files of a product version',
+        params: Type.Object({ code: Type.String({ maxLength: 40 }), version: Type.Integer({ minimum: 1 }) }),
+        response: {
+          200: Type.Object({ attachments: Type.Array(Type.Object({}, { additionalProperties: true })) }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { code, version } = request.params as { code: string; version: number };
+      return { attachments: await listAttachments(db, code, version) };
+    },
+  );
+  app.get(
+    '/api/attachments/:id',
+    {
+      config: { permission: 'production.definitions.read' },
+      schema: {
+        tags,
+        summary: 'Download a work-instruction file (always as a download, never rendered inline)',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: errorResponses,
+      },
+    },
+    async (request, reply) => {
+      const file = await attachmentById(db, (request.params as { id: string }).id);
+      return reply
+        .type(file.media_type)
+        .header('content-disposition', `attachment; filename="${file.filename}"`)
+        .header('content-security-policy', "sandbox; default-src 'none'")
+        .header('repr-digest', `sha-256=:${Buffer.from(file.sha256, 'hex').toString('base64')}:`)
+        .send(file.content);
+    },
+  );
 }

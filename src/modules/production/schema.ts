@@ -126,3 +126,43 @@ productionMigrations.push({
       .execute();
   },
 });
+
+export interface AttachmentTables {
+  /** Work-instruction files of a product version's operations, with their SHA-256 (stored, never edited). */
+  production_attachments: {
+    id: string;
+    definition_id: string;
+    operation: number;
+    filename: string;
+    media_type: string;
+    size: number;
+    sha256: string;
+    content: Buffer;
+    created_at: number;
+    created_by: string;
+  };
+}
+
+productionMigrations.push({
+  name: '0402_production_attachments',
+  async up(db, storage) {
+    await db.schema
+      .createTable('production_attachments')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('definition_id', 'text', (c) => c.notNull().references('production_definitions.id'))
+      .addColumn('operation', 'integer', (c) => c.notNull())
+      .addColumn('filename', 'text', (c) => c.notNull())
+      .addColumn('media_type', 'text', (c) => c.notNull())
+      .addColumn('size', 'integer', (c) => c.notNull())
+      .addColumn('sha256', 'text', (c) => c.notNull())
+      .addColumn('content', storage.capabilities.binaryType, (c) => c.notNull())
+      .addColumn('created_at', storage.capabilities.bigIntType, (c) => c.notNull())
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('production_attachments_definition')
+      .on('production_attachments')
+      .columns(['definition_id'])
+      .execute();
+  },
+});
