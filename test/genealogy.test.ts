@@ -90,6 +90,15 @@ describe(`genealogy (${testDialect})`, () => {
       'INGOT-1,INGOT,1,60,kg,available,',
       'PART-1,PART,2,10,pcs,available,',
     ]);
+    const svg = await app.inject({
+      url: '/api/lots/PART-1/trace?direction=backward&format=svg',
+      headers: admin.headers,
+    });
+    expect(svg.headers['content-type']).toContain('image/svg+xml');
+    expect(svg.headers['content-security-policy']).toContain('sandbox');
+    for (const lot of ['PART-1', 'INGOT-1', 'ORE-1', 'ORE-2']) expect(svg.body).toContain(`>${lot}</text>`);
+    expect(svg.body.match(/marker-end/g)).toHaveLength(3); // PART-1←INGOT-1, INGOT-1←ORE-1, INGOT-1←ORE-2
+    expect(svg.body).toContain('ORE-1 → INGOT-1: 40');
     const lots = (await app.inject({ url: '/api/lots/ORE-1/trace?direction=sideways', headers: admin.headers }))
       .statusCode;
     expect(lots).toBe(400);

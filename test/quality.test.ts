@@ -256,6 +256,11 @@ describe(`quality (${testDialect})`, () => {
     expect(chart.dispersion.center).toBeCloseTo(0.15, 9);
     expect(chart.location.upper).toBeCloseTo(50.307, 9);
     expect(chart.violations).toEqual([{ rule: 1, chart: 'location', point: 5, side: 'above' }]);
+    const svg = await get('/api/quality/spc?plan=QP-BOLT&characteristic=length&baseline=4&format=svg');
+    expect(svg.headers['content-type']).toContain('image/svg+xml');
+    expect(svg.body.match(/<circle/g)).toHaveLength(10); // 5 subgroup means + 5 ranges
+    expect(svg.body.match(/fill="#c62828"/g)).toHaveLength(1); // the one point beyond the UCL, in red
+    expect(svg.body).toContain('UCL 50.3070');
     expect((await get('/api/quality/spc?plan=QP-BOLT&characteristic=width')).statusCode).toBe(404);
     expect(
       (await get('/api/quality/spc?plan=QP-BOLT&characteristic=length', { headers: {} } as Session)).statusCode,

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Bastion } from '../../app/bastion.js';
 import { commandRoute } from '../../http/commands.js';
 import { errorResponses } from '../../http/schemas.js';
+import { sendSvg } from '../../http/svg.js';
+import { traceSvg } from './graph-svg.js';
 import { lotDetail, lotOfSerial } from './queries.js';
 import { trace, traceCsv } from './trace.js';
 
@@ -32,12 +34,15 @@ export function genealogyRoutes(app: FastifyInstance, bastion: Bastion): void {
       config: { permission: 'genealogy.read' },
       schema: {
         tags,
-        summary: 'Backward (what went in) or forward (where it went: the recall list) trace of a lot, as JSON or CSV',
+        summary: 'Backward (what went in) or forward (where it went: the recall list) trace of a lot, as JSON, CSV or a drawn graph (SVG)',
         params: Type.Object({ number: Type.String({ maxLength: 60 }) }),
         querystring: Type.Object(
           {
             direction: Type.Union([Type.Literal('backward'), Type.Literal('forward')]),
-            format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
+            format: Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('svg')], {
+              default: 'json',
+              description: 'svg: the trace drawn as a graph (up to 300 lots)',
+            }),
           },
           { additionalProperties: false },
         ),
@@ -46,13 +51,14 @@ export function genealogyRoutes(app: FastifyInstance, bastion: Bastion): void {
     },
     async (request, reply) => {
       const { number } = request.params as { number: string };
-      const { direction, format } = request.query as { direction: 'backward' | 'forward'; format: 'json' | 'csv' };
+      const { direction, format } = request.query as { direction: 'backward' | 'forward'; format: string };
       const result = await trace(bastion.storage.db, number, direction);
       if (format === 'csv')
         return reply
           .type('text/csv')
           .serializer((body: string) => body)
           .send(traceCsv(result));
+      if (format === 'svg') return sendSvg(reply, await traceSvg(bastion.storage.db, result));
       return result;
     },
   );

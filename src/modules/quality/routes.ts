@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Bastion } from '../../app/bastion.js';
 import { commandRoute } from '../../http/commands.js';
 import { errorResponses } from '../../http/schemas.js';
+import { sendSvg } from '../../http/svg.js';
+import { controlChartSvg } from './chart-svg.js';
 import { characteristic } from './plans.js';
 import { listInspections, listNcrs, listPlans, spcChart } from './queries.js';
 
@@ -109,14 +111,27 @@ export function qualityRoutes(app: FastifyInstance, bastion: Bastion): void {
           Type.Integer({ minimum: 2, maximum: 1000, description: 'subgroups that set the limits' }),
         ),
         last: Type.Optional(Type.Integer({ minimum: 2, maximum: 1000 })),
+        format: Type.Optional(
+          Type.Union([Type.Literal('json'), Type.Literal('svg')], { description: 'svg: a drawn chart' }),
+        ),
       },
       { additionalProperties: false },
     ),
     chart,
   );
-  app.get(spc.url, spc, async (request) =>
-    spcChart(db, request.query as { plan: string; characteristic: string; baseline?: number; last?: number }),
-  );
+  app.get(spc.url, spc, async (request, reply) => {
+    const query = request.query as {
+      plan: string;
+      characteristic: string;
+      baseline?: number;
+      last?: number;
+      format?: string;
+    };
+    const result = await spcChart(db, query);
+    if (query.format !== 'svg') return result;
+    const title = `${result.plan} · ${result.characteristic.name} (${result.characteristic.unit})`;
+    return sendSvg(reply, controlChartSvg(result, title));
+  });
 
   for (const [url, name] of [
     ['/api/quality/plans', 'quality.plan.define'],
