@@ -94,7 +94,7 @@ export function installAuthorization(app: FastifyInstance, bastion: Bastion): vo
  * are checked again by the pipeline at the command's own scope, once the input is validated.
  */
 async function authorizeRoute(request: FastifyRequest, bastion: Bastion): Promise<void> {
-  const { permission, command } = request.routeOptions.config;
+  const { permission, command, scopedRead } = request.routeOptions.config;
   if (!permission) return; // the not-found handler, which has no route
   if (bastion.permissions.get(permission)?.public) return;
   if (request.actor.kind === 'anonymous') throw new AuthenticationError();
@@ -103,6 +103,18 @@ async function authorizeRoute(request: FastifyRequest, bastion: Bastion): Promis
     permission,
     originOf(request),
     `http ${request.method} ${request.routeOptions.url}`,
-    { anyScope: command === true },
+    { anyScope: command === true || scopedRead === true },
+  );
+}
+
+/** The second half of a `scopedRead` route's check: the actor's grants must cover this place. */
+export async function authorizeScopedRead(request: FastifyRequest, bastion: Bastion, scope: string): Promise<void> {
+  const { permission } = request.routeOptions.config;
+  await bastion.pipeline.authorizeRead(
+    request.actor,
+    permission!,
+    originOf(request),
+    `http ${request.method} ${request.routeOptions.url}`,
+    { scope },
   );
 }

@@ -11,6 +11,11 @@ declare module 'fastify' {
     permission?: string;
     /** The handler runs a command: the pipeline authorises it, at the command's scope, and audits a denial. */
     command?: boolean;
+    /**
+     * A read about one place in the plant (e.g. `?equipment=`): the hook only checks the permission is held
+     * somewhere; the handler must then call `authorizeScopedRead` with the place.
+     */
+    scopedRead?: boolean;
   }
 }
 

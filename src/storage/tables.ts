@@ -3,6 +3,7 @@ import type { IdentityTables } from '../modules/identity/schema.js';
 import type { KernelTables } from '../kernel/pipeline/schema.js';
 import type { GenealogyTables, SerialTables } from '../modules/genealogy/schema.js';
 import type { QualityTables } from '../modules/quality/schema.js';
+import type { PerformanceTables } from '../modules/performance/schema.js';
 import type { PlantTables } from '../modules/plant/schema.js';
 import type { AttachmentTables, OrderTables, ProductionTables } from '../modules/production/schema.js';
 
@@ -18,4 +19,5 @@ export interface Database
     AttachmentTables,
     GenealogyTables,
     SerialTables,
-    QualityTables {}
+    QualityTables,
+    PerformanceTables {}

@@ -1,0 +1,156 @@
+import { Type } from '@sinclair/typebox';
+import { ConflictError, ValidationError } from '../../kernel/errors.js';
+import { newId } from '../../kernel/ids.js';
+import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
+import { requireNode, toNode } from '../plant/store.js';
+import type { DownCategory, MachineState } from './oee.js';
+
+export const equipmentPath = Type.String({
+  pattern: '^/[a-z0-9][a-z0-9._/-]*$',
+  maxLength: 300,
+  description: 'the plant path of the equipment',
+});
+const when = Type.Optional(Type.String({ format: 'date-time', description: 'when it happened (default: now)' }));
+/** Devices' clocks drift; a report from further ahead than this is refused rather than trusted. */
+const FUTURE_SKEW_MS = 5_000;
+
+function instant(ctx: CommandContext, at: string | undefined): number {
+  const time = at === undefined ? ctx.now : Date.parse(at);
+  if (time > ctx.now + FUTURE_SKEW_MS)
+    throw new ValidationError('That time is in the future.', [{ path: '/at', message: 'later than now' }]);
+  return time;
+}
+
+export interface StateChange {
+  equipment: string;
+  state: MachineState;
+  category?: DownCategory;
+  reason?: string;
+  at: number;
+}
+
+/**
+ * Closes the equipment's open state interval and opens the new one. Exported so device ingestion records
+ * states inside its own batch commands; the same rules hold for both.
+ */
+export async function recordState(ctx: CommandContext, change: StateChange): Promise<{ changed: boolean }> {
+  await requireNode(ctx.tx, change.equipment);
+  if (change.state === 'down' && !change.reason)
+    throw new ValidationError('A down state needs a reason.', [{ path: '/reason', message: 'required when down' }]);
+  const open = await ctx.tx
+    .selectFrom('performance_states')
+    .selectAll()
+    .where('equipment_path', '=', change.equipment)
+    .where('ended_at', 'is', null)
+    .executeTakeFirst();
+  if (open && change.at < open.started_at)
+    throw new ConflictError(`${change.equipment} has a later state already.`, 'out_of_order');
+  if (open && open.state === change.state && open.reason === (change.reason ?? null)) return { changed: false };
+  if (open)
+    await ctx.tx.updateTable('performance_states').set({ ended_at: change.at }).where('id', '=', open.id).execute();
+  await ctx.tx
+    .insertInto('performance_states')
+    .values({
+      id: newId(),
+      equipment_path: change.equipment,
+      state: change.state,
+      category: change.state === 'down' ? (change.category ?? 'breakdown') : null,
+      reason: change.reason ?? null,
+      started_at: change.at,
+      ended_at: null,
+    })
+    .execute();
+  ctx.emit('performance.state-changed', {
+    equipment: change.equipment,
+    state: change.state,
+    reason: change.reason ?? null,
+  });
+  return { changed: true };
+}
+
+export const setState = defineCommand({
+  name: 'performance.state.record',
+  summary: 'Record a machine state: running, idle, down (with a reason) or planned stop',
+  input: Type.Object(
+    {
+      equipment: equipmentPath,
+      state: Type.Union(['running', 'idle', 'down', 'planned-stop'].map((s) => Type.Literal(s))),
+      category: Type.Optional(Type.Union([Type.Literal('breakdown'), Type.Literal('setup')])),
+      reason: Type.Optional(Type.String({ minLength: 2, maxLength: 200 })),
+      at: when,
+    },
+    { additionalProperties: false },
+  ),
+  permission: 'performance.record',
+  scope: (input) => input.equipment,
+  async handler(ctx, input) {
+    const change = { ...input, state: input.state as MachineState, at: instant(ctx, input.at) };
+    const result = await recordState(ctx, change);
+    ctx.setTarget({ type: 'plant.node', id: input.equipment });
+    ctx.note({ state: input.state, reason: input.reason ?? null, changed: result.changed });
+    return { equipment: input.equipment, state: input.state, since: new Date(change.at).toISOString(), ...result };
+  },
+});
+
+export interface CountReport {
+  equipment: string;
+  total: number;
+  good: number;
+  idealCycleSeconds?: number;
+  startup?: boolean;
+  at: number;
+}
+
+/** The ideal cycle time comes with the report, or from the equipment's `idealCycleSeconds` property. */
+export async function recordCount(ctx: CommandContext, report: CountReport): Promise<{ idealCycleSeconds: number }> {
+  const node = toNode(await requireNode(ctx.tx, report.equipment));
+  if (report.good > report.total)
+    throw new ValidationError('Good parts cannot outnumber all parts.', [
+      { path: '/good', message: 'more than total' },
+    ]);
+  const property = node.properties.find((p) => p.id === 'idealCycleSeconds')?.value;
+  const ideal = report.idealCycleSeconds ?? (typeof property === 'number' ? property : Number(property));
+  if (!(ideal > 0))
+    throw new ValidationError(`No ideal cycle time for ${report.equipment}.`, [
+      { path: '/idealCycleSeconds', message: 'give it, or set the equipment property idealCycleSeconds' },
+    ]);
+  await ctx.tx
+    .insertInto('performance_counts')
+    .values({
+      id: newId(),
+      equipment_path: report.equipment,
+      at: report.at,
+      total: report.total,
+      good: report.good,
+      ideal_cycle_seconds: ideal,
+      startup: report.startup ? 1 : 0,
+    })
+    .execute();
+  return { idealCycleSeconds: ideal };
+}
+
+export const reportCount = defineCommand({
+  name: 'performance.count.record',
+  summary: 'Record part counts (total and good) made by a piece of equipment',
+  input: Type.Object(
+    {
+      equipment: equipmentPath,
+      total: Type.Integer({ minimum: 0, maximum: 1e9 }),
+      good: Type.Integer({ minimum: 0, maximum: 1e9 }),
+      idealCycleSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 86_400 })),
+      startup: Type.Optional(Type.Boolean({ description: 'made while starting up (rejects count as reduced yield)' })),
+      at: when,
+    },
+    { additionalProperties: false },
+  ),
+  permission: 'performance.record',
+  scope: (input) => input.equipment,
+  async handler(ctx, input) {
+    const result = await recordCount(ctx, { ...input, at: instant(ctx, input.at) });
+    ctx.setTarget({ type: 'plant.node', id: input.equipment });
+    ctx.note({ total: input.total, good: input.good });
+    return { equipment: input.equipment, total: input.total, good: input.good, ...result };
+  },
+});
+
+export const performanceCommands = [setState, reportCount];

@@ -1,0 +1,14 @@
+import type { BastionModule } from '../../app/modules.js';
+import { performanceCommands } from './commands.js';
+import { performancePermissions } from './permissions.js';
+import { performanceRoutes } from './routes.js';
+import { performanceMigrations } from './schema.js';
+
+/** Machine states and part counts; OEE, TEEP, the six big losses and down-time Pareto over any window. */
+export const performanceModule: BastionModule = {
+  name: 'performance',
+  permissions: performancePermissions,
+  migrations: performanceMigrations,
+  commands: () => performanceCommands,
+  routes: performanceRoutes,
+};
