@@ -8,6 +8,7 @@ import { CliError, ExitCode, type CliIo } from './io.js';
 import { addAccessVerbs } from './verbs/access.js';
 import { addTraceVerbs } from './verbs/trace.js';
 import { exportVerb, proofVerb, verifyVerb } from './verbs/audit.js';
+import { addDemoVerbs } from './verbs/demo.js';
 import { initVerb } from './verbs/init.js';
 import { serveVerb } from './verbs/serve.js';
 import { addUsersVerbs } from './verbs/users.js';
@@ -16,6 +17,7 @@ import { addUsersVerbs } from './verbs/users.js';
 export const verbPermissions: Record<string, string> = {
   init: 'system.init',
   serve: 'system.serve',
+  'demo reset': 'system.demo',
   'audit verify': 'audit.verify',
   'audit export': 'audit.export',
   'audit proof': 'audit.read',
@@ -51,16 +53,20 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .command('init')
     .description('Initialise the data directory: keys, TLS certificate, database, bootstrap administrator')
     .option('--admin <username>', 'user name of the bootstrap administrator', 'admin')
-    .action(async (options: { admin: string }) => initVerb(verbContext(io, undefined, quietLogs), options));
+    .option('--demo', 'also seed a demonstration plant with an account for every role (see "bastion demo")')
+    .action(async (options: { admin: string; demo?: boolean }) =>
+      initVerb(verbContext(io, undefined, quietLogs), options),
+    );
 
   program
     .command('serve')
     .description('Serve the API over HTTPS (initialises an empty data directory first)')
     .addOption(new Option('--http', 'serve plain HTTP instead of HTTPS (only behind a TLS-terminating proxy)'))
-    .action(async (options: { http?: boolean }) => {
+    .option('--demo', 'initialise an empty data directory with the demonstration plant (as "init --demo")')
+    .action(async (options: { http?: boolean; demo?: boolean }) => {
       const plain = (config: BastionConfig) =>
         options.http ? { ...config, http: { ...config.http, plain: true } } : config;
-      await serveVerb(verbContext(io, plain));
+      await serveVerb(verbContext(io, plain), { demo: options.demo });
     });
 
   const audit = program.command('audit').description('Verify, export and prove the tamper-evident audit log');
@@ -89,8 +95,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const users = addUsersVerbs(program, () => verbContext(io, undefined, quietLogs));
   const access = addAccessVerbs(program, () => verbContext(io, undefined, quietLogs));
   const traceVerbs = addTraceVerbs(program, () => verbContext(io, undefined, quietLogs));
+  const demo = addDemoVerbs(program, () => verbContext(io, undefined, quietLogs));
 
-  for (const command of [program, audit, users, access, traceVerbs])
+  for (const command of [program, audit, users, access, traceVerbs, demo])
     command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });
   return program;
 }

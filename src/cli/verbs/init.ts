@@ -1,6 +1,8 @@
 import { isInitialized } from '../../app/bastion.js';
+import { initializeDemo, type DemoAccount, type DemoReporter } from '../../app/demo/seed.js';
 import { initialize, type InitResult } from '../../app/init.js';
 import type { VerbContext } from '../context.js';
+import { table } from './users.js';
 
 export function printInitResult(ctx: VerbContext, result: InitResult): void {
   ctx.print(`Initialised ${result.dataDir}`);
@@ -13,11 +15,32 @@ export function printInitResult(ctx: VerbContext, result: InitResult): void {
   }
 }
 
-export async function initVerb(ctx: VerbContext, options: { admin: string }): Promise<void> {
+/** Prints each step of the demo seed as it is done. */
+export function demoReporter(ctx: VerbContext): DemoReporter {
+  return { step: (line) => ctx.print(line), initialised: (result) => printInitResult(ctx, result) };
+}
+
+/** The demo accounts, one line each: user name, role, one-time password (shown once, never stored). */
+export function printDemoAccounts(ctx: VerbContext, accounts: DemoAccount[]): void {
+  ctx.print('Demo accounts (one-time passwords shown once; each must be changed at first login):');
+  const rows = accounts.map((a) => [a.username, a.role, a.oneTimePassword]);
+  for (const line of table(['USERNAME', 'ROLE', 'ONE-TIME PASSWORD'], rows)) ctx.print(`  ${line}`);
+}
+
+/** Seeds the demo into an empty data directory, printing each step as it is done. */
+export async function initDemo(ctx: VerbContext, admin = 'admin'): Promise<void> {
+  await ctx.authorize('system.demo');
+  const { accounts } = await initializeDemo(ctx.config, ctx.logger, demoReporter(ctx), admin);
+  printDemoAccounts(ctx, accounts);
+}
+
+export async function initVerb(ctx: VerbContext, options: { admin: string; demo?: boolean }): Promise<void> {
   await ctx.authorize('system.init');
   if (isInitialized(ctx.config)) {
     ctx.print(`${ctx.config.dataDir} is already initialised; nothing changed.`);
+    if (options.demo) ctx.print('To seed the demo again, run "bastion demo reset" (demo data directories only).');
     return;
   }
+  if (options.demo) return initDemo(ctx, options.admin);
   printInitResult(ctx, await initialize(ctx.config, ctx.logger, options.admin));
 }

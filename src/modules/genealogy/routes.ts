@@ -34,7 +34,8 @@ export function genealogyRoutes(app: FastifyInstance, bastion: Bastion): void {
       config: { permission: 'genealogy.read' },
       schema: {
         tags,
-        summary: 'Backward (what went in) or forward (where it went: the recall list) trace of a lot, as JSON, CSV or a drawn graph (SVG)',
+        summary:
+          'Backward (what went in) or forward (where it went: the recall list) trace of a lot, as JSON, CSV or a drawn graph (SVG)',
         params: Type.Object({ number: Type.String({ maxLength: 60 }) }),
         querystring: Type.Object(
           {

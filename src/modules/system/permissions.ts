@@ -6,4 +6,9 @@ export const systemPermissions: PermissionDefinition[] = [
   { name: 'system.api-docs', description: 'Read the OpenAPI description of the API.', public: true },
   { name: 'system.init', description: 'Initialise a data directory.', console: true },
   { name: 'system.serve', description: 'Run the Bastion server.', console: true },
+  {
+    name: 'system.demo',
+    description: 'Seed the demonstration plant, and wipe and re-seed a demo data directory.',
+    console: true,
+  },
 ];
