@@ -4,6 +4,7 @@ import { identityModule } from '../modules/identity/module.js';
 import { plantModule } from '../modules/plant/module.js';
 import { qualityModule } from '../modules/quality/module.js';
 import { performanceModule } from '../modules/performance/module.js';
+import { maintenanceModule } from '../modules/maintenance/module.js';
 import { productionModule } from '../modules/production/module.js';
 import { systemModule } from '../modules/system/module.js';
 import type { BastionModule } from './modules.js';
@@ -19,5 +20,6 @@ export function allModules(): BastionModule[] {
     genealogyModule,
     qualityModule,
     performanceModule,
+    maintenanceModule,
   ];
 }

@@ -4,6 +4,7 @@ import type { KernelTables } from '../kernel/pipeline/schema.js';
 import type { GenealogyTables, SerialTables } from '../modules/genealogy/schema.js';
 import type { QualityTables } from '../modules/quality/schema.js';
 import type { PerformanceTables } from '../modules/performance/schema.js';
+import type { MaintenanceTables } from '../modules/maintenance/schema.js';
 import type { PlantTables } from '../modules/plant/schema.js';
 import type { AttachmentTables, OrderTables, ProductionTables } from '../modules/production/schema.js';
 
@@ -20,4 +21,5 @@ export interface Database
     GenealogyTables,
     SerialTables,
     QualityTables,
-    PerformanceTables {}
+    PerformanceTables,
+    MaintenanceTables {}

@@ -68,3 +68,14 @@ export async function downtime(db: Kysely<Database>, w: Window, now: number) {
   const { list } = await intervals(db, w, now);
   return { equipment: w.equipment, reasons: downtimePareto(list, w.from, w.to) };
 }
+
+/** Parts made by equipment (and everything below it) since a moment: what counter-based maintenance needs. */
+export async function partsMadeSince(db: Kysely<Database>, equipment: string, since: number): Promise<number> {
+  const row = await db
+    .selectFrom('performance_counts')
+    .select((eb) => eb.fn.sum<number>('total').as('parts'))
+    .where(under('equipment_path', equipment))
+    .where('at', '>', since)
+    .executeTakeFirst();
+  return Number(row?.parts ?? 0);
+}

@@ -1,0 +1,15 @@
+import type { BastionModule } from '../../app/modules.js';
+import { completeOrder, reportFault, startOrder } from './orders.js';
+import { maintenancePermissions } from './permissions.js';
+import { definePlan, schedulePlans } from './plans.js';
+import { maintenanceRoutes } from './routes.js';
+import { maintenanceMigrations } from './schema.js';
+
+/** Corrective and preventive (calendar or counter) maintenance orders, parts, down time, equipment history. */
+export const maintenanceModule: BastionModule = {
+  name: 'maintenance',
+  permissions: maintenancePermissions,
+  migrations: maintenanceMigrations,
+  commands: () => [reportFault, startOrder, completeOrder, definePlan, schedulePlans],
+  routes: maintenanceRoutes,
+};

@@ -1,0 +1,126 @@
+import { Type } from '@sinclair/typebox';
+import type { Kysely } from 'kysely';
+import { ConflictError } from '../../kernel/errors.js';
+import { newId } from '../../kernel/ids.js';
+import { defineCommand } from '../../kernel/pipeline/types.js';
+import type { Database } from '../../storage/tables.js';
+import { equipmentPath } from '../performance/commands.js';
+import { partsMadeSince } from '../performance/queries.js';
+import { requireNode } from '../plant/store.js';
+import { openOrder } from './orders.js';
+import { atOrBelow } from './queries.js';
+
+type PlanRow = Database['maintenance_plans'];
+const DAY_MS = 86_400_000;
+
+export const definePlan = defineCommand({
+  name: 'maintenance.plan.define',
+  summary: 'Plan preventive maintenance: every N days, or every N parts the equipment makes',
+  input: Type.Object(
+    {
+      code: Type.String({ pattern: '^[A-Z0-9][A-Z0-9._-]{0,39}$' }),
+      equipment: equipmentPath,
+      trigger: Type.Union([Type.Literal('calendar'), Type.Literal('counter')]),
+      interval: Type.Number({ exclusiveMinimum: 0, maximum: 1e9, description: 'days (calendar) or parts (counter)' }),
+      task: Type.String({ minLength: 5, maxLength: 2000 }),
+    },
+    { additionalProperties: false },
+  ),
+  permission: 'maintenance.manage',
+  scope: (input) => input.equipment,
+  async handler(ctx, input) {
+    await requireNode(ctx.tx, input.equipment);
+    if (await ctx.tx.selectFrom('maintenance_plans').select('id').where('code', '=', input.code).executeTakeFirst())
+      throw new ConflictError(`Maintenance plan ${input.code} exists already.`, 'plan_exists');
+    const row: PlanRow = {
+      id: newId(),
+      code: input.code,
+      equipment_path: input.equipment,
+      trigger: input.trigger,
+      interval: input.interval,
+      task: input.task,
+      last_done_at: ctx.now,
+      created_at: ctx.now,
+    };
+    await ctx.tx.insertInto('maintenance_plans').values(row).execute();
+    ctx.setTarget({ type: 'maintenance.plan', id: row.id });
+    ctx.note({ code: row.code, trigger: row.trigger, interval: row.interval });
+    return { code: row.code, equipment: row.equipment_path, trigger: row.trigger, interval: row.interval };
+  },
+});
+
+/** How far a plan has run: days or parts since it was last done, against its interval. */
+async function progressOf(db: Kysely<Database>, plan: PlanRow, now: number) {
+  const used =
+    plan.trigger === 'calendar'
+      ? (now - Number(plan.last_done_at)) / DAY_MS
+      : await partsMadeSince(db, plan.equipment_path, Number(plan.last_done_at));
+  return { used, due: used >= plan.interval };
+}
+
+export async function plansWithProgress(db: Kysely<Database>, now: number, equipment: string) {
+  const plans = await db
+    .selectFrom('maintenance_plans')
+    .selectAll()
+    .where(atOrBelow(equipment))
+    .orderBy('code')
+    .execute();
+  const result = [];
+  for (const plan of plans) {
+    const { used, due } = await progressOf(db, plan, now);
+    result.push({
+      code: plan.code,
+      equipment: plan.equipment_path,
+      trigger: plan.trigger,
+      interval: plan.interval,
+      task: plan.task,
+      lastDoneAt: new Date(Number(plan.last_done_at)).toISOString(),
+      used,
+      due,
+    });
+  }
+  return result;
+}
+
+/**
+ * Opens a preventive order for every plan that is due and has no order still open; running it twice opens
+ * nothing new, so a timer or an operator may run it as often as they like.
+ */
+export const schedulePlans = defineCommand({
+  name: 'maintenance.plans.schedule',
+  summary: 'Open preventive maintenance orders for the plans that are due',
+  input: Type.Object(
+    { equipment: Type.Optional(equipmentPath) },
+    { additionalProperties: false, description: 'only plans at this equipment and below (default: all)' },
+  ),
+  permission: 'maintenance.manage',
+  scope: (input) => input.equipment ?? '/',
+  async handler(ctx, input) {
+    const opened: string[] = [];
+    const scope = input.equipment;
+    const plans = await ctx.tx.selectFrom('maintenance_plans').selectAll().execute();
+    const inScope = plans.filter(
+      (p) => !scope || p.equipment_path === scope || p.equipment_path.startsWith(`${scope}/`),
+    );
+    for (const plan of inScope) {
+      if (!(await progressOf(ctx.tx, plan, ctx.now)).due) continue;
+      const pending = await ctx.tx
+        .selectFrom('maintenance_orders')
+        .select('id')
+        .where('plan_id', '=', plan.id)
+        .where('state', '!=', 'completed')
+        .executeTakeFirst();
+      if (pending) continue;
+      const order = await openOrder(ctx, {
+        equipment_path: plan.equipment_path,
+        kind: 'preventive',
+        plan_id: plan.id,
+        description: `${plan.code}: ${plan.task}`,
+        stopsEquipment: true,
+      });
+      opened.push(order.number);
+    }
+    ctx.note({ opened });
+    return { opened };
+  },
+});
