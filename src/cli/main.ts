@@ -9,6 +9,7 @@ import { addAccessVerbs } from './verbs/access.js';
 import { addTraceVerbs } from './verbs/trace.js';
 import { exportVerb, proofVerb, verifyVerb } from './verbs/audit.js';
 import { addDemoVerbs } from './verbs/demo.js';
+import { addSimulateVerb } from './verbs/simulate.js';
 import { initVerb } from './verbs/init.js';
 import { serveVerb } from './verbs/serve.js';
 import { addUsersVerbs } from './verbs/users.js';
@@ -18,6 +19,7 @@ export const verbPermissions: Record<string, string> = {
   init: 'system.init',
   serve: 'system.serve',
   'demo reset': 'system.demo',
+  simulate: 'system.simulate',
   'audit verify': 'audit.verify',
   'audit export': 'audit.export',
   'audit proof': 'audit.read',
@@ -96,6 +98,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const access = addAccessVerbs(program, () => verbContext(io, undefined, quietLogs));
   const traceVerbs = addTraceVerbs(program, () => verbContext(io, undefined, quietLogs));
   const demo = addDemoVerbs(program, () => verbContext(io, undefined, quietLogs));
+  addSimulateVerb(program, () => verbContext(io, undefined, quietLogs));
 
   for (const command of [program, audit, users, access, traceVerbs, demo])
     command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });

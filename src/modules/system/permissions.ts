@@ -11,4 +11,9 @@ export const systemPermissions: PermissionDefinition[] = [
     description: 'Seed the demonstration plant, and wipe and re-seed a demo data directory.',
     console: true,
   },
+  {
+    name: 'system.simulate',
+    description: 'Run simulated machines against a broker (they authenticate as a registered device).',
+    console: true,
+  },
 ];

@@ -1,0 +1,75 @@
+import { connectAsync, type IClientOptions } from 'mqtt';
+import { seeded, SimulatedMachine, type MachineProfile, type MachineSnapshot } from './machine.js';
+import { SparkplugEdge } from './sparkplug-edge.js';
+
+export interface SimulationOptions {
+  /** mqtts://host:8883 (TLS) or mqtt://host:port. */
+  url: string;
+  /** PEM of the CA (Bastion's self-signed certificate) that the broker's certificate must chain to. */
+  ca?: string;
+  username: string;
+  password: string;
+  group: string;
+  edge: string;
+  machines: number;
+  /** Real milliseconds between reports. */
+  periodMs: number;
+  /** Plant seconds per real second (60: an hour in a minute). */
+  speed: number;
+  seed: number;
+  /** Stop after this many reports (default: run until stopped). */
+  reports?: number;
+  onReport?: (report: { sent: number; machines: Map<string, MachineSnapshot> }) => void;
+}
+
+const FAULTS = ['jam at infeed', 'tool breakage', 'sensor fault', 'material shortage', 'hydraulic pressure low'];
+
+/** A small line of machines of different speeds and reliability. */
+export function lineProfiles(count: number): MachineProfile[] {
+  return Array.from({ length: count }, (_, i) => ({
+    name: `machine-${i + 1}`,
+    idealCycleSeconds: [2, 3, 1.5, 4][i % 4]!,
+    speedFactor: 1.05 + (i % 3) * 0.05,
+    scrapRate: 0.01 + (i % 4) * 0.01,
+    mtbfMinutes: 40 + (i % 5) * 15,
+    mttrMinutes: 4 + (i % 3) * 3,
+    faults: FAULTS,
+  }));
+}
+
+/** Runs virtual machines publishing Sparkplug B to a broker; resolves with a stop function once born. */
+export async function simulate(options: SimulationOptions): Promise<{ stop(): Promise<void>; done: Promise<void> }> {
+  const random = seeded(options.seed);
+  const machines = lineProfiles(options.machines).map((p) => new SimulatedMachine(p, random));
+  const snapshots = () => new Map(machines.map((m) => [m.profile.name, m.snapshot()]));
+  const client = await connectAsync(options.url, {
+    username: options.username,
+    password: options.password,
+    ca: options.ca,
+    rejectUnauthorized: true,
+    clean: true,
+    reconnectPeriod: 1000,
+    will: SparkplugEdge.will(options.group, options.edge),
+  } satisfies IClientOptions);
+  const edge = new SparkplugEdge(client, options.group, options.edge, snapshots);
+  await edge.start();
+  let stopped = false;
+  let count = 0;
+  const done = (async () => {
+    while (!stopped && (options.reports === undefined || count < options.reports)) {
+      await new Promise((resolve) => setTimeout(resolve, options.periodMs));
+      for (const machine of machines) machine.step((options.periodMs / 1000) * options.speed);
+      const sent = await edge.report();
+      count += 1;
+      options.onReport?.({ sent, machines: snapshots() });
+    }
+  })();
+  return {
+    done,
+    async stop() {
+      stopped = true;
+      await done.catch(() => undefined);
+      await client.endAsync();
+    },
+  };
+}

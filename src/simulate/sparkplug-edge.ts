@@ -1,0 +1,100 @@
+import { createRequire } from 'node:module';
+import type { MqttClient } from 'mqtt';
+import type { MachineSnapshot } from './machine.js';
+
+// sparkplug-payload is CommonJS (the Eclipse Tahu reference codec).
+const require = createRequire(import.meta.url);
+const sparkplug = (require('sparkplug-payload') as typeof import('sparkplug-payload')).get('spBv1.0')!;
+
+type Metric = { name?: string; alias: number; type: 'String' | 'Int64' | 'Double' | 'Boolean'; value: unknown };
+
+/** The metrics each machine reports, with the alias it gets in its DBIRTH (DDATA then sends aliases only). */
+const MACHINE_METRICS = [
+  ['State', 'String'],
+  ['Fault', 'String'],
+  ['Count/Total', 'Int64'],
+  ['Count/Good', 'Int64'],
+  ['Temperature', 'Double'],
+] as const;
+
+function machineMetrics(snapshot: MachineSnapshot, withNames: boolean): Metric[] {
+  const values = [snapshot.state, snapshot.fault ?? '', snapshot.total, snapshot.good, snapshot.temperature];
+  return MACHINE_METRICS.map(([name, type], i) => ({
+    ...(withNames ? { name } : {}),
+    alias: i + 1,
+    type,
+    value: values[i],
+  }));
+}
+
+/**
+ * A Sparkplug B edge node with one device per machine: NBIRTH/DBIRTH with names and aliases, DDATA by alias,
+ * sequence numbers 0–255, NDEATH as the MQTT will, and a fresh birth when Bastion asks for one (rebirth).
+ */
+export class SparkplugEdge {
+  private seq = 0;
+  private bdSeq = 0;
+
+  constructor(
+    private readonly client: MqttClient,
+    private readonly group: string,
+    private readonly edge: string,
+    private readonly machines: () => Map<string, MachineSnapshot>,
+  ) {
+    client.on('message', (topic, payload) => {
+      if (topic !== this.topic('NCMD')) return;
+      const metrics = sparkplug.decodePayload(payload).metrics ?? [];
+      if (
+        metrics.some(
+          (m: { name?: string | null; value?: unknown }) => m.name === 'Node Control/Rebirth' && m.value === true,
+        )
+      )
+        void this.birth();
+    });
+  }
+
+  /** The NDEATH the broker publishes if this edge disappears; pass it as the MQTT will. */
+  static will(group: string, edge: string, bdSeq = 0) {
+    const payload = sparkplug.encodePayload({
+      timestamp: Date.now(),
+      metrics: [{ name: 'bdSeq', type: 'Int64', value: bdSeq }],
+    });
+    return { topic: `spBv1.0/${group}/NDEATH/${edge}`, payload: Buffer.from(payload), qos: 1 as const, retain: false };
+  }
+
+  async start(): Promise<void> {
+    await this.client.subscribeAsync(this.topic('NCMD'), { qos: 1 });
+    await this.birth();
+  }
+
+  async birth(): Promise<void> {
+    this.seq = 0;
+    await this.publish(this.topic('NBIRTH'), [{ name: 'bdSeq', alias: 0, type: 'Int64', value: this.bdSeq }]);
+    for (const [device, snapshot] of this.machines())
+      await this.publish(this.topic('DBIRTH', device), machineMetrics(snapshot, true));
+  }
+
+  /** One DDATA per machine, all its metrics by alias. Resolves when the broker has acknowledged (QoS 1). */
+  async report(): Promise<number> {
+    let sent = 0;
+    for (const [device, snapshot] of this.machines()) {
+      await this.publish(this.topic('DDATA', device), machineMetrics(snapshot, false));
+      sent += 1;
+    }
+    return sent;
+  }
+
+  private topic(type: string, device?: string) {
+    return `spBv1.0/${this.group}/${type}/${this.edge}${device ? `/${device}` : ''}`;
+  }
+
+  private async publish(topic: string, metrics: Metric[]) {
+    const payload = sparkplug.encodePayload({
+      timestamp: Date.now(),
+      seq: this.seq,
+      metrics: metrics.map((m) => ({ ...m, timestamp: Date.now() })) as never,
+    });
+    this.seq = (this.seq + 1) % 256;
+    await this.client.publishAsync(topic, Buffer.from(payload), { qos: 1 });
+  }
+}
