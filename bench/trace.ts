@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import { sql, type Kysely } from 'kysely';
 import { buildHttpApp } from '../src/http/app.js';
-import { trace } from '../src/modules/genealogy/trace.js';
+import { trace, type Trace } from '../src/modules/genealogy/trace.js';
 import type { Database } from '../src/storage/tables.js';
 import { fmt, fmtMs, median, percentile, seededInts } from './audit/stats.js';
 import { adminToken } from './auth/session.js';
@@ -46,14 +46,23 @@ async function measure(scale: number): Promise<Record<string, number>> {
       const rawMs: number[] = [];
       const httpMs: number[] = [];
       const sizes: number[] = [];
-      for (const lot of starts) {
-        const [traced, ms] = await timed(() => trace(db, lot, direction));
-        moduleMs.push(ms);
-        sizes.push(traced.lots.length);
+      for (const [i, lot] of starts.entries()) {
         const id = (
           await db.selectFrom('genealogy_lots').select('id').where('number', '=', lot).executeTakeFirstOrThrow()
         ).id;
-        const [rawSize, rawTime] = await timed(() => rawTrace(db, id, direction === 'forward'));
+        // Whichever runs first reads the trace's pages cold and leaves them warm for the other: alternate.
+        const moduleTrace = () => timed(() => trace(db, lot, direction));
+        const rawWalk = () => timed(() => rawTrace(db, id, direction === 'forward'));
+        let traced: Trace, ms: number, rawSize: number, rawTime: number;
+        if (i % 2 === 0) {
+          [traced, ms] = await moduleTrace();
+          [rawSize, rawTime] = await rawWalk();
+        } else {
+          [rawSize, rawTime] = await rawWalk();
+          [traced, ms] = await moduleTrace();
+        }
+        moduleMs.push(ms);
+        sizes.push(traced.lots.length);
         if (rawSize !== traced.lots.length)
           throw new Error(`trace of ${lot}: module ${traced.lots.length} lots, raw SQL ${rawSize}`);
         rawMs.push(rawTime);
@@ -78,18 +87,24 @@ async function measure(scale: number): Promise<Record<string, number>> {
       });
     }
     const wideMs: number[] = [];
+    const wideRawMs: number[] = [];
     let wideSize = 0;
     let wideOrders = 0;
     for (const lot of genealogy.wide) {
+      const id = (
+        await db.selectFrom('genealogy_lots').select('id').where('number', '=', lot).executeTakeFirstOrThrow()
+      ).id;
       const [traced, ms] = await timed(() => trace(db, lot, 'forward'));
       wideMs.push(ms);
       wideSize = traced.lots.length;
       wideOrders = traced.orders.length;
+      wideRawMs.push((await timed(() => rawTrace(db, id, true)))[1]);
     }
     console.log(
-      `   wide raw lot forward: ${fmtMs(median(wideMs))} median for ${fmt(wideSize)} lots in ${fmt(wideOrders)} work orders`,
+      `   wide raw lot forward: ${fmtMs(median(wideMs))} median for ${fmt(wideSize)} lots in ${fmt(wideOrders)} work orders (raw SQL ${fmtMs(median(wideRawMs))})`,
     );
     result.wideForwardMs = median(wideMs);
+    result.wideRawMs = median(wideRawMs);
     result.wideSize = wideSize;
     result.wideOrders = wideOrders;
     await app.close();

@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { NotFoundError } from '../../kernel/errors.js';
 import type { Database } from '../../storage/tables.js';
-import { lotByNumber } from './commands.js';
 
 export interface TracedLot {
   number: string;
@@ -19,6 +19,60 @@ export interface Trace {
   orders: string[];
 }
 
+interface TraceRow {
+  number: string;
+  material: string;
+  depth: number;
+  quantity: number;
+  unit: string;
+  state: string;
+  order_number: string | null;
+}
+
+/**
+ * The trace statement for one direction. It starts from the lot number, so a trace is a single round trip;
+ * its first row is the start lot itself at depth 0 (none when there is no such lot). The walk carries the
+ * depth, so a lot reached along paths of different lengths appears once per length: `best` keeps its
+ * smallest depth, grouping by ID alone, which also feeds the lot lookups in ID order (neighbouring B-tree
+ * pages) before the details are joined to one row per lot.
+ */
+function traceQuery(direction: 'backward' | 'forward', number: string, maxDepth: number) {
+  const [from, to] =
+    direction === 'forward'
+      ? [sql.ref('l.parent_id'), sql.ref('l.child_id')]
+      : [sql.ref('l.child_id'), sql.ref('l.parent_id')];
+  return sql<TraceRow>`
+    with recursive reached(id, depth) as (
+      select id, 0 from genealogy_lots where number = ${number}
+      union
+      select ${to}, r.depth + 1 from reached r join genealogy_links l on ${from} = r.id where r.depth < ${maxDepth}
+    ),
+    best(id, depth) as (select id, min(depth) from reached group by id)
+    select g.number, m.code as material, b.depth, g.quantity, g.unit, g.state, o.number as order_number
+    from best b
+    join genealogy_lots g on g.id = b.id
+    join production_materials m on m.id = g.material_id
+    left join production_orders o on o.id = g.order_id
+    order by b.depth, g.number`;
+}
+
+/**
+ * Compiling the statement through Kysely costs more than running it for a typical trace, so each database
+ * (each dialect: placeholders differ) compiles it once per direction; later calls only bind new values.
+ */
+const compiled = new WeakMap<Kysely<Database>, Map<string, string>>();
+
+function traceSql(db: Kysely<Database>, direction: 'backward' | 'forward'): string {
+  let texts = compiled.get(db);
+  if (!texts) compiled.set(db, (texts = new Map()));
+  let text = texts.get(direction);
+  if (text === undefined) {
+    text = traceQuery(direction, '', 0).compile(db).sql;
+    texts.set(direction, text);
+  }
+  return text;
+}
+
 /**
  * Every lot reachable from `number` (what went into it, backward; where it went, forward) with its smallest
  * depth, by one recursive query whose cost grows with the size of the trace, not of the database.
@@ -29,44 +83,26 @@ export async function trace(
   direction: 'backward' | 'forward',
   maxDepth = 50,
 ): Promise<Trace> {
-  const start = await lotByNumber(db, number);
-  const [from, to] =
-    direction === 'forward'
-      ? [sql.ref('l.parent_id'), sql.ref('l.child_id')]
-      : [sql.ref('l.child_id'), sql.ref('l.parent_id')];
-  const rows = await sql<{
-    number: string;
-    material: string;
-    depth: number;
-    quantity: number;
-    unit: string;
-    state: string;
-    order_number: string | null;
-  }>`
-    with recursive reached(id, depth) as (
-      select ${start.id}, 0
-      union
-      select ${to}, r.depth + 1 from reached r join genealogy_links l on ${from} = r.id where r.depth < ${maxDepth}
-    )
-    select g.number, m.code as material, min(r.depth) as depth, g.quantity, g.unit, g.state, o.number as order_number
-    from reached r
-    join genealogy_lots g on g.id = r.id
-    join production_materials m on m.id = g.material_id
-    left join production_orders o on o.id = g.order_id
-    where r.depth > 0
-    group by g.id, g.number, m.code, g.quantity, g.unit, g.state, o.number
-    order by min(r.depth), g.number`.execute(db);
-  const lots = rows.rows.map((row) => ({
-    number: row.number,
-    material: row.material,
-    depth: Number(row.depth),
-    quantity: Number(row.quantity),
-    unit: row.unit,
-    state: row.state,
-    order: row.order_number,
-  }));
-  const orders = [...new Set(lots.map((l) => l.order).filter((o): o is string => o !== null))].sort();
-  return { lot: number, direction, lots, orders };
+  // Parameters in the order they appear in traceQuery.
+  const { rows } = await db.executeQuery<TraceRow>(CompiledQuery.raw(traceSql(db, direction), [number, maxDepth]));
+  // Depth 0 is the start lot alone (IDs are unique), so it sorts first; without it the lot does not exist.
+  if (rows.length === 0 || Number(rows[0]!.depth) !== 0) throw new NotFoundError(`No lot ${number}.`);
+  const lots: TracedLot[] = new Array<TracedLot>(rows.length - 1);
+  const orders = new Set<string>();
+  for (let i = 1; i < rows.length; i++) {
+    const row = rows[i]!;
+    lots[i - 1] = {
+      number: row.number,
+      material: row.material,
+      depth: Number(row.depth),
+      quantity: Number(row.quantity),
+      unit: row.unit,
+      state: row.state,
+      order: row.order_number,
+    };
+    if (row.order_number !== null) orders.add(row.order_number);
+  }
+  return { lot: number, direction, lots, orders: [...orders].sort() };
 }
 
 export function traceCsv(result: Trace): string {
