@@ -141,4 +141,25 @@ describe(`performance (${testDialect})`, () => {
     const backwards = await get(`/api/performance/oee?equipment=${PRESS}&from=${iso(10)}&to=${iso(0)}`);
     expect(backwards.statusCode).toBe(400);
   });
+  it('turns machine telemetry into states and part counts; bad samples are skipped and counted', async () => {
+    const WELDER_TS = (minute: number) => START + (600 + minute) * 60_000;
+    const apply = (samples: object[]) => post('/api/performance/telemetry', { equipment: WELDER, samples });
+    const first = await apply([
+      { ts: WELDER_TS(0), state: 'running', total: 5000, good: 4990 }, // first counter reading: a baseline only
+      { ts: WELDER_TS(10), total: 5300, good: 5285 },
+      { ts: WELDER_TS(20), state: 'down', fault: 'wire feed stuck', total: 5600, good: 5580 },
+      { ts: WELDER_TS(25), state: 'exploded' },
+      { ts: WELDER_TS(30), state: 'running', total: 40, good: 40 }, // the counter restarted at zero
+    ]);
+    expect(first.json()).toEqual({ states: 3, parts: 640, ignored: 1 });
+    const window = `equipment=${WELDER}&from=${new Date(WELDER_TS(0)).toISOString()}&to=${new Date(WELDER_TS(31)).toISOString()}`;
+    const result = (await get(`/api/performance/oee?${window}`)).json<{
+      total: number;
+      good: number;
+      downMinutes: number;
+    }>();
+    expect(result).toMatchObject({ total: 640, good: 300 + 295 + 40 - 5, downMinutes: 10 });
+    const pareto = (await get(`/api/performance/downtime?${window}`)).json<{ reasons: { reason: string }[] }>();
+    expect(pareto.reasons.map((r) => r.reason)).toEqual(['wire feed stuck']);
+  });
 });

@@ -3,7 +3,7 @@ import type { IdentityTables } from '../modules/identity/schema.js';
 import type { KernelTables } from '../kernel/pipeline/schema.js';
 import type { GenealogyTables, SerialTables } from '../modules/genealogy/schema.js';
 import type { QualityTables } from '../modules/quality/schema.js';
-import type { PerformanceTables } from '../modules/performance/schema.js';
+import type { CounterTables, PerformanceTables } from '../modules/performance/schema.js';
 import type { MaintenanceTables } from '../modules/maintenance/schema.js';
 import type { PlantTables } from '../modules/plant/schema.js';
 import type { AttachmentTables, OrderTables, ProductionTables } from '../modules/production/schema.js';
@@ -22,4 +22,5 @@ export interface Database
     SerialTables,
     QualityTables,
     PerformanceTables,
+    CounterTables,
     MaintenanceTables {}

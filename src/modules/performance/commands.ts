@@ -152,5 +152,3 @@ export const reportCount = defineCommand({
     return { equipment: input.equipment, total: input.total, good: input.good, ...result };
   },
 });
-
-export const performanceCommands = [setState, reportCount];

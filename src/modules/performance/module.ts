@@ -1,5 +1,6 @@
 import type { BastionModule } from '../../app/modules.js';
-import { performanceCommands } from './commands.js';
+import { reportCount, setState } from './commands.js';
+import { applyTelemetryCommand } from './telemetry.js';
 import { performancePermissions } from './permissions.js';
 import { performanceRoutes } from './routes.js';
 import { performanceMigrations } from './schema.js';
@@ -9,6 +10,6 @@ export const performanceModule: BastionModule = {
   name: 'performance',
   permissions: performancePermissions,
   migrations: performanceMigrations,
-  commands: () => performanceCommands,
+  commands: () => [setState, reportCount, applyTelemetryCommand],
   routes: performanceRoutes,
 };

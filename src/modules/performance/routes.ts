@@ -73,6 +73,7 @@ export function performanceRoutes(app: FastifyInstance, bastion: Bastion): void 
   for (const [url, name] of [
     ['/api/performance/states', 'performance.state.record'],
     ['/api/performance/counts', 'performance.count.record'],
+    ['/api/performance/telemetry', 'performance.telemetry.apply'],
   ] as const)
     commandRoute(app, bastion, { method: 'POST', url, command: bastion.pipeline.get(name), tags });
 }

@@ -61,3 +61,26 @@ export const performanceMigrations: ModuleMigration[] = [
     },
   },
 ];
+
+export interface CounterTables {
+  /** The last cumulative counter values a machine reported, so that telemetry turns into part counts. */
+  performance_counters: {
+    equipment_path: string;
+    total: number;
+    good: number;
+    updated_at: number;
+  };
+}
+
+performanceMigrations.push({
+  name: '0701_performance_counters',
+  async up(db, storage) {
+    await db.schema
+      .createTable('performance_counters')
+      .addColumn('equipment_path', 'text', (c) => c.primaryKey())
+      .addColumn('total', 'double precision', (c) => c.notNull())
+      .addColumn('good', 'double precision', (c) => c.notNull())
+      .addColumn('updated_at', storage.capabilities.bigIntType, (c) => c.notNull())
+      .execute();
+  },
+});

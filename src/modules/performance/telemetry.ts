@@ -1,0 +1,111 @@
+import { Type } from '@sinclair/typebox';
+import { AppError } from '../../kernel/errors.js';
+import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
+import { equipmentPath, recordCount, recordState } from './commands.js';
+import type { MachineState } from './oee.js';
+
+/** What a machine's telemetry says, already decoded (Sparkplug, JSON or OPC UA): the metrics Bastion reads. */
+export interface MachineSample {
+  ts: number;
+  state?: string;
+  fault?: string;
+  /** Cumulative counters as the machine keeps them (they may restart at zero). */
+  total?: number;
+  good?: number;
+}
+
+const STATES = new Set<MachineState>(['running', 'idle', 'down', 'planned-stop']);
+
+export interface TelemetryOutcome {
+  states: number;
+  parts: number;
+  /** Samples that broke a rule (unknown state, out of order, no ideal cycle time): kept out, counted. */
+  ignored: number;
+}
+
+/**
+ * Turns machine telemetry into states and part counts inside the caller's transaction (the ingest batch).
+ * A bad sample is counted and skipped rather than thrown, so one machine cannot fail a batch for others.
+ */
+export async function applyTelemetry(
+  ctx: CommandContext,
+  equipment: string,
+  samples: MachineSample[],
+): Promise<TelemetryOutcome> {
+  const outcome: TelemetryOutcome = { states: 0, parts: 0, ignored: 0 };
+  for (const sample of [...samples].sort((a, b) => a.ts - b.ts)) {
+    try {
+      if (sample.state !== undefined) {
+        if (!STATES.has(sample.state as MachineState)) throw new Error('unknown state');
+        const state = sample.state as MachineState;
+        const reason = state === 'down' ? sample.fault || 'unspecified fault' : undefined;
+        if ((await recordState(ctx, { equipment, state, reason, at: sample.ts })).changed) outcome.states += 1;
+      }
+      if (sample.total !== undefined) outcome.parts += await countDelta(ctx, equipment, sample);
+    } catch (error) {
+      if (!(error instanceof AppError) && !(error instanceof Error && error.message === 'unknown state')) throw error;
+      outcome.ignored += 1;
+    }
+  }
+  return outcome;
+}
+
+/** The parts made since the last report: the counter's increase, or all of it after a restart at zero. */
+async function countDelta(ctx: CommandContext, equipment: string, sample: MachineSample): Promise<number> {
+  const total = sample.total!;
+  const good = sample.good ?? total;
+  const last = await ctx.tx
+    .selectFrom('performance_counters')
+    .selectAll()
+    .where('equipment_path', '=', equipment)
+    .executeTakeFirst();
+  const restarted = !last || total < last.total || good < last.good;
+  const made = restarted ? (last ? total : 0) : total - last.total;
+  const madeGood = restarted ? (last ? good : 0) : good - last.good;
+  if (last)
+    await ctx.tx
+      .updateTable('performance_counters')
+      .set({ total, good, updated_at: sample.ts })
+      .where('equipment_path', '=', equipment)
+      .execute();
+  else
+    await ctx.tx
+      .insertInto('performance_counters')
+      .values({ equipment_path: equipment, total, good, updated_at: sample.ts })
+      .execute();
+  if (made > 0) await recordCount(ctx, { equipment, total: made, good: Math.min(madeGood, made), at: sample.ts });
+  return made;
+}
+
+/** Telemetry from an integration that is not a registered device stream (a gateway, a script, a test). */
+export const applyTelemetryCommand = defineCommand({
+  name: 'performance.telemetry.apply',
+  summary: 'Apply machine telemetry (state, fault, cumulative counters) to states and part counts',
+  input: Type.Object(
+    {
+      equipment: equipmentPath,
+      samples: Type.Array(
+        Type.Object(
+          {
+            ts: Type.Integer({ minimum: 0, description: 'epoch milliseconds' }),
+            state: Type.Optional(Type.String({ maxLength: 40 })),
+            fault: Type.Optional(Type.String({ maxLength: 200 })),
+            total: Type.Optional(Type.Integer({ minimum: 0 })),
+            good: Type.Optional(Type.Integer({ minimum: 0 })),
+          },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: 10_000 },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  permission: 'performance.record',
+  scope: (input) => input.equipment,
+  async handler(ctx, input) {
+    const outcome = await applyTelemetry(ctx, input.equipment, input.samples);
+    ctx.setTarget({ type: 'plant.node', id: input.equipment });
+    ctx.note({ samples: input.samples.length, ...outcome });
+    return outcome;
+  },
+});
