@@ -302,4 +302,39 @@ describe(`genealogy (${testDialect})`, () => {
     const ore = await app.inject({ url: '/api/lots/SER-ORE', headers: admin.headers });
     expect(ore.json()).toMatchObject({ available: 9 }); // the refused attempts consumed nothing
   });
+  it('books consumption to a work order; an operation needs its order, and unknown ones are refused', async () => {
+    await execute('genealogy.lot.receive', {
+      number: 'OP-ORE',
+      material: 'ORE',
+      quantity: 10,
+      supplier: 'Mine AG',
+      supplierLot: 'OP',
+    });
+    const produce = (number: string, extra: object) =>
+      execute('genealogy.lot.produce', {
+        output: { number, material: 'INGOT', quantity: 1 },
+        inputs: [{ lot: 'OP-ORE', quantity: 1 }],
+        ...extra,
+      });
+    await expect(produce('OP-X1', { order: 'WO-P1', operation: 10 })).rejects.toMatchObject({
+      code: 'not_found', // WO-P1 was never released, so it has no operations yet (running ones: orders.test.ts)
+    });
+    await expect(produce('OP-X2', { operation: 10 })).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(produce('OP-X3', { order: 'WO-404' })).rejects.toMatchObject({ code: 'not_found' });
+    await produce('OP-1', { order: 'WO-P1' });
+    const link = await t.bastion.storage.db
+      .selectFrom('genealogy_links as k')
+      .innerJoin('genealogy_lots as c', 'c.id', 'k.child_id')
+      .select(['k.operation', 'k.order_id'])
+      .where('c.number', '=', 'OP-1')
+      .executeTakeFirstOrThrow();
+    expect(link.operation).toBeNull();
+    expect(link.order_id).not.toBeNull();
+    const ore = await t.bastion.storage.db
+      .selectFrom('genealogy_lots')
+      .select('available')
+      .where('number', '=', 'OP-ORE')
+      .executeTakeFirstOrThrow();
+    expect(ore.available).toBe(9);
+  });
 });

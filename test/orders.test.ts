@@ -103,6 +103,32 @@ describe(`work orders (${testDialect})`, () => {
     expect(records).toHaveLength(2);
   });
 
+  it('books material to the running operation, and refuses operations that are not running', async () => {
+    await dispatched('WO-LOTS');
+    await post('/api/lots/receive', {
+      number: 'STEEL-77',
+      material: 'STEEL',
+      quantity: 100,
+      supplier: 'Mill',
+      supplierLot: 'H-77',
+    });
+    const produce = (number: string, operation: number) =>
+      post('/api/lots/produce', {
+        order: 'WO-LOTS',
+        operation,
+        output: { number, material: 'FRAME', quantity: 2 },
+        inputs: [{ lot: 'STEEL-77', quantity: 4 }],
+      });
+    expect((await produce('FR-1', 10)).json()).toMatchObject({ code: 'operation_not_running' }); // not started
+    await step('start', 'WO-LOTS', 10);
+    expect((await produce('FR-1', 10)).statusCode).toBe(200);
+    expect((await produce('FR-2', 20)).json()).toMatchObject({ code: 'operation_not_running' });
+    const back = await app.inject({ url: '/api/lots/FR-1/trace?direction=backward', headers: admin.headers });
+    expect(back.json()).toMatchObject({ lots: [{ number: 'STEEL-77' }] });
+    const steel = await app.inject({ url: '/api/lots/STEEL-77', headers: admin.headers });
+    expect(steel.json()).toMatchObject({ available: 96 });
+  });
+
   it('refuses illegal transitions and bad quantities with clear errors, changing nothing', async () => {
     await dispatched('WO-2');
     const before = await detail('WO-2');

@@ -94,7 +94,14 @@ export async function generateGenealogy(
       const previous = stages[stage - 1]!;
       const parents = new Set(Array.from({ length: random(3) }, () => previous[random(previous.length) - 1]!));
       for (const parent of parents)
-        links.push({ parent_id: ids.get(parent)!, child_id: id, quantity: 1, order_id: order, created_at: 0 });
+        links.push({
+          parent_id: ids.get(parent)!,
+          child_id: id,
+          quantity: 1,
+          order_id: order,
+          operation: 10,
+          created_at: 0,
+        });
     }
     await db.transaction().execute(async (tx) => {
       await chunked(lots, (chunk) => tx.insertInto('genealogy_lots').values(chunk).execute());
@@ -115,6 +122,7 @@ export async function generateGenealogy(
         child_id: ids.get(consumer)!,
         quantity: 1,
         order_id: null,
+        operation: null,
         created_at: 0,
       });
   }

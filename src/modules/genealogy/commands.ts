@@ -5,6 +5,7 @@ import { newId } from '../../kernel/ids.js';
 import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
 import type { Database } from '../../storage/tables.js';
 import { materialByCode, materialCode } from '../production/definitions.js';
+import { bookingTarget } from '../production/orders.js';
 
 export const lotNumber = Type.String({
   pattern: '^[A-Z0-9][A-Z0-9._-]{0,59}$',
@@ -98,6 +99,7 @@ export async function consumeInto(
   quantity: number,
   child: LotRow,
   orderId: string | null,
+  operation: number | null = null,
 ): Promise<LotRow> {
   const lot = await lotByNumber(ctx.tx, number);
   if (lot.state === 'held')
@@ -117,7 +119,7 @@ export async function consumeInto(
     .execute();
   await ctx.tx
     .insertInto('genealogy_links')
-    .values({ parent_id: lot.id, child_id: child.id, quantity, order_id: orderId, created_at: ctx.now })
+    .values({ parent_id: lot.id, child_id: child.id, quantity, order_id: orderId, operation, created_at: ctx.now })
     .execute();
   return lot;
 }
@@ -156,6 +158,9 @@ export const produceLot = defineCommand({
   input: Type.Object(
     {
       order: Type.Optional(Type.String({ maxLength: 40 })),
+      operation: Type.Optional(
+        Type.Integer({ minimum: 1, maximum: 9999, description: 'the running operation of the order that consumes' }),
+      ),
       output: Type.Object(
         {
           number: lotNumber,
@@ -175,14 +180,11 @@ export const produceLot = defineCommand({
   permission: 'genealogy.produce',
   async handler(ctx, input) {
     const material = await materialByCode(ctx.tx, input.output.material);
-    const order = input.order
-      ? await ctx.tx
-          .selectFrom('production_orders')
-          .select(['id', 'state'])
-          .where('number', '=', input.order)
-          .executeTakeFirst()
-      : undefined;
-    if (input.order && !order) throw new NotFoundError(`No work order ${input.order}.`);
+    if (input.operation !== undefined && !input.order)
+      throw new ValidationError('An operation belongs to a work order: name the order too.', [
+        { path: '/order', message: 'required with operation' },
+      ]);
+    const booking = input.order ? await bookingTarget(ctx.tx, input.order, input.operation) : undefined;
     assertDistinct(
       input.inputs.map((i) => i.lot),
       '/inputs',
@@ -192,11 +194,11 @@ export const produceLot = defineCommand({
       material_id: material.id,
       quantity: input.output.quantity,
       unit: material.unit,
-      order_id: order?.id ?? null,
+      order_id: booking?.orderId ?? null,
     });
     if (input.output.serials) await registerSerials(ctx, output, input.output.serials);
     for (const consumed of input.inputs)
-      await consumeInto(ctx, consumed.lot, consumed.quantity, output, order?.id ?? null);
+      await consumeInto(ctx, consumed.lot, consumed.quantity, output, booking?.orderId ?? null, booking?.operation);
     ctx.setTarget({ type: 'genealogy.lot', id: output.id });
     ctx.note({
       number: output.number,

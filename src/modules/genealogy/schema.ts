@@ -22,6 +22,8 @@ export interface GenealogyTables {
     child_id: string;
     quantity: number;
     order_id: string | null;
+    /** The routing operation of the order that consumed the parent lot, if one was named. */
+    operation: number | null;
     created_at: number;
   };
 }
@@ -84,5 +86,13 @@ genealogyMigrations.push({
       .addColumn('created_at', storage.capabilities.bigIntType, (c) => c.notNull())
       .execute();
     await db.schema.createIndex('genealogy_serials_lot').on('genealogy_serials').columns(['lot_id']).execute();
+  },
+});
+
+genealogyMigrations.push({
+  name: '0511_genealogy_link_operation',
+  async up(db) {
+    // Which routing operation of the order consumed the parent lot (null: booked to the order as a whole).
+    await db.schema.alterTable('genealogy_links').addColumn('operation', 'integer').execute();
   },
 });

@@ -412,3 +412,29 @@ export async function orderDetail(db: Kysely<Database>, number: string) {
     })),
   };
 }
+
+/**
+ * The work order (and, when given, its operation) that consumption and output are booked to. Material goes
+ * into an operation only while it runs; an order that is not executing takes none.
+ */
+export async function bookingTarget(
+  db: Kysely<Database>,
+  number: string,
+  operation?: number,
+): Promise<{ orderId: string; operation: number | null }> {
+  const order = await orderByNumber(db, number);
+  if (operation === undefined) return { orderId: order.id, operation: null };
+  const op = await db
+    .selectFrom('production_order_operations')
+    .select('state')
+    .where('order_id', '=', order.id)
+    .where('sequence', '=', operation)
+    .executeTakeFirst();
+  if (!op) throw new NotFoundError(`Work order ${number} has no operation ${operation}.`);
+  if (op.state !== 'running')
+    throw new ConflictError(
+      `Operation ${operation} of ${number} is ${op.state}; material is consumed into a running operation.`,
+      'operation_not_running',
+    );
+  return { orderId: order.id, operation };
+}
