@@ -5,6 +5,7 @@ import { plantModule } from '../modules/plant/module.js';
 import { qualityModule } from '../modules/quality/module.js';
 import { performanceModule } from '../modules/performance/module.js';
 import { maintenanceModule } from '../modules/maintenance/module.js';
+import { ingestModule } from '../modules/ingest/module.js';
 import { productionModule } from '../modules/production/module.js';
 import { systemModule } from '../modules/system/module.js';
 import type { BastionModule } from './modules.js';
@@ -21,5 +22,6 @@ export function allModules(): BastionModule[] {
     qualityModule,
     performanceModule,
     maintenanceModule,
+    ingestModule,
   ];
 }

@@ -5,6 +5,7 @@ import type { GenealogyTables, SerialTables } from '../modules/genealogy/schema.
 import type { QualityTables } from '../modules/quality/schema.js';
 import type { CounterTables, PerformanceTables } from '../modules/performance/schema.js';
 import type { MaintenanceTables } from '../modules/maintenance/schema.js';
+import type { IngestTables } from '../modules/ingest/schema.js';
 import type { PlantTables } from '../modules/plant/schema.js';
 import type { AttachmentTables, OrderTables, ProductionTables } from '../modules/production/schema.js';
 
@@ -23,4 +24,5 @@ export interface Database
     QualityTables,
     PerformanceTables,
     CounterTables,
-    MaintenanceTables {}
+    MaintenanceTables,
+    IngestTables {}

@@ -45,6 +45,8 @@ export async function testEnvironment(
   const env: Record<string, string> = {
     BASTION_DATA_DIR: dataDir,
     BASTION_LOG_LEVEL: 'silent',
+    // Any free port: two suites (or CI and a developer) on one machine must not fight over 8883.
+    BASTION_MQTT_PORT: '0',
     ...(databaseUrl ? { BASTION_DATABASE_URL: databaseUrl } : {}),
     ...extraEnv,
   };

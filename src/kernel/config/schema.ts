@@ -81,6 +81,49 @@ export const configSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    mqtt: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true, description: 'true or false (the embedded MQTT broker for devices)' }),
+        port: Type.Integer({
+          minimum: 0,
+          maximum: 65535,
+          default: 8883,
+          description: 'an integer from 0 to 65535 (MQTT over TLS; 0 picks a free port)',
+        }),
+        plainPort: Type.Optional(
+          Type.Integer({
+            minimum: 0,
+            maximum: 65535,
+            description: 'an integer from 0 to 65535 (plain MQTT, without TLS: only when set)',
+          }),
+        ),
+        maxPayloadBytes: Type.Integer({
+          minimum: 64,
+          maximum: 16 * 1024 * 1024,
+          default: 64 * 1024,
+          description: 'an integer from 64 to 16777216 (bytes per message)',
+        }),
+        maxMessagesPerSecond: Type.Integer({
+          minimum: 1,
+          maximum: 1_000_000,
+          default: 1000,
+          description: 'an integer from 1 to 1000000 (messages per second per device)',
+        }),
+        batchMaxMessages: Type.Integer({
+          minimum: 1,
+          maximum: 100_000,
+          default: 500,
+          description: 'an integer from 1 to 100000 (messages per committed batch)',
+        }),
+        batchMaxDelayMs: Type.Integer({
+          minimum: 1,
+          maximum: 10_000,
+          default: 20,
+          description: 'an integer from 1 to 10000 (milliseconds a message waits for its batch)',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     identity: Type.Object(
       {
         lockoutThreshold: Type.Integer({
@@ -134,6 +177,11 @@ export const environmentKeys: Record<string, { path: string[]; kind: EnvKind }> 
   BASTION_AUDIT_WITNESS_DIRS: { path: ['audit', 'witnessDirs'], kind: 'list' },
   BASTION_SESSION_IDLE_MINUTES: { path: ['session', 'idleMinutes'], kind: 'integer' },
   BASTION_LOCKOUT_THRESHOLD: { path: ['identity', 'lockoutThreshold'], kind: 'integer' },
+  BASTION_MQTT_ENABLED: { path: ['mqtt', 'enabled'], kind: 'boolean' },
+  BASTION_MQTT_PORT: { path: ['mqtt', 'port'], kind: 'integer' },
+  BASTION_MQTT_PLAIN_PORT: { path: ['mqtt', 'plainPort'], kind: 'integer' },
+  BASTION_MQTT_MAX_PAYLOAD: { path: ['mqtt', 'maxPayloadBytes'], kind: 'integer' },
+  BASTION_MQTT_MAX_RATE: { path: ['mqtt', 'maxMessagesPerSecond'], kind: 'integer' },
 };
 
 /** BASTION_* variables that are not configuration keys but are read elsewhere (tooling, tests). */

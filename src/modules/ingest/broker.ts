@@ -1,0 +1,122 @@
+import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { Aedes, type AedesPublishPacket, type Client, type Subscription } from 'aedes';
+import type { Logger } from 'pino';
+import type { Bastion } from '../../app/bastion.js';
+import type { BastionConfig } from '../../kernel/config/schema.js';
+import { loadTls } from '../../http/tls.js';
+import { applyDeviceChange, authenticator, trackClients } from './auth.js';
+import { BatchWriter } from './batch.js';
+import { EdgeNodes } from './edges.js';
+import { rebirthRequest } from './payloads.js';
+import { publishAuthorizer } from './publish.js';
+import type { IngestRuntime, Session } from './runtime.js';
+import { FloodLimiter, SecurityRecorder } from './security.js';
+import { commandTopic, maySubscribe } from './topics.js';
+
+export interface RunningIngest {
+  /** The TLS port actually listened on (useful when configured as 0). */
+  port: number;
+  plainPort?: number;
+  writer: BatchWriter;
+  close(): Promise<void>;
+}
+
+const COMMAND_TOPIC = /^spBv1\.0\/[^/]+\/(NCMD|DCMD)\//;
+const DEVICE_EVENTS = ['ingest.device.rotated', 'ingest.device.quarantined', 'ingest.device.released'];
+
+function runtimeFor(bastion: Bastion, config: BastionConfig, logger: Logger, broker: () => Aedes): IngestRuntime {
+  const writer = new BatchWriter(bastion.pipeline, logger, {
+    maxMessages: config.mqtt.batchMaxMessages,
+    maxDelayMs: config.mqtt.batchMaxDelayMs,
+  });
+  const now = () => bastion.clock.now();
+  const rt: IngestRuntime = {
+    db: bastion.storage.db,
+    logger,
+    now,
+    writer,
+    security: new SecurityRecorder(writer, logger, now),
+    edges: new EdgeNodes(),
+    flood: new FloodLimiter(config.mqtt.maxMessagesPerSecond),
+    maxPayloadBytes: config.mqtt.maxPayloadBytes,
+    sessions: new WeakMap(),
+    clients: new Map(),
+    requestRebirth: (session: Session) => {
+      if (!rt.edges.of(session.id).mayRequestRebirth(now())) return;
+      const packet = { cmd: 'publish' as const, topic: commandTopic(session), payload: rebirthRequest(now()) };
+      broker().publish({ ...packet, qos: 0, retain: false, dup: false }, (error) => {
+        if (error) logger.error({ err: error, device: session.name }, 'rebirth request failed');
+      });
+    },
+  };
+  return rt;
+}
+
+function hooks(rt: IngestRuntime) {
+  return {
+    authenticate: authenticator(rt),
+    authorizePublish: publishAuthorizer(rt),
+    authorizeSubscribe(client: Client, sub: Subscription, done: (e: Error | null, s?: Subscription | null) => void) {
+      const session = rt.sessions.get(client);
+      if (session && maySubscribe(session, sub.topic)) return done(null, sub);
+      rt.security.record(
+        'namespace-violation',
+        { deviceId: session?.id, username: session?.name },
+        `subscribe ${sub.topic}`,
+      );
+      done(new Error('subscription outside the device namespace'));
+    },
+    // Only Bastion's own commands are delivered; device data is consumed here, never relayed to anyone.
+    authorizeForward: (_client: Client, packet: AedesPublishPacket) =>
+      COMMAND_TOPIC.test(packet.topic) ? packet : null,
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+const closeServer = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
+
+/**
+ * The embedded MQTT broker for devices: TLS (with the certificate HTTPS serves) on `mqtt.port`, plain
+ * TCP only when `mqtt.plainPort` is set. Every message goes through the hooks in auth.ts and publish.ts.
+ */
+export async function startIngest(bastion: Bastion, config: BastionConfig, logger: Logger): Promise<RunningIngest> {
+  // The rebirth requester needs the broker, which needs the hooks: the closure reads it after start-up.
+  const rt = runtimeFor(bastion, config, logger, () => broker);
+  const broker = await Aedes.createBroker(hooks(rt));
+  broker.on('clientReady', (client) => trackClients(rt, client, true));
+  broker.on('clientDisconnect', (client) => trackClients(rt, client, false));
+  const unsubscribe = DEVICE_EVENTS.map((type) =>
+    bastion.events.subscribe(type, (event) => applyDeviceChange(rt, type, String(event.payload.deviceId))),
+  );
+  const handle = broker.handle.bind(broker);
+  const tls = createTlsServer({ ...loadTls(config), minVersion: 'TLSv1.2' }, handle);
+  const servers: Server[] = [tls];
+  const port = await listen(tls, config.mqtt.port, config.host);
+  let plainPort: number | undefined;
+  if (config.mqtt.plainPort !== undefined) {
+    const plain = createTcpServer(handle);
+    servers.push(plain);
+    plainPort = await listen(plain, config.mqtt.plainPort, config.host);
+  }
+  logger.info({ port, plainPort }, 'MQTT broker listening');
+  return {
+    port,
+    plainPort,
+    writer: rt.writer,
+    async close() {
+      unsubscribe.forEach((stop) => stop());
+      const closing = servers.map(closeServer); // no new connections from here on
+      await rt.writer.drain(); // commit and acknowledge what was received, while clients are still there
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await Promise.all(closing);
+      await rt.writer.drain();
+    },
+  };
+}

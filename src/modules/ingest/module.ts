@@ -1,0 +1,19 @@
+import type { BastionModule } from '../../app/modules.js';
+import { commitBatch } from './commit.js';
+import { deviceCommands } from './devices.js';
+import { ingestPermissions } from './permissions.js';
+import { ingestRoutes } from './routes.js';
+import { ingestMigrations } from './schema.js';
+
+/**
+ * Device ingestion: the device registry (identities bound to equipment and a Sparkplug namespace), the
+ * embedded MQTT broker (`startIngest` in broker.ts, started by `serve`), Sparkplug B and JSON decoding,
+ * batched commits whose Merkle roots are chained into the audit log, quarantine and security events.
+ */
+export const ingestModule: BastionModule = {
+  name: 'ingest',
+  permissions: ingestPermissions,
+  migrations: ingestMigrations,
+  commands: () => [...deviceCommands, commitBatch],
+  routes: ingestRoutes,
+};

@@ -1,0 +1,17 @@
+import type { PermissionDefinition } from '../../kernel/pipeline/permissions.js';
+
+export const ingestPermissions: PermissionDefinition[] = [
+  {
+    name: 'ingest.devices.manage',
+    description: 'Register devices, rotate their credentials, quarantine and release them.',
+    roles: ['security-officer'],
+    console: true,
+  },
+  {
+    name: 'ingest.read',
+    description: 'Read the device registry, ingestion security events and quarantined messages.',
+    roles: ['security-officer', 'auditor', 'maintenance'],
+    console: true,
+  },
+  { name: 'ingest.batch', description: 'Commit a batch of device data and chain its Merkle root (system only).' },
+];

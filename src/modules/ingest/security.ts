@@ -1,0 +1,74 @@
+import type { Logger } from 'pino';
+import type { BatchWriter } from './batch.js';
+
+export type SecurityKind =
+  | 'unknown-device'
+  | 'bad-credentials'
+  | 'namespace-violation'
+  | 'malformed-payload'
+  | 'oversized'
+  | 'flooding'
+  | 'sequence-gap';
+
+export interface Source {
+  deviceId?: string | null;
+  username?: string | null;
+  address?: string | null;
+}
+
+/** Attacker-chosen text (user names, topics) is cut short before it is stored or logged. */
+const clip = (text: string | null | undefined, max = 120) => (text ? text.slice(0, max) : null);
+
+/**
+ * Records refusals: counted in the next batch (repeats in one batch add up), warned in the log at most
+ * once a second per kind and source, so a flood of bad messages is neither a flood of rows nor of log
+ * lines. The secret a device presented is never passed here.
+ */
+export class SecurityRecorder {
+  private readonly lastWarned = new Map<string, number>();
+
+  constructor(
+    private readonly writer: BatchWriter,
+    private readonly logger: Logger,
+    private readonly now: () => number,
+  ) {}
+
+  record(kind: SecurityKind, source: Source, detail?: string): void {
+    const at = this.now();
+    const event = {
+      at,
+      kind,
+      deviceId: source.deviceId ?? null,
+      username: clip(source.username, 64),
+      address: clip(source.address, 64),
+      detail: clip(detail, 200),
+      count: 1,
+    };
+    this.writer.add({ event });
+    const key = `${kind}|${event.deviceId}|${event.username}|${event.address}`;
+    if (at - (this.lastWarned.get(key) ?? -Infinity) < 1000) return;
+    this.lastWarned.set(key, at);
+    if (this.lastWarned.size > 10_000) this.lastWarned.clear();
+    this.logger.warn(
+      { kind, device: event.deviceId, username: event.username, address: event.address, detail: event.detail },
+      'ingest refused a device message',
+    );
+  }
+}
+
+/** A fixed one-second window per device: enough to tell a flood from a busy device, and O(1) per message. */
+export class FloodLimiter {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+
+  constructor(private readonly perSecond: number) {}
+
+  allow(deviceId: string, now: number): boolean {
+    const window = this.windows.get(deviceId);
+    if (!window || now - window.start >= 1000) {
+      this.windows.set(deviceId, { start: now, count: 1 });
+      return true;
+    }
+    window.count += 1;
+    return window.count <= this.perSecond;
+  }
+}

@@ -1,0 +1,78 @@
+import type { Kysely } from 'kysely';
+import { NotFoundError } from '../../kernel/errors.js';
+import type { Database } from '../../storage/tables.js';
+
+export type DeviceRow = Database['ingest_devices'];
+
+/** What may leave Bastion about a device: never its secret hash. */
+export interface DeviceView {
+  id: string;
+  name: string;
+  equipment: string;
+  groupId: string;
+  edgeNodeId: string;
+  state: string;
+  quarantineReason: string | null;
+  createdAt: string;
+  rotatedAt: string;
+}
+
+export function toDeviceView(row: DeviceRow): DeviceView {
+  return {
+    id: row.id,
+    name: row.name,
+    equipment: row.node_path,
+    groupId: row.group_id,
+    edgeNodeId: row.edge_node_id,
+    state: row.state,
+    quarantineReason: row.quarantine_reason,
+    createdAt: new Date(Number(row.created_at)).toISOString(),
+    rotatedAt: new Date(Number(row.rotated_at)).toISOString(),
+  };
+}
+
+export async function deviceByName(db: Kysely<Database>, name: string): Promise<DeviceRow | undefined> {
+  return db.selectFrom('ingest_devices').selectAll().where('name', '=', name).executeTakeFirst();
+}
+
+export async function requireDevice(db: Kysely<Database>, name: string): Promise<DeviceRow> {
+  const device = await deviceByName(db, name);
+  if (!device) throw new NotFoundError(`No device named ${name}.`);
+  return device;
+}
+
+export async function listDevices(db: Kysely<Database>): Promise<DeviceView[]> {
+  const rows = await db.selectFrom('ingest_devices').selectAll().orderBy('name').execute();
+  return rows.map(toDeviceView);
+}
+
+export async function listSecurityEvents(db: Kysely<Database>, limit: number) {
+  const rows = await db.selectFrom('ingest_security_events').selectAll().orderBy('at', 'desc').limit(limit).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    at: new Date(Number(r.at)).toISOString(),
+    kind: r.kind,
+    deviceId: r.device_id,
+    username: r.username,
+    address: r.address,
+    detail: r.detail,
+    count: Number(r.count),
+  }));
+}
+
+export async function listQuarantined(db: Kysely<Database>, limit: number) {
+  const rows = await db
+    .selectFrom('ingest_quarantine')
+    .selectAll()
+    .orderBy('received_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    deviceId: r.device_id,
+    topic: r.topic,
+    receivedAt: new Date(Number(r.received_at)).toISOString(),
+    size: Number(r.size),
+    payloadBase64: r.payload,
+  }));
+}
