@@ -6,6 +6,7 @@ import { qualityModule } from '../modules/quality/module.js';
 import { performanceModule } from '../modules/performance/module.js';
 import { maintenanceModule } from '../modules/maintenance/module.js';
 import { ingestModule } from '../modules/ingest/module.js';
+import { opcuaModule } from '../modules/opcua/module.js';
 import { productionModule } from '../modules/production/module.js';
 import { systemModule } from '../modules/system/module.js';
 import type { BastionModule } from './modules.js';
@@ -23,5 +24,6 @@ export function allModules(): BastionModule[] {
     performanceModule,
     maintenanceModule,
     ingestModule,
+    opcuaModule,
   ];
 }

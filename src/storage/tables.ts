@@ -6,6 +6,7 @@ import type { QualityTables } from '../modules/quality/schema.js';
 import type { CounterTables, PerformanceTables } from '../modules/performance/schema.js';
 import type { MaintenanceTables } from '../modules/maintenance/schema.js';
 import type { IngestTables } from '../modules/ingest/schema.js';
+import type { OpcUaTables } from '../modules/opcua/schema.js';
 import type { PlantTables } from '../modules/plant/schema.js';
 import type { AttachmentTables, OrderTables, ProductionTables } from '../modules/production/schema.js';
 
@@ -25,4 +26,5 @@ export interface Database
     PerformanceTables,
     CounterTables,
     MaintenanceTables,
-    IngestTables {}
+    IngestTables,
+    OpcUaTables {}

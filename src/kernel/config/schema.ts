@@ -124,6 +124,33 @@ export const configSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    opcua: Type.Object(
+      {
+        enabled: Type.Boolean({
+          default: true,
+          description: 'true or false (connect to the defined OPC UA servers when serving)',
+        }),
+        retrySeconds: Type.Integer({
+          minimum: 1,
+          maximum: 3600,
+          default: 30,
+          description: 'an integer from 1 to 3600 (seconds between attempts to reach an OPC UA server)',
+        }),
+        batchMaxSamples: Type.Integer({
+          minimum: 1,
+          maximum: 100_000,
+          default: 500,
+          description: 'an integer from 1 to 100000 (OPC UA samples per committed batch)',
+        }),
+        batchMaxDelayMs: Type.Integer({
+          minimum: 1,
+          maximum: 10_000,
+          default: 200,
+          description: 'an integer from 1 to 10000 (milliseconds a sample waits for its batch)',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     identity: Type.Object(
       {
         lockoutThreshold: Type.Integer({
@@ -177,6 +204,7 @@ export const environmentKeys: Record<string, { path: string[]; kind: EnvKind }> 
   BASTION_AUDIT_WITNESS_DIRS: { path: ['audit', 'witnessDirs'], kind: 'list' },
   BASTION_SESSION_IDLE_MINUTES: { path: ['session', 'idleMinutes'], kind: 'integer' },
   BASTION_LOCKOUT_THRESHOLD: { path: ['identity', 'lockoutThreshold'], kind: 'integer' },
+  BASTION_OPCUA_ENABLED: { path: ['opcua', 'enabled'], kind: 'boolean' },
   BASTION_MQTT_ENABLED: { path: ['mqtt', 'enabled'], kind: 'boolean' },
   BASTION_MQTT_PORT: { path: ['mqtt', 'port'], kind: 'integer' },
   BASTION_MQTT_PLAIN_PORT: { path: ['mqtt', 'plainPort'], kind: 'integer' },

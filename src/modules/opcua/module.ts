@@ -1,0 +1,18 @@
+import type { BastionModule } from '../../app/modules.js';
+import { opcuaCommands } from './commands.js';
+import { opcuaPermissions } from './permissions.js';
+import { opcuaRoutes } from './routes.js';
+import { opcuaMigrations } from './schema.js';
+import { opcuaService } from './service.js';
+
+/**
+ * Bastion as an OPC UA client: SignAndEncrypt sessions to configured servers, server certificates
+ * refused until a person trusts them, data changes stored as samples (later handed to ingest).
+ */
+export const opcuaModule: BastionModule = {
+  name: 'opcua',
+  permissions: opcuaPermissions,
+  migrations: opcuaMigrations,
+  commands: (bastion) => opcuaCommands(opcuaService(bastion).pki),
+  routes: opcuaRoutes,
+};

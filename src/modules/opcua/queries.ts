@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../storage/tables.js';
+import type { ConnectionSpec, SecurityPolicyName } from './status.js';
+
+type Row = Database['opcua_connections'];
+
+export function toSpec(row: Row): ConnectionSpec {
+  return {
+    name: row.name,
+    endpointUrl: row.endpoint_url,
+    equipment: row.equipment_path,
+    securityPolicy: row.security_policy as SecurityPolicyName,
+    samplingMs: Number(row.sampling_ms),
+    nodes: JSON.parse(row.nodes) as ConnectionSpec['nodes'],
+  };
+}
+
+export async function connectionByName(db: Kysely<Database>, name: string): Promise<Row | undefined> {
+  return db.selectFrom('opcua_connections').selectAll().where('name', '=', name).executeTakeFirst();
+}
+
+export async function allConnections(db: Kysely<Database>): Promise<ConnectionSpec[]> {
+  const rows = await db.selectFrom('opcua_connections').selectAll().orderBy('name').execute();
+  return rows.map(toSpec);
+}
