@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBastion, type Bastion } from '../src/app/bastion.js';
+import { DEMO_DEVICE, startDemoSimulation } from '../src/app/demo/simulation.js';
+import { startServer } from '../src/app/serve.js';
 import { buildHttpApp } from '../src/http/app.js';
 import { loadConfig } from '../src/kernel/config/load.js';
 import { createLogger } from '../src/kernel/logger.js';
@@ -158,6 +160,35 @@ describe(`the demo plant (${testDialect})`, () => {
     const text = await withBastion(env, dataDir, (bastion) => databaseText(bastion, dataDir));
     expect(text.length).toBeGreaterThan(10_000);
     for (const account of accounts) expect(text.includes(account.password), account.username).toBe(false);
+  });
+
+  it('serving the demo runs the rim line as a simulated Sparkplug edge node whose data arrives', async () => {
+    const port = String(20_000 + Math.floor(Math.random() * 30_000)); // as serve.test.ts: HTTP needs a real port
+    const config = loadConfig({ env: { ...env, BASTION_PORT: port }, cwd: dataDir });
+    const server = await startServer(config, createLogger('silent'));
+    const machines = await startDemoSimulation(server, config, createLogger('silent'));
+    try {
+      expect(machines).toBeDefined();
+      const db = server.bastion.storage.db;
+      const arrived = async () =>
+        (
+          await db
+            .selectFrom('ingest_values as v')
+            .innerJoin('ingest_devices as d', 'd.id', 'v.device_id')
+            .select('v.metric')
+            .where('d.name', '=', DEMO_DEVICE.name)
+            .execute()
+        ).map((r) => r.metric);
+      const deadline = Date.now() + 20_000;
+      while (!(await arrived()).some((m) => m.endsWith('/Count/Total')) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      const metrics = new Set(await arrived());
+      for (const machine of ['press-1', 'roller-1', 'welder-1', 'cnc-1'])
+        expect(metrics.has(`${machine}/State`), machine).toBe(true);
+    } finally {
+      await machines?.stop();
+      await server.stop('test');
+    }
   });
 
   it('demo reset seeds again with new one-time passwords; the old ones no longer log in', async () => {

@@ -12,6 +12,8 @@ export interface SimulationOptions {
   group: string;
   edge: string;
   machines: number;
+  /** Sparkplug device IDs of the machines (default machine-1, machine-2, …): name them after the equipment. */
+  names?: string[];
   /** Real milliseconds between reports. */
   periodMs: number;
   /** Plant seconds per real second (60: an hour in a minute). */
@@ -25,9 +27,9 @@ export interface SimulationOptions {
 const FAULTS = ['jam at infeed', 'tool breakage', 'sensor fault', 'material shortage', 'hydraulic pressure low'];
 
 /** A small line of machines of different speeds and reliability. */
-export function lineProfiles(count: number): MachineProfile[] {
+export function lineProfiles(count: number, names: string[] = []): MachineProfile[] {
   return Array.from({ length: count }, (_, i) => ({
-    name: `machine-${i + 1}`,
+    name: names[i] ?? `machine-${i + 1}`,
     idealCycleSeconds: [2, 3, 1.5, 4][i % 4]!,
     speedFactor: 1.05 + (i % 3) * 0.05,
     scrapRate: 0.01 + (i % 4) * 0.01,
@@ -40,9 +42,11 @@ export function lineProfiles(count: number): MachineProfile[] {
 /** Runs virtual machines publishing Sparkplug B to a broker; resolves with a stop function once born. */
 export async function simulate(options: SimulationOptions): Promise<{ stop(): Promise<void>; done: Promise<void> }> {
   const random = seeded(options.seed);
-  const machines = lineProfiles(options.machines).map((p) => new SimulatedMachine(p, random));
+  const machines = lineProfiles(options.machines, options.names).map((p) => new SimulatedMachine(p, random));
   const snapshots = () => new Map(machines.map((m) => [m.profile.name, m.snapshot()]));
   const client = await connectAsync(options.url, {
+    // Bastion's broker accepts a device's own name (or `name:…`) as client ID, never another device's.
+    clientId: `${options.username}:simulator`,
     username: options.username,
     password: options.password,
     ca: options.ca,
