@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Bastion } from '../app/bastion.js';
 import { RateLimitedError } from '../kernel/errors.js';
+import { uiRoutes } from './ui.js';
 import { newId } from '../kernel/ids.js';
 import { installAuthorization } from './authorization.js';
 import { installProblemHandlers } from './problem.js';
@@ -51,6 +52,7 @@ export async function buildHttpApp(bastion: Bastion, options: HttpOptions = {}):
     },
   });
   for (const module of bastion.modules) module.routes?.(app, bastion);
+  uiRoutes(app);
   await app.ready();
   return app;
 }

@@ -1,0 +1,105 @@
+import { createHash, createPublicKey } from 'node:crypto';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../src/app/serve.js';
+import { loadTls } from '../src/http/tls.js';
+import { loadConfig } from '../src/kernel/config/load.js';
+import { createLogger } from '../src/kernel/logger.js';
+import { testEnvironment } from './support/bastion.js';
+import { cli } from './support/cli.js';
+import { testDialect } from './support/database.js';
+
+// The browser page, in Debian's Chromium: log in with a one-time password, change it, see the charts.
+describe(`the browser page (${testDialect})`, () => {
+  let cleanup: () => Promise<void>;
+  let server: RunningServer;
+  let browser: Browser;
+  let supervisor: { username: string; password: string };
+
+  beforeAll(async () => {
+    const test = await testEnvironment();
+    cleanup = test.cleanup;
+    const seeded = await cli(['init', '--demo'], test.env);
+    const line = [...seeded.stdout.matchAll(/^ {2}(\S+) +supervisor +([A-Za-z0-9]{20})$/gm)][0]!;
+    supervisor = { username: line[1]!, password: line[2]! };
+    const port = String(20_000 + Math.floor(Math.random() * 30_000));
+    server = await startServer(
+      loadConfig({ env: { ...test.env, BASTION_PORT: port }, cwd: test.dataDir }),
+      createLogger('silent'),
+    );
+    // Trust the test server's self-signed certificate the way a plant would pin it, so the browser treats the
+    // page as a secure context and keeps its Secure session cookie (it drops cookies on certificate errors).
+    const spki = createHash('sha256')
+      .update(createPublicKey(loadTls(server.bastion.config).cert).export({ type: 'spki', format: 'der' }))
+      .digest('base64');
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        `--ignore-certificate-errors-spki-list=${spki}`,
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop('test');
+    await cleanup?.();
+  });
+
+  it('logs in, forces the password change, and shows OEE, down time, a control chart and a genealogy graph', async () => {
+    const page = await browser.newPage();
+    const exceptions: string[] = []; // script errors in the page
+    const traffic: string[] = []; // what the page asked for, to explain a failure
+    page.on('pageerror', (error) => exceptions.push(error.message));
+    page.on('response', (response) =>
+      traffic.push(`${response.request().method()} ${response.url()} ${response.status()}`),
+    );
+    const landing = await page.goto(`${server.url}/`);
+    expect(landing?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await page.fill('#login-form input[name=username]', supervisor.username);
+    await page.fill('#login-form input[name=password]', supervisor.password);
+    await page.click('#login-form button');
+    await page.waitForSelector('#password-form', { state: 'visible' });
+    await page.fill('#password-form input[name=newPassword]', 'a lathe hums at dawn 7');
+    await page.click('#password-form button');
+    await page.waitForSelector('#dashboard', { state: 'visible', timeout: 10_000 }).catch(async (error: unknown) => {
+      // Evaluated in the page (a string, since this file is type-checked without the DOM library).
+      const state = await page.evaluate<string[]>(
+        `['login-form', 'password-form', 'totp-form', 'dashboard', 'login-error'].map(
+          (id) => id + ':' + document.getElementById(id).hidden + ':' + document.getElementById(id).textContent.slice(0, 80))`,
+      );
+      throw new Error(`${String(error)}; page: ${state.join(' / ')} ${traffic.join(' | ')}`);
+    });
+    const loaded = (id: string) =>
+      page
+        .waitForFunction(
+          `(() => { const img = document.querySelector('#${id}'); return img !== null && img.complete && img.naturalWidth > 0; })()`,
+          undefined,
+          { timeout: 10_000 },
+        )
+        .catch((error: unknown) => {
+          throw new Error(`${id} did not load: ${String(error)}; ${traffic.join(' | ')}`);
+        });
+    await loaded('oee-chart');
+    await loaded('pareto-chart');
+    await loaded('spc-chart'); // the demo's rim-width chart: the first characteristic listed
+    expect(await page.locator('#equipment option').count()).toBeGreaterThan(3);
+    await page.fill('#trace-form input[name=lot]', 'W-2002-01');
+    await page.click('#trace-form button');
+    await loaded('trace-chart');
+    expect(await page.getAttribute('#trace-csv', 'href')).toContain('format=csv');
+    await page.fill('#trace-form input[name=lot]', 'NOPE-1');
+    await page.click('#trace-form button');
+    await expect.poll(() => page.textContent('#trace-error')).toContain('No lot NOPE-1');
+    expect(exceptions).toEqual([]);
+  });
+
+  it('serves only the page’s own files', async () => {
+    const page = await browser.newPage({ ignoreHTTPSErrors: true }); // its request API checks TLS on its own
+    expect((await page.request.get(`${server.url}/ui/..%2F..%2Fpackage.json`)).status()).toBe(404);
+    expect((await page.request.get(`${server.url}/ui/app.js`)).status()).toBe(200);
+  });
+});
