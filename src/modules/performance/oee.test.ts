@@ -28,6 +28,7 @@ describe('OEE against a worked example', () => {
     const result = computeOee(shift, counts, at(0), at(480));
     expect(result.plannedMinutes).toBe(420);
     expect(result.runMinutes).toBe(373);
+    expect(result.noDataMinutes).toBe(0);
     expect(result.availability).toBeCloseTo(0.8881, 4);
     expect(result.performance).toBeCloseTo(0.8611, 4);
     expect(result.quality).toBeCloseTo(0.978, 4);
@@ -50,6 +51,8 @@ describe('OEE against a worked example', () => {
     const firstHalf = computeOee(shift, [], at(0), at(240));
     expect(firstHalf.plannedMinutes).toBe(225);
     expect(firstHalf.downMinutes).toBe(30);
+    const silent = computeOee([], [], at(0), at(480));
+    expect([silent.availability, silent.noDataMinutes]).toEqual([0, 480]); // no data is not 100 % available
     const pareto = downtimePareto(
       [...shift, { state: 'down', reason: 'jam at infeed', from: at(500), to: at(510) }],
       at(0),

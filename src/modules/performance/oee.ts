@@ -29,6 +29,8 @@ export interface OeeResult {
   plannedMinutes: number;
   runMinutes: number;
   downMinutes: number;
+  /** Planned time with no state recorded (a machine not reporting): an availability loss, shown apart. */
+  noDataMinutes: number;
   total: number;
   good: number;
   availability: number;
@@ -65,7 +67,9 @@ export function computeOee(intervals: StateInterval[], counts: CountRecord[], fr
   const idle = timeIn(intervals, from, to, (i) => i.state === 'idle');
   const setup = timeIn(intervals, from, to, (i) => i.state === 'down' && i.category === 'setup');
   const plannedMinutes = calendarMinutes - plannedStop;
-  const runMinutes = plannedMinutes - down;
+  // Run time is what was recorded as running or idle, so a machine that reports nothing is not 100 % available.
+  const runMinutes = timeIn(intervals, from, to, (i) => i.state === 'running' || i.state === 'idle');
+  const noDataMinutes = Math.max(0, plannedMinutes - runMinutes - down);
   const total = counts.reduce((s, c) => s + c.total, 0);
   const good = counts.reduce((s, c) => s + c.good, 0);
   const idealMinutes = (select: (c: CountRecord) => number) =>
@@ -85,6 +89,7 @@ export function computeOee(intervals: StateInterval[], counts: CountRecord[], fr
     plannedMinutes,
     runMinutes,
     downMinutes: down,
+    noDataMinutes,
     total,
     good,
     availability,
