@@ -8,6 +8,7 @@ import { maintenanceModule } from '../modules/maintenance/module.js';
 import { ingestModule } from '../modules/ingest/module.js';
 import { opcuaModule } from '../modules/opcua/module.js';
 import { productionModule } from '../modules/production/module.js';
+import { recipesModule } from '../modules/recipes/module.js';
 import { systemModule } from '../modules/system/module.js';
 import type { BastionModule } from './modules.js';
 
@@ -25,5 +26,6 @@ export function allModules(): BastionModule[] {
     maintenanceModule,
     ingestModule,
     opcuaModule,
+    recipesModule,
   ];
 }

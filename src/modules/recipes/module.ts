@@ -1,0 +1,20 @@
+import type { BastionModule } from '../../app/modules.js';
+import { versionCommands } from './commands.js';
+import { recipePermissions } from './permissions.js';
+import { readSecret } from './reads.js';
+import { activateVersion, issueControlRecipe, retireVersion } from './release.js';
+import { recipeRoutes } from './routes.js';
+import { recipeMigrations } from './schema.js';
+import { RecipeSealer } from './seal.js';
+
+/** Master recipes: versions under change control, sealed and verified before use, values kept secret. */
+export const recipesModule: BastionModule = {
+  name: 'recipes',
+  permissions: recipePermissions,
+  migrations: recipeMigrations,
+  commands: (bastion) => {
+    const sealer = new RecipeSealer(bastion.config.dataDir);
+    return [...versionCommands(sealer), activateVersion(sealer), retireVersion, issueControlRecipe(sealer), readSecret];
+  },
+  routes: recipeRoutes,
+};

@@ -1,0 +1,46 @@
+import { Type } from '@sinclair/typebox';
+import { sha256Hex } from '../../kernel/digest.js';
+import { defineCommand } from '../../kernel/pipeline/types.js';
+import { recipeCode } from './model.js';
+import { diffVersions } from './queries.js';
+import { parametersOf, recipeByCode, stepsOf, versionOf } from './store.js';
+
+/**
+ * Reading a recipe's full values is a command, so that every such read is authorised and audited. The result
+ * carries a watermark (reader, time, fingerprint) that is also in the audit record: a leaked copy names its
+ * reader.
+ */
+export const readSecret = defineCommand({
+  name: 'recipes.version.read',
+  summary: 'Read a version with its full parameter values (audited; watermarked), optionally diffed against another',
+  input: Type.Object(
+    {
+      recipe: recipeCode,
+      version: Type.Integer({ minimum: 1 }),
+      compareTo: Type.Optional(Type.Integer({ minimum: 1, description: 'a version to diff against, side by side' })),
+    },
+    { additionalProperties: false },
+  ),
+  permission: 'recipes.read-secret',
+  async handler(ctx, input) {
+    const recipe = await recipeByCode(ctx.tx, input.recipe);
+    const v = await versionOf(ctx.tx, recipe, input.version);
+    const at = new Date(ctx.now).toISOString();
+    const fingerprint = sha256Hex(`${ctx.actor.id}|${at}|${recipe.code}|${v.version}|${v.parameters}`).slice(0, 24);
+    ctx.setTarget({ type: 'recipe.version', id: v.id });
+    ctx.note({ recipe: recipe.code, version: v.version, fingerprint, compareTo: input.compareTo ?? null });
+    return {
+      recipe: recipe.code,
+      version: v.version,
+      state: v.state,
+      seal: v.seal_digest,
+      parameters: parametersOf(v),
+      steps: stepsOf(v),
+      diff:
+        input.compareTo === undefined
+          ? null
+          : await diffVersions(ctx.tx, recipe.code, input.compareTo, input.version, true),
+      watermark: { reader: ctx.actor.id, at, fingerprint, notice: 'Confidential: trade secret of the plant.' },
+    };
+  },
+});

@@ -1,0 +1,106 @@
+import type { ModuleMigration } from '../../storage/migrations.js';
+
+export interface RecipeTables {
+  /** A master recipe (ISA-88): what it makes, at which operation, on which class of equipment. */
+  recipes: {
+    id: string;
+    code: string;
+    name: string;
+    material_id: string;
+    operation: number | null;
+    equipment_class: string | null;
+    classification: string;
+    created_at: number;
+  };
+  /**
+   * Versions of a master recipe: draft › in-review › approved › effective › superseded/retired (or blocked
+   * when its content no longer matches its seal). Content never changes after submission.
+   */
+  recipe_versions: {
+    id: string;
+    recipe_id: string;
+    version: number;
+    state: string;
+    parameters: string;
+    steps: string;
+    reason: string;
+    author_id: string;
+    created_at: number;
+    approvals_required: number | null;
+    seal_digest: string | null;
+    seal_signature: string | null;
+    seal_key_id: string | null;
+    sealed_at: number | null;
+    effective_at: number | null;
+  };
+  /** Each approver's electronic signature on a version (the pipeline's audit record holds the manifest). */
+  recipe_approvals: {
+    version_id: string;
+    approver_id: string;
+    approved_at: number;
+  };
+  /** A control recipe: the effective version issued to one work order, with the seal it was verified against. */
+  recipe_control: {
+    id: string;
+    order_id: string;
+    version_id: string;
+    seal_digest: string;
+    issued_at: number;
+    issued_by: string;
+  };
+}
+
+export const recipeMigrations: ModuleMigration[] = [
+  {
+    name: '0900_recipes',
+    async up(db, storage) {
+      const big = storage.capabilities.bigIntType;
+      await db.schema
+        .createTable('recipes')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('code', 'text', (c) => c.notNull().unique())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('material_id', 'text', (c) => c.notNull().references('production_materials.id'))
+        .addColumn('operation', 'integer')
+        .addColumn('equipment_class', 'text')
+        .addColumn('classification', 'text', (c) => c.notNull())
+        .addColumn('created_at', big, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('recipe_versions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('recipe_id', 'text', (c) => c.notNull().references('recipes.id'))
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('parameters', 'text', (c) => c.notNull())
+        .addColumn('steps', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('author_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', big, (c) => c.notNull())
+        .addColumn('approvals_required', 'integer')
+        .addColumn('seal_digest', 'text')
+        .addColumn('seal_signature', 'text')
+        .addColumn('seal_key_id', 'text')
+        .addColumn('sealed_at', big)
+        .addColumn('effective_at', big)
+        .addUniqueConstraint('recipe_versions_version', ['recipe_id', 'version'])
+        .execute();
+      await db.schema
+        .createTable('recipe_approvals')
+        .addColumn('version_id', 'text', (c) => c.notNull().references('recipe_versions.id'))
+        .addColumn('approver_id', 'text', (c) => c.notNull())
+        .addColumn('approved_at', big, (c) => c.notNull())
+        .addPrimaryKeyConstraint('recipe_approvals_pk', ['version_id', 'approver_id'])
+        .execute();
+      await db.schema
+        .createTable('recipe_control')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('order_id', 'text', (c) => c.notNull().references('production_orders.id'))
+        .addColumn('version_id', 'text', (c) => c.notNull().references('recipe_versions.id'))
+        .addColumn('seal_digest', 'text', (c) => c.notNull())
+        .addColumn('issued_at', big, (c) => c.notNull())
+        .addColumn('issued_by', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+];

@@ -1,0 +1,58 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalJson } from '../../kernel/canonical-json.js';
+import { sha256 } from '../../kernel/digest.js';
+import { keyIdOf, keysDir } from '../audit/signer.js';
+import type { SealedContent } from './model.js';
+
+const KEY_FILE = 'recipe-signing.key';
+
+export interface Seal {
+  digest: string;
+  signature: string;
+  keyId: string;
+}
+
+/**
+ * The recipe signing key (Ed25519, 0600, separate from the audit key so either can be rotated alone),
+ * made on first use. Several instances on one PostgreSQL need the same key file (see OPERATIONS.md).
+ */
+export class RecipeSealer {
+  private privateKey: KeyObject | undefined;
+
+  constructor(private readonly dataDir: string) {}
+
+  private key(): KeyObject {
+    if (this.privateKey) return this.privateKey;
+    const file = join(keysDir(this.dataDir), KEY_FILE);
+    if (!existsSync(file)) {
+      mkdirSync(keysDir(this.dataDir), { recursive: true, mode: 0o700 });
+      const { privateKey } = generateKeyPairSync('ed25519');
+      writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    }
+    this.privateKey = createPrivateKey(readFileSync(file));
+    return this.privateKey;
+  }
+
+  seal(content: SealedContent): Seal {
+    const digest = sha256(canonicalJson(content));
+    const key = this.key();
+    return {
+      digest: digest.toString('hex'),
+      signature: sign(null, digest, key).toString('base64'),
+      keyId: keyIdOf(createPublicKey(key)),
+    };
+  }
+
+  /** Recomputes the digest from the stored content and checks the signature over it. */
+  verify(content: SealedContent, seal: Seal): boolean {
+    const digest = sha256(canonicalJson(content));
+    if (digest.toString('hex') !== seal.digest) return false;
+    try {
+      return verify(null, digest, createPublicKey(this.key()), Buffer.from(seal.signature, 'base64'));
+    } catch {
+      return false;
+    }
+  }
+}
