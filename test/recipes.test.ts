@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../src/http/app.js';
 import { createTestBastion, ManualClock, type TestBastion } from './support/bastion.js';
+import { cli } from './support/cli.js';
 import { testDialect } from './support/database.js';
 import { adminSession, enrolMfa, totpNow, type Session } from './support/http.js';
 import { makeUser, sessionOf, type TestUser } from './support/identity.js';
@@ -175,6 +176,20 @@ describe(`recipes (${testDialect})`, () => {
     expect(audit.body).toContain(body.watermark.fingerprint);
   });
 
+  it('lists, shows (masked), diffs and verifies from the console', async () => {
+    const list = await cli(['recipes', 'list'], t.env);
+    expect(list.stdout).toMatch(/RX-CAP +Cap moulding +CAP +2 +2/);
+    const show = await cli(['recipes', 'show', 'RX-CAP'], t.env);
+    expect(show.stdout).toContain('mould temperature');
+    expect(show.stdout).toContain('•••');
+    for (const value of SECRET_VALUES) expect(show.stdout).not.toContain(String(value));
+    const full = await cli(['recipes', 'show', 'RX-CAP', '--full', '--json'], t.env);
+    expect(full.stdout).toContain('212.75'); // the console holds recipes.read-secret; the read is audited
+    expect((await cli(['recipes', 'diff', 'RX-CAP', '1', '2'], t.env)).stdout).toMatch(/screw speed +changed/);
+    const verify = await cli(['recipes', 'verify'], t.env);
+    expect([verify.code, verify.stdout]).toEqual([0, expect.stringContaining('2 sealed version(s), all intact.')]);
+  });
+
   it('blocks a version changed outside Bastion and refuses to issue it, on this database', async () => {
     const versions = await t.bastion.storage.db
       .selectFrom('recipe_versions')
@@ -191,6 +206,9 @@ describe(`recipes (${testDialect})`, () => {
     expect(issue.statusCode).toBe(409);
     expect(issue.json()).toMatchObject({ code: 'seal_broken' });
     expect(await state(2)).toBe('blocked'); // the block survived the refusal
+    const verify = await cli(['recipes', 'verify'], t.env);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toContain('BROKEN  RX-CAP version 2 (blocked)');
     const again = await post('/api/recipes/issue', { recipe: 'RX-CAP', order: 'WO-CAP-1' }, admin);
     expect(again.json()).toMatchObject({ code: 'not_effective' });
     const audit = await app.inject({ url: '/api/audit/records?action=recipes.control.issue', headers: admin.headers });

@@ -10,6 +10,7 @@ import { addTraceVerbs } from './verbs/trace.js';
 import { exportVerb, proofVerb, verifyVerb } from './verbs/audit.js';
 import { addDemoVerbs } from './verbs/demo.js';
 import { addSimulateVerb } from './verbs/simulate.js';
+import { addRecipeVerbs } from './verbs/recipes.js';
 import { initVerb } from './verbs/init.js';
 import { serveVerb } from './verbs/serve.js';
 import { addUsersVerbs } from './verbs/users.js';
@@ -20,6 +21,10 @@ export const verbPermissions: Record<string, string> = {
   serve: 'system.serve',
   'demo reset': 'system.demo',
   simulate: 'system.simulate',
+  'recipes list': 'recipes.read',
+  'recipes show': 'recipes.read',
+  'recipes diff': 'recipes.read',
+  'recipes verify': 'recipes.read',
   'audit verify': 'audit.verify',
   'audit export': 'audit.export',
   'audit proof': 'audit.read',
@@ -99,8 +104,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const traceVerbs = addTraceVerbs(program, () => verbContext(io, undefined, quietLogs));
   const demo = addDemoVerbs(program, () => verbContext(io, undefined, quietLogs));
   addSimulateVerb(program, () => verbContext(io, undefined, quietLogs));
+  const recipes = addRecipeVerbs(program, () => verbContext(io, undefined, quietLogs));
 
-  for (const command of [program, audit, users, access, traceVerbs, demo])
+  for (const command of [program, audit, users, access, traceVerbs, demo, recipes])
     command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });
   return program;
 }
