@@ -4,6 +4,7 @@ import { buildHttpApp } from '../src/http/app.js';
 import { createTestBastion, ManualClock, type TestBastion } from './support/bastion.js';
 import { cli } from './support/cli.js';
 import { testDialect } from './support/database.js';
+import { seedPlant } from './support/plant.js';
 import { adminSession, enrolMfa, totpNow, type Session } from './support/http.js';
 import { makeUser, sessionOf, type TestUser } from './support/identity.js';
 
@@ -13,6 +14,8 @@ const parameters = (speed = 47.125) => [
   { name: 'mould temperature', unit: '°C', setPoint: 212.75, low: 198.5, high: 226.25, critical: true },
   { name: 'screw speed', unit: 'rpm', setPoint: speed, low: 41.875, high: 52.625, critical: false },
 ];
+
+const LINE = '/site-1/area-1/line-1';
 
 // Recipes under change control: separation of duties, two approvers for critical changes, seals (issue 6).
 describe(`recipes (${testDialect})`, () => {
@@ -48,8 +51,19 @@ describe(`recipes (${testDialect})`, () => {
     admin = await adminSession(app, t);
     await post('/api/materials', { code: 'CAP', name: 'bottle cap', kind: 'finished', unit: 'pcs' }, admin);
     await post('/api/orders', { number: 'WO-CAP-1', product: 'CAP', quantity: 10_000 }, admin);
+    await seedPlant(t.bastion);
+    await post('/api/materials', { code: 'PP', name: 'polypropylene', kind: 'raw', unit: 'kg' }, admin);
+    const routing = [{ sequence: 10, name: 'mould', workCell: LINE, standardCycleSeconds: 6, idealCycleSeconds: 5 }];
+    const drafted = await post(
+      '/api/products/versions',
+      { product: 'CAP', bom: [{ material: 'PP', quantity: 0.002, unit: 'kg' }], routing, reason: 'caps, first version' },
+      admin,
+    );
+    expect(drafted.statusCode, drafted.body).toBe(200);
+    await post('/api/products/versions/release', { product: 'CAP', version: 1 }, admin);
     engineer = await makeUser(t.bastion, app, { username: 'pia', roles: [{ role: 'process-engineer' }] });
     author = await sessionOf(app, engineer);
+    clock.advance(Date.now() - clock.now()); // the server's clock at real time, where enrolMfa makes its code
     authorSecret = (await enrolMfa(app, author)).secret;
     for (const username of ['quinn', 'quincy']) {
       const user = await makeUser(t.bastion, app, { username, roles: [{ role: 'quality' }] });
@@ -84,7 +98,7 @@ describe(`recipes (${testDialect})`, () => {
         approvalsRequired: 2,
       },
     );
-    clock.advance(31_000); // a fresh TOTP step for the author's own signature
+    clock.advance(Date.now() + 31_000 - clock.now()); // a later TOTP step than the enrolment's, for a fresh code
     const own = await post(
       '/api/recipes/versions/approve',
       {
@@ -174,6 +188,73 @@ describe(`recipes (${testDialect})`, () => {
     expect(body.watermark.reader).toBe(approvers[0]!.user.id);
     const audit = await app.inject({ url: '/api/audit/records?action=recipes.version.read', headers: admin.headers });
     expect(audit.body).toContain(body.watermark.fingerprint);
+  });
+
+  it('turns process values outside the validated range into deviations; a critical one holds the output', async () => {
+    for (const [url, payload] of [
+      ['/api/orders', { number: 'WO-CAP-2', product: 'CAP', quantity: 5000 }],
+      ['/api/orders/release', { number: 'WO-CAP-2' }],
+      ['/api/orders/dispatch', { number: 'WO-CAP-2', line: LINE }],
+      ['/api/orders/operations/start', { number: 'WO-CAP-2', line: LINE, sequence: 10 }],
+      [
+        '/api/lots/receive',
+        { number: 'PP-1', material: 'PP', quantity: 500, supplier: 'Resin Co', supplierLot: 'R-9' },
+      ],
+      [
+        '/api/lots/produce',
+        {
+          order: 'WO-CAP-2',
+          operation: 10,
+          output: { number: 'CAP-1', material: 'CAP', quantity: 1000 },
+          inputs: [{ lot: 'PP-1', quantity: 2 }],
+        },
+      ],
+      ['/api/recipes/issue', { recipe: 'RX-CAP', order: 'WO-CAP-2' }],
+    ] as const)
+      expect((await post(url, payload, admin)).body, url).not.toContain('"status"');
+    const report = (values: object[]) => post('/api/process-values', { equipment: LINE, values }, operator);
+    const ts = clock.now();
+    expect(
+      (
+        await report([
+          { parameter: 'screw speed', value: 50, ts },
+          { parameter: 'screw speed', value: 60.5, ts },
+        ])
+      ).json(),
+    ).toEqual({
+      deviations: 1,
+      held: 0,
+    });
+    expect((await app.inject({ url: '/api/lots/CAP-1', headers: admin.headers })).json()).toMatchObject({
+      state: 'available',
+    });
+    expect((await report([{ parameter: 'mould temperature', value: 231.5, ts }])).json()).toEqual({
+      deviations: 1,
+      held: 1,
+    });
+    expect((await app.inject({ url: '/api/lots/CAP-1', headers: admin.headers })).json()).toMatchObject({
+      state: 'held',
+    });
+    const rows = await t.bastion.storage.db
+      .selectFrom('recipe_deviations')
+      .select(['parameter', 'critical'])
+      .orderBy('at')
+      .execute();
+    expect(rows.map((r) => [r.parameter, r.critical])).toEqual([
+      ['screw speed', 0],
+      ['mould temperature', 1],
+    ]);
+    expect(
+      (
+        await report([{ parameter: 'mould temperature', value: 231.5, ts }]).then(() =>
+          post(
+            '/api/process-values',
+            { equipment: '/site-1/area-1/line-2', values: [{ parameter: 'mould temperature', value: 999, ts }] },
+            operator,
+          ),
+        )
+      ).json(),
+    ).toEqual({ deviations: 0, held: 0 }); // nothing runs on line 2
   });
 
   it('lists, shows (masked), diffs and verifies from the console', async () => {

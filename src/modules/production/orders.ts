@@ -438,3 +438,13 @@ export async function bookingTarget(
     );
   return { orderId: order.id, operation };
 }
+
+/** The work order running at a place: the one whose line is the equipment's line (or the equipment itself). */
+export async function runningOrderAt(db: Kysely<Database>, equipment: string) {
+  const running = await db
+    .selectFrom('production_orders')
+    .select(['id', 'number', 'line_path', 'material_id'])
+    .where('state', '=', 'running')
+    .execute();
+  return running.find((o) => o.line_path && (equipment === o.line_path || equipment.startsWith(`${o.line_path}/`)));
+}

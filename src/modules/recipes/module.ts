@@ -1,6 +1,7 @@
 import type { BastionModule } from '../../app/modules.js';
 import { versionCommands } from './commands.js';
 import { recipePermissions } from './permissions.js';
+import { reportProcessValues } from './deviations.js';
 import { readSecret } from './reads.js';
 import { activateVersion, issueControlRecipe, retireVersion } from './release.js';
 import { recipeRoutes } from './routes.js';
@@ -14,7 +15,14 @@ export const recipesModule: BastionModule = {
   migrations: recipeMigrations,
   commands: (bastion) => {
     const sealer = new RecipeSealer(bastion.config.dataDir);
-    return [...versionCommands(sealer), activateVersion(sealer), retireVersion, issueControlRecipe(sealer), readSecret];
+    return [
+      ...versionCommands(sealer),
+      activateVersion(sealer),
+      retireVersion,
+      issueControlRecipe(sealer),
+      readSecret,
+      reportProcessValues,
+    ];
   },
   routes: recipeRoutes,
 };

@@ -144,6 +144,7 @@ export function recipeRoutes(app: FastifyInstance, bastion: Bastion): void {
     ['/api/recipes/versions/retire', 'recipes.version.retire'],
     ['/api/recipes/issue', 'recipes.control.issue'],
     ['/api/recipes/read', 'recipes.version.read'],
+    ['/api/process-values', 'recipes.process-values.report'],
   ] as const)
     commandRoute(app, bastion, { method: 'POST', url, command: bastion.pipeline.get(name), tags });
 }

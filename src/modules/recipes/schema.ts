@@ -104,3 +104,45 @@ export const recipeMigrations: ModuleMigration[] = [
     },
   },
 ];
+
+export interface DeviationTables {
+  /** A process value outside its validated range (or a set point the machine holds that Bastion did not issue). */
+  recipe_deviations: {
+    id: string;
+    order_id: string;
+    control_id: string;
+    parameter: string;
+    kind: string;
+    value: number;
+    low: number;
+    high: number;
+    critical: number;
+    equipment: string;
+    at: number;
+  };
+}
+
+recipeMigrations.push({
+  name: '0901_recipe_deviations',
+  async up(db, storage) {
+    await db.schema
+      .createTable('recipe_deviations')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('order_id', 'text', (c) => c.notNull().references('production_orders.id'))
+      .addColumn('control_id', 'text', (c) => c.notNull().references('recipe_control.id'))
+      .addColumn('parameter', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('value', 'double precision', (c) => c.notNull())
+      .addColumn('low', 'double precision', (c) => c.notNull())
+      .addColumn('high', 'double precision', (c) => c.notNull())
+      .addColumn('critical', 'integer', (c) => c.notNull())
+      .addColumn('equipment', 'text', (c) => c.notNull())
+      .addColumn('at', storage.capabilities.bigIntType, (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('recipe_deviations_order')
+      .on('recipe_deviations')
+      .columns(['order_id', 'at'])
+      .execute();
+  },
+});

@@ -1,0 +1,99 @@
+import { Type } from '@sinclair/typebox';
+import { newId } from '../../kernel/ids.js';
+import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
+import { holdLot } from '../genealogy/commands.js';
+import { runningOrderAt } from '../production/orders.js';
+import type { Parameter } from './model.js';
+
+export interface ProcessValue {
+  parameter: string;
+  value: number;
+  ts: number;
+}
+
+/** The control recipe in force for an order: the one issued last. */
+async function controlRecipeOf(ctx: CommandContext, orderId: string) {
+  const control = await ctx.tx
+    .selectFrom('recipe_control as c')
+    .innerJoin('recipe_versions as v', 'v.id', 'c.version_id')
+    .select(['c.id', 'v.parameters'])
+    .where('c.order_id', '=', orderId)
+    .orderBy('c.issued_at', 'desc')
+    .executeTakeFirst();
+  return control ? { id: control.id, parameters: JSON.parse(control.parameters) as Parameter[] } : undefined;
+}
+
+/** A critical parameter out of range puts the order's output on hold: quality decides what happens to it. */
+async function holdOutput(ctx: CommandContext, orderId: string, reason: string) {
+  const lots = await ctx.tx
+    .selectFrom('genealogy_lots')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .where('state', '=', 'available')
+    .execute();
+  for (const lot of lots) await holdLot(ctx, lot, reason);
+  return lots.length;
+}
+
+/**
+ * Checks process values from a place against the validated ranges of the control recipe of the order
+ * running there; each value outside its range is a deviation on the order, and a critical one holds the
+ * order's output lots. Values of parameters the recipe does not name are not its business.
+ */
+export async function checkProcessValues(ctx: CommandContext, equipment: string, values: ProcessValue[]) {
+  const order = await runningOrderAt(ctx.tx, equipment);
+  const control = order ? await controlRecipeOf(ctx, order.id) : undefined;
+  if (!order || !control) return { deviations: 0, held: 0 };
+  let deviations = 0;
+  let held = 0;
+  for (const v of values) {
+    const p = control.parameters.find((q) => q.name === v.parameter);
+    if (!p || (v.value >= p.low && v.value <= p.high)) continue;
+    await ctx.tx
+      .insertInto('recipe_deviations')
+      .values({
+        id: newId(),
+        order_id: order.id,
+        control_id: control.id,
+        parameter: p.name,
+        kind: 'out-of-range',
+        value: v.value,
+        low: p.low,
+        high: p.high,
+        critical: p.critical ? 1 : 0,
+        equipment,
+        at: v.ts,
+      })
+      .execute();
+    deviations += 1;
+    ctx.emit('recipes.deviation', { order: order.number, parameter: p.name, critical: p.critical });
+    if (p.critical) held += await holdOutput(ctx, order.id, `${order.number}: ${p.name} outside its validated range`);
+  }
+  return { deviations, held };
+}
+
+export const reportProcessValues = defineCommand({
+  name: 'recipes.process-values.report',
+  summary: 'Report process values at a place; values outside the control recipe’s ranges become deviations',
+  input: Type.Object(
+    {
+      equipment: Type.String({ pattern: '^/[a-z0-9][a-z0-9._/-]*$', maxLength: 300 }),
+      values: Type.Array(
+        Type.Object(
+          { parameter: Type.String({ maxLength: 80 }), value: Type.Number(), ts: Type.Integer({ minimum: 0 }) },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: 10_000 },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  permission: 'performance.record',
+  scope: (input) => input.equipment,
+  async handler(ctx, input) {
+    const outcome = await checkProcessValues(ctx, input.equipment, input.values);
+    ctx.setTarget({ type: 'plant.node', id: input.equipment });
+    ctx.note({ values: input.values.length, ...outcome }); // counts only: the values themselves are secrets
+    return outcome;
+  },
+});
