@@ -1,3 +1,4 @@
+import { placePath } from '../plant/paths.js';
 import { Type } from '@sinclair/typebox';
 import { ValidationError } from '../../kernel/errors.js';
 import { defineCommand, type CommandDefinition } from '../../kernel/pipeline/types.js';
@@ -20,7 +21,7 @@ const defineInput = Type.Object(
     name: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,62}$', description: 'a short unique name' }),
     // opc.tcp only: the HTTPS and WebSocket transports are not what plant servers offer.
     endpointUrl: Type.String({ pattern: '^opc\\.tcp://[^\\s/:]+(:[0-9]{1,5})?(/\\S*)?$', maxLength: 300 }),
-    equipment: Type.String({ pattern: '^/[a-z0-9][a-z0-9._/-]*$', maxLength: 300 }),
+    equipment: placePath(),
     securityPolicy: Type.Optional(Type.Union(SECURITY_POLICIES.map((p) => Type.Literal(p)))),
     samplingMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 3_600_000 })),
     nodes: Type.Array(nodeSchema, { minItems: 1, maxItems: 1000 }),

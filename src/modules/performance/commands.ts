@@ -2,14 +2,11 @@ import { Type } from '@sinclair/typebox';
 import { ConflictError, ValidationError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
+import { placePath } from '../plant/paths.js';
 import { requireNode, toNode } from '../plant/store.js';
 import type { DownCategory, MachineState } from './oee.js';
 
-export const equipmentPath = Type.String({
-  pattern: '^/[a-z0-9][a-z0-9._/-]*$',
-  maxLength: 300,
-  description: 'the plant path of the equipment',
-});
+export const equipmentPath = placePath('the plant path of the equipment');
 const when = Type.Optional(Type.String({ format: 'date-time', description: 'when it happened (default: now)' }));
 /** Devices' clocks drift; a report from further ahead than this is refused rather than trusted. */
 const FUTURE_SKEW_MS = 5_000;

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../../kernel/errors.js';
-import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
-import { equipmentPath, recordCount, recordState } from './commands.js';
+import type { CommandContext } from '../../kernel/pipeline/types.js';
+import { reportAtPlace } from '../plant/paths.js';
+import { recordCount, recordState } from './commands.js';
 import type { MachineState } from './oee.js';
 
 /** What a machine's telemetry says, already decoded (Sparkplug, JSON or OPC UA): the metrics Bastion reads. */
@@ -16,12 +17,12 @@ export interface MachineSample {
 
 const STATES = new Set<MachineState>(['running', 'idle', 'down', 'planned-stop']);
 
-export interface TelemetryOutcome {
+export type TelemetryOutcome = {
   states: number;
   parts: number;
   /** Samples that broke a rule (unknown state, out of order, no ideal cycle time): kept out, counted. */
   ignored: number;
-}
+};
 
 /**
  * Turns machine telemetry into states and part counts inside the caller's transaction (the ingest batch).
@@ -78,34 +79,19 @@ async function countDelta(ctx: CommandContext, equipment: string, sample: Machin
 }
 
 /** Telemetry from an integration that is not a registered device stream (a gateway, a script, a test). */
-export const applyTelemetryCommand = defineCommand({
+export const applyTelemetryCommand = reportAtPlace({
   name: 'performance.telemetry.apply',
   summary: 'Apply machine telemetry (state, fault, cumulative counters) to states and part counts',
-  input: Type.Object(
+  key: 'samples',
+  items: Type.Object(
     {
-      equipment: equipmentPath,
-      samples: Type.Array(
-        Type.Object(
-          {
-            ts: Type.Integer({ minimum: 0, description: 'epoch milliseconds' }),
-            state: Type.Optional(Type.String({ maxLength: 40 })),
-            fault: Type.Optional(Type.String({ maxLength: 200 })),
-            total: Type.Optional(Type.Integer({ minimum: 0 })),
-            good: Type.Optional(Type.Integer({ minimum: 0 })),
-          },
-          { additionalProperties: false },
-        ),
-        { minItems: 1, maxItems: 10_000 },
-      ),
+      ts: Type.Integer({ minimum: 0, description: 'epoch milliseconds' }),
+      state: Type.Optional(Type.String({ maxLength: 40 })),
+      fault: Type.Optional(Type.String({ maxLength: 200 })),
+      total: Type.Optional(Type.Integer({ minimum: 0 })),
+      good: Type.Optional(Type.Integer({ minimum: 0 })),
     },
     { additionalProperties: false },
   ),
-  permission: 'performance.record',
-  scope: (input) => input.equipment,
-  async handler(ctx, input) {
-    const outcome = await applyTelemetry(ctx, input.equipment, input.samples);
-    ctx.setTarget({ type: 'plant.node', id: input.equipment });
-    ctx.note({ samples: input.samples.length, ...outcome });
-    return outcome;
-  },
+  apply: (ctx, equipment, samples) => applyTelemetry(ctx, equipment, samples),
 });

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { newId } from '../../kernel/ids.js';
-import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
+import type { CommandContext } from '../../kernel/pipeline/types.js';
+import { reportAtPlace } from '../plant/paths.js';
 import { holdLot } from '../genealogy/commands.js';
 import { runningOrderAt } from '../production/orders.js';
 import type { Parameter } from './model.js';
@@ -72,28 +73,13 @@ export async function checkProcessValues(ctx: CommandContext, equipment: string,
   return { deviations, held };
 }
 
-export const reportProcessValues = defineCommand({
+export const reportProcessValues = reportAtPlace({
   name: 'recipes.process-values.report',
   summary: 'Report process values at a place; values outside the control recipe’s ranges become deviations',
-  input: Type.Object(
-    {
-      equipment: Type.String({ pattern: '^/[a-z0-9][a-z0-9._/-]*$', maxLength: 300 }),
-      values: Type.Array(
-        Type.Object(
-          { parameter: Type.String({ maxLength: 80 }), value: Type.Number(), ts: Type.Integer({ minimum: 0 }) },
-          { additionalProperties: false },
-        ),
-        { minItems: 1, maxItems: 10_000 },
-      ),
-    },
+  key: 'values',
+  items: Type.Object(
+    { parameter: Type.String({ maxLength: 80 }), value: Type.Number(), ts: Type.Integer({ minimum: 0 }) },
     { additionalProperties: false },
   ),
-  permission: 'performance.record',
-  scope: (input) => input.equipment,
-  async handler(ctx, input) {
-    const outcome = await checkProcessValues(ctx, input.equipment, input.values);
-    ctx.setTarget({ type: 'plant.node', id: input.equipment });
-    ctx.note({ values: input.values.length, ...outcome }); // counts only: the values themselves are secrets
-    return outcome;
-  },
+  apply: checkProcessValues,
 });
