@@ -56,7 +56,12 @@ describe(`recipes (${testDialect})`, () => {
     const routing = [{ sequence: 10, name: 'mould', workCell: LINE, standardCycleSeconds: 6, idealCycleSeconds: 5 }];
     const drafted = await post(
       '/api/products/versions',
-      { product: 'CAP', bom: [{ material: 'PP', quantity: 0.002, unit: 'kg' }], routing, reason: 'caps, first version' },
+      {
+        product: 'CAP',
+        bom: [{ material: 'PP', quantity: 0.002, unit: 'kg' }],
+        routing,
+        reason: 'caps, first version',
+      },
       admin,
     );
     expect(drafted.statusCode, drafted.body).toBe(200);

@@ -5,6 +5,7 @@ import type { BastionConfig } from '../kernel/config/schema.js';
 import { buildHttpApp } from '../http/app.js';
 import { loadTls } from '../http/tls.js';
 import { startIngest, type RunningIngest } from '../modules/ingest/broker.js';
+import { startExternalIngest, type ExternalIngest } from '../modules/ingest/external.js';
 import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from './actors.js';
 import { openBastion, type Bastion } from './bastion.js';
 
@@ -14,6 +15,8 @@ export interface RunningServer {
   url: string;
   /** The device broker, when `mqtt.enabled`. */
   ingest?: RunningIngest;
+  /** The client of the external broker, when `mqtt.enabled` and `mqtt.url` is set (no embedded broker then). */
+  external?: ExternalIngest;
   stop(reason: string): Promise<void>;
 }
 
@@ -33,7 +36,12 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `${config.http.plain ? 'http' : 'https'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  const ingest = config.mqtt.enabled ? await startIngestOrClose(bastion, app, config, logger) : undefined;
+  const external = config.mqtt.enabled && config.mqtt.url;
+  const ingest =
+    config.mqtt.enabled && !external
+      ? await orClose(bastion, app, () => startIngest(bastion, config, logger))
+      : undefined;
+  const client = external ? await orClose(bastion, app, () => startExternalIngest(bastion, config, logger)) : undefined;
   const timer = setInterval(() => {
     bastion.audit.checkpointNow().catch((error: unknown) => logger.error({ err: error }, 'periodic checkpoint failed'));
   }, config.audit.checkpointSeconds * 1000);
@@ -44,12 +52,14 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
     app,
     url,
     ingest,
+    external: client,
     async stop(reason) {
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
       await app.close();
       await ingest?.close();
+      await client?.close();
       await bastion.pipeline.execute('system.stop', { reason }, SYSTEM_ACTOR, SYSTEM_ORIGIN);
       await bastion.audit.checkpointNow();
       await bastion.close();
@@ -57,10 +67,10 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
   };
 }
 
-/** A broker that cannot start (its port taken) stops start-up, leaving nothing half-open behind. */
-async function startIngestOrClose(bastion: Bastion, app: FastifyInstance, config: BastionConfig, logger: Logger) {
+/** A broker (or broker client) that cannot start stops start-up, leaving nothing half-open behind. */
+async function orClose<T>(bastion: Bastion, app: FastifyInstance, start: () => Promise<T> | T): Promise<T> {
   try {
-    return await startIngest(bastion, config, logger);
+    return await start();
   } catch (error) {
     await app.close();
     await bastion.close();

@@ -119,6 +119,10 @@ describe('loadConfig environment', () => {
     expect(message).toContain('BASTION_PORT'); // the list of what is allowed
   });
 
+  it('refuses an MQTT broker URL that carries credentials (they would be logged and audited)', () => {
+    expect(configError({ env: { BASTION_MQTT_URL: 'mqtts://bastion:secret@broker:8883' }, cwd })).toContain('mqtt.url');
+  });
+
   it('every documented environment variable is accepted', () => {
     const sample: Record<string, string> = {
       string: 'value',
@@ -131,6 +135,7 @@ describe('loadConfig environment', () => {
       if (name === 'BASTION_DATABASE_URL') text = 'postgres://db/mes';
       if (name === 'BASTION_LOG_LEVEL') text = 'warn';
       if (name === 'BASTION_HTTP_BODY_LIMIT') text = '4096';
+      if (name === 'BASTION_MQTT_URL') text = 'mqtts://broker.plant:8883';
       const config = loadConfig({ env: { [name]: text }, cwd }) as unknown as Record<string, unknown>;
       const value = path.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], config);
       expect(value, name).toBeDefined();

@@ -121,6 +121,35 @@ export const configSchema = Type.Object(
           default: 20,
           description: 'an integer from 1 to 10000 (milliseconds a message waits for its batch)',
         }),
+        // External broker mode (src/modules/ingest/external.ts): no embedded broker, Bastion subscribes.
+        url: Type.Optional(
+          Type.String({
+            pattern: '^mqtts?://[^\\s/@]+/?$',
+            description:
+              'mqtts://host:port or mqtt://host:port, without credentials (an external broker to subscribe to)',
+          }),
+        ),
+        sharedGroup: Type.String({
+          pattern: '^[A-Za-z0-9._-]{1,64}$',
+          default: 'bastion',
+          description: 'a share name of letters, digits, ".", "_", "-" (instances in one group split the messages)',
+        }),
+        clientId: Type.Optional(
+          Type.String({ pattern: '^[A-Za-z0-9._:-]{1,64}$', description: 'an MQTT client ID, at most 64 characters' }),
+        ),
+        caFile: Type.Optional(Type.String({ minLength: 1, description: "a path to the external broker's PEM CA" })),
+        certFile: Type.Optional(Type.String({ minLength: 1, description: 'a path to a PEM client certificate' })),
+        keyFile: Type.Optional(Type.String({ minLength: 1, description: 'a path to a PEM client private key' })),
+        username: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'an MQTT user name' })),
+        passwordFile: Type.Optional(
+          Type.String({ minLength: 1, description: 'a path to a file holding the MQTT password (never in config)' }),
+        ),
+        sessionExpirySeconds: Type.Integer({
+          minimum: 0,
+          maximum: 604_800,
+          default: 3600,
+          description: 'an integer from 0 to 604800 (how long the external broker keeps unacknowledged messages)',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -210,6 +239,15 @@ export const environmentKeys: Record<string, { path: string[]; kind: EnvKind }> 
   BASTION_MQTT_PLAIN_PORT: { path: ['mqtt', 'plainPort'], kind: 'integer' },
   BASTION_MQTT_MAX_PAYLOAD: { path: ['mqtt', 'maxPayloadBytes'], kind: 'integer' },
   BASTION_MQTT_MAX_RATE: { path: ['mqtt', 'maxMessagesPerSecond'], kind: 'integer' },
+  BASTION_MQTT_URL: { path: ['mqtt', 'url'], kind: 'string' },
+  BASTION_MQTT_SHARED_GROUP: { path: ['mqtt', 'sharedGroup'], kind: 'string' },
+  BASTION_MQTT_CLIENT_ID: { path: ['mqtt', 'clientId'], kind: 'string' },
+  BASTION_MQTT_CA_FILE: { path: ['mqtt', 'caFile'], kind: 'string' },
+  BASTION_MQTT_CERT_FILE: { path: ['mqtt', 'certFile'], kind: 'string' },
+  BASTION_MQTT_KEY_FILE: { path: ['mqtt', 'keyFile'], kind: 'string' },
+  BASTION_MQTT_USERNAME: { path: ['mqtt', 'username'], kind: 'string' },
+  BASTION_MQTT_PASSWORD_FILE: { path: ['mqtt', 'passwordFile'], kind: 'string' },
+  BASTION_MQTT_SESSION_EXPIRY: { path: ['mqtt', 'sessionExpirySeconds'], kind: 'integer' },
 };
 
 /** BASTION_* variables that are not configuration keys but are read elsewhere (tooling, tests). */

@@ -1,0 +1,83 @@
+import type { MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+
+const FIRST_DELAY_MS = 1000;
+const MAX_DELAY_MS = 30_000;
+
+/** What is safe to log of a client error: never the options, which hold the password. */
+const safe = (error: Error & { code?: unknown }) => ({ message: error.message, code: error.code });
+
+/**
+ * Keeps the connection to the external broker up: subscribes after every connect (a broker that lost the
+ * session has lost the subscriptions too), reconnects after a loss with a delay that doubles up to 30 s
+ * (a broker restarting under a whole plant should not be hammered by every Bastion instance at once), and
+ * logs each change of state once.
+ */
+export class BrokerLink {
+  private delay = FIRST_DELAY_MS;
+  private timer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private connectedOnce = false;
+  private restarting = false;
+  readonly ready: Promise<void>;
+
+  constructor(
+    private readonly client: MqttClient,
+    private readonly filters: string[],
+    private readonly logger: Logger,
+    broker: string,
+  ) {
+    let subscribed!: () => void;
+    this.ready = new Promise((resolve) => (subscribed = resolve));
+    client.on('connect', (connack) => {
+      this.delay = FIRST_DELAY_MS;
+      this.restarting = false;
+      logger.info({ broker, sessionPresent: connack.sessionPresent }, 'connected to the external MQTT broker');
+      this.subscribe(subscribed);
+    });
+    client.on('close', () => this.scheduleReconnect());
+    client.on('error', (error) => logger.warn({ err: safe(error), broker }, 'external MQTT broker error'));
+  }
+
+  /**
+   * Drops the connection so that the broker sends again what was not acknowledged (after a failed commit);
+   * false when a restart is already under way.
+   */
+  restart(): boolean {
+    if (this.stopping || this.restarting) return false;
+    this.restarting = true;
+    this.client.stream?.destroy();
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.timer);
+    await this.client.endAsync();
+  }
+
+  private subscribe(subscribed: () => void): void {
+    this.client.subscribe(this.filters, { qos: 1 }, (error, granted) => {
+      const refused = (granted ?? []).filter((g) => g.qos >= 128).map((g) => g.topic);
+      if (error || refused.length > 0) {
+        this.logger.error({ err: error && safe(error), refused }, 'the external MQTT broker refused a subscription');
+        return;
+      }
+      this.connectedOnce = true;
+      subscribed();
+    });
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopping || this.timer) return;
+    const message = this.connectedOnce
+      ? 'connection to the external MQTT broker lost'
+      : 'external MQTT broker unreachable';
+    this.logger.warn({ retryInMs: this.delay }, message);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (!this.stopping) this.client.reconnect();
+    }, this.delay);
+    this.delay = Math.min(this.delay * 2, MAX_DELAY_MS);
+  }
+}

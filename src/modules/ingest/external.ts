@@ -1,0 +1,142 @@
+import type { PublishPacket } from 'aedes';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { Bastion } from '../../app/bastion.js';
+import type { BastionConfig } from '../../kernel/config/schema.js';
+import { applyDeviceChange } from './auth.js';
+import { BatchWriter, type Settle } from './batch.js';
+import { EdgeNodes } from './edges.js';
+import { acksDeferrable, DeferredAcks } from './external-acks.js';
+import { DeviceDirectory } from './external-devices.js';
+import { BrokerLink } from './external-link.js';
+import { clientOptions, sharedFilters } from './external-options.js';
+import { rebirthRequest } from './payloads.js';
+import { publishAuthorizer } from './publish.js';
+import type { IngestRuntime, Session } from './runtime.js';
+import { FloodLimiter, SecurityRecorder } from './security.js';
+import { commandTopic, parseTopic } from './topics.js';
+
+export interface ExternalIngest {
+  writer: BatchWriter;
+  /** Resolves once the shared subscriptions are in place (the broker may be down at start-up). */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+const DEVICE_EVENTS = [
+  'ingest.device.registered',
+  'ingest.device.rotated',
+  'ingest.device.quarantined',
+  'ingest.device.released',
+];
+
+function runtimeFor(bastion: Bastion, config: BastionConfig, logger: Logger, client: () => MqttClient): IngestRuntime {
+  // Without deferred PUBACKs mqtt.js reads the next message only after this one committed: waiting for
+  // more to fill a batch would only add latency (batches still grow while one is committing).
+  const maxMessages = acksDeferrable() ? config.mqtt.batchMaxMessages : 1;
+  const writer = new BatchWriter(bastion.pipeline, logger, { maxMessages, maxDelayMs: config.mqtt.batchMaxDelayMs });
+  const now = () => bastion.clock.now();
+  const rt: IngestRuntime = {
+    db: bastion.storage.db,
+    logger,
+    now,
+    writer,
+    security: new SecurityRecorder(writer, logger, now),
+    edges: new EdgeNodes(),
+    flood: new FloodLimiter(config.mqtt.maxMessagesPerSecond),
+    maxPayloadBytes: config.mqtt.maxPayloadBytes,
+    sessions: new WeakMap(),
+    clients: new Map(),
+    requestRebirth: (session: Session) => {
+      if (!rt.edges.of(session.id).mayRequestRebirth(now())) return;
+      client().publish(commandTopic(session), rebirthRequest(now()), { qos: 0 }, (error) => {
+        if (error) logger.error({ err: { message: error.message }, device: session.name }, 'rebirth request failed');
+      });
+    },
+  };
+  return rt;
+}
+
+/**
+ * Takes one message from the external broker through the same checks, decoding and batching as the
+ * embedded broker (publish.ts), once its topic has named a registered device. `settle` is called once:
+ * with no argument when the message may be acknowledged (committed, or refused and recorded), with the
+ * error when its batch failed. The returned promise resolves once the message is in a batch, so the
+ * next one is interpreted after it (Sparkplug sequence numbers and aliases depend on the order).
+ */
+function receiver(rt: IngestRuntime, directory: DeviceDirectory) {
+  const authorize = publishAuthorizer(rt);
+  return async (topic: string, payload: Buffer, settle: Settle): Promise<void> => {
+    const route = parseTopic(topic);
+    const publisher = route ? await directory.find(route) : undefined;
+    if (!publisher) {
+      // Who the topic claims to be stands in for the user name, which the external broker does not pass on.
+      const claimed = route && (route.kind === 'json' ? route.device : `${route.group}/${route.edge}`);
+      rt.security.record('namespace-violation', { username: claimed }, `topic ${topic}: no registered device's`);
+      return settle();
+    }
+    const packet = { cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false } as PublishPacket;
+    authorize(publisher.client, packet, (error) => settle(error ?? undefined));
+  };
+}
+
+/**
+ * External broker mode: instead of running its own broker, Bastion subscribes to the devices' topics on
+ * the operator's broker (Mosquitto, EMQX, HiveMQ) with MQTT 5 shared subscriptions, so that the instances
+ * in one share group split the messages. A QoS 1 message is acknowledged only after the batch holding it
+ * committed (mqtt.js `customHandleAcks`, with the PUBACK held in external-acks.ts), so the broker keeps, and
+ * after a reconnect sends again, every message Bastion did not commit.
+ */
+export function startExternalIngest(bastion: Bastion, config: BastionConfig, logger: Logger): ExternalIngest {
+  const url = config.mqtt.url!;
+  // The closures below run only once connected, when `client` and `link` are set.
+  const rt = runtimeFor(bastion, config, logger, () => client);
+  const directory = new DeviceDirectory(rt);
+  const receive = receiver(rt, directory);
+  let chain = Promise.resolve();
+  const enqueue = (topic: string, payload: Buffer, settle: Settle) => {
+    chain = chain.then(() => receive(topic, payload, settle)).catch((error: unknown) => settle(asError(error)));
+  };
+  const failed = (error: Error) => {
+    // A failed batch fails all its messages: one log line and one reconnection for all of them.
+    if (link.restart())
+      logger.error({ err: error }, 'external ingest failed; messages not acknowledged will come again');
+  };
+  const client = mqtt.connect(url, {
+    ...clientOptions(config),
+    manualConnect: true,
+    customHandleAcks: (topic, message, packet: { messageId: number }, done) => {
+      if (!acks.supported) return enqueue(topic, message, (error) => (error ? (done(error), failed(error)) : done(0)));
+      const release = acks.expect(packet.messageId);
+      done(0); // mqtt.js goes on reading; the PUBACK it sends next is held by `acks` until `release`
+      enqueue(topic, message, (error) => (release(error), error && failed(error)));
+    },
+  });
+  const acks = new DeferredAcks(client);
+  // QoS 0 messages arrive here without waiting for anything; QoS 1 ones went through customHandleAcks.
+  client.on('message', (topic, message, packet) => {
+    if (packet.qos === 0) enqueue(topic, message, (error) => error && logger.error({ err: error }, 'QoS 0 data lost'));
+  });
+  const link = new BrokerLink(client, sharedFilters(config.mqtt.sharedGroup), logger, new URL(url).host);
+  client.connect();
+  const unsubscribe = DEVICE_EVENTS.map((type) =>
+    bastion.events.subscribe(type, (event) => {
+      directory.forget();
+      applyDeviceChange(rt, type, String(event.payload.deviceId));
+    }),
+  );
+  return {
+    writer: rt.writer,
+    ready: link.ready,
+    async close() {
+      unsubscribe.forEach((stop) => stop());
+      await chain;
+      await rt.writer.drain(); // commit and acknowledge what was received, while the connection is there
+      await link.stop();
+      await chain;
+      await rt.writer.drain();
+    },
+  };
+}
+
+const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
