@@ -79,4 +79,47 @@ describe('bastion simulate (Sparkplug B over the local Mosquitto)', () => {
     const lastTotal = Number(data.at(-1)!.metrics.find((m) => Number(m.alias) === 3)!.value);
     expect(lastTotal).toBeGreaterThan(0); // 140 reports at 600× are over 20 plant minutes
   });
+  it('holds set points: a DCMD writes one, a change at the panel shows too, and DDATA reads them back', async () => {
+    const edge = 'edge-sp';
+    const running = await simulate({
+      url: 'mqtt://127.0.0.1:1883',
+      username: edge,
+      password: 'x',
+      group,
+      edge,
+      machines: 1,
+      names: ['press-1'],
+      setPoints: { 'mould temperature': 212.75 },
+      periodMs: 30,
+      speed: 1,
+      seed: 5,
+    });
+    const readBack = () =>
+      seen
+        .filter((s) => s.topic === `spBv1.0/${group}/DDATA/${edge}/press-1`)
+        .map((s) => Number(s.metrics.find((m) => Number(m.alias) === 100)?.value))
+        .at(-1);
+    const until = async (value: number) => {
+      for (let i = 0; i < 100 && readBack() !== value; i++) await new Promise((r) => setTimeout(r, 20));
+      return readBack();
+    };
+    expect(await until(212.75)).toBe(212.75);
+    const birth = seen.find((s) => s.topic === `spBv1.0/${group}/DBIRTH/${edge}/press-1`)!;
+    expect(birth.metrics.map((m) => m.name)).toContain('SetPoint/mould temperature');
+    await listener.publishAsync(
+      `spBv1.0/${group}/DCMD/${edge}/press-1`,
+      Buffer.from(
+        sparkplug.encodePayload({
+          timestamp: Date.now(),
+          metrics: [{ name: 'SetPoint/mould temperature', type: 'Double', value: 215.5 }],
+        }),
+      ),
+      { qos: 1 },
+    );
+    expect(await until(215.5)).toBe(215.5);
+    running.machines[0]!.write('mould temperature', 219); // someone at the panel
+    expect(await until(219)).toBe(219);
+    expect(running.machines[0]!.write('unknown knob', 1)).toBe(false);
+    await running.stop();
+  });
 });

@@ -15,6 +15,8 @@ export interface MachineProfile {
   mtbfMinutes: number;
   mttrMinutes: number;
   faults: string[];
+  /** Process set points the machine holds (name → value): written by Bastion's downloads or at the panel. */
+  setPoints?: Record<string, number>;
 }
 
 export interface MachineSnapshot {
@@ -23,6 +25,7 @@ export interface MachineSnapshot {
   total: number;
   good: number;
   temperature: number;
+  setPoints: Record<string, number>;
 }
 
 /** mulberry32: a small, fast, seedable generator; quality is ample for a simulation. */
@@ -47,12 +50,21 @@ export class SimulatedMachine {
   private total = 0;
   private good = 0;
   private temperature = 40;
+  private readonly setPoints: Record<string, number>;
 
   constructor(
     readonly profile: MachineProfile,
     private readonly random: () => number,
   ) {
     this.stateLeftSeconds = exponential(random, profile.mtbfMinutes * 60);
+    this.setPoints = { ...profile.setPoints };
+  }
+
+  /** Changes a set point the machine knows (from a download, or by hand at the panel); others are ignored. */
+  write(name: string, value: number): boolean {
+    if (!(name in this.setPoints) || !Number.isFinite(value)) return false;
+    this.setPoints[name] = value;
+    return true;
   }
 
   /** Advances the machine by `seconds` of plant time and returns what its sensors would report. */
@@ -72,7 +84,14 @@ export class SimulatedMachine {
 
   snapshot(): MachineSnapshot {
     const temperature = Math.round(this.temperature * 10) / 10;
-    return { state: this.state, fault: this.fault, total: this.total, good: this.good, temperature };
+    return {
+      state: this.state,
+      fault: this.fault,
+      total: this.total,
+      good: this.good,
+      temperature,
+      setPoints: { ...this.setPoints },
+    };
   }
 
   private produce(seconds: number) {

@@ -14,6 +14,8 @@ export interface SimulationOptions {
   machines: number;
   /** Sparkplug device IDs of the machines (default machine-1, machine-2, …): name them after the equipment. */
   names?: string[];
+  /** Set points every machine holds at start (a download from Bastion changes them through DCMD). */
+  setPoints?: Record<string, number>;
   /** Real milliseconds between reports. */
   periodMs: number;
   /** Plant seconds per real second (60: an hour in a minute). */
@@ -27,7 +29,11 @@ export interface SimulationOptions {
 const FAULTS = ['jam at infeed', 'tool breakage', 'sensor fault', 'material shortage', 'hydraulic pressure low'];
 
 /** A small line of machines of different speeds and reliability. */
-export function lineProfiles(count: number, names: string[] = []): MachineProfile[] {
+export function lineProfiles(
+  count: number,
+  names: string[] = [],
+  setPoints: Record<string, number> = {},
+): MachineProfile[] {
   return Array.from({ length: count }, (_, i) => ({
     name: names[i] ?? `machine-${i + 1}`,
     idealCycleSeconds: [2, 3, 1.5, 4][i % 4]!,
@@ -36,13 +42,23 @@ export function lineProfiles(count: number, names: string[] = []): MachineProfil
     mtbfMinutes: 40 + (i % 5) * 15,
     mttrMinutes: 4 + (i % 3) * 3,
     faults: FAULTS,
+    setPoints,
   }));
 }
 
 /** Runs virtual machines publishing Sparkplug B to a broker; resolves with a stop function once born. */
-export async function simulate(options: SimulationOptions): Promise<{ stop(): Promise<void>; done: Promise<void> }> {
+export interface Simulation {
+  /** The machines, for a test (or an operator at the panel) to change a set point behind Bastion's back. */
+  machines: SimulatedMachine[];
+  stop(): Promise<void>;
+  done: Promise<void>;
+}
+
+export async function simulate(options: SimulationOptions): Promise<Simulation> {
   const random = seeded(options.seed);
-  const machines = lineProfiles(options.machines, options.names).map((p) => new SimulatedMachine(p, random));
+  const machines = lineProfiles(options.machines, options.names, options.setPoints).map(
+    (p) => new SimulatedMachine(p, random),
+  );
   const snapshots = () => new Map(machines.map((m) => [m.profile.name, m.snapshot()]));
   const client = await connectAsync(options.url, {
     // Bastion's broker accepts a device's own name (or `name:…`) as client ID, never another device's.
@@ -55,7 +71,10 @@ export async function simulate(options: SimulationOptions): Promise<{ stop(): Pr
     reconnectPeriod: 1000,
     will: SparkplugEdge.will(options.group, options.edge),
   } satisfies IClientOptions);
-  const edge = new SparkplugEdge(client, options.group, options.edge, snapshots);
+  const byName = new Map(machines.map((m) => [m.profile.name, m]));
+  const edge = new SparkplugEdge(client, options.group, options.edge, snapshots, (device, name, value) =>
+    byName.get(device)?.write(name, value),
+  );
   await edge.start();
   let stopped = false;
   let count = 0;
@@ -69,6 +88,7 @@ export async function simulate(options: SimulationOptions): Promise<{ stop(): Pr
     }
   })();
   return {
+    machines,
     done,
     async stop() {
       stopped = true;

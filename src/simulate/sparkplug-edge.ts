@@ -17,14 +17,25 @@ const MACHINE_METRICS = [
   ['Temperature', 'Double'],
 ] as const;
 
+/** Set points follow the fixed metrics, as `SetPoint/<name>` (their read-back), aliases from 100 up. */
+const SET_POINT = 'SetPoint/';
+const SET_POINT_ALIAS = 100;
+
 function machineMetrics(snapshot: MachineSnapshot, withNames: boolean): Metric[] {
   const values = [snapshot.state, snapshot.fault ?? '', snapshot.total, snapshot.good, snapshot.temperature];
-  return MACHINE_METRICS.map(([name, type], i) => ({
+  const fixed = MACHINE_METRICS.map(([name, type], i) => ({
     ...(withNames ? { name } : {}),
     alias: i + 1,
     type,
     value: values[i],
   }));
+  const setPoints = Object.entries(snapshot.setPoints).map(([name, value], i) => ({
+    ...(withNames ? { name: `${SET_POINT}${name}` } : {}),
+    alias: SET_POINT_ALIAS + i,
+    type: 'Double' as const,
+    value,
+  }));
+  return [...fixed, ...setPoints];
 }
 
 /**
@@ -40,8 +51,16 @@ export class SparkplugEdge {
     private readonly group: string,
     private readonly edge: string,
     private readonly machines: () => Map<string, MachineSnapshot>,
+    private readonly write: (device: string, name: string, value: number) => void = () => undefined,
   ) {
     client.on('message', (topic, payload) => {
+      const command = this.deviceCommand(topic);
+      if (command) {
+        for (const m of sparkplug.decodePayload(payload).metrics ?? [])
+          if (typeof m.name === 'string' && m.name.startsWith(SET_POINT))
+            this.write(command, m.name.slice(SET_POINT.length), Number(m.value));
+        return;
+      }
       if (topic !== this.topic('NCMD')) return;
       const metrics = sparkplug.decodePayload(payload).metrics ?? [];
       if (
@@ -62,8 +81,16 @@ export class SparkplugEdge {
     return { topic: `spBv1.0/${group}/NDEATH/${edge}`, payload: Buffer.from(payload), qos: 1 as const, retain: false };
   }
 
+  /** The machine a DCMD is for, when `topic` is one of this node's device commands. */
+  private deviceCommand(topic: string): string | undefined {
+    const prefix = `${this.topic('DCMD')}/`;
+    const device = topic.startsWith(prefix) ? topic.slice(prefix.length) : undefined;
+    return device && this.machines().has(device) ? device : undefined;
+  }
+
   async start(): Promise<void> {
     await this.client.subscribeAsync(this.topic('NCMD'), { qos: 1 });
+    await this.client.subscribeAsync(`${this.topic('DCMD')}/+`, { qos: 1 });
     await this.birth();
   }
 
