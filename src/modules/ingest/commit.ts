@@ -3,7 +3,10 @@ import type { Kysely } from 'kysely';
 import { newId } from '../../kernel/ids.js';
 import { defineCommand } from '../../kernel/pipeline/types.js';
 import type { Database } from '../../storage/tables.js';
-import { batchRoot, type ValueRow } from './batch-root.js';
+import type { ValueRow } from './batch-root.js';
+import { applyMachineTelemetry } from './machine.js';
+import { batchRootOffThread } from './root-worker.js';
+import { insertValues } from './values-insert.js';
 
 const nullableString = Type.Union([Type.String(), Type.Null()]);
 const valueRow = Type.Object({
@@ -37,23 +40,6 @@ export type BatchContent = Static<typeof batchInput>;
 export type SecurityEvent = Static<typeof securityEvent>;
 export type QuarantinedMessage = Static<typeof quarantined>;
 
-/** Rows per INSERT: under both dialects' bound-parameter limits (SQLite 32766, PostgreSQL 65535). */
-const CHUNK = 1000;
-
-async function insertValues(tx: Kysely<Database>, batchId: string, rows: ValueRow[]) {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const chunk = rows.slice(i, i + CHUNK).map((r) => ({
-      batch_id: batchId,
-      device_id: r.deviceId,
-      metric: r.metric,
-      ts: r.ts,
-      value_num: r.num,
-      value_text: r.text,
-    }));
-    await tx.insertInto('ingest_values').values(chunk).execute();
-  }
-}
-
 async function insertAside(tx: Kysely<Database>, content: BatchContent) {
   const messages = content.quarantined.map((m) => ({
     id: newId(),
@@ -86,7 +72,8 @@ function span(rows: ValueRow[]): [number | null, number | null] {
 /**
  * Telemetry is not audited record by record: one batch, one transaction, one audit record carrying the
  * batch's Merkle root over its rows (so any later change to a committed row is detectable), written by
- * the pipeline in the same transaction as the rows.
+ * the pipeline in the same transaction as the rows. Machine metrics (State, Fault, counters) also become
+ * states and part counts of the equipment, in that same transaction.
  */
 export const commitBatch = defineCommand({
   name: 'ingest.batch.commit',
@@ -96,17 +83,20 @@ export const commitBatch = defineCommand({
   internal: true,
   async handler(ctx, input) {
     const batchId = newId();
+    const root = batchRootOffThread(input.values); // hashed on a worker while the rows are inserted here
     await insertValues(ctx.tx, batchId, input.values);
     await insertAside(ctx.tx, input);
+    const telemetry = await applyMachineTelemetry(ctx, input.values);
     const [firstTs, lastTs] = span(input.values);
     ctx.setTarget({ type: 'ingest.batch', id: batchId });
     ctx.note({
       count: input.values.length,
-      root: batchRoot(input.values).toString('hex'),
+      root: (await root).toString('hex'),
       firstTs,
       lastTs,
       quarantined: input.quarantined.length,
       securityEvents: input.events.length,
+      telemetry,
     });
     for (const event of input.events) ctx.emit('ingest.security-event', { ...event });
     return { batchId, count: input.values.length };

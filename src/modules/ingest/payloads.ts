@@ -65,12 +65,17 @@ function metricOf(metric: {
   const alias = toNumber(metric.alias);
   if (name === null && alias === null) throw new MalformedPayload('metric without name or alias');
   const value = valueOf(metric.value);
-  return value && { name, alias, ts: toNumber(metric.timestamp), ...value };
+  return value && { name, alias, ts: toNumber(metric.timestamp), num: value.num, text: value.text };
 }
 
 function metricsOf(list: unknown[]): MetricValue[] {
   if (list.length > MAX_METRICS) throw new MalformedPayload(`more than ${MAX_METRICS} metrics`);
-  return list.flatMap((m) => metricOf(m as UMetric) ?? []);
+  const metrics: MetricValue[] = [];
+  for (const m of list) {
+    const metric = metricOf(m as UMetric);
+    if (metric) metrics.push(metric);
+  }
+  return metrics;
 }
 
 /** Decodes a Sparkplug B payload (protobuf); anything the codec or the checks refuse is MalformedPayload. */

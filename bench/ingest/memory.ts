@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+
+const MB = 1024 * 1024;
+
+/** This process's resident memory from /proc (Linux): private (anonymous) and file-backed pages, in MB. */
+function residentMb(): { anon: number; file: number } | undefined {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+    return { anon: kb('RssAnon') / 1024, file: kb('RssFile') / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface PeakRss {
+  /** The RSS when the phase started (code, runtime, caches already filled), in MB. */
+  startMb: number;
+  peakMb: number;
+  /** At the peak: private memory and file-backed pages (SQLite maps the database file into memory). */
+  anonMb?: number;
+  fileMb?: number;
+}
+
+/**
+ * Samples the RSS every 20 ms while a phase runs and keeps its peak, so a phase's own peak can be told
+ * apart from the process's lifetime one, and says what the peak was made of.
+ */
+export async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; rss: PeakRss }> {
+  const rss: PeakRss = { startMb: process.memoryUsage.rss() / MB, peakMb: 0 };
+  const sample = () => {
+    const now = process.memoryUsage.rss() / MB;
+    if (now <= rss.peakMb) return;
+    const split = residentMb();
+    Object.assign(rss, { peakMb: now, anonMb: split?.anon, fileMb: split?.file });
+  };
+  sample();
+  const timer = setInterval(sample, 20);
+  try {
+    const value = await work();
+    sample();
+    return { value, rss };
+  } finally {
+    clearInterval(timer);
+  }
+}

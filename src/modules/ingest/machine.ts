@@ -1,0 +1,115 @@
+import type { CommandContext } from '../../kernel/pipeline/types.js';
+import { applyTelemetry, type MachineSample, type TelemetryOutcome } from '../performance/telemetry.js';
+import { nodeByPath } from '../plant/store.js';
+import type { ValueRow } from './batch-root.js';
+
+type Kind = 'state' | 'fault' | 'total' | 'good';
+
+/** The metrics a machine reports (the simulator's names, src/simulate/sparkplug-edge.ts). */
+const KINDS = new Map<string, Kind>([
+  ['State', 'state'],
+  ['Fault', 'fault'],
+  ['Count/Total', 'total'],
+  ['Count/Good', 'good'],
+]);
+
+/** A machine metric's kind and Sparkplug device (null: the edge node itself); undefined for other metrics. */
+export function machineMetric(metric: string): { device: string | null; kind: Kind } | undefined {
+  const own = KINDS.get(metric);
+  if (own) return { device: null, kind: own };
+  const cut = metric.indexOf('/');
+  const kind = cut > 0 ? KINDS.get(metric.slice(cut + 1)) : undefined;
+  return kind && { device: metric.slice(0, cut), kind };
+}
+
+/** States and faults are texts, counters non-negative integers; anything else is not applied (but counted). */
+function valueOf(kind: Kind, row: ValueRow): string | number | undefined {
+  if (kind === 'state' || kind === 'fault') return row.text ?? undefined;
+  return row.num !== null && Number.isSafeInteger(row.num) && row.num >= 0 ? row.num : undefined;
+}
+
+interface Source {
+  deviceId: string;
+  device: string | null;
+  samples: MachineSample[];
+}
+
+/**
+ * Groups a batch's machine metrics into samples per (device, Sparkplug device). A message's rows are
+ * contiguous in the batch, so a sample is one message's State, Fault and counters together (a fault then
+ * goes with the down state it explains): it ends at another device's row or when a metric repeats.
+ */
+function collect(rows: readonly ValueRow[]): { sources: Map<string, Source>; bad: number } {
+  const sources = new Map<string, Source>();
+  let open = new Map<string, MachineSample>();
+  let bad = 0;
+  let lastDevice: string | undefined;
+  for (const row of rows) {
+    const found = machineMetric(row.metric);
+    if (!found) continue;
+    const value = valueOf(found.kind, row);
+    if (value === undefined) {
+      bad += 1;
+      continue;
+    }
+    if (row.deviceId !== lastDevice) [open, lastDevice] = [new Map(), row.deviceId];
+    const key = `${row.deviceId}\u0000${found.device ?? ''}`;
+    let sample = open.get(key);
+    if (!sample || sample[found.kind] !== undefined) {
+      let source = sources.get(key);
+      if (!source) sources.set(key, (source = { deviceId: row.deviceId, device: found.device, samples: [] }));
+      source.samples.push((sample = { ts: row.ts }));
+      open.set(key, sample);
+    }
+    Object.assign(sample, { [found.kind]: value });
+  }
+  return { sources, bad };
+}
+
+/** The device's equipment E, or E/<device lowercased> when that plant node exists (a machine of a line's edge). */
+async function equipmentOf(ctx: CommandContext, base: string, device: string | null): Promise<string> {
+  if (device === null) return base;
+  const child = `${base}/${device.toLowerCase()}`;
+  const node = await nodeByPath(ctx.tx, child);
+  return node && node.retired_at === null ? child : base;
+}
+
+async function bindings(ctx: CommandContext, deviceIds: string[]): Promise<Map<string, string>> {
+  if (deviceIds.length === 0) return new Map();
+  const rows = await ctx.tx
+    .selectFrom('ingest_devices')
+    .select(['id', 'node_path'])
+    .where('id', 'in', deviceIds)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.node_path]));
+}
+
+export interface MachineOutcome extends TelemetryOutcome {
+  equipment: number;
+}
+
+/**
+ * Turns a batch's machine metrics into states and part counts (performance's applyTelemetry), inside the
+ * batch's transaction: committed, or rolled back, with the values themselves.
+ */
+export async function applyMachineTelemetry(ctx: CommandContext, rows: readonly ValueRow[]): Promise<MachineOutcome> {
+  const { sources, bad } = collect(rows);
+  const outcome: MachineOutcome = { equipment: 0, states: 0, parts: 0, ignored: bad };
+  if (sources.size === 0) return outcome;
+  const bound = await bindings(ctx, [...new Set([...sources.values()].map((s) => s.deviceId))]);
+  const perEquipment = new Map<string, MachineSample[]>();
+  for (const source of sources.values()) {
+    const base = bound.get(source.deviceId);
+    if (base === undefined) continue;
+    const equipment = await equipmentOf(ctx, base, source.device);
+    perEquipment.set(equipment, [...(perEquipment.get(equipment) ?? []), ...source.samples]);
+  }
+  for (const [equipment, samples] of perEquipment) {
+    const result = await applyTelemetry(ctx, equipment, samples);
+    outcome.equipment += 1;
+    outcome.states += result.states;
+    outcome.parts += result.parts;
+    outcome.ignored += result.ignored;
+  }
+  return outcome;
+}
