@@ -1,6 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/app/actors.js';
 import { buildHttpApp } from '../src/http/app.js';
+import { loadTls } from '../src/http/tls.js';
+import { startIngest } from '../src/modules/ingest/broker.js';
+import { simulate } from '../src/simulate/run.js';
+import { DOWNLOAD_EVENT } from '../src/modules/recipes/download.js';
 import { createTestBastion, ManualClock, type TestBastion } from './support/bastion.js';
 import { cli } from './support/cli.js';
 import { testDialect } from './support/database.js';
@@ -260,6 +265,105 @@ describe(`recipes (${testDialect})`, () => {
         )
       ).json(),
     ).toEqual({ deviations: 0, held: 0 }); // nothing runs on line 2
+  });
+
+  it('downloads set points to equipment and compares what the machine reports back', async () => {
+    const sent: Record<string, unknown>[] = [];
+    const unsubscribe = t.bastion.events.subscribe(DOWNLOAD_EVENT, (e) => void sent.push(e.payload));
+    const download = await post('/api/recipes/download', { order: 'WO-CAP-2', equipment: LINE }, admin);
+    expect(download.statusCode, download.body).toBe(200);
+    unsubscribe();
+    expect(sent).toEqual([
+      expect.objectContaining({ equipment: LINE, setPoints: { 'mould temperature': 212.75, 'screw speed': 48.5 } }),
+    ]);
+    const report = (value: number) =>
+      post(
+        '/api/set-points',
+        {
+          equipment: LINE,
+          readings: [
+            { parameter: 'mould temperature', value, ts: clock.now() },
+            { parameter: 'screw speed', value: 48.5, ts: clock.now() },
+          ],
+        },
+        operator,
+      );
+    expect((await report(212.75)).json()).toEqual({ mismatches: 0 });
+    const downloads = () => t.bastion.storage.db.selectFrom('recipe_downloads').select('state').execute();
+    expect((await downloads()).map((d) => d.state)).toEqual(['confirmed']);
+    expect((await report(218)).json()).toEqual({ mismatches: 1 }); // changed at the machine
+    expect((await report(218)).json()).toEqual({ mismatches: 0 }); // the same drift is recorded once
+    const kinds = await t.bastion.storage.db
+      .selectFrom('recipe_deviations')
+      .select(['kind', 'parameter'])
+      .where('kind', '!=', 'out-of-range')
+      .execute();
+    expect(kinds).toEqual([{ kind: 'unauthorised-change', parameter: 'mould temperature' }]);
+    expect((await downloads()).map((d) => d.state)).toEqual(['drifted']);
+  });
+
+  it('sends set points to a simulated machine over MQTT and catches a change at its panel within one report', async () => {
+    const PRESS = `${LINE}/press-1`;
+    const run = (name: string, input: object) => t.bastion.pipeline.execute(name, input, CONSOLE_ACTOR, CLI_ORIGIN);
+    await run('plant.node.create', { parentPath: LINE, level: 'equipment', code: 'press-1', name: 'Press 1' });
+    const device = await run('ingest.device.register', {
+      name: 'line-1-edge',
+      equipment: LINE,
+      groupId: 'plant',
+      edgeNodeId: 'line-1-edge',
+    });
+    const broker = await startIngest(t.bastion, t.config, t.logger);
+    const period = 150;
+    const machines = await simulate({
+      url: `mqtts://127.0.0.1:${broker.port}`,
+      ca: loadTls(t.config).cert.toString('utf8'),
+      username: 'line-1-edge',
+      password: (device as { secret: string }).secret,
+      group: 'plant',
+      edge: 'line-1-edge',
+      machines: 1,
+      names: ['press-1'],
+      setPoints: { 'mould temperature': 200, 'screw speed': 40 },
+      periodMs: period,
+      speed: 1,
+      seed: 9,
+    });
+    const downloadState = async () =>
+      (
+        await t.bastion.storage.db
+          .selectFrom('recipe_downloads')
+          .select('state')
+          .where('equipment', '=', PRESS)
+          .executeTakeFirst()
+      )?.state;
+    const eventually = async (check: () => Promise<boolean>) => {
+      for (let i = 0; i < 100 && !(await check()); i++) await new Promise((r) => setTimeout(r, 50));
+      return check();
+    };
+    try {
+      expect((await post('/api/recipes/download', { order: 'WO-CAP-2', equipment: PRESS }, admin)).statusCode).toBe(
+        200,
+      );
+      expect(await eventually(async () => (await downloadState()) === 'confirmed')).toBe(true); // written, read back
+      expect(machines.machines[0]!.snapshot().setPoints).toEqual({ 'mould temperature': 212.75, 'screw speed': 48.5 });
+      const changedAt = Date.now();
+      machines.machines[0]!.write('mould temperature', 224); // at the panel, not through Bastion
+      const drift = () =>
+        t.bastion.storage.db
+          .selectFrom('recipe_deviations')
+          .select(['kind', 'at'])
+          .where('equipment', '=', PRESS)
+          .where('kind', '=', 'unauthorised-change')
+          .executeTakeFirst();
+      expect(await eventually(async () => (await drift()) !== undefined)).toBe(true);
+      const found = (await drift())!;
+      // The report that carried the change is the first one after it: within one telemetry cycle.
+      expect(Number(found.at) - changedAt).toBeLessThanOrEqual(period + 50);
+      expect(await downloadState()).toBe('drifted');
+    } finally {
+      await machines.stop();
+      await broker.close();
+    }
   });
 
   it('lists, shows (masked), diffs and verifies from the console', async () => {

@@ -8,7 +8,7 @@ import type { MaintenanceTables } from '../modules/maintenance/schema.js';
 import type { IngestTables } from '../modules/ingest/schema.js';
 import type { OpcUaTables } from '../modules/opcua/schema.js';
 import type { PlantTables } from '../modules/plant/schema.js';
-import type { DeviationTables, RecipeTables } from '../modules/recipes/schema.js';
+import type { DeviationTables, DownloadTables, RecipeTables } from '../modules/recipes/schema.js';
 import type { AttachmentTables, OrderTables, ProductionTables } from '../modules/production/schema.js';
 
 /** Every table Bastion owns, as Kysely sees them. Each module declares its own part. */
@@ -30,4 +30,5 @@ export interface Database
     IngestTables,
     OpcUaTables,
     RecipeTables,
-    DeviationTables {}
+    DeviationTables,
+    DownloadTables {}

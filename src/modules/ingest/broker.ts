@@ -8,6 +8,7 @@ import { loadTls } from '../../http/tls.js';
 import { applyDeviceChange, authenticator, trackClients } from './auth.js';
 import { BatchWriter } from './batch.js';
 import { EdgeNodes } from './edges.js';
+import { forwardDownloads } from './downloads.js';
 import { rebirthRequest } from './payloads.js';
 import { publishAuthorizer } from './publish.js';
 import type { IngestRuntime, Session } from './runtime.js';
@@ -94,6 +95,13 @@ export async function startIngest(bastion: Bastion, config: BastionConfig, logge
   broker.on('clientDisconnect', (client) => trackClients(rt, client, false));
   const unsubscribe = DEVICE_EVENTS.map((type) =>
     bastion.events.subscribe(type, (event) => applyDeviceChange(rt, type, String(event.payload.deviceId))),
+  );
+  unsubscribe.push(
+    forwardDownloads(bastion, logger, (topic, payload) =>
+      broker.publish({ cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false }, (error) => {
+        if (error) logger.error({ err: error, topic }, 'recipe download failed');
+      }),
+    ),
   );
   const handle = broker.handle.bind(broker);
   const tls = createTlsServer({ ...loadTls(config), minVersion: 'TLSv1.2' }, handle);

@@ -1,10 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { newId } from '../../kernel/ids.js';
-import { defineCommand } from '../../kernel/pipeline/types.js';
+import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
 import type { Database } from '../../storage/tables.js';
 import type { ValueRow } from './batch-root.js';
-import { applyMachineTelemetry } from './machine.js';
+import { applyMachineTelemetry, bindings, equipmentOf } from './machine.js';
+import { applyRecipeMetrics } from './recipe-metrics.js';
 import { batchRootOffThread } from './root-worker.js';
 import { insertValues } from './values-insert.js';
 
@@ -69,6 +70,20 @@ function span(rows: ValueRow[]): [number | null, number | null] {
   return rows.length > 0 ? [first, last] : [null, null];
 }
 
+/** Where each row's machine is: resolved once per (device, Sparkplug device) for the batch. */
+async function equipmentResolver(ctx: CommandContext, rows: readonly ValueRow[]) {
+  const bound = await bindings(ctx, [...new Set(rows.map((r) => r.deviceId))]);
+  const cache = new Map<string, string | undefined>();
+  return async (row: ValueRow, device: string | null) => {
+    const key = `${row.deviceId}\u0000${device ?? ''}`;
+    if (!cache.has(key)) {
+      const base = bound.get(row.deviceId);
+      cache.set(key, base === undefined ? undefined : await equipmentOf(ctx, base, device));
+    }
+    return cache.get(key);
+  };
+}
+
 /**
  * Telemetry is not audited record by record: one batch, one transaction, one audit record carrying the
  * batch's Merkle root over its rows (so any later change to a committed row is detectable), written by
@@ -87,6 +102,7 @@ export const commitBatch = defineCommand({
     await insertValues(ctx.tx, batchId, input.values);
     await insertAside(ctx.tx, input);
     const telemetry = await applyMachineTelemetry(ctx, input.values);
+    const recipes = await applyRecipeMetrics(ctx, input.values, await equipmentResolver(ctx, input.values));
     const [firstTs, lastTs] = span(input.values);
     ctx.setTarget({ type: 'ingest.batch', id: batchId });
     ctx.note({
@@ -97,6 +113,7 @@ export const commitBatch = defineCommand({
       quarantined: input.quarantined.length,
       securityEvents: input.events.length,
       telemetry,
+      recipes,
     });
     for (const event of input.events) ctx.emit('ingest.security-event', { ...event });
     return { batchId, count: input.values.length };

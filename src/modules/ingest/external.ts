@@ -10,6 +10,7 @@ import { acksDeferrable, DeferredAcks } from './external-acks.js';
 import { DeviceDirectory } from './external-devices.js';
 import { BrokerLink } from './external-link.js';
 import { clientOptions, sharedFilters } from './external-options.js';
+import { forwardDownloads } from './downloads.js';
 import { rebirthRequest } from './payloads.js';
 import { publishAuthorizer } from './publish.js';
 import type { IngestRuntime, Session } from './runtime.js';
@@ -124,6 +125,13 @@ export function startExternalIngest(bastion: Bastion, config: BastionConfig, log
       directory.forget();
       applyDeviceChange(rt, type, String(event.payload.deviceId));
     }),
+  );
+  unsubscribe.push(
+    forwardDownloads(bastion, logger, (topic, payload) =>
+      client.publish(topic, payload, { qos: 1 }, (error) => {
+        if (error) logger.error({ err: { message: error.message }, topic }, 'recipe download failed');
+      }),
+    ),
   );
   return {
     writer: rt.writer,

@@ -1,6 +1,5 @@
 import type { CommandContext } from '../../kernel/pipeline/types.js';
 import { applyTelemetry, type MachineSample, type TelemetryOutcome } from '../performance/telemetry.js';
-import { nodeByPath } from '../plant/store.js';
 import type { ValueRow } from './batch-root.js';
 
 type Kind = 'state' | 'fault' | 'total' | 'good';
@@ -66,15 +65,24 @@ function collect(rows: readonly ValueRow[]): { sources: Map<string, Source>; bad
   return { sources, bad };
 }
 
-/** The device's equipment E, or E/<device lowercased> when that plant node exists (a machine of a line's edge). */
-async function equipmentOf(ctx: CommandContext, base: string, device: string | null): Promise<string> {
+/**
+ * The equipment a Sparkplug device of an edge node stands for: the live plant node below the node's
+ * equipment E whose code is the device ID (lowercased), e.g. E/extrude/press-1 for `press-1`; else E.
+ */
+export async function equipmentOf(ctx: CommandContext, base: string, device: string | null): Promise<string> {
   if (device === null) return base;
-  const child = `${base}/${device.toLowerCase()}`;
-  const node = await nodeByPath(ctx.tx, child);
-  return node && node.retired_at === null ? child : base;
+  const code = device.toLowerCase();
+  const below = await ctx.tx
+    .selectFrom('plant_nodes')
+    .select('path')
+    .where('code', '=', code)
+    .where('retired_at', 'is', null)
+    .execute();
+  const match = below.map((n) => n.path).find((path) => path === `${base}/${code}` || path.startsWith(`${base}/`));
+  return match ?? base;
 }
 
-async function bindings(ctx: CommandContext, deviceIds: string[]): Promise<Map<string, string>> {
+export async function bindings(ctx: CommandContext, deviceIds: string[]): Promise<Map<string, string>> {
   if (deviceIds.length === 0) return new Map();
   const rows = await ctx.tx
     .selectFrom('ingest_devices')

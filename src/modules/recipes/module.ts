@@ -2,6 +2,7 @@ import type { BastionModule } from '../../app/modules.js';
 import { versionCommands } from './commands.js';
 import { recipePermissions } from './permissions.js';
 import { reportProcessValues } from './deviations.js';
+import { downloadControlRecipe, reportSetPoints } from './download.js';
 import { readSecret } from './reads.js';
 import { activateVersion, issueControlRecipe, retireVersion } from './release.js';
 import { recipeRoutes } from './routes.js';
@@ -22,6 +23,8 @@ export const recipesModule: BastionModule = {
       issueControlRecipe(sealer),
       readSecret,
       reportProcessValues,
+      downloadControlRecipe(sealer),
+      reportSetPoints,
     ];
   },
   routes: recipeRoutes,

@@ -28,7 +28,7 @@ export class SealBroken extends ConflictError {
  * Checks a version's stored content against its seal. A mismatch blocks the version for good and raises a
  * critical security event; the caller must then return a CommandRefusal so that the block is committed.
  */
-async function verifiedOrBlocked(ctx: CommandContext, sealer: RecipeSealer, recipe: RecipeRow, v: VersionRow) {
+export async function verifiedOrBlocked(ctx: CommandContext, sealer: RecipeSealer, recipe: RecipeRow, v: VersionRow) {
   const seal = sealOf(v);
   if (seal && sealer.verify(sealedContent(recipe, v), seal)) return undefined;
   await ctx.tx.updateTable('recipe_versions').set({ state: 'blocked' }).where('id', '=', v.id).execute();

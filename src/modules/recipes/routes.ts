@@ -145,6 +145,8 @@ export function recipeRoutes(app: FastifyInstance, bastion: Bastion): void {
     ['/api/recipes/issue', 'recipes.control.issue'],
     ['/api/recipes/read', 'recipes.version.read'],
     ['/api/process-values', 'recipes.process-values.report'],
+    ['/api/recipes/download', 'recipes.control.download'],
+    ['/api/set-points', 'recipes.set-points.report'],
   ] as const)
     commandRoute(app, bastion, { method: 'POST', url, command: bastion.pipeline.get(name), tags });
 }

@@ -146,3 +146,55 @@ recipeMigrations.push({
       .execute();
   },
 });
+
+export interface DownloadTables {
+  /** A parameter set sent to equipment for a work order, and what its read-back showed. */
+  recipe_downloads: {
+    id: string;
+    control_id: string;
+    order_id: string;
+    equipment: string;
+    state: string;
+    sent_at: number;
+    sent_by: string;
+    confirmed_at: number | null;
+  };
+  /** The last value read back for each parameter of a download (so a drift is recorded once, not each cycle). */
+  recipe_readbacks: {
+    download_id: string;
+    parameter: string;
+    value: number;
+    at: number;
+  };
+}
+
+recipeMigrations.push({
+  name: '0903_recipe_downloads',
+  async up(db, storage) {
+    const big = storage.capabilities.bigIntType;
+    await db.schema
+      .createTable('recipe_downloads')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('control_id', 'text', (c) => c.notNull().references('recipe_control.id'))
+      .addColumn('order_id', 'text', (c) => c.notNull().references('production_orders.id'))
+      .addColumn('equipment', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('sent_at', big, (c) => c.notNull())
+      .addColumn('sent_by', 'text', (c) => c.notNull())
+      .addColumn('confirmed_at', big)
+      .execute();
+    await db.schema
+      .createIndex('recipe_downloads_equipment')
+      .on('recipe_downloads')
+      .columns(['equipment', 'sent_at'])
+      .execute();
+    await db.schema
+      .createTable('recipe_readbacks')
+      .addColumn('download_id', 'text', (c) => c.notNull().references('recipe_downloads.id'))
+      .addColumn('parameter', 'text', (c) => c.notNull())
+      .addColumn('value', 'double precision', (c) => c.notNull())
+      .addColumn('at', big, (c) => c.notNull())
+      .addPrimaryKeyConstraint('recipe_readbacks_pk', ['download_id', 'parameter'])
+      .execute();
+  },
+});
