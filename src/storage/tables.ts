@@ -9,6 +9,7 @@ import type { IngestTables } from '../modules/ingest/schema.js';
 import type { OpcUaTables } from '../modules/opcua/schema.js';
 import type { PlantTables } from '../modules/plant/schema.js';
 import type { DeviationTables, DownloadTables, RecipeTables } from '../modules/recipes/schema.js';
+import type { BatchRecordTables } from '../modules/recipes/batch-record-schema.js';
 import type { AttachmentTables, OrderTables, ProductionTables } from '../modules/production/schema.js';
 
 /** Every table Bastion owns, as Kysely sees them. Each module declares its own part. */
@@ -31,4 +32,5 @@ export interface Database
     OpcUaTables,
     RecipeTables,
     DeviationTables,
-    DownloadTables {}
+    DownloadTables,
+    BatchRecordTables {}

@@ -1,4 +1,7 @@
 import type { BastionModule } from '../../app/modules.js';
+import { generateBatchRecord } from './batch-record.js';
+import { exportBatchRecord } from './batch-record-export.js';
+import { batchRecordMigration } from './batch-record-schema.js';
 import { versionCommands } from './commands.js';
 import { recipePermissions } from './permissions.js';
 import { reportProcessValues } from './deviations.js';
@@ -13,7 +16,7 @@ import { RecipeSealer } from './seal.js';
 export const recipesModule: BastionModule = {
   name: 'recipes',
   permissions: recipePermissions,
-  migrations: recipeMigrations,
+  migrations: [...recipeMigrations, batchRecordMigration],
   commands: (bastion) => {
     const sealer = new RecipeSealer(bastion.config.dataDir);
     return [
@@ -25,6 +28,8 @@ export const recipesModule: BastionModule = {
       reportProcessValues,
       downloadControlRecipe(sealer),
       reportSetPoints,
+      generateBatchRecord(sealer),
+      exportBatchRecord(sealer, bastion.permissions),
     ];
   },
   routes: recipeRoutes,

@@ -29,4 +29,10 @@ export const recipePermissions: PermissionDefinition[] = [
     description: 'Issue the effective version to a work order as its control recipe.',
     roles: ['supervisor', 'process-engineer'],
   },
+  {
+    name: 'recipes.batch-record',
+    description:
+      'Generate the sealed electronic batch record of a finished work order (exporting it needs recipes.read-secret).',
+    roles: ['quality', 'supervisor', 'process-engineer', 'auditor'],
+  },
 ];

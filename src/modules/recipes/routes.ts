@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Bastion } from '../../app/bastion.js';
 import { commandRoute } from '../../http/commands.js';
 import { errorResponses } from '../../http/schemas.js';
+import { batchRecordRoutes } from './batch-record-routes.js';
 import { diffVersions, listRecipes, maskedVersion, versionHistory } from './queries.js';
 
 const tags = ['recipes'];
@@ -149,4 +150,5 @@ export function recipeRoutes(app: FastifyInstance, bastion: Bastion): void {
     ['/api/set-points', 'recipes.set-points.report'],
   ] as const)
     commandRoute(app, bastion, { method: 'POST', url, command: bastion.pipeline.get(name), tags });
+  batchRecordRoutes(app, bastion);
 }

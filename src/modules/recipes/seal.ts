@@ -36,7 +36,17 @@ export class RecipeSealer {
   }
 
   seal(content: SealedContent): Seal {
-    const digest = sha256(canonicalJson(content));
+    return this.sealBytes(canonicalJson(content));
+  }
+
+  /** Recomputes the digest from the stored content and checks the signature over it. */
+  verify(content: SealedContent, seal: Seal): boolean {
+    return this.verifyBytes(canonicalJson(content), seal);
+  }
+
+  /** Seals any bytes (a batch record's canonical JSON): SHA-256 digest, Ed25519 signature over the digest. */
+  sealBytes(bytes: Buffer | string): Seal {
+    const digest = sha256(bytes);
     const key = this.key();
     return {
       digest: digest.toString('hex'),
@@ -45,9 +55,8 @@ export class RecipeSealer {
     };
   }
 
-  /** Recomputes the digest from the stored content and checks the signature over it. */
-  verify(content: SealedContent, seal: Seal): boolean {
-    const digest = sha256(canonicalJson(content));
+  verifyBytes(bytes: Buffer | string, seal: Seal): boolean {
+    const digest = sha256(bytes);
     if (digest.toString('hex') !== seal.digest) return false;
     try {
       return verify(null, digest, createPublicKey(this.key()), Buffer.from(seal.signature, 'base64'));
