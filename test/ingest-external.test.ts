@@ -114,6 +114,23 @@ describe(`ingest through an external broker (${testDialect})`, () => {
     expect(await values(a, 'temperature')).not.toContain(999);
   });
 
+  it('refuses and records a malformed Sparkplug payload that came through the broker; others keep flowing', async () => {
+    await device.publishAsync(topic('NBIRTH', 'oven'), birth(0), { qos: 1 });
+    await device.publishAsync(topic('NDATA', 'oven'), Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x01, 0x42]), { qos: 1 });
+    await device.publishAsync(`bastion/v1/meter-1/data`, json(8), { qos: 1 });
+    expect(
+      await eventually(
+        () => values(a, 'reading'),
+        (v) => v.includes(8),
+      ),
+    ).toContain(8);
+    const malformed = await eventually(
+      () => events(a, 'malformed-payload'),
+      (e) => e.length >= 1,
+    );
+    expect(malformed.length).toBeGreaterThanOrEqual(1);
+  });
+
   it('publishes rebirth requests back through the broker, and keeps a quarantined device aside', async () => {
     await device.subscribeAsync(topic('NCMD', 'oven'));
     const command = new Promise<Buffer>((resolve) => device.once('message', (_t, payload) => resolve(payload)));

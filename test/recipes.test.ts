@@ -183,6 +183,8 @@ describe(`recipes (${testDialect})`, () => {
       for (const value of [...SECRET_VALUES, 48.5])
         expect(response.body, `${url} leaks ${value}`).not.toContain(String(value));
     }
+    const record = await app.inject({ url: '/api/orders/WO-CAP-1/batch-record', headers: operator.headers });
+    expect(record.statusCode).toBe(403); // the batch record shows deviation values and limits: secrets too
     const refused = await post('/api/recipes/read', { recipe: 'RX-CAP', version: 2 }, operator);
     expect(refused.statusCode).toBe(403);
     for (const value of SECRET_VALUES) expect(refused.body).not.toContain(String(value));
