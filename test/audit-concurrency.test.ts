@@ -37,7 +37,8 @@ describe(`audit log with two writer processes (${testDialect})`, () => {
 
   it('keeps the chain linear and gap-free while both append at once', async () => {
     const perWriter = 150;
-    const startAt = Date.now() + 3000; // both processes start writing at the same moment
+    // Both processes start writing at the same moment, late enough for a slow start on a loaded machine.
+    const startAt = Date.now() + 6000;
     await Promise.all([runWriter(env, 'A', perWriter, startAt), runWriter(env, 'B', perWriter, startAt)]);
 
     const storage = openStorage(loadConfig({ env, cwd: dataDir }));

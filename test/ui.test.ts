@@ -9,6 +9,14 @@ import { testEnvironment } from './support/bastion.js';
 import { cli } from './support/cli.js';
 import { testDialect } from './support/database.js';
 
+/** The little of the DOM these checks touch (this file is type-checked without the DOM library). */
+interface PageGlobals {
+  document: {
+    querySelector(selector: string): { complete: boolean; naturalWidth: number } | null;
+    getElementById(id: string): { hidden: boolean; textContent: string | null } | null;
+  };
+}
+
 // The browser page, in Debian's Chromium: log in with a one-time password, change it, see the charts.
 describe(`the browser page (${testDialect})`, () => {
   let cleanup: () => Promise<void>;
@@ -66,18 +74,23 @@ describe(`the browser page (${testDialect})`, () => {
     await page.fill('#password-form input[name=newPassword]', 'a lathe hums at dawn 7');
     await page.click('#password-form button');
     await page.waitForSelector('#dashboard', { state: 'visible', timeout: 10_000 }).catch(async (error: unknown) => {
-      // Evaluated in the page (a string, since this file is type-checked without the DOM library).
-      const state = await page.evaluate<string[]>(
-        `['login-form', 'password-form', 'totp-form', 'dashboard', 'login-error'].map(
-          (id) => id + ':' + document.getElementById(id).hidden + ':' + document.getElementById(id).textContent.slice(0, 80))`,
+      const state = await page.evaluate(() =>
+        ['login-form', 'password-form', 'totp-form', 'dashboard', 'login-error'].map((id) => {
+          const element = (globalThis as unknown as PageGlobals).document.getElementById(id);
+          return `${id}:${element?.hidden}:${element?.textContent?.slice(0, 80)}`;
+        }),
       );
       throw new Error(`${String(error)}; page: ${state.join(' / ')} ${traffic.join(' | ')}`);
     });
     const loaded = (id: string) =>
       page
         .waitForFunction(
-          `(() => { const img = document.querySelector('#${id}'); return img !== null && img.complete && img.naturalWidth > 0; })()`,
-          undefined,
+          // A function, not a string: the page's CSP forbids eval, which a string predicate would need.
+          (selector: string) => {
+            const img = (globalThis as unknown as PageGlobals).document.querySelector(selector);
+            return img !== null && img.complete && img.naturalWidth > 0;
+          },
+          `#${id}`,
           { timeout: 10_000 },
         )
         .catch((error: unknown) => {
