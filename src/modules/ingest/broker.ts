@@ -6,14 +6,12 @@ import type { Bastion } from '../../app/bastion.js';
 import type { BastionConfig } from '../../kernel/config/schema.js';
 import { loadTls } from '../../http/tls.js';
 import { applyDeviceChange, authenticator, trackClients } from './auth.js';
-import { BatchWriter } from './batch.js';
-import { EdgeNodes } from './edges.js';
 import { forwardDownloads } from './downloads.js';
-import { rebirthRequest } from './payloads.js';
 import { publishAuthorizer } from './publish.js';
-import type { IngestRuntime, Session } from './runtime.js';
-import { FloodLimiter, SecurityRecorder } from './security.js';
-import { commandTopic, maySubscribe } from './topics.js';
+import type { BatchWriter } from './batch.js';
+import type { IngestRuntime } from './runtime.js';
+import { createRuntime } from './runtime-factory.js';
+import { maySubscribe } from './topics.js';
 
 export interface RunningIngest {
   /** The TLS port actually listened on (useful when configured as 0). */
@@ -27,31 +25,13 @@ const COMMAND_TOPIC = /^spBv1\.0\/[^/]+\/(NCMD|DCMD)\//;
 const DEVICE_EVENTS = ['ingest.device.rotated', 'ingest.device.quarantined', 'ingest.device.released'];
 
 function runtimeFor(bastion: Bastion, config: BastionConfig, logger: Logger, broker: () => Aedes): IngestRuntime {
-  const writer = new BatchWriter(bastion.pipeline, logger, {
+  return createRuntime(bastion, config, logger, {
     maxMessages: config.mqtt.batchMaxMessages,
-    maxDelayMs: config.mqtt.batchMaxDelayMs,
+    send: (topic, payload, onError) =>
+      broker().publish({ cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false }, (error) => {
+        if (error) onError(error);
+      }),
   });
-  const now = () => bastion.clock.now();
-  const rt: IngestRuntime = {
-    db: bastion.storage.db,
-    logger,
-    now,
-    writer,
-    security: new SecurityRecorder(writer, logger, now),
-    edges: new EdgeNodes(),
-    flood: new FloodLimiter(config.mqtt.maxMessagesPerSecond),
-    maxPayloadBytes: config.mqtt.maxPayloadBytes,
-    sessions: new WeakMap(),
-    clients: new Map(),
-    requestRebirth: (session: Session) => {
-      if (!rt.edges.of(session.id).mayRequestRebirth(now())) return;
-      const packet = { cmd: 'publish' as const, topic: commandTopic(session), payload: rebirthRequest(now()) };
-      broker().publish({ ...packet, qos: 0, retain: false, dup: false }, (error) => {
-        if (error) logger.error({ err: error, device: session.name }, 'rebirth request failed');
-      });
-    },
-  };
-  return rt;
 }
 
 function hooks(rt: IngestRuntime) {

@@ -4,18 +4,16 @@ import type { Logger } from 'pino';
 import type { Bastion } from '../../app/bastion.js';
 import type { BastionConfig } from '../../kernel/config/schema.js';
 import { applyDeviceChange } from './auth.js';
-import { BatchWriter, type Settle } from './batch.js';
-import { EdgeNodes } from './edges.js';
+import type { BatchWriter, Settle } from './batch.js';
 import { acksDeferrable, DeferredAcks } from './external-acks.js';
 import { DeviceDirectory } from './external-devices.js';
 import { BrokerLink } from './external-link.js';
 import { clientOptions, sharedFilters } from './external-options.js';
 import { forwardDownloads } from './downloads.js';
-import { rebirthRequest } from './payloads.js';
 import { publishAuthorizer } from './publish.js';
-import type { IngestRuntime, Session } from './runtime.js';
-import { FloodLimiter, SecurityRecorder } from './security.js';
-import { commandTopic, parseTopic } from './topics.js';
+import type { IngestRuntime } from './runtime.js';
+import { createRuntime } from './runtime-factory.js';
+import { parseTopic } from './topics.js';
 
 export interface ExternalIngest {
   writer: BatchWriter;
@@ -34,28 +32,13 @@ const DEVICE_EVENTS = [
 function runtimeFor(bastion: Bastion, config: BastionConfig, logger: Logger, client: () => MqttClient): IngestRuntime {
   // Without deferred PUBACKs mqtt.js reads the next message only after this one committed: waiting for
   // more to fill a batch would only add latency (batches still grow while one is committing).
-  const maxMessages = acksDeferrable() ? config.mqtt.batchMaxMessages : 1;
-  const writer = new BatchWriter(bastion.pipeline, logger, { maxMessages, maxDelayMs: config.mqtt.batchMaxDelayMs });
-  const now = () => bastion.clock.now();
-  const rt: IngestRuntime = {
-    db: bastion.storage.db,
-    logger,
-    now,
-    writer,
-    security: new SecurityRecorder(writer, logger, now),
-    edges: new EdgeNodes(),
-    flood: new FloodLimiter(config.mqtt.maxMessagesPerSecond),
-    maxPayloadBytes: config.mqtt.maxPayloadBytes,
-    sessions: new WeakMap(),
-    clients: new Map(),
-    requestRebirth: (session: Session) => {
-      if (!rt.edges.of(session.id).mayRequestRebirth(now())) return;
-      client().publish(commandTopic(session), rebirthRequest(now()), { qos: 0 }, (error) => {
-        if (error) logger.error({ err: { message: error.message }, device: session.name }, 'rebirth request failed');
-      });
-    },
-  };
-  return rt;
+  return createRuntime(bastion, config, logger, {
+    maxMessages: acksDeferrable() ? config.mqtt.batchMaxMessages : 1,
+    send: (topic, payload, onError) =>
+      client().publish(topic, payload, { qos: 0 }, (error) => {
+        if (error) onError(error);
+      }),
+  });
 }
 
 /**

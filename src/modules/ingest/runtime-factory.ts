@@ -1,0 +1,48 @@
+import type { Logger } from 'pino';
+import type { Bastion } from '../../app/bastion.js';
+import type { BastionConfig } from '../../kernel/config/schema.js';
+import { BatchWriter } from './batch.js';
+import { EdgeNodes } from './edges.js';
+import { rebirthRequest } from './payloads.js';
+import type { IngestRuntime, Session } from './runtime.js';
+import { FloodLimiter, SecurityRecorder } from './security.js';
+import { commandTopic } from './topics.js';
+
+/** How a runtime sends a command to devices: the embedded broker publishes it, a client sends it out. */
+export type SendCommand = (topic: string, payload: Buffer, onError: (error: Error) => void) => void;
+
+/**
+ * One ingest runtime for both ways in (embedded broker, external broker): the same batching, security
+ * records, edge-node state and flood limits; only the batch size and how commands leave differ.
+ */
+export function createRuntime(
+  bastion: Bastion,
+  config: BastionConfig,
+  logger: Logger,
+  options: { maxMessages: number; send: SendCommand },
+): IngestRuntime {
+  const writer = new BatchWriter(bastion.pipeline, logger, {
+    maxMessages: options.maxMessages,
+    maxDelayMs: config.mqtt.batchMaxDelayMs,
+  });
+  const now = () => bastion.clock.now();
+  const rt: IngestRuntime = {
+    db: bastion.storage.db,
+    logger,
+    now,
+    writer,
+    security: new SecurityRecorder(writer, logger, now),
+    edges: new EdgeNodes(),
+    flood: new FloodLimiter(config.mqtt.maxMessagesPerSecond),
+    maxPayloadBytes: config.mqtt.maxPayloadBytes,
+    sessions: new WeakMap(),
+    clients: new Map(),
+    requestRebirth: (session: Session) => {
+      if (!rt.edges.of(session.id).mayRequestRebirth(now())) return;
+      options.send(commandTopic(session), rebirthRequest(now()), (error) =>
+        logger.error({ err: { message: error.message }, device: session.name }, 'rebirth request failed'),
+      );
+    },
+  };
+  return rt;
+}
