@@ -54,7 +54,9 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const modules = allModules();
-  const storage = openStorage(config);
+  const storage = openStorage(config, (error) =>
+    logger.warn({ err: { message: error.message } }, 'an idle database connection was closed by the server'),
+  );
   try {
     await migrate(storage, [...kernelMigrations, ...modules.flatMap((m) => m.migrations)]);
   } catch (error) {

@@ -9,6 +9,8 @@ export function sqliteFile(config: BastionConfig): string {
 }
 
 /** PostgreSQL when a URL is configured, otherwise the SQLite file in the data directory. */
-export function openStorage(config: BastionConfig): Storage {
-  return config.databaseUrl ? openPostgres(config.databaseUrl) : openSqlite(sqliteFile(config));
+export function openStorage(config: BastionConfig, onConnectionLost?: (error: Error) => void): Storage {
+  return config.databaseUrl
+    ? openPostgres(config.databaseUrl, undefined, onConnectionLost)
+    : openSqlite(sqliteFile(config));
 }

@@ -11,8 +11,15 @@ function safeLocation(url: string): string {
   return `postgres://${parsed.host}${parsed.pathname}`;
 }
 
-export function openPostgres(url: string, poolSize = 10): Storage {
+export function openPostgres(
+  url: string,
+  poolSize = 10,
+  onIdleError: (error: Error) => void = () => undefined,
+): Storage {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // A server restart, a failover or an administrator ends idle connections; the pool replaces them on the
+  // next query. Without a listener that event would be an uncaught exception and stop Bastion.
+  pool.on('error', onIdleError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
