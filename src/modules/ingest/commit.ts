@@ -102,7 +102,7 @@ export const commitBatch = defineCommand({
     await insertValues(ctx.tx, batchId, input.values);
     await insertAside(ctx.tx, input);
     const telemetry = await applyMachineTelemetry(ctx, input.values);
-    const recipes = await applyRecipeMetrics(ctx, input.values, await equipmentResolver(ctx, input.values));
+    const recipes = await applyRecipeMetrics(ctx, input.values, () => equipmentResolver(ctx, input.values));
     const [firstTs, lastTs] = span(input.values);
     ctx.setTarget({ type: 'ingest.batch', id: batchId });
     ctx.note({

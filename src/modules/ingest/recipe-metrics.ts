@@ -10,8 +10,10 @@ import type { ValueRow } from './batch-root.js';
 const FAMILIES = { SetPoint: 'setPoints', Process: 'process' } as const;
 
 export function recipeMetric(metric: string) {
+  // Most rows of a batch are other metrics: a substring test spares them the split (this runs per row).
+  if (!metric.includes('SetPoint/') && !metric.includes('Process/')) return undefined;
   const parts = metric.split('/');
-  const at = parts.findIndex((p) => p in FAMILIES);
+  const at = parts.findIndex((p) => Object.hasOwn(FAMILIES, p));
   if (at < 0 || at === parts.length - 1) return undefined;
   return {
     device: at === 0 ? null : parts.slice(0, at).join('/'),
@@ -30,13 +32,15 @@ export interface RecipeOutcome {
 export async function applyRecipeMetrics(
   ctx: CommandContext,
   rows: readonly ValueRow[],
-  equipmentOf: (row: ValueRow, device: string | null) => Promise<string | undefined>,
+  resolver: () => Promise<(row: ValueRow, device: string | null) => Promise<string | undefined>>,
 ): Promise<RecipeOutcome> {
   const outcome: RecipeOutcome = { setPointMismatches: 0, deviations: 0, held: 0 };
+  let equipmentOf: ((row: ValueRow, device: string | null) => Promise<string | undefined>) | undefined;
   const groups = new Map<string, { setPoints: SetPointReading[]; process: SetPointReading[] }>();
   for (const row of rows) {
     const found = row.num === null ? undefined : recipeMetric(row.metric);
     if (!found) continue;
+    equipmentOf ??= await resolver(); // only batches that carry recipe metrics look devices up
     const equipment = await equipmentOf(row, found.device);
     if (!equipment) continue;
     const group = groups.get(equipment) ?? { setPoints: [], process: [] };
