@@ -5,7 +5,7 @@ import { newId } from '../../kernel/ids.js';
 import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
 import type { Database } from '../../storage/tables.js';
 import { materialByCode, materialCode } from '../production/definitions.js';
-import { bookingTarget } from '../production/orders.js';
+import { bookingTarget } from '../production/order-queries.js';
 
 export const lotNumber = Type.String({
   pattern: '^[A-Z0-9][A-Z0-9._-]{0,59}$',

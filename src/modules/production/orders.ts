@@ -1,11 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { Kysely } from 'kysely';
 import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
-import type { Database } from '../../storage/tables.js';
 import { requireNode } from '../plant/store.js';
 import { materialByCode, materialCode, type Operation } from './definitions.js';
+import { orderByNumber, orderView, type OrderRow } from './order-queries.js';
 
 const orderNumber = Type.String({
   pattern: '^[A-Z0-9][A-Z0-9._-]{0,39}$',
@@ -18,20 +17,12 @@ const linePath = Type.String({
 });
 const quantity = Type.Number({ minimum: 0, maximum: 1e9 });
 
-type OrderRow = Database['production_orders'];
-
 /** Order states and the transitions each command may make; anything else is refused (21 CFR 11.10(f)). */
 const ORDER_MOVES: Record<string, { from: string[]; to: string }> = {
   release: { from: ['created'], to: 'released' },
   dispatch: { from: ['released'], to: 'dispatched' },
   close: { from: ['completed'], to: 'closed' },
 };
-
-async function orderByNumber(db: Kysely<Database>, number: string): Promise<OrderRow> {
-  const order = await db.selectFrom('production_orders').selectAll().where('number', '=', number).executeTakeFirst();
-  if (!order) throw new NotFoundError(`No work order ${number}.`);
-  return order;
-}
 
 function move(order: OrderRow, action: keyof typeof ORDER_MOVES): string {
   const rule = ORDER_MOVES[action]!;
@@ -41,17 +32,6 @@ function move(order: OrderRow, action: keyof typeof ORDER_MOVES): string {
       'illegal_transition',
     );
   return rule.to;
-}
-
-function orderView(order: OrderRow) {
-  return {
-    number: order.number,
-    state: order.state,
-    quantity: order.quantity,
-    line: order.line_path,
-    good: order.good_quantity,
-    scrap: order.scrap_quantity,
-  };
 }
 
 async function setOrderState(ctx: CommandContext, order: OrderRow, state: string, extra: Partial<OrderRow> = {}) {
@@ -391,60 +371,3 @@ export const orderCommands = [
   operationCommand('complete'),
   reportQuantities,
 ];
-
-export async function orderDetail(db: Kysely<Database>, number: string) {
-  const order = await orderByNumber(db, number);
-  const operations = await db
-    .selectFrom('production_order_operations')
-    .selectAll()
-    .where('order_id', '=', order.id)
-    .orderBy('sequence')
-    .execute();
-  return {
-    ...orderView(order),
-    operations: operations.map((op) => ({
-      sequence: op.sequence,
-      name: op.name,
-      workCell: op.work_cell,
-      state: op.state,
-      good: op.good_quantity,
-      scrap: op.scrap_quantity,
-    })),
-  };
-}
-
-/**
- * The work order (and, when given, its operation) that consumption and output are booked to. Material goes
- * into an operation only while it runs; an order that is not executing takes none.
- */
-export async function bookingTarget(
-  db: Kysely<Database>,
-  number: string,
-  operation?: number,
-): Promise<{ orderId: string; operation: number | null }> {
-  const order = await orderByNumber(db, number);
-  if (operation === undefined) return { orderId: order.id, operation: null };
-  const op = await db
-    .selectFrom('production_order_operations')
-    .select('state')
-    .where('order_id', '=', order.id)
-    .where('sequence', '=', operation)
-    .executeTakeFirst();
-  if (!op) throw new NotFoundError(`Work order ${number} has no operation ${operation}.`);
-  if (op.state !== 'running')
-    throw new ConflictError(
-      `Operation ${operation} of ${number} is ${op.state}; material is consumed into a running operation.`,
-      'operation_not_running',
-    );
-  return { orderId: order.id, operation };
-}
-
-/** The work order running at a place: the one whose line is the equipment's line (or the equipment itself). */
-export async function runningOrderAt(db: Kysely<Database>, equipment: string) {
-  const running = await db
-    .selectFrom('production_orders')
-    .select(['id', 'number', 'line_path', 'material_id'])
-    .where('state', '=', 'running')
-    .execute();
-  return running.find((o) => o.line_path && (equipment === o.line_path || equipment.startsWith(`${o.line_path}/`)));
-}

@@ -4,7 +4,7 @@ import type { Bastion } from '../../app/bastion.js';
 import { commandRoute } from '../../http/commands.js';
 import { errorResponses } from '../../http/schemas.js';
 import { bomItem, definitionsOf, materialByCode, materialView, operation } from './definitions.js';
-import { orderDetail } from './orders.js';
+import { orderDetail } from './order-queries.js';
 import { attachmentById, listAttachments, MAX_ATTACHMENT_BYTES } from './attachments.js';
 
 const tags = ['production'];

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { operationsOf } from '../production/order-queries.js';
 import { NotFoundError } from '../../kernel/errors.js';
 import type { Database } from '../../storage/tables.js';
 import {
@@ -26,12 +27,7 @@ export async function orderPart(db: Kysely<Database>, order: OrderRow): Promise<
     .select(['code', 'name'])
     .where('id', '=', order.material_id)
     .executeTakeFirstOrThrow();
-  const operations = await db
-    .selectFrom('production_order_operations')
-    .selectAll()
-    .where('order_id', '=', order.id)
-    .orderBy('sequence')
-    .execute();
+  const operations = await operationsOf(db, order.id);
   return {
     number: order.number,
     product: product.code,

@@ -3,7 +3,7 @@ import { newId } from '../../kernel/ids.js';
 import type { CommandContext } from '../../kernel/pipeline/types.js';
 import { reportAtPlace } from '../plant/paths.js';
 import { holdLot } from '../genealogy/commands.js';
-import { runningOrderAt } from '../production/orders.js';
+import { runningOrderAt } from '../production/order-queries.js';
 import type { Parameter } from './model.js';
 
 export interface ProcessValue {
