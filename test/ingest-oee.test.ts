@@ -153,21 +153,29 @@ describe(`machine telemetry to OEE (${testDialect})`, () => {
       client.publishAsync(topic(type, 'Saw-2'), payload(seq, minute, metrics), { qos: 1 });
     await send(6, 'DBIRTH', 20, machine(true, 'running', '', 500, 500)); // the first reading is a baseline
     await send(7, 'DDATA', 22, machine(true, 'running', '', 540, 538));
+    await send(8, 'DDATA', 23, machine(true, 'running', '', 545, 543));
     const counts = await t.bastion.storage.db
       .selectFrom('performance_counts')
       .selectAll()
       .where('equipment_path', '=', `${LINE}/saw-2`)
       .execute();
-    expect(counts.map((c) => [Number(c.total), Number(c.good), c.ideal_cycle_seconds])).toEqual([[40, 38, null]]);
-    const events = await listed<{ kind: string; detail: string }>('/api/ingest/security-events', 'events');
-    expect(events).toContainEqual(
-      expect.objectContaining({
-        kind: 'data-quality',
-        detail: `40 parts at ${LINE}/saw-2 without an ideal cycle time: performance cannot be computed`,
-      }),
+    expect(counts.map((c) => [Number(c.total), Number(c.good), c.ideal_cycle_seconds])).toEqual([
+      [40, 38, null],
+      [5, 5, null],
+    ]);
+    const events = await listed<{ kind: string; detail: string; count: number }>(
+      '/api/ingest/security-events',
+      'events',
     );
+    // One event for the saw, counted once per batch that brought such parts (not a row per batch).
+    expect(events.filter((e) => e.kind === 'data-quality')).toEqual([
+      expect.objectContaining({
+        detail: `parts at ${LINE}/saw-2 without an ideal cycle time: performance cannot be computed`,
+        count: 2,
+      }),
+    ]);
     const saw = await oee(`${LINE}/saw-2`);
-    expect(saw).toMatchObject({ total: 40, unratedParts: 40, performance: null, oee: null });
+    expect(saw).toMatchObject({ total: 45, unratedParts: 45, performance: null, oee: null });
   });
 
   it('quarantines values timestamped too far ahead or too long ago (unless historical), with the reason', async () => {
@@ -179,9 +187,9 @@ describe(`machine telemetry to OEE (${testDialect})`, () => {
       client.publishAsync(topic('NDATA'), encodeSparkplug({ timestamp: now, seq, metrics: metrics as never }), {
         qos: 1,
       });
-    await send(8, reading(now + 3_600_000)); // an hour ahead: the device's clock is wrong
-    await send(9, reading(now - 48 * 3_600_000)); // two days late, and not said to be historical
-    await send(10, [
+    await send(9, reading(now + 3_600_000)); // an hour ahead: the device's clock is wrong
+    await send(10, reading(now - 48 * 3_600_000)); // two days late, and not said to be historical
+    await send(11, [
       ...reading(now - 48 * 3_600_000, true), // store-and-forward: old on purpose
       { name: 'State', alias: 21, type: 'String', value: 'down', timestamp: now - 48 * 3_600_000, isHistorical: true },
     ]);

@@ -97,20 +97,33 @@ export interface MachineOutcome extends TelemetryOutcome {
   equipment: number;
 }
 
+const HOUR = 3_600_000;
+
 /**
  * Parts stored without an ideal cycle time are a data-quality event of the device that reported them, in
  * the batch's transaction (so with the parts): nobody learns otherwise that OEE for them cannot be computed.
+ * One row per device and equipment an hour, its count raised by each later batch, so a machine reporting
+ * every second does not add a row a second (how many parts is in each batch's audit record).
  */
-async function unratedEvent(ctx: CommandContext, deviceId: string, equipment: string, parts: number): Promise<void> {
-  const event = {
-    at: ctx.now,
-    kind: 'data-quality',
-    deviceId,
-    username: null,
-    address: null,
-    detail: `${parts} parts at ${equipment} without an ideal cycle time: performance cannot be computed`,
-    count: 1,
-  };
+async function unratedEvent(ctx: CommandContext, deviceId: string, equipment: string): Promise<void> {
+  const detail = `parts at ${equipment} without an ideal cycle time: performance cannot be computed`;
+  const recent = await ctx.tx
+    .selectFrom('ingest_security_events')
+    .select(['id', 'count'])
+    .where('at', '>', ctx.now - HOUR)
+    .where('kind', '=', 'data-quality')
+    .where('device_id', '=', deviceId)
+    .where('detail', '=', detail)
+    .executeTakeFirst();
+  if (recent) {
+    await ctx.tx
+      .updateTable('ingest_security_events')
+      .set({ count: Number(recent.count) + 1 })
+      .where('id', '=', recent.id)
+      .execute();
+    return;
+  }
+  const event = { at: ctx.now, kind: 'data-quality', deviceId, username: null, address: null, detail, count: 1 };
   await ctx.tx
     .insertInto('ingest_security_events')
     .values({
@@ -120,7 +133,7 @@ async function unratedEvent(ctx: CommandContext, deviceId: string, equipment: st
       device_id: deviceId,
       username: null,
       address: null,
-      detail: event.detail,
+      detail,
       count: 1,
     })
     .execute();
@@ -151,7 +164,7 @@ export async function applyMachineTelemetry(ctx: CommandContext, rows: readonly 
     outcome.parts += result.parts;
     outcome.unrated += result.unrated;
     outcome.ignored += result.ignored;
-    if (result.unrated > 0) await unratedEvent(ctx, deviceId, equipment, result.unrated);
+    if (result.unrated > 0) await unratedEvent(ctx, deviceId, equipment);
   }
   return outcome;
 }

@@ -7,9 +7,10 @@ import { merkleTreeHash } from '../audit/merkle.js';
 
 const sample = Type.Object(
   {
-    connection: Type.String({ maxLength: 63 }),
-    equipment: Type.String({ maxLength: 300 }),
-    tag: Type.String({ maxLength: 100 }),
+    // Connection, equipment and tag come from a validated connection definition, the value from a server.
+    connection: Type.String(),
+    equipment: Type.String(),
+    tag: Type.String(),
     ts: Type.Integer(),
     value: Type.Union([Type.Number(), Type.String(), Type.Boolean()]),
   },
