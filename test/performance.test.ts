@@ -231,4 +231,22 @@ describe(`performance (${testDialect})`, () => {
     });
     expect(telemetry.json()).toEqual({ states: 0, parts: 30, unrated: 30, ignored: 0 });
   });
+
+  it('refuses telemetry timestamped in the future, applying none of it', async () => {
+    const ahead = await post('/api/performance/telemetry', {
+      equipment: SAW,
+      samples: [
+        { ts: START + 70 * 60_000, state: 'down', fault: 'blade' }, // would apply on its own
+        { ts: Date.now() + 3_600_000, state: 'running' },
+      ],
+    });
+    expect([ahead.statusCode, ahead.json<{ code: string }>().code]).toEqual([400, 'validation_failed']);
+    const states = await t.bastion.storage.db
+      .selectFrom('performance_states')
+      .select('state')
+      .where('equipment_path', '=', SAW)
+      .orderBy('started_at')
+      .execute();
+    expect(states.map((s) => s.state)).toEqual(['running', 'planned-stop']);
+  });
 });

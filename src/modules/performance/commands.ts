@@ -9,7 +9,7 @@ import type { DownCategory, MachineState } from './oee.js';
 export const equipmentPath = placePath('the plant path of the equipment');
 const when = Type.Optional(Type.String({ format: 'date-time', description: 'when it happened (default: now)' }));
 /** Devices' clocks drift; a report from further ahead than this is refused rather than trusted. */
-const FUTURE_SKEW_MS = 5_000;
+export const FUTURE_SKEW_MS = 5_000;
 
 function instant(ctx: CommandContext, at: string | undefined): number {
   const time = at === undefined ? ctx.now : Date.parse(at);

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { AppError, ConflictError } from '../../kernel/errors.js';
+import { AppError, ConflictError, ValidationError } from '../../kernel/errors.js';
 import type { CommandContext } from '../../kernel/pipeline/types.js';
 import { reportAtPlace } from '../plant/paths.js';
-import { recordCount, recordState } from './commands.js';
+import { FUTURE_SKEW_MS, recordCount, recordState } from './commands.js';
 import type { MachineState } from './oee.js';
 
 /** What a machine's telemetry says, already decoded (Sparkplug, JSON or OPC UA): the metrics Bastion reads. */
@@ -104,5 +104,13 @@ export const applyTelemetryCommand = reportAtPlace({
     },
     { additionalProperties: false },
   ),
-  apply: (ctx, equipment, samples) => applyTelemetry(ctx, equipment, samples),
+  apply: (ctx, equipment, samples) => {
+    // As for recorded states and counts: a clock ahead of ours would open states in the future.
+    const ahead = samples.findIndex((s) => s.ts > ctx.now + FUTURE_SKEW_MS);
+    if (ahead >= 0)
+      throw new ValidationError('That time is in the future.', [
+        { path: `/samples/${ahead}/ts`, message: 'later than now' },
+      ]);
+    return applyTelemetry(ctx, equipment, samples);
+  },
 });
