@@ -1,10 +1,15 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../kernel/config/load.js';
 import { outsideWindow, timeWindowOf } from './timestamps.js';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 11, 1, 12, 0);
-const windowFrom = (env: Record<string, string>) => timeWindowOf(loadConfig({ env, cwd: '/tmp' }));
+// An empty directory: no bastion.config.json to read but the environment given.
+const cwd = mkdtempSync(join(tmpdir(), 'bastion-window-'));
+const windowFrom = (env: Record<string, string>) => timeWindowOf(loadConfig({ env, cwd }));
 
 describe('the device timestamp window', () => {
   it('defaults to 60 s ahead and 24 h back, and takes both from the configuration', () => {
@@ -21,7 +26,7 @@ describe('the device timestamp window', () => {
   });
 
   it('refuses a window that is not a whole number in range, naming the key', () => {
-    expect(() => loadConfig({ env: { BASTION_MQTT_MAX_AGE_HOURS: '0' }, cwd: '/tmp' })).toThrow(ConfigError);
-    expect(() => loadConfig({ env: { BASTION_MQTT_MAX_AGE_HOURS: '0' }, cwd: '/tmp' })).toThrow(/maxAgeHours/);
+    expect(() => loadConfig({ env: { BASTION_MQTT_MAX_AGE_HOURS: '0' }, cwd })).toThrow(ConfigError);
+    expect(() => loadConfig({ env: { BASTION_MQTT_MAX_AGE_HOURS: '0' }, cwd })).toThrow(/maxAgeHours/);
   });
 });
