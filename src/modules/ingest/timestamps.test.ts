@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../kernel/config/load.js';
 import { outsideWindow, timeWindowOf } from './timestamps.js';
 
@@ -12,6 +12,8 @@ const cwd = mkdtempSync(join(tmpdir(), 'bastion-window-'));
 const windowFrom = (env: Record<string, string>) => timeWindowOf(loadConfig({ env, cwd }));
 
 describe('the device timestamp window', () => {
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
   it('defaults to 60 s ahead and 24 h back, and takes both from the configuration', () => {
     expect(windowFrom({})).toEqual({ maxFutureMs: 60_000, maxAgeMs: 24 * HOUR });
     const window = windowFrom({ BASTION_MQTT_MAX_FUTURE_SKEW: '5', BASTION_MQTT_MAX_AGE_HOURS: '72' });
