@@ -21,7 +21,14 @@ const T0 = Math.floor(Date.now() / MINUTE) * MINUTE - 60 * MINUTE;
 const iso = (minute: number) => new Date(T0 + minute * MINUTE).toISOString();
 const topic = (type: string, device?: string) => `spBv1.0/plant/${type}/line-2-edge${device ? `/${device}` : ''}`;
 
-type Metric = { name?: string; alias: number; type: 'String' | 'Int64'; value: unknown };
+type Metric = {
+  name?: string;
+  alias: number;
+  type: 'String' | 'Int64' | 'Double';
+  value: unknown;
+  timestamp?: number;
+  isHistorical?: boolean;
+};
 const machine = (names: boolean, state: string, fault: string, total: number, good: number): Metric[] =>
   (
     [
@@ -41,6 +48,7 @@ describe(`machine telemetry to OEE (${testDialect})`, () => {
   let broker: RunningIngest;
   let client: MqttClient;
   let reader: Session;
+  let auditor: Session;
 
   const run = (name: string, input: object) => t.bastion.pipeline.execute(name, input, CONSOLE_ACTOR, CLI_ORIGIN);
   const batches = () => listRecords(t.bastion.storage, { action: 'ingest.batch.commit', limit: 1000 });
@@ -63,6 +71,8 @@ describe(`machine telemetry to OEE (${testDialect})`, () => {
       name: 'Press',
       properties: ideal,
     });
+    // A saw nobody gave an ideal cycle time.
+    await run('plant.node.create', { parentPath: LINE, level: 'equipment', code: 'saw-2', name: 'Saw' });
     const device = (await run('ingest.device.register', {
       name: 'line-2-edge',
       equipment: LINE,
@@ -81,6 +91,7 @@ describe(`machine telemetry to OEE (${testDialect})`, () => {
       app,
       await makeUser(t.bastion, app, { username: 'rita', roles: [{ role: 'operator', scope: LINE }] }),
     );
+    auditor = await sessionOf(app, await makeUser(t.bastion, app, { username: 'aldo', roles: [{ role: 'auditor' }] }));
   });
   afterAll(async () => {
     await client?.endAsync(true);
@@ -127,5 +138,77 @@ describe(`machine telemetry to OEE (${testDialect})`, () => {
     expect(states.map((s) => s.state)).toEqual(['idle']);
     const last = await batches();
     expect(last.at(-1)!.record.details).toMatchObject({ telemetry: { equipment: 1, states: 1, ignored: 1 } });
+  });
+
+  const listed = async <T>(url: string, key: string) => {
+    const response = await app.inject({ url, headers: auditor.headers });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json<Record<string, T[]>>()[key]!;
+  };
+  const valuesOf = (metric: string) =>
+    t.bastion.storage.db.selectFrom('ingest_values').selectAll().where('metric', '=', metric).execute();
+
+  it('stores the parts of equipment without an ideal cycle time and raises a data-quality event', async () => {
+    const send = (seq: number, type: string, minute: number, metrics: Metric[]) =>
+      client.publishAsync(topic(type, 'Saw-2'), payload(seq, minute, metrics), { qos: 1 });
+    await send(6, 'DBIRTH', 20, machine(true, 'running', '', 500, 500)); // the first reading is a baseline
+    await send(7, 'DDATA', 22, machine(true, 'running', '', 540, 538));
+    await send(8, 'DDATA', 23, machine(true, 'running', '', 545, 543));
+    const counts = await t.bastion.storage.db
+      .selectFrom('performance_counts')
+      .selectAll()
+      .where('equipment_path', '=', `${LINE}/saw-2`)
+      .execute();
+    expect(counts.map((c) => [Number(c.total), Number(c.good), c.ideal_cycle_seconds])).toEqual([
+      [40, 38, null],
+      [5, 5, null],
+    ]);
+    const events = await listed<{ kind: string; detail: string; count: number }>(
+      '/api/ingest/security-events',
+      'events',
+    );
+    // One event for the saw, counted once per batch that brought such parts (not a row per batch).
+    expect(events.filter((e) => e.kind === 'data-quality')).toEqual([
+      expect.objectContaining({
+        detail: `parts at ${LINE}/saw-2 without an ideal cycle time: performance cannot be computed`,
+        count: 2,
+      }),
+    ]);
+    const saw = await oee(`${LINE}/saw-2`);
+    expect(saw).toMatchObject({ total: 45, unratedParts: 45, performance: null, oee: null });
+  });
+
+  it('quarantines values timestamped too far ahead or too long ago (unless historical), with the reason', async () => {
+    const now = Date.now();
+    const reading = (ts: number, isHistorical?: boolean): Metric[] => [
+      { name: 'Temperature', alias: 20, type: 'Double', value: 81.5, timestamp: ts, isHistorical },
+    ];
+    const send = (seq: number, metrics: Metric[]) =>
+      client.publishAsync(topic('NDATA'), encodeSparkplug({ timestamp: now, seq, metrics: metrics as never }), {
+        qos: 1,
+      });
+    await send(9, reading(now + 3_600_000)); // an hour ahead: the device's clock is wrong
+    await send(10, reading(now - 48 * 3_600_000)); // two days late, and not said to be historical
+    await send(11, [
+      ...reading(now - 48 * 3_600_000, true), // store-and-forward: old on purpose
+      { name: 'State', alias: 21, type: 'String', value: 'down', timestamp: now - 48 * 3_600_000, isHistorical: true },
+    ]);
+    expect((await valuesOf('Temperature')).map((v) => Number(v.ts))).toEqual([now - 48 * 3_600_000]);
+    const quarantined = await listed<{ topic: string; reason: string | null }>('/api/ingest/quarantine', 'messages');
+    // Sorted: the older timestamp first.
+    expect(quarantined.map((q) => q.reason).sort()).toEqual([
+      expect.stringMatching(/^timestamp \S+ is 48\.0 h old \(limit 24 h\) and not marked historical$/),
+      expect.stringMatching(/^timestamp \S+ is 3[56]\d\d s ahead of the server \(limit 60 s\)$/),
+    ]);
+    expect(quarantined.every((q) => q.topic === topic('NDATA'))).toBe(true);
+    const events = await listed<{ kind: string }>('/api/ingest/security-events', 'events');
+    expect(events.filter((e) => e.kind === 'timestamp-out-of-window')).toHaveLength(2);
+    // The historical state is older than the equipment's current one: kept as a value, it rewrites no state.
+    const states = await t.bastion.storage.db
+      .selectFrom('performance_states')
+      .select(['state'])
+      .where('equipment_path', '=', LINE)
+      .execute();
+    expect(states.map((s) => s.state)).toEqual(['idle']);
   });
 });

@@ -8,6 +8,8 @@ import { OPCUAServer } from 'node-opcua-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/app/actors.js';
 import { buildHttpApp } from '../src/http/app.js';
+import { foldSubtrees, leafHash, perfectRoot, perfectSubtrees } from '../src/modules/audit/merkle.js';
+import { listRecords } from '../src/modules/audit/queries.js';
 import { opcuaService, type OpcUaService } from '../src/modules/opcua/service.js';
 import { createTestBastion, type TestBastion } from './support/bastion.js';
 import { testDialect } from './support/database.js';
@@ -190,6 +192,42 @@ describe(`OPC UA connector (${testDialect})`, () => {
     });
     for (const name of ['press-1', 'press-pss']) await service.disconnect(name);
   }, 30_000);
+
+  it('commits samples as batches through the pipeline, each with an audit record whose Merkle root matches its stored samples', async () => {
+    await service.sink.flush();
+    const rows = await t.bastion.storage.db.selectFrom('opcua_samples').selectAll().orderBy('batch_seq').execute();
+    expect(rows.length).toBeGreaterThanOrEqual(6);
+    expect(rows.filter((r) => r.batch_id === null)).toEqual([]); // no sample stored outside a batch
+    const records = await listRecords(t.bastion.storage, { action: 'opcua.samples.commit', limit: 10_000 });
+    const batches = new Set(rows.map((r) => r.batch_id!));
+    expect(new Set(records.map((r) => r.record.target?.id))).toEqual(batches);
+    // Recomputed independently: the audit module's RFC 9162 reference functions over each row's columns.
+    const root = (leaves: Buffer[]) =>
+      foldSubtrees(
+        perfectSubtrees([0, leaves.length]).map(({ level, index }) =>
+          perfectRoot(leaves.slice(index * 2 ** level, (index + 1) * 2 ** level)),
+        ),
+      );
+    for (const { record } of records) {
+      expect(record).toMatchObject({ outcome: 'success', actor: { kind: 'system' }, origin: { channel: 'opcua' } });
+      const own = rows.filter((r) => r.batch_id === record.target!.id);
+      expect(own.map((r) => Number(r.batch_seq))).toEqual(own.map((_, i) => i));
+      const leaves = own.map((r) =>
+        leafHash(
+          JSON.stringify([
+            r.connection,
+            r.equipment_path,
+            r.tag,
+            Number(r.ts),
+            r.kind,
+            r.value_number === null ? null : Number(r.value_number),
+            r.value_text,
+          ]),
+        ),
+      );
+      expect(record.details).toMatchObject({ count: own.length, root: root(leaves).toString('hex') });
+    }
+  });
 
   it('never falls back to an unencrypted channel, even to a server whose certificate it trusts', async () => {
     await server.stop();

@@ -11,6 +11,8 @@ import { seedPlant } from './support/plant.js';
 const LINE = '/site-1/area-1/line-1';
 const PRESS = `${LINE}/press`;
 const WELDER = `${LINE}/welder`;
+const OVEN = `${LINE}/oven`;
+const SAW = `${LINE}/saw`; // has no idealCycleSeconds
 // Yesterday's early shift: in the past, so that the window is complete and nothing is in the future.
 const START = Math.floor(Date.now() / 86_400_000 - 1) * 86_400_000 + 6 * 3_600_000;
 const iso = (minute: number) => new Date(START + minute * 60_000).toISOString();
@@ -34,6 +36,8 @@ describe(`performance (${testDialect})`, () => {
     for (const [code, ideal] of [
       ['press', 1.0],
       ['welder', 2.0],
+      ['oven', 1.0],
+      ['saw', null],
     ] as const)
       await t.bastion.pipeline.execute(
         'plant.node.create',
@@ -42,7 +46,7 @@ describe(`performance (${testDialect})`, () => {
           level: 'equipment',
           code,
           name: code,
-          properties: [{ id: 'idealCycleSeconds', value: ideal, unitOfMeasure: 's' }],
+          properties: ideal === null ? [] : [{ id: 'idealCycleSeconds', value: ideal, unitOfMeasure: 's' }],
         },
         CONSOLE_ACTOR,
         CLI_ORIGIN,
@@ -151,7 +155,7 @@ describe(`performance (${testDialect})`, () => {
       { ts: WELDER_TS(25), state: 'exploded' },
       { ts: WELDER_TS(30), state: 'running', total: 40, good: 40 }, // the counter restarted at zero
     ]);
-    expect(first.json()).toEqual({ states: 3, parts: 640, ignored: 1 });
+    expect(first.json()).toEqual({ states: 3, parts: 640, unrated: 0, ignored: 1 });
     const window = `equipment=${WELDER}&from=${new Date(WELDER_TS(0)).toISOString()}&to=${new Date(WELDER_TS(31)).toISOString()}`;
     const result = (await get(`/api/performance/oee?${window}`)).json<{
       total: number;
@@ -161,5 +165,88 @@ describe(`performance (${testDialect})`, () => {
     expect(result).toMatchObject({ total: 640, good: 300 + 295 + 40 - 5, downMinutes: 10 });
     const pareto = (await get(`/api/performance/downtime?${window}`)).json<{ reasons: { reason: string }[] }>();
     expect(pareto.reasons.map((r) => r.reason)).toEqual(['wire feed stuck']);
+  });
+
+  it('reports time without data and disconnected time as unknown, outside planned time and availability loss', async () => {
+    for (const [minute, s, extra] of [
+      [0, 'running'],
+      [60, 'down', { reason: 'burner fault' }],
+      [70, 'running'],
+      [100, 'disconnected'],
+      [130, 'running'],
+      [180, 'planned-stop'],
+    ] as const)
+      expect((await state(OVEN, minute, s, extra)).statusCode).toBe(200);
+    // From minute -30: half an hour before the first state, with no data at all.
+    const result = (await get(`/api/performance/oee?equipment=${OVEN}&from=${iso(-30)}&to=${iso(180)}`)).json<{
+      unknownMinutes: number;
+      plannedMinutes: number;
+      runMinutes: number;
+      downMinutes: number;
+      availability: number;
+      warnings: string[];
+    }>();
+    expect(result).toMatchObject({ unknownMinutes: 60, plannedMinutes: 150, runMinutes: 140, downMinutes: 10 });
+    expect(result.availability).toBeCloseTo(140 / 150, 10); // only the burner fault is an availability loss
+    expect(result.warnings).toEqual([expect.stringContaining('60.0 min without data')]);
+    const svg = await get(`/api/performance/oee?equipment=${OVEN}&from=${iso(-30)}&to=${iso(180)}&format=svg`);
+    expect(svg.body).toContain('60.0 min without data');
+  });
+
+  it('stores the counts of equipment without an ideal cycle time and answers that performance cannot be computed', async () => {
+    await state(SAW, 0, 'running');
+    await state(SAW, 60, 'planned-stop');
+    const reply = await post('/api/performance/counts', { equipment: SAW, total: 100, good: 95, at: iso(30) });
+    expect(reply.statusCode, reply.body).toBe(200);
+    expect(reply.json()).toMatchObject({
+      total: 100,
+      idealCycleSeconds: null,
+      performanceComputable: false,
+      warnings: [expect.stringContaining('performance and OEE cannot be computed')],
+    });
+    const stored = await t.bastion.storage.db
+      .selectFrom('performance_counts')
+      .selectAll()
+      .where('equipment_path', '=', SAW)
+      .execute();
+    expect(stored.map((c) => [Number(c.total), c.ideal_cycle_seconds])).toEqual([[100, null]]);
+    const oee = (await get(`/api/performance/oee?equipment=${SAW}&from=${iso(0)}&to=${iso(60)}`)).json<object>();
+    expect(oee).toMatchObject({
+      total: 100,
+      good: 95,
+      unratedParts: 100,
+      availability: 1,
+      performance: null,
+      oee: null,
+    });
+    const svg = await get(`/api/performance/oee?equipment=${SAW}&from=${iso(0)}&to=${iso(60)}&format=svg`);
+    expect(svg.body).toContain('n/a');
+    // Telemetry from such equipment is counted too, and says how many parts it could not rate.
+    const telemetry = await post('/api/performance/telemetry', {
+      equipment: SAW,
+      samples: [
+        { ts: START + 40 * 60_000, total: 500, good: 500 },
+        { ts: START + 50 * 60_000, total: 530, good: 528 },
+      ],
+    });
+    expect(telemetry.json()).toEqual({ states: 0, parts: 30, unrated: 30, ignored: 0 });
+  });
+
+  it('refuses telemetry timestamped in the future, applying none of it', async () => {
+    const ahead = await post('/api/performance/telemetry', {
+      equipment: SAW,
+      samples: [
+        { ts: START + 70 * 60_000, state: 'down', fault: 'blade' }, // would apply on its own
+        { ts: Date.now() + 3_600_000, state: 'running' },
+      ],
+    });
+    expect([ahead.statusCode, ahead.json<{ code: string }>().code]).toEqual([400, 'validation_failed']);
+    const states = await t.bastion.storage.db
+      .selectFrom('performance_states')
+      .select('state')
+      .where('equipment_path', '=', SAW)
+      .orderBy('started_at')
+      .execute();
+    expect(states.map((s) => s.state)).toEqual(['running', 'planned-stop']);
   });
 });

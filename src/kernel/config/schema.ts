@@ -109,6 +109,19 @@ export const configSchema = Type.Object(
           default: 1000,
           description: 'an integer from 1 to 1000000 (messages per second per device)',
         }),
+        // Device timestamps outside this window are quarantined (src/modules/ingest/timestamps.ts).
+        maxFutureSkewSeconds: Type.Integer({
+          minimum: 0,
+          maximum: 86_400,
+          default: 60,
+          description: 'an integer from 0 to 86400 (seconds a device timestamp may be ahead of the server)',
+        }),
+        maxAgeHours: Type.Integer({
+          minimum: 1,
+          maximum: 8760,
+          default: 24,
+          description: 'an integer from 1 to 8760 (hours a device timestamp may be old unless marked historical)',
+        }),
         batchMaxMessages: Type.Integer({
           minimum: 1,
           maximum: 100_000,
@@ -239,6 +252,8 @@ export const environmentKeys: Record<string, { path: string[]; kind: EnvKind }> 
   BASTION_MQTT_PLAIN_PORT: { path: ['mqtt', 'plainPort'], kind: 'integer' },
   BASTION_MQTT_MAX_PAYLOAD: { path: ['mqtt', 'maxPayloadBytes'], kind: 'integer' },
   BASTION_MQTT_MAX_RATE: { path: ['mqtt', 'maxMessagesPerSecond'], kind: 'integer' },
+  BASTION_MQTT_MAX_FUTURE_SKEW: { path: ['mqtt', 'maxFutureSkewSeconds'], kind: 'integer' },
+  BASTION_MQTT_MAX_AGE_HOURS: { path: ['mqtt', 'maxAgeHours'], kind: 'integer' },
   BASTION_MQTT_URL: { path: ['mqtt', 'url'], kind: 'string' },
   BASTION_MQTT_SHARED_GROUP: { path: ['mqtt', 'sharedGroup'], kind: 'string' },
   BASTION_MQTT_CLIENT_ID: { path: ['mqtt', 'clientId'], kind: 'string' },

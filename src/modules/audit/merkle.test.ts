@@ -8,6 +8,7 @@ import {
   foldSubtrees,
   inclusionRanges,
   leafHash,
+  merkleTreeHash,
   nodeHash,
   perfectSubtrees,
   verifyConsistency,
@@ -349,6 +350,18 @@ describe('perfectSubtrees and foldSubtrees', () => {
       { level: 1, index: 2 },
       { level: 0, index: 6 },
     ]);
+  });
+});
+
+describe('merkleTreeHash', () => {
+  it('equals the reference MTH over the UTF-8 leaf data, for 0 to 300 leaves (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'grapheme', maxLength: 20 }), { maxLength: 300 }), (texts) => {
+        const ref = new ReferenceTree(texts.map((text) => refLeaf(Buffer.from(text, 'utf8'))));
+        expect(merkleTreeHash(texts).equals(texts.length === 0 ? EMPTY_ROOT : ref.mth())).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 

@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 
 /**
@@ -22,6 +23,39 @@ export function nodeHash(left: Buffer, right: Buffer): Buffer {
 
 /** Root of the empty tree: SHA-256 of the empty string. */
 export const EMPTY_ROOT = createHash('sha256').digest();
+
+// One-shot hashing (crypto.hash, Node 20.12+) skips a Hash object per call; createHash on older Node 20.
+const sha256: (data: string | Buffer) => Buffer = crypto.hash
+  ? (data) => crypto.hash('sha256', data, 'buffer')
+  : (data) => crypto.createHash('sha256').update(data).digest();
+
+const NODE = Buffer.alloc(65, 0x01); // 0x01 ‖ left ‖ right, reused: one hash input per interior node
+
+function fastNode(left: Buffer, right: Buffer): Buffer {
+  left.copy(NODE, 1);
+  right.copy(NODE, 33);
+  return sha256(NODE);
+}
+
+/**
+ * RFC 9162 Merkle tree hash over leaves given by their data (UTF-8 text, e.g. canonical JSON), in order,
+ * with the same leaf and node hashing as the log: what telemetry batches (ingest, OPC UA) chain into their
+ * audit record. Built level by level, a last node without a sibling moving up unchanged, which yields the
+ * RFC's root (its left subtree is always the largest power of two); one-shot hashing because it runs for
+ * every value ingested. merkle.test.ts checks it against the reference functions below.
+ */
+export function merkleTreeHash(leafData: readonly string[]): Buffer {
+  if (leafData.length === 0) return EMPTY_ROOT;
+  // "\u0000" is the single byte 0x00 in UTF-8: the RFC's leaf prefix.
+  let level: Buffer[] = leafData.map((data) => sha256(`\u0000${data}`));
+  while (level.length > 1) {
+    const next: Buffer[] = [];
+    for (let i = 0; i + 1 < level.length; i += 2) next.push(fastNode(level[i]!, level[i + 1]!));
+    if (level.length % 2 === 1) next.push(level.at(-1)!);
+    level = next;
+  }
+  return level[0]!;
+}
 
 /** A perfect, aligned subtree: `2^level` leaves starting at leaf `index * 2^level`. */
 export interface NodeRef {

@@ -23,6 +23,7 @@ const quarantined = Type.Object({
   receivedAt: Type.Integer(),
   payload: Type.String({ description: 'base64' }),
   size: Type.Integer({ minimum: 0 }),
+  reason: Type.Optional(Type.String({ maxLength: 300 })),
 });
 const securityEvent = Type.Object({
   at: Type.Integer(),
@@ -49,6 +50,7 @@ async function insertAside(tx: Kysely<Database>, content: BatchContent) {
     received_at: m.receivedAt,
     size: m.size,
     payload: m.payload,
+    reason: m.reason ?? null,
   }));
   if (messages.length > 0) await tx.insertInto('ingest_quarantine').values(messages).execute();
   const events = content.events.map((e) => ({

@@ -1,6 +1,7 @@
 import type { ValueRow } from './batch-root.js';
 import type { EdgeState } from './edges.js';
 import { decodeJson, decodeSparkplug, MalformedPayload, type Decoded, type MetricValue } from './payloads.js';
+import { outsideWindow, type TimeWindow } from './timestamps.js';
 import type { Route } from './topics.js';
 
 /** What a message yields: rows to commit, and whether the node must be asked to rebirth (and why). */
@@ -8,19 +9,30 @@ export interface Interpretation {
   values: ValueRow[];
   rebirth: boolean;
   gap?: { expected: number; got: number };
+  /** Why the message goes to quarantine instead: a value's timestamp outside the configured window. */
+  outOfWindow?: string;
+}
+
+/** The clock the message is judged against. */
+export interface Now {
+  now: number;
+  window: TimeWindow;
 }
 
 const fullName = (device: string | null, name: string) => (device ? `${device}/${name}` : name);
 
-function rows(deviceId: string, decoded: Decoded, names: (m: MetricValue) => string | undefined, now: number) {
+function rows(deviceId: string, decoded: Decoded, names: (m: MetricValue) => string | undefined, clock: Now) {
   const values: ValueRow[] = [];
   let unresolved = false;
+  let outOfWindow: string | undefined;
   for (const m of decoded.metrics) {
     const metric = names(m);
+    const ts = m.ts ?? decoded.timestamp ?? clock.now;
+    outOfWindow ??= outsideWindow(ts, m.historical, clock.now, clock.window);
     if (metric === undefined) unresolved = true;
-    else values.push({ deviceId, metric, ts: m.ts ?? decoded.timestamp ?? now, num: m.num, text: m.text });
+    else values.push({ deviceId, metric, ts, num: m.num, text: m.text });
   }
-  return { values, unresolved };
+  return { values, unresolved, outOfWindow };
 }
 
 function learnAliases(edge: EdgeState, device: string | null, decoded: Decoded): void {
@@ -38,7 +50,7 @@ function sparkplug(
   route: Route & { kind: 'sparkplug' },
   payload: Buffer,
   edge: EdgeState,
-  now: number,
+  clock: Now,
 ) {
   const decoded = decodeSparkplug(payload);
   if (route.type === 'NDEATH') {
@@ -51,9 +63,9 @@ function sparkplug(
   if (route.type === 'DDEATH') return { values: [], rebirth: expected !== undefined };
   if (route.type.endsWith('BIRTH')) learnAliases(edge, route.device, decoded);
   const named = (m: MetricValue) => (m.name !== null ? fullName(route.device, m.name) : edge.aliases.get(m.alias!));
-  const { values, unresolved } = rows(deviceId, decoded, named, now);
+  const { values, unresolved, outOfWindow } = rows(deviceId, decoded, named, clock);
   const gap = expected !== undefined ? { expected, got: decoded.seq } : undefined;
-  return { values, rebirth: !edge.born || unresolved || gap !== undefined, gap };
+  return { values, rebirth: !edge.born || unresolved || gap !== undefined, gap, outOfWindow };
 }
 
 /** Decodes and interprets one message; throws MalformedPayload for anything refused. */
@@ -62,9 +74,9 @@ export function interpret(
   route: Route,
   payload: Buffer,
   edge: EdgeState,
-  now: number,
+  clock: Now,
 ): Interpretation {
-  if (route.kind === 'sparkplug') return sparkplug(deviceId, route, payload, edge, now);
-  const decoded = decodeJson(payload);
-  return { values: rows(deviceId, decoded, (m) => m.name ?? undefined, now).values, rebirth: false };
+  if (route.kind === 'sparkplug') return sparkplug(deviceId, route, payload, edge, clock);
+  const { values, outOfWindow } = rows(deviceId, decodeJson(payload), (m) => m.name ?? undefined, clock);
+  return { values, rebirth: false, outOfWindow };
 }

@@ -1,3 +1,4 @@
+import { newId } from '../../kernel/ids.js';
 import type { CommandContext } from '../../kernel/pipeline/types.js';
 import { applyTelemetry, type MachineSample, type TelemetryOutcome } from '../performance/telemetry.js';
 import type { ValueRow } from './batch-root.js';
@@ -96,28 +97,74 @@ export interface MachineOutcome extends TelemetryOutcome {
   equipment: number;
 }
 
+const HOUR = 3_600_000;
+
+/**
+ * Parts stored without an ideal cycle time are a data-quality event of the device that reported them, in
+ * the batch's transaction (so with the parts): nobody learns otherwise that OEE for them cannot be computed.
+ * One row per device and equipment an hour, its count raised by each later batch, so a machine reporting
+ * every second does not add a row a second (how many parts is in each batch's audit record).
+ */
+async function unratedEvent(ctx: CommandContext, deviceId: string, equipment: string): Promise<void> {
+  const detail = `parts at ${equipment} without an ideal cycle time: performance cannot be computed`;
+  const recent = await ctx.tx
+    .selectFrom('ingest_security_events')
+    .select(['id', 'count'])
+    .where('at', '>', ctx.now - HOUR)
+    .where('kind', '=', 'data-quality')
+    .where('device_id', '=', deviceId)
+    .where('detail', '=', detail)
+    .executeTakeFirst();
+  if (recent) {
+    await ctx.tx
+      .updateTable('ingest_security_events')
+      .set({ count: Number(recent.count) + 1 })
+      .where('id', '=', recent.id)
+      .execute();
+    return;
+  }
+  const event = { at: ctx.now, kind: 'data-quality', deviceId, username: null, address: null, detail, count: 1 };
+  await ctx.tx
+    .insertInto('ingest_security_events')
+    .values({
+      id: newId(),
+      at: event.at,
+      kind: event.kind,
+      device_id: deviceId,
+      username: null,
+      address: null,
+      detail,
+      count: 1,
+    })
+    .execute();
+  ctx.emit('ingest.security-event', event);
+}
+
 /**
  * Turns a batch's machine metrics into states and part counts (performance's applyTelemetry), inside the
  * batch's transaction: committed, or rolled back, with the values themselves.
  */
 export async function applyMachineTelemetry(ctx: CommandContext, rows: readonly ValueRow[]): Promise<MachineOutcome> {
   const { sources, bad } = collect(rows);
-  const outcome: MachineOutcome = { equipment: 0, states: 0, parts: 0, ignored: bad };
+  const outcome: MachineOutcome = { equipment: 0, states: 0, parts: 0, unrated: 0, ignored: bad };
   if (sources.size === 0) return outcome;
   const bound = await bindings(ctx, [...new Set([...sources.values()].map((s) => s.deviceId))]);
-  const perEquipment = new Map<string, MachineSample[]>();
+  const perEquipment = new Map<string, { deviceId: string; samples: MachineSample[] }>();
   for (const source of sources.values()) {
     const base = bound.get(source.deviceId);
     if (base === undefined) continue;
     const equipment = await equipmentOf(ctx, base, source.device);
-    perEquipment.set(equipment, [...(perEquipment.get(equipment) ?? []), ...source.samples]);
+    const entry = perEquipment.get(equipment) ?? { deviceId: source.deviceId, samples: [] };
+    perEquipment.set(equipment, { ...entry, samples: [...entry.samples, ...source.samples] });
   }
-  for (const [equipment, samples] of perEquipment) {
+  for (const [equipment, { deviceId, samples }] of perEquipment) {
     const result = await applyTelemetry(ctx, equipment, samples);
     outcome.equipment += 1;
     outcome.states += result.states;
     outcome.parts += result.parts;
+    outcome.unrated += result.unrated;
     outcome.ignored += result.ignored;
+    if (result.unrated > 0) await unratedEvent(ctx, deviceId, equipment);
   }
   return outcome;
 }

@@ -12,6 +12,8 @@ export interface MetricValue {
   ts: number | null;
   num: number | null;
   text: string | null;
+  /** Marked historical by the device (Sparkplug `is_historical`): old on purpose, e.g. store-and-forward. */
+  historical: boolean;
 }
 
 export interface Decoded {
@@ -60,12 +62,14 @@ function metricOf(metric: {
   alias?: Longish;
   timestamp?: Longish;
   value?: unknown;
+  isHistorical?: unknown;
 }): MetricValue | undefined {
   const name = checkName(metric.name);
   const alias = toNumber(metric.alias);
   if (name === null && alias === null) throw new MalformedPayload('metric without name or alias');
   const value = valueOf(metric.value);
-  return value && { name, alias, ts: toNumber(metric.timestamp), num: value.num, text: value.text };
+  const historical = metric.isHistorical === true;
+  return value && { name, alias, ts: toNumber(metric.timestamp), num: value.num, text: value.text, historical };
 }
 
 function metricsOf(list: unknown[]): MetricValue[] {
@@ -91,7 +95,7 @@ export function decodeSparkplug(payload: Buffer): Decoded {
   return { timestamp: toNumber(decoded.timestamp as Longish), seq, metrics: metricsOf(decoded.metrics ?? []) };
 }
 
-/** Decodes the JSON layout `{ "timestamp": ms, "metrics": [{ "name", "value" }] }`. */
+/** Decodes the JSON layout `{ "timestamp": ms, "metrics": [{ "name", "value", "timestamp"?, "isHistorical"? }] }`. */
 export function decodeJson(payload: Buffer): Decoded {
   let body: unknown;
   try {
@@ -106,6 +110,7 @@ export function decodeJson(payload: Buffer): Decoded {
     if (!m || typeof m !== 'object' || typeof m.name !== 'string' || !('value' in m) || 'alias' in m)
       throw new MalformedPayload('a metric needs a name and a value');
     else if ('timestamp' in m && !Number.isSafeInteger(m.timestamp)) throw new MalformedPayload('bad metric timestamp');
+    else if ('isHistorical' in m && typeof m.isHistorical !== 'boolean') throw new MalformedPayload('bad isHistorical');
   return { timestamp: (timestamp as number | undefined) ?? null, seq: null, metrics: metricsOf(metrics) };
 }
 

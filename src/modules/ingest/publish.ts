@@ -33,8 +33,8 @@ export function publishAuthorizer(rt: IngestRuntime) {
       rt.security.record(problem, sourceOf(session), `topic ${packet.topic}, ${payload.length} bytes`);
       return callback(null);
     }
-    if (session.quarantined) return quarantine(rt, session, packet.topic, payload, callback);
-    ingest(rt, session, route, payload, callback);
+    if (session.quarantined) return quarantine(rt, session, packet.topic, payload, callback, 'device quarantined');
+    ingest(rt, session, { route, topic: packet.topic }, payload, callback);
   };
 }
 
@@ -44,21 +44,35 @@ function screen(rt: IngestRuntime, session: Session, payload: Buffer) {
   return undefined;
 }
 
-function quarantine(rt: IngestRuntime, session: Session, topic: string, payload: Buffer, callback: Callback) {
+function quarantine(
+  rt: IngestRuntime,
+  session: Session,
+  topic: string,
+  payload: Buffer,
+  callback: Callback,
+  reason: string,
+) {
   const message = {
     deviceId: session.id,
     topic,
     receivedAt: rt.now(),
     size: payload.length,
     payload: payload.toString('base64'),
+    reason,
   };
   rt.writer.add({ quarantined: message }, (error) => callback(error ?? null));
 }
 
-function ingest(rt: IngestRuntime, session: Session, route: Route, payload: Buffer, callback: Callback) {
+function ingest(
+  rt: IngestRuntime,
+  session: Session,
+  { route, topic }: { route: Route; topic: string },
+  payload: Buffer,
+  callback: Callback,
+) {
   let result: Interpretation;
   try {
-    result = interpret(session.id, route, payload, rt.edges.of(session.id), rt.now());
+    result = interpret(session.id, route, payload, rt.edges.of(session.id), { now: rt.now(), window: rt.timeWindow });
   } catch (error) {
     if (!(error instanceof MalformedPayload)) throw error;
     rt.security.record('malformed-payload', sourceOf(session), error.message);
@@ -67,6 +81,11 @@ function ingest(rt: IngestRuntime, session: Session, route: Route, payload: Buff
   if (result.gap)
     rt.security.record('sequence-gap', sourceOf(session), `expected ${result.gap.expected}, got ${result.gap.got}`);
   if (result.rebirth) rt.requestRebirth(session);
+  if (result.outOfWindow) {
+    // Kept whole for review, never applied: a late or future-dated value must not rewrite a reported shift.
+    rt.security.record('timestamp-out-of-window', sourceOf(session), `topic ${topic}: ${result.outOfWindow}`);
+    return quarantine(rt, session, topic, payload, callback, result.outOfWindow);
+  }
   if (result.values.length === 0) return callback(null);
   rt.writer.add({ values: result.values }, (error) => callback(error ?? null));
 }

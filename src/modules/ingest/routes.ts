@@ -36,6 +36,7 @@ const quarantined = Type.Object({
   topic: Type.String(),
   receivedAt: Type.String(),
   size: Type.Integer(),
+  reason: nullable(Type.String()),
   payloadBase64: Type.String(),
 });
 const limitQuery = Type.Object(
@@ -68,8 +69,12 @@ function readRoutes(app: FastifyInstance, bastion: Bastion): void {
     securityEvent,
     (n) => listSecurityEvents(db, n),
   );
-  read('/api/ingest/quarantine', 'Messages of quarantined devices, kept for review', 'messages', quarantined, (n) =>
-    listQuarantined(db, n),
+  read(
+    '/api/ingest/quarantine',
+    'Messages set aside for review (quarantined device, timestamp outside the window)',
+    'messages',
+    quarantined,
+    (n) => listQuarantined(db, n),
   );
 }
 

@@ -6,6 +6,7 @@ import { EdgeNodes } from './edges.js';
 import { rebirthRequest } from './payloads.js';
 import type { IngestRuntime, Session } from './runtime.js';
 import { FloodLimiter, SecurityRecorder } from './security.js';
+import { timeWindowOf } from './timestamps.js';
 import { commandTopic } from './topics.js';
 
 /** How a runtime sends a command to devices: the embedded broker publishes it, a client sends it out. */
@@ -35,6 +36,7 @@ export function createRuntime(
     edges: new EdgeNodes(),
     flood: new FloodLimiter(config.mqtt.maxMessagesPerSecond),
     maxPayloadBytes: config.mqtt.maxPayloadBytes,
+    timeWindow: timeWindowOf(config),
     sessions: new WeakMap(),
     clients: new Map(),
     requestRebirth: (session: Session) => {

@@ -5,6 +5,7 @@ import type { Database } from '../../storage/tables.js';
 import type { BatchWriter } from './batch.js';
 import type { EdgeNodes } from './edges.js';
 import type { FloodLimiter, SecurityRecorder, Source } from './security.js';
+import type { TimeWindow } from './timestamps.js';
 import type { Namespace } from './topics.js';
 
 /** An authenticated device connection: who it is, where from, and whether its data goes to quarantine. */
@@ -24,6 +25,8 @@ export interface IngestRuntime {
   edges: EdgeNodes;
   flood: FloodLimiter;
   maxPayloadBytes: number;
+  /** Device timestamps outside it send the message to quarantine. */
+  timeWindow: TimeWindow;
   sessions: WeakMap<Client, Session>;
   /** Connected clients per device, so that a rotation or quarantine reaches the live connections. */
   clients: Map<string, Set<Client>>;

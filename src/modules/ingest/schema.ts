@@ -32,6 +32,8 @@ export interface IngestTables {
     received_at: number;
     size: number;
     payload: string;
+    /** Why it was set aside: its device is quarantined, or a timestamp outside the window (null: before 0807). */
+    reason: string | null;
   };
   /** Refusals and anomalies; repeats of the same kind by the same source in one batch add to `count`. */
   ingest_security_events: {
@@ -103,3 +105,10 @@ export const ingestMigrations: ModuleMigration[] = [
     },
   },
 ];
+
+ingestMigrations.push({
+  name: '0807_ingest_quarantine_reason',
+  async up(db) {
+    await db.schema.alterTable('ingest_quarantine').addColumn('reason', 'text').execute();
+  },
+});

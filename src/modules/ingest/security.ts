@@ -8,7 +8,8 @@ export type SecurityKind =
   | 'malformed-payload'
   | 'oversized'
   | 'flooding'
-  | 'sequence-gap';
+  | 'sequence-gap'
+  | 'timestamp-out-of-window';
 
 export interface Source {
   deviceId?: string | null;

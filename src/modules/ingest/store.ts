@@ -73,6 +73,7 @@ export async function listQuarantined(db: Kysely<Database>, limit: number) {
     topic: r.topic,
     receivedAt: new Date(Number(r.received_at)).toISOString(),
     size: Number(r.size),
+    reason: r.reason,
     payloadBase64: r.payload,
   }));
 }

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { ValidationError } from '../../kernel/errors.js';
 import { defineCommand, type CommandDefinition } from '../../kernel/pipeline/types.js';
 import { requireNode } from '../plant/store.js';
+import { commitSamples } from './batch.js';
 import type { OpcUaPki } from './pki.js';
 import { connectionByName, toSpec } from './queries.js';
 import { SECURITY_POLICIES } from './status.js';
@@ -93,5 +94,5 @@ function verdict(pki: OpcUaPki, to: 'trusted' | 'rejected') {
 }
 
 export function opcuaCommands(pki: OpcUaPki): CommandDefinition[] {
-  return [defineConnection, verdict(pki, 'trusted'), verdict(pki, 'rejected')] as CommandDefinition[];
+  return [defineConnection, verdict(pki, 'trusted'), verdict(pki, 'rejected'), commitSamples] as CommandDefinition[];
 }

@@ -7,7 +7,8 @@ import { opcuaService } from './service.js';
 
 /**
  * Bastion as an OPC UA client: SignAndEncrypt sessions to configured servers, server certificates
- * refused until a person trusts them, data changes stored as samples (later handed to ingest).
+ * refused until a person trusts them, data changes stored as samples in batches whose Merkle roots are
+ * chained into the audit log (batch.ts), as ingest does for Sparkplug.
  */
 export const opcuaModule: BastionModule = {
   name: 'opcua',

@@ -14,4 +14,5 @@ export const opcuaPermissions: PermissionDefinition[] = [
     // The local console (who can read the data directory, and so the PKI folder) approves certificates too.
     console: true,
   },
+  { name: 'opcua.batch', description: 'Commit a batch of OPC UA samples and chain its Merkle root (system only).' },
 ];

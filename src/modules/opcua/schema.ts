@@ -13,10 +13,13 @@ export interface OpcUaTables {
     updated_at: number;
   };
   /**
-   * Data changes as they arrived, until the ingest module takes them over. One typed column per kind so
-   * that numbers stay numbers (aggregations) and strings are not parsed back from text.
+   * Data changes as they arrived. One typed column per kind so that numbers stay numbers (aggregations)
+   * and strings are not parsed back from text. `batch_id` and `batch_seq` find a sample's place in the
+   * batch whose Merkle root is in the audit record of `opcua.samples.commit` (null: stored before 0851).
    */
   opcua_samples: {
+    batch_id: string | null;
+    batch_seq: number | null;
     id: string;
     connection: string;
     equipment_path: string;
@@ -63,3 +66,12 @@ export const opcuaMigrations: ModuleMigration[] = [
     },
   },
 ];
+
+opcuaMigrations.push({
+  name: '0851_opcua_sample_batches',
+  async up(db) {
+    await db.schema.alterTable('opcua_samples').addColumn('batch_id', 'text').execute();
+    await db.schema.alterTable('opcua_samples').addColumn('batch_seq', 'integer').execute();
+    await db.schema.createIndex('opcua_samples_batch').on('opcua_samples').columns(['batch_id', 'batch_seq']).execute();
+  },
+});

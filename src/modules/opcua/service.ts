@@ -25,7 +25,7 @@ export class OpcUaService {
   constructor(private readonly bastion: Bastion) {
     this.pki = new OpcUaPki(opcuaPkiFolder(bastion.config.dataDir));
     const { batchMaxSamples: maxSamples, batchMaxDelayMs: maxDelayMs } = bastion.config.opcua;
-    this.sink = new SampleTableSink(bastion.storage, bastion.logger, { maxSamples, maxDelayMs });
+    this.sink = new SampleTableSink(bastion.pipeline, bastion.logger, { maxSamples, maxDelayMs });
     // Verdicts are carried out only after their command committed (events run after commit): a trust
     // that the audit log does not show never takes effect.
     bastion.events.subscribe('opcua.certificate.trusted', (e) => this.judge(String(e.payload.thumbprint), 'trusted'));

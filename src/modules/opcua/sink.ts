@@ -1,17 +1,11 @@
 import type { Logger } from 'pino';
-import { newId } from '../../kernel/ids.js';
-import { inTransaction, type Storage } from '../../storage/storage.js';
+import { SYSTEM_ACTOR } from '../../app/actors.js';
+import type { CommandPipeline } from '../../kernel/pipeline/pipeline.js';
+import type { TagSample } from './batch.js';
 
-export interface TagSample {
-  connection: string;
-  equipment: string;
-  tag: string;
-  /** Source time of the value (the device's clock), epoch milliseconds. */
-  ts: number;
-  value: number | string | boolean;
-}
+export type { TagSample } from './batch.js';
 
-/** Where data changes go. One method, so that the ingest module can later take the samples instead. */
+/** Where data changes go. One method, so that a connector does not care how samples are stored. */
 export interface TagSink {
   write(sample: TagSample): Promise<void>;
 }
@@ -26,24 +20,11 @@ interface Pending {
   done: { resolve(): void; reject(error: unknown): void };
 }
 
-function row(sample: TagSample) {
-  const { value } = sample;
-  return {
-    id: newId(),
-    connection: sample.connection,
-    equipment_path: sample.equipment,
-    tag: sample.tag,
-    ts: sample.ts,
-    kind: typeof value,
-    // Booleans are kept as 0/1 with their kind, so a state tag can still be charted.
-    value_number: typeof value === 'string' ? null : Number(value),
-    value_text: typeof value === 'string' ? value : null,
-  };
-}
-
 /**
- * Stores samples in `opcua_samples`, one transaction per batch: per-row commits would cost a disk sync
- * each. A write resolves only once its batch has committed, so a caller never acknowledges a lost value.
+ * Gathers samples into batches, each committed as one `opcua.samples.commit` command through the
+ * pipeline (one transaction, one audit record with the batch's Merkle root): per-row commits would cost
+ * a disk sync and an audit record each. A write resolves only once its batch has committed, so a caller
+ * never acknowledges a lost value.
  */
 export class SampleTableSink implements TagSink {
   private pending: Pending[] = [];
@@ -51,7 +32,7 @@ export class SampleTableSink implements TagSink {
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly storage: Storage,
+    private readonly pipeline: CommandPipeline,
     private readonly logger: Logger,
     private readonly options: BatchOptions,
   ) {}
@@ -77,15 +58,8 @@ export class SampleTableSink implements TagSink {
 
   private async commit(batch: Pending[]): Promise<void> {
     try {
-      // inTransaction: on SQLite, BEGIN IMMEDIATE, so a CLI process writing meanwhile waits, not fails.
-      await inTransaction(this.storage, this.logger, async ({ tx }) => {
-        // Bound each INSERT's parameter count (PostgreSQL allows 65535; SQLite builds may allow less).
-        for (let i = 0; i < batch.length; i += 500)
-          await tx
-            .insertInto('opcua_samples')
-            .values(batch.slice(i, i + 500).map((p) => row(p.sample)))
-            .execute();
-      });
+      const samples = batch.map((p) => p.sample);
+      await this.pipeline.execute('opcua.samples.commit', { samples }, SYSTEM_ACTOR, { channel: 'opcua' });
       for (const p of batch) p.done.resolve();
     } catch (error) {
       this.logger.error({ err: error, samples: batch.length }, 'OPC UA sample batch not stored');

@@ -30,9 +30,14 @@ export function paretoSvg(bars: ParetoBar[], title: string): string {
   return svgDocument(WIDTH, HEIGHT, title, body);
 }
 
-/** Availability, performance, quality and OEE as four bars out of 100 %. */
+type Figure = number | null;
+
+/**
+ * Availability, performance, quality and OEE as four bars out of 100 %; a figure that cannot be computed
+ * is "n/a", and the warnings (unknown time, parts without an ideal cycle time) are written under the bars.
+ */
 export function oeeSvg(
-  figures: { availability: number; performance: number; quality: number; oee: number },
+  figures: { availability: Figure; performance: Figure; quality: Figure; oee: Figure; warnings?: string[] },
   title: string,
 ) {
   const names = ['availability', 'performance', 'quality', 'oee'] as const;
@@ -42,12 +47,16 @@ export function oeeSvg(
   ];
   names.forEach((name, i) => {
     const x = LEFT + i * 150;
-    const height = Math.min(1, figures[name]) * (BOTTOM - 40);
+    const figure = figures[name];
+    const height = Math.min(1, figure ?? 0) * (BOTTOM - 40);
     body.push(
       `<rect x="${x}" y="${fixed(BOTTOM - height)}" width="110" height="${fixed(height)}" fill="${name === 'oee' ? '#2e7d32' : '#1f5fa8'}"/>`,
     );
-    body.push(text(x, BOTTOM - height - 4, `${(figures[name] * 100).toFixed(1)} %`));
+    body.push(text(x, BOTTOM - height - 4, figure === null ? 'n/a' : `${(figure * 100).toFixed(1)} %`));
     body.push(text(x, BOTTOM + 14, name === 'oee' ? 'OEE' : name));
   });
+  (figures.warnings ?? []).forEach((warning, i) =>
+    body.push(text(LEFT, BOTTOM + 36 + i * 14, warning, 'fill="#c62828" font-size="10"')),
+  );
   return svgDocument(WIDTH, HEIGHT, title, body);
 }

@@ -9,7 +9,7 @@ import type { DownCategory, MachineState } from './oee.js';
 export const equipmentPath = placePath('the plant path of the equipment');
 const when = Type.Optional(Type.String({ format: 'date-time', description: 'when it happened (default: now)' }));
 /** Devices' clocks drift; a report from further ahead than this is refused rather than trusted. */
-const FUTURE_SKEW_MS = 5_000;
+export const FUTURE_SKEW_MS = 5_000;
 
 function instant(ctx: CommandContext, at: string | undefined): number {
   const time = at === undefined ? ctx.now : Date.parse(at);
@@ -67,11 +67,14 @@ export async function recordState(ctx: CommandContext, change: StateChange): Pro
 
 export const setState = defineCommand({
   name: 'performance.state.record',
-  summary: 'Record a machine state: running, idle, down (with a reason) or planned stop',
+  summary: 'Record a machine state: running, idle, down (with a reason), planned stop, unknown or disconnected',
   input: Type.Object(
     {
       equipment: equipmentPath,
-      state: Type.Union(['running', 'idle', 'down', 'planned-stop'].map((s) => Type.Literal(s))),
+      // unknown / disconnected: the state is not known (no data); that time is kept out of OEE's planned time.
+      state: Type.Union(
+        ['running', 'idle', 'down', 'planned-stop', 'unknown', 'disconnected'].map((s) => Type.Literal(s)),
+      ),
       category: Type.Optional(Type.Union([Type.Literal('breakdown'), Type.Literal('setup')])),
       reason: Type.Optional(Type.String({ minLength: 2, maxLength: 200 })),
       at: when,
@@ -98,19 +101,32 @@ export interface CountReport {
   at: number;
 }
 
-/** The ideal cycle time comes with the report, or from the equipment's `idealCycleSeconds` property. */
-export async function recordCount(ctx: CommandContext, report: CountReport): Promise<{ idealCycleSeconds: number }> {
+/** What recording a count says back: the ideal cycle time used, or why performance cannot be judged. */
+export interface CountOutcome {
+  idealCycleSeconds: number | null;
+  performanceComputable: boolean;
+  warnings: string[];
+}
+
+/** The equipment's `idealCycleSeconds` property, if it holds a positive number. */
+function idealOf(properties: { id: string; value: unknown }[]): number | undefined {
+  const property = properties.find((p) => p.id === 'idealCycleSeconds')?.value;
+  const ideal = typeof property === 'number' ? property : Number(property);
+  return ideal > 0 ? ideal : undefined;
+}
+
+/**
+ * The ideal cycle time comes with the report, or from the equipment's `idealCycleSeconds` property. Without
+ * either the parts are still stored (they were made), with no ideal time: OEE then says its performance
+ * cannot be computed, and so does this function's answer.
+ */
+export async function recordCount(ctx: CommandContext, report: CountReport): Promise<CountOutcome> {
   const node = toNode(await requireNode(ctx.tx, report.equipment));
   if (report.good > report.total)
     throw new ValidationError('Good parts cannot outnumber all parts.', [
       { path: '/good', message: 'more than total' },
     ]);
-  const property = node.properties.find((p) => p.id === 'idealCycleSeconds')?.value;
-  const ideal = report.idealCycleSeconds ?? (typeof property === 'number' ? property : Number(property));
-  if (!(ideal > 0))
-    throw new ValidationError(`No ideal cycle time for ${report.equipment}.`, [
-      { path: '/idealCycleSeconds', message: 'give it, or set the equipment property idealCycleSeconds' },
-    ]);
+  const ideal = report.idealCycleSeconds ?? idealOf(node.properties) ?? null;
   await ctx.tx
     .insertInto('performance_counts')
     .values({
@@ -123,7 +139,14 @@ export async function recordCount(ctx: CommandContext, report: CountReport): Pro
       startup: report.startup ? 1 : 0,
     })
     .execute();
-  return { idealCycleSeconds: ideal };
+  const warnings =
+    ideal === null
+      ? [
+          `No ideal cycle time for ${report.equipment}: the parts are stored, but performance and OEE cannot be ` +
+            'computed for them. Set the equipment property idealCycleSeconds, or give idealCycleSeconds.',
+        ]
+      : [];
+  return { idealCycleSeconds: ideal, performanceComputable: ideal !== null, warnings };
 }
 
 export const reportCount = defineCommand({
@@ -145,7 +168,7 @@ export const reportCount = defineCommand({
   async handler(ctx, input) {
     const result = await recordCount(ctx, { ...input, at: instant(ctx, input.at) });
     ctx.setTarget({ type: 'plant.node', id: input.equipment });
-    ctx.note({ total: input.total, good: input.good });
+    ctx.note({ total: input.total, good: input.good, idealCycleSeconds: result.idealCycleSeconds });
     return { equipment: input.equipment, total: input.total, good: input.good, ...result };
   },
 });

@@ -28,7 +28,7 @@ describe('OEE against a worked example', () => {
     const result = computeOee(shift, counts, at(0), at(480));
     expect(result.plannedMinutes).toBe(420);
     expect(result.runMinutes).toBe(373);
-    expect(result.noDataMinutes).toBe(0);
+    expect([result.unknownMinutes, result.unratedParts, result.warnings]).toEqual([0, 0, []]);
     expect(result.availability).toBeCloseTo(0.8881, 4);
     expect(result.performance).toBeCloseTo(0.8611, 4);
     expect(result.quality).toBeCloseTo(0.978, 4);
@@ -43,7 +43,7 @@ describe('OEE against a worked example', () => {
     expect(losses.breakdowns).toBe(30);
     expect(losses.setupAndAdjustments).toBe(17);
     expect(losses.productionRejects).toBeCloseTo(423 / 60, 10);
-    const lost = Object.values(losses).reduce((s, v) => s + v, 0);
+    const lost = Object.values(losses).reduce((s: number, v) => s + v!, 0);
     expect(lost).toBeCloseTo(plannedMinutes - 18_848 / 60, 10);
   });
 
@@ -52,7 +52,13 @@ describe('OEE against a worked example', () => {
     expect(firstHalf.plannedMinutes).toBe(225);
     expect(firstHalf.downMinutes).toBe(30);
     const silent = computeOee([], [], at(0), at(480));
-    expect([silent.availability, silent.noDataMinutes]).toEqual([0, 480]); // no data is not 100 % available
+    // No data is neither 100 % available nor a loss: nothing is known, so there is nothing to compute.
+    expect([silent.unknownMinutes, silent.plannedMinutes, silent.availability, silent.oee]).toEqual([
+      480,
+      0,
+      null,
+      null,
+    ]);
     const pareto = downtimePareto(
       [...shift, { state: 'down', reason: 'jam at infeed', from: at(500), to: at(510) }],
       at(0),
@@ -62,5 +68,40 @@ describe('OEE against a worked example', () => {
       { reason: 'jam at infeed', minutes: 40, stops: 2, cumulativeShare: 40 / 57 },
       { reason: 'changeover', minutes: 17, stops: 1, cumulativeShare: 1 },
     ]);
+  });
+});
+
+describe('OEE with gaps in the data', () => {
+  it('reports time without a state, and unknown or disconnected time, apart from planned time and losses', () => {
+    const intervals: StateInterval[] = [
+      { state: 'running', from: at(0), to: at(60) },
+      // nothing recorded from 60 to 90
+      { state: 'down', reason: 'jam', from: at(90), to: at(100) },
+      { state: 'disconnected', from: at(100), to: at(130) },
+      { state: 'running', from: at(130), to: at(170) },
+      { state: 'unknown', from: at(170), to: at(180) },
+    ];
+    const result = computeOee(intervals, [{ total: 100, good: 100, idealCycleSeconds: 30 }], at(0), at(180));
+    expect(result.unknownMinutes).toBe(30 + 30 + 10);
+    expect(result.plannedMinutes).toBe(180 - 70);
+    expect([result.runMinutes, result.downMinutes]).toEqual([100, 10]);
+    expect(result.availability).toBeCloseTo(100 / 110, 10); // only the jam is an availability loss
+    expect(result.performance).toBeCloseTo(50 / 100, 10);
+    expect(result.teep).toBeCloseTo(result.oee!, 10); // no planned stop: all known time was planned
+    expect(result.warnings).toEqual([expect.stringContaining('70.0 min without data')]);
+  });
+
+  it('counts parts without an ideal cycle time but gives no performance, OEE or TEEP for them', () => {
+    const intervals: StateInterval[] = [{ state: 'running', from: at(0), to: at(60) }];
+    const counts = [
+      { total: 50, good: 45, idealCycleSeconds: 30 },
+      { total: 20, good: 20, idealCycleSeconds: null },
+    ];
+    const result = computeOee(intervals, counts, at(0), at(60));
+    expect([result.total, result.good, result.unratedParts]).toEqual([70, 65, 20]);
+    expect([result.availability, result.performance, result.oee, result.teep]).toEqual([1, null, null, null]);
+    expect(result.quality).toBeCloseTo(65 / 70, 10);
+    expect(result.losses.reducedSpeed).toBeNull();
+    expect(result.warnings).toEqual([expect.stringContaining('20 parts without an ideal cycle time')]);
   });
 });

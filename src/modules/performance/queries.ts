@@ -49,7 +49,7 @@ export async function oee(db: Kysely<Database>, w: Window, now: number) {
     counts.map((c) => ({
       total: Number(c.total),
       good: Number(c.good),
-      idealCycleSeconds: Number(c.ideal_cycle_seconds),
+      idealCycleSeconds: c.ideal_cycle_seconds === null ? null : Number(c.ideal_cycle_seconds),
       startup: c.startup === 1,
     })),
     w.from,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { ModuleMigration } from '../../storage/migrations.js';
 
 export interface PerformanceTables {
@@ -18,7 +19,8 @@ export interface PerformanceTables {
     at: number;
     total: number;
     good: number;
-    ideal_cycle_seconds: number;
+    /** null: the equipment had no ideal cycle time (counted, but its performance cannot be judged). */
+    ideal_cycle_seconds: number | null;
     startup: number;
   };
 }
@@ -81,6 +83,38 @@ performanceMigrations.push({
       .addColumn('total', 'double precision', (c) => c.notNull())
       .addColumn('good', 'double precision', (c) => c.notNull())
       .addColumn('updated_at', storage.capabilities.bigIntType, (c) => c.notNull())
+      .execute();
+  },
+});
+
+/**
+ * Counts of equipment without an ideal cycle time are stored (they were refused, so a device's parts were
+ * lost): the column becomes nullable. SQLite cannot drop a NOT NULL, so the table is rebuilt on both
+ * dialects, the same way.
+ */
+performanceMigrations.push({
+  name: '0702_performance_unrated_counts',
+  async up(db, storage) {
+    const big = storage.capabilities.bigIntType;
+    await db.schema
+      .createTable('performance_counts_next')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('equipment_path', 'text', (c) => c.notNull())
+      .addColumn('at', big, (c) => c.notNull())
+      .addColumn('total', 'double precision', (c) => c.notNull())
+      .addColumn('good', 'double precision', (c) => c.notNull())
+      .addColumn('ideal_cycle_seconds', 'double precision')
+      .addColumn('startup', 'integer', (c) => c.notNull())
+      .execute();
+    await sql`insert into performance_counts_next select id, equipment_path, at, total, good, ideal_cycle_seconds, startup from performance_counts`.execute(
+      db,
+    );
+    await db.schema.dropTable('performance_counts').execute();
+    await db.schema.alterTable('performance_counts_next').renameTo('performance_counts').execute();
+    await db.schema
+      .createIndex('performance_counts_equipment')
+      .on('performance_counts')
+      .columns(['equipment_path', 'at'])
       .execute();
   },
 });

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { AppError } from '../../kernel/errors.js';
+import { AppError, ConflictError, ValidationError } from '../../kernel/errors.js';
 import type { CommandContext } from '../../kernel/pipeline/types.js';
 import { reportAtPlace } from '../plant/paths.js';
-import { recordCount, recordState } from './commands.js';
+import { FUTURE_SKEW_MS, recordCount, recordState } from './commands.js';
 import type { MachineState } from './oee.js';
 
 /** What a machine's telemetry says, already decoded (Sparkplug, JSON or OPC UA): the metrics Bastion reads. */
@@ -15,12 +15,15 @@ export interface MachineSample {
   good?: number;
 }
 
-const STATES = new Set<MachineState>(['running', 'idle', 'down', 'planned-stop']);
+// A machine may say it does not know its state; `disconnected` is Bastion's to record (ingest, on a death).
+const STATES = new Set<MachineState>(['running', 'idle', 'down', 'planned-stop', 'unknown']);
 
 export type TelemetryOutcome = {
   states: number;
   parts: number;
-  /** Samples that broke a rule (unknown state, out of order, no ideal cycle time): kept out, counted. */
+  /** Of `parts`, those stored without an ideal cycle time: their performance cannot be computed. */
+  unrated: number;
+  /** Samples that broke a rule (unknown state, out of order): kept out, counted. */
   ignored: number;
 };
 
@@ -33,7 +36,7 @@ export async function applyTelemetry(
   equipment: string,
   samples: MachineSample[],
 ): Promise<TelemetryOutcome> {
-  const outcome: TelemetryOutcome = { states: 0, parts: 0, ignored: 0 };
+  const outcome: TelemetryOutcome = { states: 0, parts: 0, unrated: 0, ignored: 0 };
   for (const sample of [...samples].sort((a, b) => a.ts - b.ts)) {
     try {
       if (sample.state !== undefined) {
@@ -42,7 +45,11 @@ export async function applyTelemetry(
         const reason = state === 'down' ? sample.fault || 'unspecified fault' : undefined;
         if ((await recordState(ctx, { equipment, state, reason, at: sample.ts })).changed) outcome.states += 1;
       }
-      if (sample.total !== undefined) outcome.parts += await countDelta(ctx, equipment, sample);
+      if (sample.total !== undefined) {
+        const { made, rated } = await countDelta(ctx, equipment, sample);
+        outcome.parts += made;
+        if (!rated) outcome.unrated += made;
+      }
     } catch (error) {
       if (!(error instanceof AppError) && !(error instanceof Error && error.message === 'unknown state')) throw error;
       outcome.ignored += 1;
@@ -52,7 +59,7 @@ export async function applyTelemetry(
 }
 
 /** The parts made since the last report: the counter's increase, or all of it after a restart at zero. */
-async function countDelta(ctx: CommandContext, equipment: string, sample: MachineSample): Promise<number> {
+async function countDelta(ctx: CommandContext, equipment: string, sample: MachineSample) {
   const total = sample.total!;
   const good = sample.good ?? total;
   const last = await ctx.tx
@@ -60,6 +67,9 @@ async function countDelta(ctx: CommandContext, equipment: string, sample: Machin
     .selectAll()
     .where('equipment_path', '=', equipment)
     .executeTakeFirst();
+  // An older reading (a late historical one) would read as a counter restart and count its parts twice.
+  if (last && sample.ts < Number(last.updated_at))
+    throw new ConflictError('A later counter reading was applied already.', 'out_of_order');
   const restarted = !last || total < last.total || good < last.good;
   const made = restarted ? (last ? total : 0) : total - last.total;
   const madeGood = restarted ? (last ? good : 0) : good - last.good;
@@ -74,8 +84,9 @@ async function countDelta(ctx: CommandContext, equipment: string, sample: Machin
       .insertInto('performance_counters')
       .values({ equipment_path: equipment, total, good, updated_at: sample.ts })
       .execute();
-  if (made > 0) await recordCount(ctx, { equipment, total: made, good: Math.min(madeGood, made), at: sample.ts });
-  return made;
+  if (made === 0) return { made, rated: true };
+  const counted = await recordCount(ctx, { equipment, total: made, good: Math.min(madeGood, made), at: sample.ts });
+  return { made, rated: counted.performanceComputable };
 }
 
 /** Telemetry from an integration that is not a registered device stream (a gateway, a script, a test). */
@@ -93,5 +104,13 @@ export const applyTelemetryCommand = reportAtPlace({
     },
     { additionalProperties: false },
   ),
-  apply: (ctx, equipment, samples) => applyTelemetry(ctx, equipment, samples),
+  apply: (ctx, equipment, samples) => {
+    // As for recorded states and counts: a clock ahead of ours would open states in the future.
+    const ahead = samples.findIndex((s) => s.ts > ctx.now + FUTURE_SKEW_MS);
+    if (ahead >= 0)
+      throw new ValidationError('That time is in the future.', [
+        { path: `/samples/${ahead}/ts`, message: 'later than now' },
+      ]);
+    return applyTelemetry(ctx, equipment, samples);
+  },
 });
