@@ -107,7 +107,7 @@ export class CommandPipeline {
     signature?: SignatureInput,
   ): Promise<R> {
     const command = this.get(name);
-    const input = validate(command.input, rawInput, `input for ${name}`);
+    const input = validate(command.input, rawInput, `input for ${name}`, { rawText: command.internal === true });
     await this.authorizeCommand(command, input, actor, origin, name);
     const manifest = command.signature ? await this.sign(command, input, actor, origin, signature) : undefined;
     const required = command.approvals?.(input, actor) ?? 0;
