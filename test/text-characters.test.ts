@@ -1,10 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/app/actors.js';
 import { buildHttpApp } from '../src/http/app.js';
+import { startIngest } from '../src/modules/ingest/broker.js';
+import { encodeSparkplug } from '../src/modules/ingest/payloads.js';
 import { createTestBastion, type TestBastion } from './support/bastion.js';
 import { cli } from './support/cli.js';
 import { testDialect } from './support/database.js';
 import { adminSession, type Session } from './support/http.js';
+import { seedPlant } from './support/plant.js';
 import { auditCount } from './support/records.js';
 
 const FORBIDDEN: [string, string][] = [
@@ -86,5 +93,54 @@ describe(`NUL, control characters and bidirectional overrides are refused (${tes
     expect(run.stderr).toMatch(/\/displayName contains U\+202E \(a bidirectional override\)/);
     const listed = await cli(['users', 'list', '--json'], t.env);
     expect(listed.stdout).not.toContain('mallory');
+  });
+});
+
+describe(`device metric names with control characters are refused over MQTT (${testDialect})`, () => {
+  it('records a birth whose metric name holds a bidi override as malformed, and stores none of its values', async () => {
+    const t = await createTestBastion();
+    const broker = await startIngest(t.bastion, { ...t.config, mqtt: { ...t.config.mqtt, port: 0 } }, t.logger);
+    try {
+      await seedPlant(t.bastion);
+      const run = <R>(name: string, input: object) =>
+        t.bastion.pipeline.execute<R>(name, input, CONSOLE_ACTOR, CLI_ORIGIN);
+      await run('plant.node.create', {
+        parentPath: '/site-1/area-1/line-1',
+        level: 'equipment',
+        code: 'press',
+        name: 'press',
+      });
+      const { secret } = await run<{ secret: string }>('ingest.device.register', {
+        name: 'press-1',
+        equipment: '/site-1/area-1/line-1/press',
+        groupId: 'plant',
+        edgeNodeId: 'press',
+      });
+      const client = await mqtt.connectAsync(`mqtts://127.0.0.1:${broker.port}`, {
+        ca: readFileSync(join(t.dataDir, 'tls', 'server.crt')),
+        clientId: 'press-1',
+        username: 'press-1',
+        password: secret,
+        reconnectPeriod: 0,
+      });
+      const birth = (name: string) =>
+        encodeSparkplug({ timestamp: Date.now(), seq: 0, metrics: [{ name, alias: 1, type: 'Double', value: 1.5 }] });
+      await client.publishAsync('spBv1.0/plant/NBIRTH/press', birth('temp\u202Eerature'), { qos: 1 });
+      await client.publishAsync('spBv1.0/plant/NBIRTH/press', birth('pressure'), { qos: 1 });
+      await client.endAsync();
+      await broker.writer.drain();
+      const db = t.bastion.storage.db;
+      const metrics = await db.selectFrom('ingest_values').select('metric').execute();
+      expect(metrics.map((m) => m.metric)).toEqual(['pressure']);
+      const events = await db
+        .selectFrom('ingest_security_events')
+        .selectAll()
+        .where('kind', '=', 'malformed-payload')
+        .execute();
+      expect(events.map((e) => e.detail)).toEqual(['metric name holds a control character']);
+    } finally {
+      await broker.close();
+      await t.destroy();
+    }
   });
 });

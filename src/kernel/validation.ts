@@ -30,6 +30,11 @@ function checkerFor<S extends TSchema>(schema: S): TypeCheck<S> {
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|\r(?!\n)/;
 
+/** The same rule for text decoded outside a command's input (device metric names). */
+export function hasForbiddenCharacter(text: string): boolean {
+  return FORBIDDEN.test(text);
+}
+
 function describeCharacter(char: string): string {
   const code = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
   if (char === '\u0000') return `${code} (NUL)`;
