@@ -83,6 +83,7 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     permissions,
     clock,
     logger,
+    denialWindowMs: config.audit.denialWindowSeconds * 1000,
   });
   const bastion: Bastion = {
     config,
@@ -96,7 +97,10 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     witnesses,
     publicKeyFile: join(keysDir(config.dataDir), PUBLIC_KEY_FILE),
     modules,
-    close: () => storage.close(),
+    close: async () => {
+      await pipeline.flushDenials(); // counts of repeated denials still in memory
+      await storage.close();
+    },
   };
   for (const module of modules) pipeline.register(...module.commands(bastion));
   const authorizing = modules.find((m) => m.authorizer);

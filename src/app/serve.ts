@@ -60,6 +60,7 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
       await app.close();
       await ingest?.close();
       await client?.close();
+      await bastion.pipeline.flushDenials(); // before the stop record, so the final checkpoint covers them
       await bastion.pipeline.execute('system.stop', { reason }, SYSTEM_ACTOR, SYSTEM_ORIGIN);
       await bastion.audit.checkpointNow();
       await bastion.close();

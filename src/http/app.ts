@@ -8,6 +8,7 @@ import { uiRoutes } from './ui.js';
 import { newId } from '../kernel/ids.js';
 import { installAuthorization } from './authorization.js';
 import { installProblemHandlers } from './problem.js';
+import { tlsPolicy } from './tls.js';
 import { strictValidatorCompiler } from './validators.js';
 
 export interface HttpOptions {
@@ -24,25 +25,28 @@ export async function buildHttpApp(bastion: Bastion, options: HttpOptions = {}):
     loggerInstance: bastion.logger as FastifyBaseLogger,
     bodyLimit: config.http.bodyLimitBytes,
     genReqId: () => newId(),
-    ...(options.https ? { https: { ...options.https, minVersion: 'TLSv1.2' as const } } : {}),
+    ...(options.https ? { https: { ...options.https, ...tlsPolicy(config.tls) } } : {}),
   });
   app.setValidatorCompiler(strictValidatorCompiler());
   installProblemHandlers(app);
-  installAuthorization(app, bastion);
+  // Helmet first: its onRequest hook must run before any refusal, so 401, 403, 404 and 429 carry the headers too.
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"], objectSrc: ["'none'"] },
     },
     hsts: options.https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   });
-  await app.register(rateLimit, {
-    hook: 'preHandler',
+  // Not global: authorization.ts places the limiter between authentication and authorisation, so that refused
+  // and unauthenticated requests are counted too (a preHandler limit never saw them).
+  await app.register(rateLimit, { global: false });
+  const limit = app.rateLimit({
     max: config.http.rateLimitMax,
     timeWindow: config.http.rateLimitWindowSeconds * 1000,
     // Keyed on the account once logged in: a whole plant may sit behind one NAT address.
     keyGenerator: (request) => (request.actor.kind === 'anonymous' ? `ip:${request.ip}` : `actor:${request.actor.id}`),
     errorResponseBuilder: () => new RateLimitedError(),
   });
+  installAuthorization(app, bastion, limit);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

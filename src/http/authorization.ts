@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { ANONYMOUS_ACTOR, SYSTEM_ACTOR } from '../app/actors.js';
 import type { Bastion } from '../app/bastion.js';
 import { equalBytes, sha256 } from '../kernel/digest.js';
-import { AuthenticationError, ForbiddenError } from '../kernel/errors.js';
+import { AuthenticationError, ForbiddenError, type AppError } from '../kernel/errors.js';
 import type { Actor } from '../kernel/pipeline/types.js';
 import { authenticate } from '../modules/identity/sessions.js';
 import { originOf } from './context.js';
@@ -19,6 +19,10 @@ export interface RouteEntry {
 declare module 'fastify' {
   interface FastifyInstance {
     routeTable: RouteEntry[];
+  }
+  interface FastifyRequest {
+    /** A bad credential found by authentication, thrown after the rate limiter has counted the request. */
+    refusal: AppError | null;
   }
 }
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -53,11 +57,13 @@ function checkCsrf(request: FastifyRequest, csrfHash: string): void {
 /**
  * Default deny for HTTP: a route that names no declared permission cannot even be registered; every request
  * is authenticated (bearer token, or session cookie plus CSRF token for state changes) and authorised against
- * its route's permission before its handler runs.
+ * its route's permission before its handler runs. `limit` (the rate limiter) runs between the two: it needs to
+ * know the account to key on, and refusals (401/403) must count against the limit like any other request.
  */
-export function installAuthorization(app: FastifyInstance, bastion: Bastion): void {
+export function installAuthorization(app: FastifyInstance, bastion: Bastion, limit: onRequestHookHandler): void {
   const idleMs = bastion.config.session.idleMinutes * 60_000;
   app.decorateRequest('actor', null as unknown as Actor);
+  app.decorateRequest('refusal', null);
   const routes: RouteEntry[] = [];
   app.decorate('routeTable', routes);
   app.addHook('onRoute', (route) => {
@@ -68,25 +74,48 @@ export function installAuthorization(app: FastifyInstance, bastion: Bastion): vo
       if (method !== 'HEAD') routes.push({ method, url: route.url, permission });
   });
   app.addHook('onRequest', async (request) => {
-    const bearer = bearerToken(request);
-    const token = bearer ?? cookieToken(request);
     request.actor = ANONYMOUS_ACTOR;
-    if (token) {
-      const session = await authenticate(bastion.storage.db, token, bastion.clock.now(), { idleMs });
-      if (!session) throw new AuthenticationError('The session is unknown, expired or ended; log in again.');
-      if (!bearer) checkCsrf(request, session.csrfHash);
-      request.actor = session.actor;
-      if (session.touchDue) {
-        await bastion.pipeline.execute(
-          'identity.session.touch',
-          { sessionId: session.actor.sessionId },
-          SYSTEM_ACTOR,
-          originOf(request),
-        );
-      }
-    }
+    request.refusal = await authenticateRequest(request, bastion, idleMs);
+  });
+  app.addHook('onRequest', limit);
+  app.addHook('onRequest', async (request) => {
+    if (request.refusal) throw request.refusal;
     await authorizeRoute(request, bastion);
   });
+}
+
+/**
+ * Finds the request's actor. A bad credential is not thrown here but returned, to be thrown once the rate
+ * limiter has counted the request: a flood of bad tokens is limited like any other (per address, as the
+ * request has no account; a failed CSRF check, per the session's account).
+ */
+async function authenticateRequest(
+  request: FastifyRequest,
+  bastion: Bastion,
+  idleMs: number,
+): Promise<AppError | null> {
+  const bearer = bearerToken(request);
+  const token = bearer ?? cookieToken(request);
+  if (!token) return null;
+  const session = await authenticate(bastion.storage.db, token, bastion.clock.now(), { idleMs });
+  if (!session) return new AuthenticationError('The session is unknown, expired or ended; log in again.');
+  request.actor = session.actor;
+  if (!bearer) {
+    try {
+      checkCsrf(request, session.csrfHash);
+    } catch (error) {
+      return error as AppError;
+    }
+  }
+  if (session.touchDue) {
+    await bastion.pipeline.execute(
+      'identity.session.touch',
+      { sessionId: session.actor.sessionId },
+      SYSTEM_ACTOR,
+      originOf(request),
+    );
+  }
+  return null;
 }
 
 /**

@@ -63,3 +63,16 @@ export function loadTls(config: BastionConfig): { cert: Buffer; key: Buffer } {
   const keyFile = config.http.tlsKeyFile ?? fallback.keyFile;
   return { cert: readFileSync(certFile), key: readFileSync(keyFile) };
 }
+
+/**
+ * The TLS policy of every listener (HTTPS and MQTT over TLS): TLS 1.3, or TLS 1.2 with ECDHE key exchange and an
+ * AEAD cipher; no CBC, SHA-1, CCM, ARIA, Camellia or RSA key exchange. Node takes TLS 1.3 suites (TLS_*) and
+ * TLS 1.2 suites from the same list; the configuration schema refuses anything outside the policy.
+ */
+export function tlsPolicy(tls: BastionConfig['tls']): {
+  minVersion: 'TLSv1.2' | 'TLSv1.3';
+  ciphers: string;
+  honorCipherOrder: true;
+} {
+  return { minVersion: tls.minVersion, ciphers: tls.ciphers, honorCipherOrder: true };
+}

@@ -1,6 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { forbiddenCharacterProblems } from '../kernel/validation.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -18,6 +19,31 @@ export function strictValidatorCompiler(): FastifySchemaCompiler<unknown> {
   );
   return ({ schema, httpPart }) => {
     const ajv = httpPart === 'body' ? strict : coercing;
-    return ajv.compile(schema as object) as ValidateFunction;
+    return withCharacterCheck(ajv.compile(schema as object));
   };
+}
+
+/**
+ * The kernel's rule on characters (NUL, control characters, bidirectional overrides: kernel/validation.ts) at
+ * the HTTP edge too, for every part with a schema (body, query, parameters), so reads are covered as well as
+ * commands and the answer names the field the same way.
+ */
+function withCharacterCheck(check: ValidateFunction): ValidateFunction {
+  const validate = ((data: unknown) => {
+    const valid = check(data);
+    const problems = forbiddenCharacterProblems(data);
+    if (valid && problems.length === 0) return true;
+    validate.errors = [
+      ...problems.map((p) => ({
+        instancePath: p.path,
+        schemaPath: '#',
+        keyword: 'character',
+        params: {},
+        message: p.message,
+      })),
+      ...(check.errors ?? []),
+    ];
+    return false;
+  }) as ValidateFunction;
+  return validate;
 }

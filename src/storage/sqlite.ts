@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase, type SqliteStatement } from 'kysely';
@@ -7,7 +7,7 @@ import type { Database } from './tables.js';
 
 /** SQLite in WAL mode: readers never block the writer; NORMAL sync is durable across process crashes. */
 export function openSqlite(file: string): Storage {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  if (file !== ':memory:') ownerOnly(file);
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -27,6 +27,19 @@ export function openSqlite(file: string): Storage {
     location: file,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * The database holds every record (and the WAL and shared-memory files copies of its pages): owner only, 0600,
+ * whatever the umask or the data directory's mode. The file is made 0600 before SQLite opens it; SQLite creates
+ * -wal and -shm with the mode of the database file (and fchmods them so, past the umask). Files left by an
+ * older version are tightened too.
+ */
+function ownerOnly(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`])
+    if (existsSync(path)) chmodSync(path, 0o600);
 }
 
 const STATEMENT_CACHE_SIZE = 256;

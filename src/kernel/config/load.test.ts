@@ -49,7 +49,12 @@ describe('loadConfig defaults', () => {
     expect(config.http.rateLimitWindowSeconds).toBe(60);
     expect(config.logLevel).toBe('info');
     expect(config.databaseUrl).toBeUndefined();
-    expect(config.audit).toEqual({ checkpointEvery: 1000, checkpointSeconds: 60, witnessDirs: [] });
+    expect(config.audit).toEqual({
+      checkpointEvery: 1000,
+      checkpointSeconds: 60,
+      denialWindowSeconds: 60,
+      witnessDirs: [],
+    });
     expect(config.session.absoluteHours).toBe(12);
   });
 
@@ -136,6 +141,8 @@ describe('loadConfig environment', () => {
       if (name === 'BASTION_LOG_LEVEL') text = 'warn';
       if (name === 'BASTION_HTTP_BODY_LIMIT') text = '4096';
       if (name === 'BASTION_MQTT_URL') text = 'mqtts://broker.plant:8883';
+      if (name === 'BASTION_TLS_MIN_VERSION') text = 'TLSv1.3';
+      if (name === 'BASTION_TLS_CIPHERS') text = 'TLS_AES_128_GCM_SHA256';
       const config = loadConfig({ env: { [name]: text }, cwd }) as unknown as Record<string, unknown>;
       const value = path.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], config);
       expect(value, name).toBeDefined();

@@ -3,6 +3,24 @@ import { Type, type Static } from '@sinclair/typebox';
 const port = (description: string, fallback: number) =>
   Type.Integer({ minimum: 1, maximum: 65535, default: fallback, description });
 
+/** The suites the TLS policy allows: TLS 1.3's AEAD suites, and TLS 1.2 suites with ECDHE and AES-GCM or ChaCha20. */
+const TLS_SUITE =
+  'TLS_AES_128_GCM_SHA256|TLS_AES_256_GCM_SHA384|TLS_CHACHA20_POLY1305_SHA256|' +
+  'ECDHE-(ECDSA|RSA)-(AES128-GCM-SHA256|AES256-GCM-SHA384|CHACHA20-POLY1305)';
+const TLS_SUITES = `^(${TLS_SUITE})(:(${TLS_SUITE}))*$`;
+
+export const DEFAULT_TLS_CIPHERS = [
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'TLS_AES_128_GCM_SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+].join(':');
+
 /**
  * The whole configuration of a Bastion process. Every key has a default that is safe (HTTPS on,
  * loopback only); unknown keys are refused so that a typo never silently falls back to a default.
@@ -42,6 +60,24 @@ export const configSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    // One TLS policy for HTTPS and MQTT over TLS (src/http/tls.ts): TLS 1.3, or TLS 1.2 with ECDHE and an AEAD.
+    tls: Type.Object(
+      {
+        minVersion: Type.Union([Type.Literal('TLSv1.2'), Type.Literal('TLSv1.3')], {
+          default: 'TLSv1.2',
+          description: 'TLSv1.2 or TLSv1.3 (the oldest protocol version accepted)',
+        }),
+        ciphers: Type.String({
+          pattern: TLS_SUITES,
+          default: DEFAULT_TLS_CIPHERS,
+          description:
+            'a colon-separated list of TLS 1.3 suites (TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256, ' +
+            'TLS_CHACHA20_POLY1305_SHA256) and TLS 1.2 ECDHE AEAD suites (ECDHE-ECDSA-AES128-GCM-SHA256, ' +
+            'ECDHE-RSA-AES256-GCM-SHA384, ECDHE-ECDSA-CHACHA20-POLY1305, ...); nothing weaker can be configured',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     audit: Type.Object(
       {
         checkpointEvery: Type.Integer({
@@ -55,6 +91,13 @@ export const configSchema = Type.Object(
           maximum: 86_400,
           default: 60,
           description: 'an integer from 1 to 86400 (seconds)',
+        }),
+        denialWindowSeconds: Type.Integer({
+          minimum: 1,
+          maximum: 3600,
+          default: 60,
+          description:
+            'an integer from 1 to 3600 (seconds in which repeated identical denials are audited as one record)',
         }),
         witnessDirs: Type.Array(Type.String({ minLength: 1 }), {
           default: [],
@@ -239,10 +282,14 @@ export const environmentKeys: Record<string, { path: string[]; kind: EnvKind }> 
   BASTION_HTTP_PLAIN: { path: ['http', 'plain'], kind: 'boolean' },
   BASTION_HTTP_BODY_LIMIT: { path: ['http', 'bodyLimitBytes'], kind: 'integer' },
   BASTION_HTTP_RATE_LIMIT: { path: ['http', 'rateLimitMax'], kind: 'integer' },
+  BASTION_HTTP_RATE_WINDOW: { path: ['http', 'rateLimitWindowSeconds'], kind: 'integer' },
   BASTION_TLS_CERT_FILE: { path: ['http', 'tlsCertFile'], kind: 'string' },
   BASTION_TLS_KEY_FILE: { path: ['http', 'tlsKeyFile'], kind: 'string' },
+  BASTION_TLS_MIN_VERSION: { path: ['tls', 'minVersion'], kind: 'string' },
+  BASTION_TLS_CIPHERS: { path: ['tls', 'ciphers'], kind: 'string' },
   BASTION_AUDIT_CHECKPOINT_EVERY: { path: ['audit', 'checkpointEvery'], kind: 'integer' },
   BASTION_AUDIT_CHECKPOINT_SECONDS: { path: ['audit', 'checkpointSeconds'], kind: 'integer' },
+  BASTION_AUDIT_DENIAL_WINDOW: { path: ['audit', 'denialWindowSeconds'], kind: 'integer' },
   BASTION_AUDIT_WITNESS_DIRS: { path: ['audit', 'witnessDirs'], kind: 'list' },
   BASTION_SESSION_IDLE_MINUTES: { path: ['session', 'idleMinutes'], kind: 'integer' },
   BASTION_LOCKOUT_THRESHOLD: { path: ['identity', 'lockoutThreshold'], kind: 'integer' },

@@ -8,6 +8,7 @@ import { validate } from '../validation.js';
 import { inTransaction, type Storage, type UnitOfWork } from '../../storage/storage.js';
 import { APPROVAL_LIFETIME_MS, insertApproval, loadApproval, saveDecision, type PendingApproval } from './approvals.js';
 import { PipelineContext } from './context.js';
+import { DenialAggregator } from './denials.js';
 import { findPriorResult, storeResult, type IdempotentCall } from './idempotency.js';
 import type { PermissionCatalog } from './permissions.js';
 import {
@@ -33,6 +34,8 @@ export interface PipelineDeps {
   permissions: PermissionCatalog;
   clock: Clock;
   logger: Logger;
+  /** Identical denials within this window are audited as one record with a count (see denials.ts). */
+  denialWindowMs?: number;
 }
 
 /** What a command held for dual control returns to its author instead of a result. */
@@ -53,8 +56,22 @@ const audited = new WeakSet<object>();
  */
 export class CommandPipeline {
   private readonly commands = new Map<string, CommandDefinition>();
+  private readonly denials: DenialAggregator;
 
-  constructor(private readonly deps: PipelineDeps) {}
+  constructor(private readonly deps: PipelineDeps) {
+    this.denials = new DenialAggregator({
+      windowMs: deps.denialWindowMs ?? 60_000,
+      clock: deps.clock,
+      events: deps.events,
+      logger: deps.logger,
+      write: (entry, at) => this.appendAlone(entry, at),
+    });
+  }
+
+  /** Writes the counts of repeated denials still held in memory; call before shutting down. */
+  flushDenials(): Promise<void> {
+    return this.denials.flush();
+  }
 
   register(...definitions: CommandDefinition[]): void {
     for (const definition of definitions) {
@@ -90,7 +107,7 @@ export class CommandPipeline {
     signature?: SignatureInput,
   ): Promise<R> {
     const command = this.get(name);
-    const input = validate(command.input, rawInput, `input for ${name}`);
+    const input = validate(command.input, rawInput, `input for ${name}`, { rawText: command.internal === true });
     await this.authorizeCommand(command, input, actor, origin, name);
     const manifest = command.signature ? await this.sign(command, input, actor, origin, signature) : undefined;
     const required = command.approvals?.(input, actor) ?? 0;
@@ -169,7 +186,8 @@ export class CommandPipeline {
     origin: Origin,
     what: string,
   ): Promise<never> {
-    await this.recordAttempt({ action: what, outcome: 'denied', actor, origin, reason: decision.reason });
+    const entry = { action: what, outcome: 'denied' as const, actor: { kind: actor.kind, id: actor.id } };
+    await this.denials.record({ ...entry, origin, reason: decision.reason });
     if (decision.status === 401) throw new AuthenticationError(`Not allowed: ${decision.reason}.`);
     throw new ForbiddenError(`Not allowed: ${decision.reason}.`, decision.code);
   }
@@ -352,13 +370,18 @@ export class CommandPipeline {
 
   /** Audits an attempt that changed nothing. If even that fails, the log says so and the caller still gets its error. */
   private async recordAttempt(entry: Omit<AuditEntry, 'actor'> & { actor: Actor }): Promise<void> {
-    const at = this.deps.clock.now();
+    await this.appendAlone({ ...entry, actor: { kind: entry.actor.kind, id: entry.actor.id } }, this.deps.clock.now());
+  }
+
+  private async appendAlone(entry: AuditEntry, at: number): Promise<number | undefined> {
     try {
-      await inTransaction(this.deps.storage, this.deps.logger, (uow) =>
-        this.deps.audit.append(uow, { ...entry, actor: { kind: entry.actor.kind, id: entry.actor.id } }, at),
+      const { seq } = await inTransaction(this.deps.storage, this.deps.logger, (uow) =>
+        this.deps.audit.append(uow, entry, at),
       );
+      return seq;
     } catch (error) {
       this.deps.logger.error({ err: error, action: entry.action }, 'could not audit a refused attempt');
+      return undefined;
     }
   }
 }

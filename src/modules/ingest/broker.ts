@@ -4,7 +4,7 @@ import { Aedes, type AedesPublishPacket, type Client, type Subscription } from '
 import type { Logger } from 'pino';
 import type { Bastion } from '../../app/bastion.js';
 import type { BastionConfig } from '../../kernel/config/schema.js';
-import { loadTls } from '../../http/tls.js';
+import { loadTls, tlsPolicy } from '../../http/tls.js';
 import { applyDeviceChange, authenticator, trackClients } from './auth.js';
 import { forwardDownloads } from './downloads.js';
 import { publishAuthorizer } from './publish.js';
@@ -84,7 +84,7 @@ export async function startIngest(bastion: Bastion, config: BastionConfig, logge
     ),
   );
   const handle = broker.handle.bind(broker);
-  const tls = createTlsServer({ ...loadTls(config), minVersion: 'TLSv1.2' }, handle);
+  const tls = createTlsServer({ ...loadTls(config), ...tlsPolicy(config.tls) }, handle);
   const servers: Server[] = [tls];
   const port = await listen(tls, config.mqtt.port, config.host);
   let plainPort: number | undefined;

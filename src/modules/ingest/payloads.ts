@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { UMetric, UPayload } from 'sparkplug-payload/lib/sparkplugbpayload.js';
+import { hasForbiddenCharacter } from '../../kernel/validation.js';
 
 // sparkplug-payload is CommonJS; its protobuf codec is the Eclipse Tahu reference one.
 const require = createRequire(import.meta.url);
@@ -38,6 +39,8 @@ function checkName(name: unknown): string | null {
   if (name === null || name === undefined || name === '') return null;
   if (typeof name !== 'string' || name.length > 200 || LONE_SURROGATE.test(name))
     throw new MalformedPayload('metric name too long or not text');
+  // The validation layer's rule for names (NUL, control characters, bidi overrides), applied where devices name things.
+  if (hasForbiddenCharacter(name)) throw new MalformedPayload('metric name holds a control character');
   return name;
 }
 

@@ -1,24 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
-import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.js';
+import { ConflictError, NotFoundError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
 import type { Database } from '../../storage/tables.js';
+import { checkContent, MEDIA_TYPES, normaliseFileName } from './attachment-files.js';
 import { materialByCode, materialCode, type Operation } from './definitions.js';
 
 export const MAX_ATTACHMENT_BYTES = 8 * 1024 * 1024;
-
-/**
- * What a work instruction may be, and how each kind begins. The content must match its declared type: a
- * renamed executable or script is refused, and SVG/HTML (which run script in a browser) are not accepted.
- */
-const MEDIA_TYPES: Record<string, (bytes: Buffer) => boolean> = {
-  'application/pdf': (b) => b.subarray(0, 5).toString('latin1') === '%PDF-',
-  'image/png': (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
-  'image/jpeg': (b) => b.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff])),
-  'text/plain': (b) => !b.includes(0) && Buffer.from(b.toString('utf8'), 'utf8').equals(b),
-};
 
 export type AttachmentRow = Database['production_attachments'];
 
@@ -60,8 +50,12 @@ export const addAttachment = defineCommand({
       product: materialCode,
       version: Type.Integer({ minimum: 1 }),
       operation: Type.Integer({ minimum: 1, maximum: 9999 }),
-      filename: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,119}$' }),
-      mediaType: Type.Union(Object.keys(MEDIA_TYPES).map((t) => Type.Literal(t))),
+      filename: Type.String({
+        minLength: 1,
+        maxLength: 1024,
+        description: 'the file name; a path before it is dropped, the rest stored in NFC (at most 120 characters)',
+      }),
+      mediaType: Type.Union(MEDIA_TYPES.map((t) => Type.Literal(t))),
       content: Type.String({
         pattern: '^[A-Za-z0-9+/]*={0,2}$',
         maxLength: Math.ceil(MAX_ATTACHMENT_BYTES / 3) * 4,
@@ -76,16 +70,14 @@ export const addAttachment = defineCommand({
     const routing = JSON.parse(definition.routing) as Operation[];
     if (!routing.some((op) => op.sequence === input.operation))
       throw new NotFoundError(`Version ${input.version} of ${input.product} has no operation ${input.operation}.`);
+    const filename = normaliseFileName(input.filename);
     const content = Buffer.from(input.content, 'base64');
-    if (content.length === 0 || !MEDIA_TYPES[input.mediaType]!(content))
-      throw new ValidationError(`The file is not a valid ${input.mediaType}.`, [
-        { path: '/content', message: `does not match ${input.mediaType}` },
-      ]);
+    checkContent(filename, input.mediaType, content);
     const row: AttachmentRow = {
       id: newId(),
       definition_id: definition.id,
       operation: input.operation,
-      filename: input.filename,
+      filename,
       media_type: input.mediaType,
       size: content.length,
       sha256: createHash('sha256').update(content).digest('hex'),

@@ -5,6 +5,7 @@ import { commandRoute } from '../../http/commands.js';
 import { errorResponses } from '../../http/schemas.js';
 import { bomItem, definitionsOf, materialByCode, materialView, operation } from './definitions.js';
 import { orderDetail } from './order-queries.js';
+import { contentDisposition } from './attachment-files.js';
 import { attachmentById, listAttachments, MAX_ATTACHMENT_BYTES } from './attachments.js';
 
 const tags = ['production'];
@@ -149,7 +150,7 @@ export function productionRoutes(app: FastifyInstance, bastion: Bastion): void {
       const file = await attachmentById(db, (request.params as { id: string }).id);
       return reply
         .type(file.media_type)
-        .header('content-disposition', `attachment; filename="${file.filename}"`)
+        .header('content-disposition', contentDisposition(file.filename))
         .header('content-security-policy', "sandbox; default-src 'none'")
         .header('repr-digest', `sha-256=:${Buffer.from(file.sha256, 'hex').toString('base64')}:`)
         .send(file.content);
