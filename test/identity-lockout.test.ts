@@ -78,6 +78,31 @@ describe(`second-factor and password-change guessing is bounded (${testDialect})
     expect((await loginAttempt(app, 'erin', engineer.password)).statusCode).toBe(200);
   });
 
+  it('counts every one of 12 wrong codes sent at once (each code checked is one failure) and locks the account', async () => {
+    const engineer = await enrolled('ezra', 'process-engineer');
+    const session = await sessionOf(app, engineer);
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => verify(session, { code: wrongCode(engineer.secret) })),
+    );
+    // Requests that arrive after the session ended are refused before any code is checked.
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(12).fill(401));
+    const checked = (
+      await t.bastion.storage.db
+        .selectFrom('audit_records')
+        .select('body')
+        .where('body', 'like', '%"refusal":"wrong_second_factor"%')
+        .execute()
+    ).filter((r) => r.body.includes(engineer.id)).length;
+    const row = await t.bastion.storage.db
+      .selectFrom('users')
+      .select(['failed_logins', 'locked_until'])
+      .where('id', '=', engineer.id)
+      .executeTakeFirstOrThrow();
+    expect(checked).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(Number(row.failed_logins)).toBe(checked);
+    expect(Number(row.locked_until)).toBeGreaterThan(clock.now());
+  });
+
   it('throttles a shop-floor account instead of locking it: wrong codes end the session and alarm, the count survives a correct password, and the address is blocked at its limit', async () => {
     const operator = await enrolled('otto', 'operator');
     const sessionsUsed: Session[] = [];

@@ -31,16 +31,17 @@ const alarms: Record<Factor, string> = {
  * guess ends.
  */
 export async function countFailure(ctx: CommandContext, user: UserRow, config: BastionConfig, factor: Factor) {
-  const failed = user.failed_logins + 1;
+  const failed = await increment(ctx.tx, user.id);
   const { lockoutThreshold, lockoutMinutes } = config.identity;
   const policy = await lockoutPolicy(ctx.tx, user.id, ctx.now);
   const atLimit = failed >= lockoutThreshold;
   const locked = atLimit && policy === 'lock';
-  await ctx.tx
-    .updateTable('users')
-    .set({ failed_logins: failed, locked_until: locked ? ctx.now + lockoutMinutes * 60_000 : user.locked_until })
-    .where('id', '=', user.id)
-    .execute();
+  if (locked)
+    await ctx.tx
+      .updateTable('users')
+      .set({ locked_until: ctx.now + lockoutMinutes * 60_000 })
+      .where('id', '=', user.id)
+      .execute();
   const sessionEnded = atLimit && factor !== 'password' && ctx.actor.sessionId !== undefined;
   if (sessionEnded)
     await ctx.tx.updateTable('sessions').set({ revoked_at: ctx.now }).where('id', '=', ctx.actor.sessionId!).execute();
@@ -53,6 +54,20 @@ export async function countFailure(ctx: CommandContext, user: UserRow, config: B
     });
   ctx.note({ refusal: `wrong_${factor.replace('-', '_')}`, failedLogins: failed, locked, policy, sessionEnded });
   return { failed, locked, policy };
+}
+
+/**
+ * Adds one failure in the database, not from the row read earlier: guesses sent in parallel each count (on
+ * PostgreSQL the row lock makes the second writer add to the first one's committed count).
+ */
+async function increment(db: Kysely<Database>, userId: string): Promise<number> {
+  await db
+    .updateTable('users')
+    .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+    .where('id', '=', userId)
+    .execute();
+  const row = await db.selectFrom('users').select('failed_logins').where('id', '=', userId).executeTakeFirstOrThrow();
+  return Number(row.failed_logins);
 }
 
 /** A locked account cannot finish a login either: its second factor is refused until the lock ends. */
