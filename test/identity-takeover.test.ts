@@ -58,10 +58,11 @@ describe(`acting on accounts: no takeover (${testDialect})`, () => {
       ['hank', 'helpdesk', '/'],
       ['hilda', 'helpdesk', '/'],
       ['oscar', 'operator', '/site-1/area-1/line-1'],
+      ['audrey', 'auditor', '/'],
     ];
     for (const [username, role, scope] of specs)
       users[username] = await makeUser(t.bastion, app, { username, roles: [{ role, scope }] });
-    for (const name of ['abel', 'sofia', 'sam', 'hank']) sessions[name] = await actorSession(users[name]!);
+    for (const name of ['abel', 'sofia', 'sam', 'hank', 'audrey']) sessions[name] = await actorSession(users[name]!);
     approver = sessions.abel!;
   });
   afterAll(async () => {
@@ -106,7 +107,7 @@ describe(`acting on accounts: no takeover (${testDialect})`, () => {
     },
   ];
 
-  type Expected = 'allowed' | 'refused' | 'second administrator';
+  type Expected = 'allowed' | 'refused' | 'second administrator' | 'no permission';
   /** Actor → target → outcome. The administrator's peer is another administrator. */
   const expectations: [string, [string, Expected][]][] = [
     [
@@ -133,11 +134,19 @@ describe(`acting on accounts: no takeover (${testDialect})`, () => {
         ['selma', 'refused'],
       ],
     ],
+    // Reads accounts and grants, manages none.
+    [
+      'audrey',
+      [
+        ['adele', 'no permission'],
+        ['oscar', 'no permission'],
+      ],
+    ],
   ];
   const sessionFor = (actor: string) => (actor === 'administrator' ? admin : sessions[actor]!);
 
   for (const command of commands) {
-    it(`${command.name}: on an administrator only with a second administrator, by an administrator; an officer or account desk is refused there and on stronger accounts, allowed on peers and operators`, async () => {
+    it(`${command.name}: on an administrator only with a second administrator, by an administrator; an officer or account desk is refused there and on stronger accounts, allowed on peers and operators; an auditor never`, async () => {
       for (const [actor, targets] of expectations) {
         for (const [targetName, expected] of targets) {
           const target = users[targetName]!;
@@ -147,9 +156,9 @@ describe(`acting on accounts: no takeover (${testDialect})`, () => {
           if (expected === 'allowed') {
             expect(response.statusCode, `${what}: ${response.body}`).toBe(200);
             expect(await done(command.name, target.id), what).toBe(before + 1);
-          } else if (expected === 'refused') {
+          } else if (expected === 'refused' || expected === 'no permission') {
             expect(response.statusCode, `${what}: ${response.body}`).toBe(403);
-            expect(response.json().code, what).toBe('privilege_escalation');
+            if (expected === 'refused') expect(response.json().code, what).toBe('privilege_escalation');
             expect(await done(command.name, target.id), what).toBe(before);
           } else {
             expect(response.statusCode, `${what}: ${response.body}`).toBe(202);
@@ -220,15 +229,23 @@ describe(`acting on accounts: no takeover (${testDialect})`, () => {
 
   it('checks the rule at the scope where the account holds each role: a site officer manages the site’s operators, not an enterprise officer', async () => {
     const siteOfficer = sessions.sam!;
-    await asConsole('identity.grant', { userId: users.oscar!.id, role: 'auditor', scope: '/site-1' });
+    const operator = await makeUser(t.bastion, app, {
+      username: 'otis',
+      roles: [{ role: 'operator', scope: '/site-1/area-1/line-1' }],
+    });
+    await asConsole('identity.grant', { userId: operator.id, role: 'auditor', scope: '/site-1' });
     await asConsole('identity.grant', { userId: users.selma!.id, role: 'auditor', scope: '/site-1' });
     const revoke = (target: TestUser) =>
       post('/api/grants/revoke', siteOfficer, { userId: target.id, role: 'auditor', scope: '/site-1' });
-    expect((await revoke(users.oscar!)).statusCode).toBe(200);
+    expect((await revoke(operator)).statusCode).toBe(200);
     const stronger = await revoke(users.selma!);
     expect(stronger.statusCode).toBe(403);
     expect(stronger.json().code).toBe('privilege_escalation');
     expect(stronger.json().detail).toContain(' at /.');
-    expect((await post(`/api/users/${users.oscar!.id}/reset`, siteOfficer)).statusCode).toBe(403); // acts at /
+    // The same operator, once it holds a role at the enterprise, is out of the site officer's reach.
+    await asConsole('identity.grant', { userId: operator.id, role: 'auditor', scope: '/' });
+    await asConsole('identity.grant', { userId: operator.id, role: 'auditor', scope: '/site-1' });
+    expect((await revoke(operator)).json().code).toBe('privilege_escalation');
+    expect((await post(`/api/users/${operator.id}/reset`, siteOfficer)).statusCode).toBe(403); // acts at /
   });
 });
