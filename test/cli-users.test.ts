@@ -17,6 +17,7 @@ interface Listed {
   locked: boolean;
   expiresAt: string | null;
   mustChangePassword: boolean;
+  mfaEnrolled: boolean;
   grants: { role: string; scope: string }[];
 }
 
@@ -127,6 +128,28 @@ describe(`bastion users and access (${testDialect})`, () => {
     expect((await ok(['audit', 'verify'])).stdout).toContain('0 records after it');
   });
 
+  it('recovers an administrator who lost the second factor from the console: password, authenticator, lock and status changed without a second approver, audited as the console', async () => {
+    await withDb((db) =>
+      db.updateTable('users').set({ totp_enabled: 1, totp_secret: 'sealed' }).where('username', '=', 'admin').execute(),
+    );
+    expect(await listed('admin')).toMatchObject({ mfaEnrolled: true });
+    const reset = await ok(['users', 'reset', 'admin']);
+    expect(oneTimePassword(reset)).toMatch(/^[A-Za-z0-9]{20}$/);
+    const removed = await ok(['users', 'mfa-reset', 'admin']);
+    expect(removed.stdout).toContain('Removed the authenticator and recovery codes of admin');
+    expect(await listed('admin')).toMatchObject({ mfaEnrolled: false, mustChangePassword: true });
+    const byConsole = await withDb((db) =>
+      db.selectFrom('audit_records').select('body').where('body', 'like', '%"action":"identity.mfa.reset"%').execute(),
+    );
+    expect(byConsole).toHaveLength(1);
+    expect(byConsole[0]!.body).toContain('"kind":"console"');
+    expect(byConsole[0]!.body).toContain('"outcome":"success"');
+    expectRefused(await cli(['users', 'mfa-reset', 'ghost'], env), 1, /no account named ghost/);
+    // The console acts on an administrator's account at once (no approval is printed as pending).
+    for (const change of ['disable', 'enable', 'unlock', 'expire']) await ok(['users', change, 'admin']);
+    expect(await listed('admin')).toMatchObject({ disabled: false, expiresAt: expect.any(String) });
+  });
+
   it('grants and revokes roles at a scope, refusing a bad scope', async () => {
     await ok(['users', 'add', 'carol', '--name', 'Carol']);
     await ok(['users', 'grant', 'carol', 'operator', '--scope', '/site-1/area-1/line-2', '--expires', inDays(10)]);
@@ -183,7 +206,10 @@ describe('bastion users and access: arguments and help', () => {
     for (const verb of ['users', 'access']
       .map((v) => [v])
       .concat(
-        ['add', 'list', 'disable', 'enable', 'unlock', 'expire', 'reset', 'grant', 'revoke'].map((v) => ['users', v]),
+        ['add', 'list', 'disable', 'enable', 'unlock', 'expire', 'reset', 'mfa-reset', 'grant', 'revoke'].map((v) => [
+          'users',
+          v,
+        ]),
         [['access', 'matrix']],
       )) {
       const run = await cli([...verb, '--help'], env);

@@ -210,6 +210,48 @@ describe(`authorization (${testDialect})`, () => {
     expect((await app.inject({ url: '/api/audit/verification', headers: after.headers })).statusCode).toBe(403);
   });
 
+  it('refuses a custom role with an empty, blank or undeclared permission name (400, never 500), and grants a role stored with one before', async () => {
+    const define = (permissions: string[]) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/roles',
+        headers: admin.headers,
+        payload: { name: 'fuzzed-role', description: 'x', permissions },
+      });
+    for (const permissions of [[''], [' '], ['audit.read', ''], ['audit'], ['audit.nothing']]) {
+      const response = await define(permissions);
+      expect(response.statusCode, JSON.stringify(permissions)).toBe(400);
+      expect(response.json().code).toBe('validation_failed');
+    }
+    expect(
+      (await grant(admin, { userId: operator.id, role: 'fuzzed-role', scope: '/' })).json().code,
+      'no role was created',
+    ).toBe('not_found');
+    const override = await app.inject({
+      method: 'POST',
+      url: '/api/overrides',
+      headers: admin.headers,
+      payload: { userId: operator.id, permission: '', scope: '/', minutes: 5, reason: 'fuzzer input' },
+    });
+    expect(override.statusCode).toBe(400);
+    // A role stored by an earlier version, with an empty name among its permissions: granting it must work.
+    await t.bastion.storage.db
+      .insertInto('custom_roles')
+      .values({
+        name: 'legacy-role',
+        description: 'stored before names were checked',
+        permissions: JSON.stringify(['', 'audit.read']),
+        created_at: Date.now(),
+        created_by: CONSOLE_ACTOR.id,
+      })
+      .execute();
+    const holder = await makeUser(t.bastion, app, { username: 'lena' });
+    const granted = await grant(admin, { userId: holder.id, role: 'legacy-role', scope: '/' });
+    expect(granted.statusCode, granted.body).toBe(200);
+    const session = await sessionOf(app, holder);
+    expect((await app.inject({ url: '/api/audit/records', headers: session.headers })).statusCode).toBe(200);
+  });
+
   it('lists every route and command in the permission matrix, with a declared permission', async () => {
     const matrix = (await app.inject({ url: '/api/access/matrix', headers: admin.headers })).json<
       ReturnType<typeof accessMatrix>

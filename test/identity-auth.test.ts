@@ -100,7 +100,7 @@ describe(`authentication (${testDialect})`, () => {
     expect(first.mfa).toBe('enrolment-required');
     const blocked = await app.inject({ url: '/api/approvals', headers: first.headers });
     expect(blocked.json().code).toBe('mfa_enrolment_required');
-    const { secret } = await enrolMfa(app, first);
+    const { secret } = await enrolMfa(app, first, clock.now());
     clock.advance(31_000); // the next code
     const second = await sessionOf(app, engineer);
     expect(second.mfa).toBe('pending');
@@ -123,7 +123,7 @@ describe(`authentication (${testDialect})`, () => {
 
   it('accepts each recovery code once', async () => {
     const engineer = await makeUser(t.bastion, app, { username: 'eddie', roles: [{ role: 'process-engineer' }] });
-    const { recoveryCodes } = await enrolMfa(app, await sessionOf(app, engineer));
+    const { recoveryCodes } = await enrolMfa(app, await sessionOf(app, engineer), clock.now());
     expect(recoveryCodes).toHaveLength(10);
     const use = async () => {
       const session = await sessionOf(app, engineer);

@@ -35,6 +35,7 @@ export const verbPermissions: Record<string, string> = {
   'users unlock': 'identity.users.manage',
   'users expire': 'identity.users.manage',
   'users reset': 'identity.users.manage',
+  'users mfa-reset': 'identity.users.manage',
   'users grant': 'identity.grants.manage',
   'users revoke': 'identity.grants.manage',
   'access matrix': 'identity.grants.read',

@@ -26,10 +26,14 @@ export function totpNow(secret: string, at = Date.now()): string {
   return TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: at });
 }
 
-/** Enrols an authenticator for the session's account and confirms it; returns the secret and recovery codes. */
+/**
+ * Enrols an authenticator for the session's account and confirms it; returns the secret and recovery codes.
+ * `at` is the server's time: a test on a manual clock passes it, or the code may be of another step.
+ */
 export async function enrolMfa(
   app: FastifyInstance,
   session: Session,
+  at = Date.now(),
 ): Promise<{ secret: string; recoveryCodes: string[] }> {
   const enrol = await app.inject({ method: 'POST', url: '/api/auth/mfa/enrol', headers: session.headers, payload: {} });
   if (enrol.statusCode !== 200) throw new Error(`enrol failed: ${enrol.body}`);
@@ -38,7 +42,7 @@ export async function enrolMfa(
     method: 'POST',
     url: '/api/auth/mfa/confirm',
     headers: session.headers,
-    payload: { code: totpNow(secret) },
+    payload: { code: totpNow(secret, at) },
   });
   if (confirm.statusCode !== 200) throw new Error(`confirm failed: ${confirm.body}`);
   return { secret, recoveryCodes: confirm.json<{ recoveryCodes: string[] }>().recoveryCodes };

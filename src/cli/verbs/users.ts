@@ -105,6 +105,18 @@ export async function resetUserVerb(ctx: VerbContext, username: string): Promise
   ctx.print(`One-time password (${shownOnce}): ${oneTimePassword}`);
 }
 
+/**
+ * The recovery path for an account that lost its authenticator, an administrator's included (where no second
+ * administrator exists to approve it over HTTP): the console is the host's operator. Audited as the console.
+ */
+export async function resetMfaVerb(ctx: VerbContext, username: string): Promise<void> {
+  await withBastion(ctx, 'identity.users.manage', async (bastion) =>
+    run(bastion, 'identity.mfa.reset', { userId: await idOf(bastion, username) }),
+  );
+  ctx.print(`Removed the authenticator and recovery codes of ${username}; its sessions have ended.`);
+  ctx.print('It must enrol a new authenticator at its next login.');
+}
+
 interface GrantOptions {
   scope: string;
   expires?: string;
@@ -163,6 +175,11 @@ export function addUsersVerbs(program: Command, context: () => VerbContext): Com
     .description('Reset the password to a new one-time password (printed once) and end all sessions')
     .argument('<USERNAME>', 'the account')
     .action((username: string) => resetUserVerb(context(), username));
+  users
+    .command('mfa-reset')
+    .description('Remove the authenticator and recovery codes (a lost second factor) and end all sessions')
+    .argument('<USERNAME>', 'the account')
+    .action((username: string) => resetMfaVerb(context(), username));
   users
     .command('grant')
     .description('Grant a role at a scope of the plant hierarchy (and everything below it)')

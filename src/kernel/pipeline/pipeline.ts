@@ -110,7 +110,8 @@ export class CommandPipeline {
     const input = validate(command.input, rawInput, `input for ${name}`, { rawText: command.internal === true });
     await this.authorizeCommand(command, input, actor, origin, name);
     const manifest = command.signature ? await this.sign(command, input, actor, origin, signature) : undefined;
-    const required = command.approvals?.(input, actor) ?? 0;
+    const read = { db: this.deps.storage.db, now: this.deps.clock.now() };
+    const required = (await command.approvals?.(input, actor, read)) ?? 0;
     if (required > 0) return (await this.requestApproval(command, input, actor, origin, required)) as R;
     const call = origin.idempotencyKey ? idempotentCall(command, input, actor, origin.idempotencyKey) : undefined;
     try {

@@ -87,15 +87,22 @@ export interface CommandDefinition<S extends TSchema = TSchema, R = unknown> {
   scope?(input: Static<S>): string;
   /**
    * Dual control: how many approvers, each distinct from the author and from each other, must approve
-   * before the command runs (0: none). The author's request is stored and audited until then.
+   * before the command runs (0: none). The author's request is stored and audited until then. `read` lets
+   * the answer depend on stored state (acting on an administrator's account needs a second administrator).
    */
-  approvals?(input: Static<S>, actor: Actor): number;
+  approvals?(input: Static<S>, actor: Actor, read: ApprovalRead): number | Promise<number>;
   /**
    * Electronic signature (21 CFR Part 11): the caller must re-enter credentials and state one of these
    * meanings; the audit record binds signer, meaning, time and the digest of what was signed.
    */
   signature?: { meanings: SignatureMeaning[] };
   handler(ctx: CommandContext, input: Static<S>): Promise<R>;
+}
+
+/** What a command's `approvals` may look at: a read handle outside any transaction, and the command's time. */
+export interface ApprovalRead {
+  db: Kysely<Database>;
+  now: number;
 }
 
 export function defineCommand<S extends TSchema, R>(definition: CommandDefinition<S, R>): CommandDefinition<S, R> {

@@ -22,3 +22,9 @@ export const roleName = Type.String({
 export const reason = Type.String({ minLength: 5, maxLength: 500, description: 'a reason of 5 to 500 characters' });
 export const totpCode = Type.String({ pattern: '^[0-9]{6}$', description: 'the 6-digit code from the authenticator' });
 export const isoTime = Type.String({ format: 'date-time', description: 'an ISO-8601 UTC time' });
+/** A permission's name, `module.action` (the form the permission catalog accepts). */
+export const permissionName = Type.String({
+  pattern: '^[a-z][a-z-]*(\\.[a-z][a-z-]*)+$',
+  maxLength: 100,
+  description: 'a declared permission such as audit.read',
+});

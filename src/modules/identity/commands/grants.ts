@@ -1,33 +1,21 @@
 import { Type } from '@sinclair/typebox';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../kernel/errors.js';
 import { newId } from '../../../kernel/ids.js';
-import type { PermissionCatalog, PermissionDefinition } from '../../../kernel/pipeline/permissions.js';
-import { defineCommand, type CommandContext, type RoleGrant } from '../../../kernel/pipeline/types.js';
-import { grantHolds } from '../authorizer.js';
+import { defineCommand, type CommandContext } from '../../../kernel/pipeline/types.js';
 import type { IdentityDeps } from '../deps.js';
 import { ADMINISTRATOR, builtInRole } from '../roles.js';
-import { isoTime, roleName, scope, userId } from '../schemas.js';
-import { covers, ENTERPRISE } from '../scope.js';
-import { grantsOf } from '../sessions.js';
+import { isoTime, permissionName, roleName, scope, userId } from '../schemas.js';
+import { ENTERPRISE } from '../scope.js';
 import { userById } from '../users-store.js';
+import {
+  accountApprovals,
+  assertAdministratorApproved,
+  assertHoldsAll,
+  assertMayActOn,
+  assertMayGrant,
+  type AccountAct,
+} from './escalation.js';
 import { isLiveNode } from '../../plant/store.js';
-
-/** The permissions a role carries: custom roles list theirs, built-in roles take them from the catalog. */
-async function permissionsOfRole(
-  ctx: CommandContext,
-  catalog: PermissionCatalog,
-  role: string,
-): Promise<PermissionDefinition[]> {
-  const custom = await ctx.tx
-    .selectFrom('custom_roles')
-    .select('permissions')
-    .where('name', '=', role)
-    .executeTakeFirst();
-  if (custom) return (JSON.parse(custom.permissions) as string[]).map((name) => catalog.require(name, `role ${role}`));
-  if (!builtInRole(role)) throw new NotFoundError(`No role ${role}.`);
-  const grant: RoleGrant = { role, scope: ENTERPRISE };
-  return catalog.list().filter((p) => !p.public && !p.everyone && grantHolds(grant, p));
-}
 
 /** A scope is the enterprise or a live node of the plant hierarchy (module plant). */
 async function requireScope(ctx: CommandContext, scope: string) {
@@ -36,39 +24,6 @@ async function requireScope(ctx: CommandContext, scope: string) {
       { path: '/scope', message: 'must name a plant node' },
     ]);
   }
-}
-
-/**
- * Privileged roles (those that need a second factor, and every custom role) can change recipes, accounts,
- * keys or security settings: only someone who holds all their permissions may grant them. Shop-floor and
- * reading roles can be granted by any holder of identity.grants.manage at the scope.
- */
-function privileged(role: string): boolean {
-  return builtInRole(role)?.mfaRequired ?? true;
-}
-
-/** No escalation: a role can be granted at a scope only by someone who holds all of its permissions there. */
-async function assertHoldsAll(ctx: CommandContext, permissions: PermissionDefinition[], target: string, what: string) {
-  if (ctx.actor.kind === 'console') return;
-  const mine = await grantsOf(ctx.tx, ctx.actor.id, ctx.now);
-  const missing = permissions.filter((p) => !mine.some((g) => grantHolds(g, p) && covers(g.scope, target)));
-  if (missing.length > 0)
-    throw new ForbiddenError(
-      `You cannot ${what}: you do not hold ${missing[0]!.name} at ${target}.`,
-      'privilege_escalation',
-    );
-}
-
-/** A second administrator must approve: at least one approver holds the administrator role for the enterprise. */
-async function assertAdministratorApproved(ctx: CommandContext) {
-  for (const approver of ctx.approvedBy) {
-    const grants = await grantsOf(ctx.tx, approver, ctx.now);
-    if (grants.some((g) => g.role === ADMINISTRATOR && g.scope === ENTERPRISE)) return;
-  }
-  throw new ForbiddenError(
-    'Granting the administrator role needs the approval of another administrator.',
-    'dual_control',
-  );
 }
 
 export const grantRoleCommand = (deps: IdentityDeps) =>
@@ -86,10 +41,9 @@ export const grantRoleCommand = (deps: IdentityDeps) =>
     async handler(ctx, input) {
       await userById(ctx.tx, input.userId);
       await requireScope(ctx, input.scope);
-      const permissions = await permissionsOfRole(ctx, deps.permissions, input.role);
-      if (privileged(input.role)) await assertHoldsAll(ctx, permissions, input.scope, `grant ${input.role}`);
+      await assertMayGrant(ctx, deps.permissions, input.role, input.scope);
       if (ctx.actor.kind !== 'console' && (input.role === ADMINISTRATOR || input.userId === ctx.actor.id)) {
-        if (input.role === ADMINISTRATOR) await assertAdministratorApproved(ctx);
+        if (input.role === ADMINISTRATOR) await assertAdministratorApproved(ctx, 'Granting the administrator role');
         else if (ctx.approvedBy.length === 0)
           throw new ForbiddenError('Granting yourself a role needs approval.', 'dual_control');
       }
@@ -118,28 +72,34 @@ export const grantRoleCommand = (deps: IdentityDeps) =>
     },
   });
 
-export const revokeRole = defineCommand({
-  name: 'identity.revoke',
-  summary: 'Revoke a role held at a scope',
-  input: Type.Object({ userId, role: roleName, scope }, { additionalProperties: false }),
-  permission: 'identity.grants.manage',
-  scope: (input) => input.scope,
-  async handler(ctx, input) {
-    const result = await ctx.tx
-      .updateTable('role_grants')
-      .set({ revoked_at: ctx.now })
-      .where('user_id', '=', input.userId)
-      .where('role', '=', input.role)
-      .where('scope', '=', input.scope)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0)
-      throw new NotFoundError(`The account holds no ${input.role} at ${input.scope}.`);
-    ctx.setTarget({ type: 'user', id: input.userId });
-    ctx.note({ role: input.role, scope: input.scope });
-    return { revoked: true };
-  },
-});
+const revoking: AccountAct = { what: 'revoke a role of', permission: 'identity.grants.manage' };
+
+/** Revoking a role acts on the account: the no-escalation rule and, for an administrator, dual control. */
+export const revokeRoleCommand = (deps: IdentityDeps) =>
+  defineCommand({
+    name: 'identity.revoke',
+    summary: 'Revoke a role held at a scope (from an administrator: a second administrator approves)',
+    input: Type.Object({ userId, role: roleName, scope }, { additionalProperties: false }),
+    permission: 'identity.grants.manage',
+    scope: (input) => input.scope,
+    approvals: accountApprovals(deps.permissions, revoking),
+    async handler(ctx, input) {
+      await assertMayActOn(ctx, deps.permissions, input.userId, revoking);
+      const result = await ctx.tx
+        .updateTable('role_grants')
+        .set({ revoked_at: ctx.now })
+        .where('user_id', '=', input.userId)
+        .where('role', '=', input.role)
+        .where('scope', '=', input.scope)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0)
+        throw new NotFoundError(`The account holds no ${input.role} at ${input.scope}.`);
+      ctx.setTarget({ type: 'user', id: input.userId });
+      ctx.note({ role: input.role, scope: input.scope });
+      return { revoked: true };
+    },
+  });
 
 export const defineRoleCommand = (deps: IdentityDeps) =>
   defineCommand({
@@ -149,20 +109,21 @@ export const defineRoleCommand = (deps: IdentityDeps) =>
       {
         name: roleName,
         description: Type.String({ minLength: 1, maxLength: 500 }),
-        permissions: Type.Array(Type.String({ maxLength: 100 }), { minItems: 1, maxItems: 200, uniqueItems: true }),
+        permissions: Type.Array(permissionName, { minItems: 1, maxItems: 200, uniqueItems: true }),
       },
       { additionalProperties: false },
     ),
     permission: 'identity.grants.manage',
     async handler(ctx, input) {
       if (builtInRole(input.name)) throw new ConflictError(`${input.name} is a built-in role.`, 'role_exists');
-      const definitions = input.permissions.map((name) => deps.permissions.get(name));
-      const bad = input.permissions.find(
-        (name, i) => !definitions[i] || definitions[i]!.public || definitions[i]!.everyone || !/\./.test(name),
-      );
-      if (bad)
-        throw new ValidationError(`Unknown or non-grantable permission ${bad}.`, [
-          { path: '/permissions', message: `${bad} cannot be part of a role` },
+      // Found by index, not by name: a name that is empty or otherwise falsy must be refused too.
+      const bad = input.permissions.findIndex((name) => {
+        const definition = deps.permissions.get(name);
+        return !definition || definition.public === true || definition.everyone === true;
+      });
+      if (bad >= 0)
+        throw new ValidationError(`Unknown or non-grantable permission "${input.permissions[bad]}".`, [
+          { path: `/permissions/${bad}`, message: 'must be a declared permission that roles can carry' },
         ]);
       const exists = await ctx.tx
         .selectFrom('custom_roles')
@@ -194,7 +155,7 @@ export const grantOverrideCommand = (deps: IdentityDeps) =>
     input: Type.Object(
       {
         userId,
-        permission: Type.String({ maxLength: 100 }),
+        permission: permissionName,
         scope,
         minutes: Type.Integer({ minimum: 1, maximum: 60, description: 'an integer from 1 to 60' }),
         reason: Type.String({ minLength: 5, maxLength: 500 }),

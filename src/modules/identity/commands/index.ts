@@ -2,17 +2,25 @@ import type { CommandDefinition } from '../../../kernel/pipeline/types.js';
 import type { IdentityDeps } from '../deps.js';
 import type { AddressThrottle } from '../throttle.js';
 import { bootstrapAdmin } from './bootstrap.js';
-import { defineRoleCommand, grantOverrideCommand, grantRoleCommand, revokeRole } from './grants.js';
-import { confirmCommand, enrolCommand, resetMfa, verifyCommand } from './mfa.js';
+import { defineRoleCommand, grantOverrideCommand, grantRoleCommand, revokeRoleCommand } from './grants.js';
+import { confirmCommand, enrolCommand, resetMfaCommand, verifyCommand } from './mfa.js';
 import {
   loginCommand,
   logout,
   revokeOwnSession,
-  revokeUserSessions,
+  revokeUserSessionsCommand,
   signatureFailed,
   touchSession,
 } from './session.js';
-import { changePassword, createUser, disableUser, enableUser, expireUser, resetPassword, unlockUser } from './users.js';
+import {
+  changePasswordCommand,
+  createUser,
+  disableUser,
+  enableUser,
+  expireUser,
+  resetPasswordCommand,
+  unlockUser,
+} from './users.js';
 
 export function identityCommands(deps: IdentityDeps, throttle: AddressThrottle): CommandDefinition[] {
   return [
@@ -22,21 +30,21 @@ export function identityCommands(deps: IdentityDeps, throttle: AddressThrottle):
     touchSession,
     signatureFailed,
     revokeOwnSession,
-    revokeUserSessions,
-    changePassword,
+    revokeUserSessionsCommand(deps),
+    changePasswordCommand(deps),
     createUser,
-    disableUser,
-    enableUser,
-    unlockUser,
-    expireUser,
-    resetPassword,
+    disableUser(deps),
+    enableUser(deps),
+    unlockUser(deps),
+    expireUser(deps),
+    resetPasswordCommand(deps),
     grantRoleCommand(deps),
-    revokeRole,
+    revokeRoleCommand(deps),
     defineRoleCommand(deps),
     grantOverrideCommand(deps),
     enrolCommand(deps),
-    confirmCommand(deps),
-    verifyCommand(deps),
-    resetMfa,
+    confirmCommand(deps, throttle),
+    verifyCommand(deps, throttle),
+    resetMfaCommand(deps),
   ] as CommandDefinition[];
 }

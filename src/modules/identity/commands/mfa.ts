@@ -1,13 +1,16 @@
 import { Type } from '@sinclair/typebox';
-import { AuthenticationError, ConflictError, ValidationError } from '../../../kernel/errors.js';
+import { AuthenticationError, ConflictError } from '../../../kernel/errors.js';
 import { sha256Hex } from '../../../kernel/digest.js';
 import { newId } from '../../../kernel/ids.js';
 import { CommandRefusal, defineCommand, type CommandContext } from '../../../kernel/pipeline/types.js';
 import type { IdentityDeps } from '../deps.js';
+import { assertNotLocked, countFailure } from '../lockout.js';
 import { randomCode } from '../passwords.js';
 import { totpCode, userId } from '../schemas.js';
 import { otpauthUri, newTotpSecret, qrSvg, totpStep } from '../totp.js';
+import type { AddressThrottle } from '../throttle.js';
 import { revokeSessions, userById, type UserRow } from '../users-store.js';
+import { accountApprovals, assertMayActOn, type AccountAct } from './escalation.js';
 
 const RECOVERY_CODES = 10;
 /** 16 characters from 57 (~93 bits): far beyond guessing, so a plain SHA-256 is a safe way to store them. */
@@ -29,15 +32,14 @@ async function markSessionVerified(ctx: CommandContext) {
       .execute();
 }
 
-/** A wrong second factor counts like a wrong password: whoever tries it already knows the password. */
-async function wrongCode(ctx: CommandContext, user: UserRow, deps: IdentityDeps) {
-  const failed = user.failed_logins + 1;
-  const lock = failed >= deps.config.identity.lockoutThreshold;
-  await ctx.tx.updateTable('users').set({ failed_logins: failed }).where('id', '=', user.id).execute();
-  if (lock && ctx.actor.sessionId)
-    await ctx.tx.updateTable('sessions').set({ revoked_at: ctx.now }).where('id', '=', ctx.actor.sessionId).execute();
-  if (lock) ctx.emit('security.mfa-failures', { userId: user.id, failedLogins: failed });
-  ctx.note({ refusal: 'wrong_code', failedLogins: failed, sessionEnded: lock });
+/**
+ * A wrong second factor counts like a wrong password (whoever tries it already knows the password), toward the
+ * same lockout; it also counts against the source address, so shop-floor accounts, throttled rather than
+ * locked, cannot be guessed at without bound from one place either.
+ */
+async function wrongCode(ctx: CommandContext, user: UserRow, deps: IdentityDeps, throttle: AddressThrottle) {
+  throttle.fail(ctx.origin.address, ctx.now);
+  await countFailure(ctx, user, deps.config, 'second-factor');
   return new CommandRefusal(new AuthenticationError('The code is wrong or was already used.'));
 }
 
@@ -64,7 +66,7 @@ export const enrolCommand = (deps: IdentityDeps) =>
   });
 
 /** Confirms enrolment with a first code; returns recovery codes, shown once and stored only as hashes. */
-export const confirmCommand = (deps: IdentityDeps) =>
+export const confirmCommand = (deps: IdentityDeps, throttle: AddressThrottle) =>
   defineCommand({
     name: 'identity.mfa.confirm',
     summary: 'Confirm the authenticator with a first code and receive recovery codes',
@@ -73,8 +75,9 @@ export const confirmCommand = (deps: IdentityDeps) =>
     async handler(ctx, input) {
       const user = await userById(ctx.tx, ctx.actor.id);
       if (user.totp_enabled === 1) throw new ConflictError('The authenticator is already confirmed.', 'mfa_enrolled');
+      assertNotLocked(user, ctx.now);
       const step = totpStep(secretOf(deps, user), input.code, ctx.now);
-      if (step === undefined) return wrongCode(ctx, user, deps);
+      if (step === undefined) return wrongCode(ctx, user, deps, throttle);
       const codes = Array.from({ length: RECOVERY_CODES }, recoveryCode);
       await ctx.tx.deleteFrom('recovery_codes').where('user_id', '=', user.id).execute();
       await ctx.tx
@@ -101,7 +104,7 @@ export const confirmCommand = (deps: IdentityDeps) =>
   });
 
 /** The second step of a login: a fresh TOTP code, or one unused recovery code (which is then spent). */
-export const verifyCommand = (deps: IdentityDeps) =>
+export const verifyCommand = (deps: IdentityDeps, throttle: AddressThrottle) =>
   defineCommand({
     name: 'identity.mfa.verify',
     summary: 'Verify the second factor for this session',
@@ -113,10 +116,11 @@ export const verifyCommand = (deps: IdentityDeps) =>
     async handler(ctx, input) {
       const user = await userById(ctx.tx, ctx.actor.id);
       ctx.setTarget({ type: 'user', id: user.id });
+      assertNotLocked(user, ctx.now);
       if ('code' in input) {
         const step = totpStep(secretOf(deps, user), input.code, ctx.now);
         if (step === undefined || (user.totp_last_step !== null && step <= user.totp_last_step))
-          return wrongCode(ctx, user, deps);
+          return wrongCode(ctx, user, deps, throttle);
         await ctx.tx
           .updateTable('users')
           .set({ totp_last_step: step, failed_logins: 0 })
@@ -130,13 +134,14 @@ export const verifyCommand = (deps: IdentityDeps) =>
           .where('code_hash', '=', hashRecoveryCode(input.recoveryCode))
           .where('used_at', 'is', null)
           .executeTakeFirst();
-        if (Number(spent.numUpdatedRows) === 0) return wrongCode(ctx, user, deps);
+        if (Number(spent.numUpdatedRows) === 0) return wrongCode(ctx, user, deps, throttle);
         const left = await ctx.tx
           .selectFrom('recovery_codes')
           .select((eb) => eb.fn.countAll().as('n'))
           .where('user_id', '=', user.id)
           .where('used_at', 'is', null)
           .executeTakeFirstOrThrow();
+        await ctx.tx.updateTable('users').set({ failed_logins: 0 }).where('id', '=', user.id).execute();
         ctx.note({ method: 'recovery-code', recoveryCodesLeft: Number(left.n) });
       }
       await markSessionVerified(ctx);
@@ -144,25 +149,36 @@ export const verifyCommand = (deps: IdentityDeps) =>
     },
   });
 
-/** For a lost authenticator: an account manager removes it; the account must enrol again; sessions end. */
-export const resetMfa = defineCommand({
-  name: 'identity.mfa.reset',
-  summary: "Remove an account's authenticator and recovery codes",
-  input: Type.Object({ userId }, { additionalProperties: false }),
+const resetting: AccountAct = {
+  what: 'reset the authenticator of',
   permission: 'identity.users.manage',
-  async handler(ctx, input) {
-    if (input.userId === ctx.actor.id)
-      throw new ValidationError('Ask another account manager to reset your own authenticator.');
-    await userById(ctx.tx, input.userId);
-    await ctx.tx
-      .updateTable('users')
-      .set({ totp_secret: null, totp_enabled: 0, totp_last_step: null })
-      .where('id', '=', input.userId)
-      .execute();
-    await ctx.tx.deleteFrom('recovery_codes').where('user_id', '=', input.userId).execute();
-    const ended = await revokeSessions(ctx.tx, input.userId, ctx.now);
-    ctx.setTarget({ type: 'user', id: input.userId });
-    ctx.note({ endedSessions: ended });
-    return { reset: true };
-  },
-});
+  notOnSelf: true,
+};
+
+/**
+ * For a lost authenticator: an account manager removes it; the account must enrol again; sessions end. Never
+ * one's own, and an administrator's only with a second administrator (or from the console, the recovery path).
+ */
+export const resetMfaCommand = (deps: IdentityDeps) =>
+  defineCommand({
+    name: 'identity.mfa.reset',
+    summary:
+      "Remove another account's authenticator and recovery codes (an administrator's: a second administrator approves)",
+    input: Type.Object({ userId }, { additionalProperties: false }),
+    permission: 'identity.users.manage',
+    approvals: accountApprovals(deps.permissions, resetting),
+    async handler(ctx, input) {
+      await userById(ctx.tx, input.userId);
+      await assertMayActOn(ctx, deps.permissions, input.userId, resetting);
+      await ctx.tx
+        .updateTable('users')
+        .set({ totp_secret: null, totp_enabled: 0, totp_last_step: null })
+        .where('id', '=', input.userId)
+        .execute();
+      await ctx.tx.deleteFrom('recovery_codes').where('user_id', '=', input.userId).execute();
+      const ended = await revokeSessions(ctx.tx, input.userId, ctx.now);
+      ctx.setTarget({ type: 'user', id: input.userId });
+      ctx.note({ endedSessions: ended });
+      return { reset: true };
+    },
+  });

@@ -4,21 +4,15 @@ import { newId } from '../../../kernel/ids.js';
 import { CommandRefusal, defineCommand, type CommandContext } from '../../../kernel/pipeline/types.js';
 import type { IdentityDeps } from '../deps.js';
 import { decoyHash, hashPassword, needsRehash, newToken, verifyPassword } from '../passwords.js';
-import { builtInRole } from '../roles.js';
 import { password, userId, username } from '../schemas.js';
 import { grantsOf, hashToken, mfaRequired } from '../sessions.js';
+import { countFailure } from '../lockout.js';
 import type { AddressThrottle } from '../throttle.js';
 import { revokeSessions, type UserRow } from '../users-store.js';
+import { accountApprovals, assertMayActOn, type AccountAct } from './escalation.js';
 
 const wrongCredentials = () =>
   new AuthenticationError('User name or password is wrong, or the account cannot log in now.');
-
-/** Accounts whose every role is a shop-floor role are throttled and alarmed, never locked (NIST SP 800-82). */
-async function lockoutPolicy(ctx: CommandContext, user: UserRow): Promise<'lock' | 'throttle'> {
-  const grants = await grantsOf(ctx.tx, user.id, ctx.now);
-  const throttleOnly = grants.length > 0 && grants.every((g) => builtInRole(g.role)?.lockout === 'throttle');
-  return throttleOnly ? 'throttle' : 'lock';
-}
 
 function refuse(ctx: CommandContext, reason: string, details: Record<string, unknown> = {}) {
   ctx.note({ refusal: reason, ...details });
@@ -26,23 +20,8 @@ function refuse(ctx: CommandContext, reason: string, details: Record<string, unk
 }
 
 async function recordWrongPassword(ctx: CommandContext, user: UserRow, deps: IdentityDeps) {
-  const failed = user.failed_logins + 1;
-  const { lockoutThreshold, lockoutMinutes } = deps.config.identity;
-  const policy = await lockoutPolicy(ctx, user);
-  const lock = failed >= lockoutThreshold && policy === 'lock';
-  await ctx.tx
-    .updateTable('users')
-    .set({ failed_logins: failed, locked_until: lock ? ctx.now + lockoutMinutes * 60_000 : user.locked_until })
-    .where('id', '=', user.id)
-    .execute();
-  if (failed >= lockoutThreshold) {
-    ctx.emit(lock ? 'security.account-locked' : 'security.login-failures', {
-      userId: user.id,
-      failedLogins: failed,
-      policy,
-    });
-  }
-  return refuse(ctx, 'wrong_password', { failedLogins: failed, locked: lock, policy });
+  await countFailure(ctx, user, deps.config, 'password');
+  return new CommandRefusal(wrongCredentials());
 }
 
 async function openSession(ctx: CommandContext, user: UserRow, deps: IdentityDeps) {
@@ -109,9 +88,11 @@ export const loginCommand = (deps: IdentityDeps, throttle: AddressThrottle) =>
       if (user.locked_until !== null && user.locked_until > ctx.now) return refuse(ctx, 'account_locked');
       if (!valid) return recordWrongPassword(ctx, user, deps);
       const rehash = needsRehash(user.password_hash) ? await hashPassword(input.password) : user.password_hash;
+      // With a second factor enrolled the login is not complete yet: failures are cleared once it is verified.
+      const complete = user.totp_enabled !== 1;
       await ctx.tx
         .updateTable('users')
-        .set({ failed_logins: 0, locked_until: null, password_hash: rehash })
+        .set({ ...(complete ? { failed_logins: 0 } : {}), locked_until: null, password_hash: rehash })
         .where('id', '=', user.id)
         .execute();
       const session = await openSession(ctx, user, deps);
@@ -183,19 +164,24 @@ export const revokeOwnSession = defineCommand({
   },
 });
 
+const endingSessions: AccountAct = { what: 'end the sessions of', permission: 'identity.sessions.revoke' };
+
 /** IEC 62443-3-3 SR 2.6: an administrator ends every session of an account at once. */
-export const revokeUserSessions = defineCommand({
-  name: 'identity.sessions.revoke',
-  summary: "End all of an account's sessions",
-  input: Type.Object({ userId }, { additionalProperties: false }),
-  permission: 'identity.sessions.revoke',
-  async handler(ctx, input) {
-    const ended = await revokeSessions(ctx.tx, input.userId, ctx.now);
-    ctx.setTarget({ type: 'user', id: input.userId });
-    ctx.note({ ended });
-    return { ended };
-  },
-});
+export const revokeUserSessionsCommand = (deps: IdentityDeps) =>
+  defineCommand({
+    name: 'identity.sessions.revoke',
+    summary: "End all of an account's sessions (an administrator's: a second administrator approves)",
+    input: Type.Object({ userId }, { additionalProperties: false }),
+    permission: 'identity.sessions.revoke',
+    approvals: accountApprovals(deps.permissions, endingSessions),
+    async handler(ctx, input) {
+      await assertMayActOn(ctx, deps.permissions, input.userId, endingSessions);
+      const ended = await revokeSessions(ctx.tx, input.userId, ctx.now);
+      ctx.setTarget({ type: 'user', id: input.userId });
+      ctx.note({ ended });
+      return { ended };
+    },
+  });
 
 /** Counts a failed signing; at 3 a security event, at 5 the session ends (21 CFR 11.300(d)). */
 export const signatureFailed = defineCommand({

@@ -1,9 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { AuthenticationError, ConflictError, ValidationError } from '../../../kernel/errors.js';
-import { defineCommand } from '../../../kernel/pipeline/types.js';
+import { CommandRefusal, defineCommand } from '../../../kernel/pipeline/types.js';
+import type { IdentityDeps } from '../deps.js';
+import { countFailure } from '../lockout.js';
 import { generateOneTimePassword, hashPassword, passwordProblems, verifyPassword } from '../passwords.js';
 import { isoTime, newPassword, password, userId, username } from '../schemas.js';
 import { insertAccount, publicUser, revokeSessions, userById } from '../users-store.js';
+import { accountApprovals, assertMayActOn, type AccountAct } from './escalation.js';
 
 /** Vendor and contractor access always ends by itself, within 90 days at most. */
 export const MAX_VENDOR_DAYS = 90;
@@ -61,106 +64,136 @@ export const createUser = defineCommand({
   },
 });
 
+/** A change an account manager makes to another account (see escalation.ts for who may make it). */
 const accountChange = (
   name: string,
   summary: string,
+  act: AccountAct,
   apply: (now: number) => Record<string, unknown>,
   endSessions: boolean,
-) =>
-  defineCommand({
-    name,
-    summary,
-    input: Type.Object({ userId }, { additionalProperties: false }),
-    permission: 'identity.users.manage',
-    async handler(ctx, input) {
-      const before = await userById(ctx.tx, input.userId);
-      await ctx.tx.updateTable('users').set(apply(ctx.now)).where('id', '=', input.userId).execute();
-      const ended = endSessions ? await revokeSessions(ctx.tx, input.userId, ctx.now) : 0;
-      const after = await userById(ctx.tx, input.userId);
-      ctx.setTarget({ type: 'user', id: input.userId });
-      ctx.recordChange(publicUser(before), publicUser(after));
-      if (ended) ctx.note({ endedSessions: ended });
-      return { user: publicUser(after) };
-    },
-  });
+) => {
+  const command = (deps: IdentityDeps) =>
+    defineCommand({
+      name,
+      summary,
+      input: Type.Object({ userId }, { additionalProperties: false }),
+      permission: 'identity.users.manage',
+      approvals: accountApprovals(deps.permissions, act),
+      async handler(ctx, input) {
+        const before = await userById(ctx.tx, input.userId);
+        await assertMayActOn(ctx, deps.permissions, input.userId, act);
+        await ctx.tx.updateTable('users').set(apply(ctx.now)).where('id', '=', input.userId).execute();
+        const ended = endSessions ? await revokeSessions(ctx.tx, input.userId, ctx.now) : 0;
+        const after = await userById(ctx.tx, input.userId);
+        ctx.setTarget({ type: 'user', id: input.userId });
+        ctx.recordChange(publicUser(before), publicUser(after));
+        if (ended) ctx.note({ endedSessions: ended });
+        return { user: publicUser(after) };
+      },
+    });
+  return command;
+};
+
+const manage = (what: string, notOnSelf = false): AccountAct => ({
+  what,
+  permission: 'identity.users.manage',
+  notOnSelf,
+});
 
 export const disableUser = accountChange(
   'identity.user.disable',
   'Disable an account and end its sessions',
+  manage('disable'),
   () => ({ disabled: 1 }),
   true,
 );
 export const enableUser = accountChange(
   'identity.user.enable',
   'Enable a disabled account',
+  manage('enable'),
   () => ({ disabled: 0 }),
   false,
 );
+// Never one's own: the lockout counts failures in one's own sessions too (see lockout.ts).
 export const unlockUser = accountChange(
   'identity.user.unlock',
   'Unlock an account locked by failed logins',
+  manage('unlock', true),
   () => ({ locked_until: null, failed_logins: 0 }),
   false,
 );
 export const expireUser = accountChange(
   'identity.user.expire',
   'Expire an account now and end its sessions',
+  manage('expire'),
   (now) => ({ expires_at: now }),
   true,
 );
 
-/** A new one-time password (shown once), sessions ended, the second factor kept. */
-export const resetPassword = defineCommand({
-  name: 'identity.user.reset',
-  summary: "Reset an account's password to a new one-time password",
-  input: Type.Object({ userId }, { additionalProperties: false }),
-  permission: 'identity.users.manage',
-  async handler(ctx, input) {
-    await userById(ctx.tx, input.userId);
-    const oneTimePassword = generateOneTimePassword();
-    await ctx.tx
-      .updateTable('users')
-      .set({
-        password_hash: await hashPassword(oneTimePassword),
-        must_change_password: 1,
-        failed_logins: 0,
-        locked_until: null,
-      })
-      .where('id', '=', input.userId)
-      .execute();
-    const ended = await revokeSessions(ctx.tx, input.userId, ctx.now);
-    ctx.setTarget({ type: 'user', id: input.userId });
-    ctx.note({ endedSessions: ended });
-    return { oneTimePassword };
-  },
-});
+const resetting = manage('reset the password of', true);
 
-/** Changes one's own password: the current one is required; other sessions end. */
-export const changePassword = defineCommand({
-  name: 'identity.change-password',
-  summary: "Change one's own password",
-  input: Type.Object({ currentPassword: password, newPassword }, { additionalProperties: false }),
-  permission: 'identity.password.change',
-  async handler(ctx, input) {
-    const user = await userById(ctx.tx, ctx.actor.id);
-    if (!(await verifyPassword(user.password_hash, input.currentPassword)))
-      throw new AuthenticationError('The current password is wrong.');
-    const problems = passwordProblems(input.newPassword, user.username);
-    if (input.newPassword === input.currentPassword)
-      problems.push({ path: '/newPassword', message: 'must differ from the current password' });
-    if (problems.length > 0) throw new ValidationError(`The new password ${problems[0]!.message}.`, problems);
-    await ctx.tx
-      .updateTable('users')
-      .set({
-        password_hash: await hashPassword(input.newPassword),
-        must_change_password: 0,
-        password_changed_at: ctx.now,
-      })
-      .where('id', '=', user.id)
-      .execute();
-    const ended = await revokeSessions(ctx.tx, user.id, ctx.now, ctx.actor.sessionId);
-    ctx.setTarget({ type: 'user', id: user.id });
-    ctx.note({ endedSessions: ended });
-    return { changed: true };
-  },
-});
+/** A new one-time password (shown once), sessions ended, the second factor kept. Never one's own. */
+export const resetPasswordCommand = (deps: IdentityDeps) =>
+  defineCommand({
+    name: 'identity.user.reset',
+    summary:
+      "Reset another account's password to a new one-time password (an administrator's: a second administrator approves)",
+    input: Type.Object({ userId }, { additionalProperties: false }),
+    permission: 'identity.users.manage',
+    approvals: accountApprovals(deps.permissions, resetting),
+    async handler(ctx, input) {
+      await userById(ctx.tx, input.userId);
+      await assertMayActOn(ctx, deps.permissions, input.userId, resetting);
+      const oneTimePassword = generateOneTimePassword();
+      await ctx.tx
+        .updateTable('users')
+        .set({
+          password_hash: await hashPassword(oneTimePassword),
+          must_change_password: 1,
+          failed_logins: 0,
+          locked_until: null,
+        })
+        .where('id', '=', input.userId)
+        .execute();
+      const ended = await revokeSessions(ctx.tx, input.userId, ctx.now);
+      ctx.setTarget({ type: 'user', id: input.userId });
+      ctx.note({ endedSessions: ended });
+      return { oneTimePassword };
+    },
+  });
+
+/**
+ * Changes one's own password: the current one is required, and a wrong one counts toward the lockout like a
+ * wrong login (a stolen session must not become a way to guess the password); other sessions end.
+ */
+export const changePasswordCommand = (deps: IdentityDeps) =>
+  defineCommand({
+    name: 'identity.change-password',
+    summary: "Change one's own password",
+    input: Type.Object({ currentPassword: password, newPassword }, { additionalProperties: false }),
+    permission: 'identity.password.change',
+    async handler(ctx, input) {
+      const user = await userById(ctx.tx, ctx.actor.id);
+      ctx.setTarget({ type: 'user', id: user.id });
+      if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
+        await countFailure(ctx, user, deps.config, 'current-password');
+        return new CommandRefusal(new AuthenticationError('The current password is wrong.'));
+      }
+      const problems = passwordProblems(input.newPassword, user.username);
+      if (input.newPassword === input.currentPassword)
+        problems.push({ path: '/newPassword', message: 'must differ from the current password' });
+      if (problems.length > 0) throw new ValidationError(`The new password ${problems[0]!.message}.`, problems);
+      await ctx.tx
+        .updateTable('users')
+        .set({
+          password_hash: await hashPassword(input.newPassword),
+          must_change_password: 0,
+          password_changed_at: ctx.now,
+        })
+        .where('id', '=', user.id)
+        .execute();
+      const ended = await revokeSessions(ctx.tx, user.id, ctx.now, ctx.actor.sessionId);
+      ctx.note({ endedSessions: ended });
+      return { changed: true };
+    },
+  });
