@@ -121,6 +121,11 @@ export const configSchema = Type.Object(
           default: 20,
           description: 'an integer from 1 to 10000 (milliseconds a message waits for its batch)',
         }),
+        hostId: Type.String({
+          pattern: '^[A-Za-z0-9._-]{1,64}$',
+          default: 'bastion',
+          description: 'a Sparkplug host ID of letters, digits, ".", "_", "-" (spBv1.0/STATE/<hostId>)',
+        }),
         // External broker mode (src/modules/ingest/external.ts): no embedded broker, Bastion subscribes.
         url: Type.Optional(
           Type.String({
@@ -248,6 +253,7 @@ export const environmentKeys: Record<string, { path: string[]; kind: EnvKind }> 
   BASTION_MQTT_USERNAME: { path: ['mqtt', 'username'], kind: 'string' },
   BASTION_MQTT_PASSWORD_FILE: { path: ['mqtt', 'passwordFile'], kind: 'string' },
   BASTION_MQTT_SESSION_EXPIRY: { path: ['mqtt', 'sessionExpirySeconds'], kind: 'integer' },
+  BASTION_MQTT_HOST_ID: { path: ['mqtt', 'hostId'], kind: 'string' },
 };
 
 /** BASTION_* variables that are not configuration keys but are read elsewhere (tooling, tests). */

@@ -10,6 +10,7 @@ import { DeviceDirectory } from './external-devices.js';
 import { BrokerLink } from './external-link.js';
 import { clientOptions, sharedFilters } from './external-options.js';
 import { forwardDownloads } from './downloads.js';
+import { HostState } from './host-state.js';
 import { publishAuthorizer } from './publish.js';
 import type { IngestRuntime } from './runtime.js';
 import { createRuntime } from './runtime-factory.js';
@@ -34,6 +35,10 @@ function runtimeFor(bastion: Bastion, config: BastionConfig, logger: Logger, cli
   // more to fill a batch would only add latency (batches still grow while one is committing).
   return createRuntime(bastion, config, logger, {
     maxMessages: acksDeferrable() ? config.mqtt.batchMaxMessages : 1,
+    // The broker is the sender here: what comes fast may be a replay of a backlog, not a device's rate.
+    // Over the rate, consumption pauses (receive() waits; PUBACKs are held); nothing is dropped or flagged.
+    maxHoldMs: Infinity,
+    flagFlooding: false,
     send: (topic, payload, onError) =>
       client().publish(topic, payload, { qos: 0 }, (error) => {
         if (error) onError(error);
@@ -60,7 +65,7 @@ function receiver(rt: IngestRuntime, directory: DeviceDirectory) {
       return settle();
     }
     const packet = { cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false } as PublishPacket;
-    authorize(publisher.client, packet, (error) => settle(error ?? undefined));
+    await authorize(publisher.client, packet, (error) => settle(error ?? undefined));
   };
 }
 
@@ -86,8 +91,10 @@ export function startExternalIngest(bastion: Bastion, config: BastionConfig, log
     if (link.restart())
       logger.error({ err: error }, 'external ingest failed; messages not acknowledged will come again');
   };
+  const host = new HostState(config.mqtt.hostId, () => bastion.clock.now());
   const client = mqtt.connect(url, {
     ...clientOptions(config),
+    will: { topic: host.topic, payload: host.death(), qos: 1, retain: true },
     manualConnect: true,
     customHandleAcks: (topic, message, packet: { messageId: number }, done) => {
       if (!acks.supported) return enqueue(topic, message, (error) => (error ? (done(error), failed(error)) : done(0)));
@@ -101,7 +108,15 @@ export function startExternalIngest(bastion: Bastion, config: BastionConfig, log
   client.on('message', (topic, message, packet) => {
     if (packet.qos === 0) enqueue(topic, message, (error) => error && logger.error({ err: error }, 'QoS 0 data lost'));
   });
-  const link = new BrokerLink(client, sharedFilters(config.mqtt.sharedGroup), logger, new URL(url).host);
+  // Each connection registers its own will; the birth that follows it carries the same timestamp.
+  client.on('close', () => {
+    host.renew();
+    client.options.will = { topic: host.topic, payload: host.death(), qos: 1, retain: true };
+  });
+  const announce = (payload: Buffer) => client.publishAsync(host.topic, payload, { qos: 1, retain: true });
+  const link = new BrokerLink(client, sharedFilters(config.mqtt.sharedGroup), logger, new URL(url).host, () =>
+    announce(host.birth()).catch((error: Error) => logger.warn({ err: { message: error.message } }, 'STATE birth')),
+  );
   client.connect();
   const unsubscribe = DEVICE_EVENTS.map((type) =>
     bastion.events.subscribe(type, (event) => {
@@ -121,8 +136,10 @@ export function startExternalIngest(bastion: Bastion, config: BastionConfig, log
     ready: link.ready,
     async close() {
       unsubscribe.forEach((stop) => stop());
+      rt.pacer.clear(); // what is held was not acknowledged: the broker sends it again
       await chain;
       await rt.writer.drain(); // commit and acknowledge what was received, while the connection is there
+      if (client.connected) await announce(host.death()).catch(() => undefined); // a clean end sends no will
       await link.stop();
       await chain;
       await rt.writer.drain();

@@ -5,7 +5,8 @@
  * Pure functions, milliseconds in, ratios and minutes out.
  */
 
-export type MachineState = 'running' | 'idle' | 'down' | 'planned-stop';
+/** `disconnected`: the machine's edge node or connection went away (ingest); no data, so no run time. */
+export type MachineState = 'running' | 'idle' | 'down' | 'planned-stop' | 'disconnected';
 export type DownCategory = 'breakdown' | 'setup';
 
 export interface StateInterval {
