@@ -41,7 +41,7 @@ export function publishAuthorizer(rt: IngestRuntime) {
       rt.security.record('oversized', sourceOf(session), `topic ${packet.topic}, ${payload.length} bytes`);
       return refuse(callback, null);
     }
-    return paced(rt, session, callback, () =>
+    return paced(rt, session, client!, callback, () =>
       session.quarantined
         ? quarantine(rt, session, packet.topic, payload, callback)
         : ingest(rt, session, route, payload, callback),
@@ -54,17 +54,22 @@ function refuse(callback: Callback, error: Error | null): Promise<void> {
   return Promise.resolve();
 }
 
-function paced(rt: IngestRuntime, session: Session, callback: Callback, take: () => void): Promise<void> {
-  return new Promise((resolve) => {
+function paced(rt: IngestRuntime, session: Session, client: Client, callback: Callback, take: () => void) {
+  return new Promise<void>((resolve) => {
+    let waited = false;
     const held = {
-      go: () => (take(), resolve()),
       drop: () => (callback(new Error('stopping')), resolve()),
+      // A held message whose connection has gone can no longer be acknowledged: it is not taken either
+      // (the device sends it again), so what is stored and what was acknowledged stay the same.
+      go: () => (waited && client.closed ? held.drop() : (take(), resolve())),
     };
     const outcome = rt.pacer.admit(session.id, held, rt.maxHoldMs);
+    waited = outcome === 'held';
     if (outcome === 'held' && rt.flagFlooding)
       rt.security.record('flooding', sourceOf(session), 'over mqtt.maxMessagesPerSecond: slowed down');
     if (outcome !== 'refused') return;
-    rt.security.record('flooding', sourceOf(session), `more than ${rt.maxHoldMs} ms of messages waiting: disconnected`);
+    const detail = `more than ${rt.maxHoldMs} ms of messages waiting`;
+    rt.security.record('flooding-disconnected', sourceOf(session), detail);
     held.drop();
   });
 }

@@ -8,6 +8,7 @@ export type SecurityKind =
   | 'malformed-payload'
   | 'oversized'
   | 'flooding'
+  | 'flooding-disconnected'
   | 'sequence-gap';
 
 export interface Source {
