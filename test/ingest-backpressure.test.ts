@@ -105,7 +105,7 @@ describe(`ingest back-pressure over the device rate (${testDialect})`, () => {
   it('disconnects a device that piles up more waiting than allowed, with a security event; what was acknowledged is stored', async () => {
     await start({ maxHoldMs: 1000 });
     const [a, b] = [await connect('burst:a'), await connect('burst:b')];
-    const closed = Promise.all([a, b].map((c) => new Promise((resolve) => c.once('close', resolve))));
+    const closed = Promise.all([a, b].map((c) => new Promise<void>((resolve) => c.once('close', () => resolve()))));
     const acked = await Promise.all([burst(a, 1, 600, 6000), burst(b, 10_001, 600, 6000)]);
     await closed;
     const ackedAll = new Set([...acked[0], ...acked[1]]);
