@@ -139,6 +139,11 @@ export const configSchema = Type.Object(
           default: 'bastion',
           description: 'a share name of letters, digits, ".", "_", "-" (instances in one group split the messages)',
         }),
+        shared: Type.Boolean({
+          default: true,
+          description:
+            'true or false (subscribe through $share/<sharedGroup>; false: plain subscriptions, one instance only)',
+        }),
         clientId: Type.Optional(
           Type.String({ pattern: '^[A-Za-z0-9._:-]{1,64}$', description: 'an MQTT client ID, at most 64 characters' }),
         ),
@@ -246,6 +251,7 @@ export const environmentKeys: Record<string, { path: string[]; kind: EnvKind }> 
   BASTION_MQTT_MAX_RATE: { path: ['mqtt', 'maxMessagesPerSecond'], kind: 'integer' },
   BASTION_MQTT_URL: { path: ['mqtt', 'url'], kind: 'string' },
   BASTION_MQTT_SHARED_GROUP: { path: ['mqtt', 'sharedGroup'], kind: 'string' },
+  BASTION_MQTT_SHARED: { path: ['mqtt', 'shared'], kind: 'boolean' },
   BASTION_MQTT_CLIENT_ID: { path: ['mqtt', 'clientId'], kind: 'string' },
   BASTION_MQTT_CA_FILE: { path: ['mqtt', 'caFile'], kind: 'string' },
   BASTION_MQTT_CERT_FILE: { path: ['mqtt', 'certFile'], kind: 'string' },

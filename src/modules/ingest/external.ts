@@ -114,7 +114,7 @@ export function startExternalIngest(bastion: Bastion, config: BastionConfig, log
     client.options.will = { topic: host.topic, payload: host.death(), qos: 1, retain: true };
   });
   const announce = (payload: Buffer) => client.publishAsync(host.topic, payload, { qos: 1, retain: true });
-  const link = new BrokerLink(client, sharedFilters(config.mqtt.sharedGroup), logger, new URL(url).host, () =>
+  const link = new BrokerLink(client, sharedFilters(config.mqtt.sharedGroup, config.mqtt.shared), logger, new URL(url).host, () =>
     announce(host.birth()).catch((error: Error) => logger.warn({ err: { message: error.message } }, 'STATE birth')),
   );
   client.connect();
