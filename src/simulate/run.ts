@@ -104,10 +104,11 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
       // A report waits for its PUBACKs, which never come while the client cannot connect (its secret was
       // rotated, the broker is gone): the loop gets a moment to finish, then the connection is cut anyway.
       let grace: NodeJS.Timeout | undefined;
-      const timeUp = new Promise<void>((resolve) => (grace = setTimeout(resolve, STOP_GRACE_MS)));
-      await Promise.race([done.catch(() => undefined), timeUp]);
+      const timeUp = new Promise<boolean>((resolve) => (grace = setTimeout(() => resolve(false), STOP_GRACE_MS)));
+      const finished = await Promise.race([done.then(() => true, () => true), timeUp]);
       clearTimeout(grace);
-      await client.endAsync(true);
+      // A clean DISCONNECT when it can be sent (no will then); otherwise the connection is simply cut.
+      await client.endAsync(!finished || !client.connected);
     },
   };
 }
