@@ -23,7 +23,7 @@ async function burst(client: MqttClient, first: number, total: number, perSecond
   const perTick = Math.ceil((perSecond * tick) / 1000);
   let open = true;
   const closed = new Promise<void>((resolve) => client.once('close', () => ((open = false), resolve())));
-  for (let sent = 0; sent < total && open; ) {
+  for (let sent = 0; sent < total && open;) {
     for (let i = 0; i < perTick && sent < total; i++, sent++) {
       const n = first + sent;
       settled.push(client.publishAsync(TOPIC, json(n), { qos: 1 }).then(() => acked.add(n)));

@@ -35,7 +35,10 @@ async function publish(device: MqttClient, first: number, last: number, perSecon
 
 /** The retained STATE of host `hostId` on the broker ({} when there is none within 5 s). */
 async function hostState(url: string, hostId: string): Promise<{ online?: boolean; timestamp?: number }> {
-  const client = await mqtt.connectAsync(url, { clientId: `probe-${randomBytes(3).toString('hex')}`, reconnectPeriod: 0 });
+  const client = await mqtt.connectAsync(url, {
+    clientId: `probe-${randomBytes(3).toString('hex')}`,
+    reconnectPeriod: 0,
+  });
   let timer: NodeJS.Timeout | undefined;
   try {
     const topic = `spBv1.0/STATE/${hostId}`;
@@ -125,7 +128,9 @@ describe(`ingest through a Mosquitto of its own (${testDialect})`, () => {
         const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 30_000);
         const read = (d: Buffer) => {
           output += d.toString();
-          if (output.includes('Bastion is serving')) (clearTimeout(timer), resolve(child));
+          if (!output.includes('Bastion is serving')) return;
+          clearTimeout(timer);
+          resolve(child);
         };
         child.stdout!.on('data', read);
         child.stderr!.on('data', read);

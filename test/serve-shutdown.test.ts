@@ -83,10 +83,17 @@ describe(`serve --demo shutdown (${testDialect})`, () => {
     // The security officer's first login, as the web page would: new password, then the second factor.
     const first = await https(port, ca, 'POST', '/api/auth/login', { username, password });
     const token = String(first.json.token);
-    const changed = await https(port, ca, 'POST', '/api/auth/password', {
-      currentPassword: password,
-      newPassword: NEW_ADMIN_PASSWORD,
-    }, token);
+    const changed = await https(
+      port,
+      ca,
+      'POST',
+      '/api/auth/password',
+      {
+        currentPassword: password,
+        newPassword: NEW_ADMIN_PASSWORD,
+      },
+      token,
+    );
     expect(changed.status).toBe(200);
     const { secret } = (await https(port, ca, 'POST', '/api/auth/mfa/enrol', {}, token)).json as { secret: string };
     expect((await https(port, ca, 'POST', '/api/auth/mfa/confirm', { code: totpNow(secret) }, token)).status).toBe(200);
@@ -107,7 +114,10 @@ describe(`serve --demo shutdown (${testDialect})`, () => {
       const refused = await eventually(refusal, (row) => row !== undefined, 30_000);
       expect(refused).toBeDefined();
       const reportDue = Number(refused!.at) + 3000;
-      await eventually(async () => Date.now(), (now) => now > reportDue);
+      await eventually(
+        async () => Date.now(),
+        (now) => now > reportDue,
+      );
       expect(child.exitCode).toBeNull();
 
       const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));

@@ -105,7 +105,13 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
       // rotated, the broker is gone): the loop gets a moment to finish, then the connection is cut anyway.
       let grace: NodeJS.Timeout | undefined;
       const timeUp = new Promise<boolean>((resolve) => (grace = setTimeout(() => resolve(false), STOP_GRACE_MS)));
-      const finished = await Promise.race([done.then(() => true, () => true), timeUp]);
+      const finished = await Promise.race([
+        done.then(
+          () => true,
+          () => true,
+        ),
+        timeUp,
+      ]);
       clearTimeout(grace);
       // A clean DISCONNECT when it can be sent (no will then); otherwise the connection is simply cut.
       await client.endAsync(!finished || !client.connected);

@@ -86,9 +86,11 @@ export function startExternalIngest(bastion: Bastion, config: BastionConfig, log
   const enqueue = (topic: string, payload: Buffer, settle: Settle) => {
     chain = chain.then(() => receive(topic, payload, settle)).catch((error: unknown) => settle(asError(error)));
   };
+  let closing = false;
   const failed = (error: Error) => {
-    // A failed batch fails all its messages: one log line and one reconnection for all of them.
-    if (link.restart())
+    // A failed batch fails all its messages: one log line and one reconnection for all of them. At close,
+    // the held messages given up are not a failure: the connection stays until what committed is acknowledged.
+    if (!closing && link.restart())
       logger.error({ err: error }, 'external ingest failed; messages not acknowledged will come again');
   };
   const host = new HostState(config.mqtt.hostId, () => bastion.clock.now());
@@ -114,8 +116,13 @@ export function startExternalIngest(bastion: Bastion, config: BastionConfig, log
     client.options.will = { topic: host.topic, payload: host.death(), qos: 1, retain: true };
   });
   const announce = (payload: Buffer) => client.publishAsync(host.topic, payload, { qos: 1, retain: true });
-  const link = new BrokerLink(client, sharedFilters(config.mqtt.sharedGroup, config.mqtt.shared), logger, new URL(url).host, () =>
-    announce(host.birth()).catch((error: Error) => logger.warn({ err: { message: error.message } }, 'STATE birth')),
+  const link = new BrokerLink(
+    client,
+    sharedFilters(config.mqtt.sharedGroup, config.mqtt.shared),
+    logger,
+    new URL(url).host,
+    () =>
+      announce(host.birth()).catch((error: Error) => logger.warn({ err: { message: error.message } }, 'STATE birth')),
   );
   client.connect();
   const unsubscribe = DEVICE_EVENTS.map((type) =>
@@ -136,6 +143,7 @@ export function startExternalIngest(bastion: Bastion, config: BastionConfig, log
     ready: link.ready,
     async close() {
       unsubscribe.forEach((stop) => stop());
+      closing = true;
       rt.pacer.clear(); // what is held was not acknowledged: the broker sends it again
       await chain;
       await rt.writer.drain(); // commit and acknowledge what was received, while the connection is there
