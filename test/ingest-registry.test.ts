@@ -98,7 +98,7 @@ describe(`ingest registry and limits (${testDialect})`, () => {
     expect(await count('ingest_values')).toBe(2);
   });
 
-  it('drops oversized messages, slows a flooding device down without dropping any, and refuses foreign subscriptions', async () => {
+  it('keeps oversized messages aside, slows a flooding device down without dropping any, and refuses foreign subscriptions', async () => {
     const pump = await connect('pump');
     await pump.publishAsync('bastion/v1/pump/data', Buffer.alloc(600, 0x20), { qos: 1 });
     await expect(pump.subscribeAsync('spBv1.0/plant/NCMD/lathe')).rejects.toThrow();
@@ -111,6 +111,13 @@ describe(`ingest registry and limits (${testDialect})`, () => {
     expect((await count('ingest_values')) - before).toBe(40);
     const recorded = await kinds();
     expect(recorded).toContainEqual(['oversized', 'pump', 1]);
+    // Acknowledged, so kept: in quarantine, cut at mqtt.maxPayloadBytes, with the size that came.
+    const oversized = await t.bastion.storage.db
+      .selectFrom('ingest_quarantine')
+      .select(['size', 'payload'])
+      .where('topic', '=', 'bastion/v1/pump/data')
+      .execute();
+    expect(oversized.map((m) => [m.size, Buffer.from(m.payload, 'base64').length])).toEqual([[600, 512]]);
     const flooding = recorded.filter(([kind]) => kind === 'flooding').reduce((n, [, , c]) => n + Number(c), 0);
     expect(flooding).toBeGreaterThanOrEqual(15);
     expect(recorded.some(([kind, user]) => kind === 'namespace-violation' && user === 'pump')).toBe(true);

@@ -20,8 +20,9 @@ type Callback = (error?: Error | null) => void;
  * `flooding` security event, and nothing of it is acknowledged.
  *
  * MQTT 3.1.1 has no way to refuse a PUBLISH other than closing the connection (MQTT-3.3.5-2). A message
- * outside the device's namespace does close it; a malformed or oversized one is acknowledged and
- * dropped (and recorded), because closing would make the client resend the same message for ever.
+ * outside the device's namespace does close it; a malformed or oversized one is recorded, acknowledged
+ * and kept in quarantine (closing would make the client resend the same message for ever), so that
+ * nothing acknowledged is lost.
  *
  * The returned promise resolves once the message is in a batch (or refused): the external broker's
  * receiver waits for it, which is how pacing pauses its consumption (aedes ignores it).
@@ -39,12 +40,14 @@ export function publishAuthorizer(rt: IngestRuntime) {
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     if (payload.length > rt.maxPayloadBytes) {
       rt.security.record('oversized', sourceOf(session), `topic ${packet.topic}, ${payload.length} bytes`);
-      return refuse(callback, null);
+      // Kept aside like any refused message, its first mqtt.maxPayloadBytes only (`size` says how many came).
+      quarantine(rt, session, packet.topic, payload, callback);
+      return Promise.resolve();
     }
     return paced(rt, session, client!, callback, () =>
       session.quarantined
         ? quarantine(rt, session, packet.topic, payload, callback)
-        : ingest(rt, session, route, payload, callback),
+        : ingest(rt, session, route, packet.topic, payload, callback),
     );
   };
 }
@@ -80,19 +83,19 @@ function quarantine(rt: IngestRuntime, session: Session, topic: string, payload:
     topic,
     receivedAt: rt.now(),
     size: payload.length,
-    payload: payload.toString('base64'),
+    payload: payload.subarray(0, rt.maxPayloadBytes).toString('base64'),
   };
   rt.writer.add({ quarantined: message }, (error) => callback(error ?? null));
 }
 
-function ingest(rt: IngestRuntime, session: Session, route: Route, payload: Buffer, callback: Callback) {
+function ingest(rt: IngestRuntime, session: Session, route: Route, topic: string, payload: Buffer, callback: Callback) {
   let result: Interpretation;
   try {
     result = interpret(session.id, route, payload, rt.edges.of(session.id), rt.now());
   } catch (error) {
     if (!(error instanceof MalformedPayload)) throw error;
     rt.security.record('malformed-payload', sourceOf(session), error.message);
-    return callback(null);
+    return quarantine(rt, session, topic, payload, callback); // acknowledged, so kept: aside, for review
   }
   if (result.gap)
     rt.security.record('sequence-gap', sourceOf(session), `expected ${result.gap.expected}, got ${result.gap.got}`);
