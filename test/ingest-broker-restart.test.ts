@@ -113,6 +113,30 @@ describe(`ingest through a Mosquitto of its own (${testDialect})`, () => {
     }
   }, 90_000);
 
+  it('answers an offline STATE for its host ID (the will of another instance of the same host) with its birth', async () => {
+    const hostId = `host-${randomBytes(3).toString('hex')}`;
+    const t = await createTestBastion({ BASTION_MQTT_URL: broker.url, BASTION_MQTT_HOST_ID: hostId });
+    const ingest = startExternalIngest(t.bastion, t.config, t.logger);
+    try {
+      await ingest.ready;
+      const birth = await eventually(
+        () => hostState(broker.url, hostId),
+        (s) => s.online === true,
+      );
+      const other = await device();
+      const death = JSON.stringify({ online: false, timestamp: Date.now() });
+      await other.publishAsync(`spBv1.0/STATE/${hostId}`, death, { qos: 1, retain: true });
+      const state = await eventually(
+        () => hostState(broker.url, hostId),
+        (s) => s.online === true,
+      );
+      expect(state).toEqual(birth);
+    } finally {
+      await ingest.close();
+      await t.destroy();
+    }
+  }, 60_000);
+
   describe('an instance killed with SIGKILL and restarted', () => {
     let env: Record<string, string>;
     let dataDir: string;

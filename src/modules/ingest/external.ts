@@ -99,6 +99,7 @@ export function startExternalIngest(bastion: Bastion, config: BastionConfig, log
     will: { topic: host.topic, payload: host.death(), qos: 1, retain: true },
     manualConnect: true,
     customHandleAcks: (topic, message, packet: { messageId: number }, done) => {
+      if (topic === host.topic) return (done(0), ownState(message));
       if (!acks.supported) return enqueue(topic, message, (error) => (error ? (done(error), failed(error)) : done(0)));
       const release = acks.expect(packet.messageId);
       done(0); // mqtt.js goes on reading; the PUBACK it sends next is held by `acks` until `release`
@@ -108,7 +109,8 @@ export function startExternalIngest(bastion: Bastion, config: BastionConfig, log
   const acks = new DeferredAcks(client);
   // QoS 0 messages arrive here without waiting for anything; QoS 1 ones went through customHandleAcks.
   client.on('message', (topic, message, packet) => {
-    if (packet.qos === 0) enqueue(topic, message, (error) => error && logger.error({ err: error }, 'QoS 0 data lost'));
+    if (packet.qos === 0 && topic !== host.topic)
+      enqueue(topic, message, (error) => error && logger.error({ err: error }, 'QoS 0 data lost'));
   });
   // Each connection registers its own will; the birth that follows it carries the same timestamp.
   client.on('close', () => {
@@ -116,14 +118,15 @@ export function startExternalIngest(bastion: Bastion, config: BastionConfig, log
     client.options.will = { topic: host.topic, payload: host.death(), qos: 1, retain: true };
   });
   const announce = (payload: Buffer) => client.publishAsync(host.topic, payload, { qos: 1, retain: true });
-  const link = new BrokerLink(
-    client,
-    sharedFilters(config.mqtt.sharedGroup, config.mqtt.shared),
-    logger,
-    new URL(url).host,
-    () =>
-      announce(host.birth()).catch((error: Error) => logger.warn({ err: { message: error.message } }, 'STATE birth')),
-  );
+  const born = () =>
+    announce(host.birth()).catch((error: Error) => logger.warn({ err: { message: error.message } }, 'STATE birth'));
+  // Sparkplug 3.0: a primary host watches its own STATE topic and answers an `offline` there (the will of
+  // another instance with the same host ID, or of an earlier connection) with its birth while it is up.
+  const ownState = (payload: Buffer) => {
+    if (!closing && client.connected && !onlineIn(payload)) void born();
+  };
+  const filters = [...sharedFilters(config.mqtt.sharedGroup, config.mqtt.shared), host.topic];
+  const link = new BrokerLink(client, filters, logger, new URL(url).host, born);
   client.connect();
   const unsubscribe = DEVICE_EVENTS.map((type) =>
     bastion.events.subscribe(type, (event) => {
@@ -153,6 +156,15 @@ export function startExternalIngest(bastion: Bastion, config: BastionConfig, log
       await rt.writer.drain();
     },
   };
+}
+
+/** Whether a STATE payload says online; anything unreadable counts as not. */
+function onlineIn(payload: Buffer): boolean {
+  try {
+    return (JSON.parse(payload.toString('utf8')) as { online?: unknown }).online === true;
+  } catch {
+    return false;
+  }
 }
 
 const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
