@@ -142,12 +142,16 @@ describe(`ingest over MQTT (${testDialect})`, () => {
     expect(refused.map((e) => e.detail)).toContain(`topic ${ns('oven', 'NDATA')}`);
   });
 
-  it('refuses a malformed payload, records it, and takes the next good message', async () => {
+  it('refuses a malformed payload, records it, keeps what it acknowledged in quarantine, and takes the next good message', async () => {
     const oven = await connect('oven-1');
     await oven.publishAsync(ns('oven', 'NDATA'), Buffer.from([0xff, 0xff, 0xff]), { qos: 1 });
     await oven.publishAsync(ns('oven', 'NDATA'), data(1, 180), { qos: 1 });
     expect((await values('temperature')).map((r) => r.value_num)).toContain(180);
     expect(await events('malformed-payload')).toHaveLength(1);
+    const aside = await t.bastion.storage.db.selectFrom('ingest_quarantine').select(['topic', 'payload']).execute();
+    expect(aside).toEqual([
+      { topic: ns('oven', 'NDATA'), payload: Buffer.from([0xff, 0xff, 0xff]).toString('base64') },
+    ]);
   });
 
   it('answers a sequence gap with a rebirth request the edge node receives', async () => {

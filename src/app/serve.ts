@@ -57,15 +57,33 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
-      await app.close();
-      await ingest?.close();
-      await client?.close();
+      // Each part gets a bounded time, so that a stuck one cannot keep the process (and its stop record) hostage.
+      await bounded(logger, 'HTTP server', app.close());
+      await bounded(logger, 'MQTT broker', ingest?.close());
+      await bounded(logger, 'external MQTT client', client?.close());
       await bastion.pipeline.flushDenials(); // before the stop record, so the final checkpoint covers them
       await bastion.pipeline.execute('system.stop', { reason }, SYSTEM_ACTOR, SYSTEM_ORIGIN);
       await bastion.audit.checkpointNow();
       await bastion.close();
     },
   };
+}
+
+/** How long one part of the shutdown may take before the rest goes on without it. */
+export const STOP_PART_MS = 10_000;
+
+/** Waits for `work` at most STOP_PART_MS; a failure or a timeout is logged, never thrown. */
+export async function bounded(logger: Logger, what: string, work: Promise<unknown> | undefined): Promise<void> {
+  if (!work) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeUp = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), STOP_PART_MS)));
+  try {
+    if ((await Promise.race([work, timeUp])) === 'timeout') logger.error({ part: what }, 'shutdown step timed out');
+  } catch (error) {
+    logger.error({ err: error, part: what }, 'shutdown step failed');
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A broker (or broker client) that cannot start stops start-up, leaving nothing half-open behind. */

@@ -26,6 +26,9 @@ export interface SimulationOptions {
   onReport?: (report: { sent: number; machines: Map<string, MachineSnapshot> }) => void;
 }
 
+/** How long stop() lets a report in progress finish before it closes the connection regardless. */
+const STOP_GRACE_MS = 2000;
+
 const FAULTS = ['jam at infeed', 'tool breakage', 'sensor fault', 'material shortage', 'hydraulic pressure low'];
 
 /** A small line of machines of different speeds and reliability. */
@@ -78,9 +81,14 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
   await edge.start();
   let stopped = false;
   let count = 0;
+  let wake = () => undefined as void;
   const done = (async () => {
     while (!stopped && (options.reports === undefined || count < options.reports)) {
-      await new Promise((resolve) => setTimeout(resolve, options.periodMs));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.periodMs);
+        wake = () => (clearTimeout(timer), resolve());
+      });
+      if (stopped) break;
       for (const machine of machines) machine.step((options.periodMs / 1000) * options.speed);
       const sent = await edge.report();
       count += 1;
@@ -92,8 +100,21 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
     done,
     async stop() {
       stopped = true;
-      await done.catch(() => undefined);
-      await client.endAsync();
+      wake();
+      // A report waits for its PUBACKs, which never come while the client cannot connect (its secret was
+      // rotated, the broker is gone): the loop gets a moment to finish, then the connection is cut anyway.
+      let grace: NodeJS.Timeout | undefined;
+      const timeUp = new Promise<boolean>((resolve) => (grace = setTimeout(() => resolve(false), STOP_GRACE_MS)));
+      const finished = await Promise.race([
+        done.then(
+          () => true,
+          () => true,
+        ),
+        timeUp,
+      ]);
+      clearTimeout(grace);
+      // A clean DISCONNECT when it can be sent (no will then); otherwise the connection is simply cut.
+      await client.endAsync(!finished || !client.connected);
     },
   };
 }

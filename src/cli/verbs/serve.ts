@@ -1,7 +1,7 @@
 import { isInitialized } from '../../app/bastion.js';
 import { initialize } from '../../app/init.js';
 import { startDemoSimulation } from '../../app/demo/simulation.js';
-import { startServer } from '../../app/serve.js';
+import { bounded, startServer } from '../../app/serve.js';
 import type { VerbContext } from '../context.js';
 import { initDemo, printInitResult } from './init.js';
 
@@ -20,7 +20,7 @@ export async function serveVerb(ctx: VerbContext, options: { demo?: boolean } = 
   const machines = options.demo ? await startDemoSimulation(server, ctx.config, ctx.logger) : undefined;
   if (machines) ctx.print(`Demo machines of the rim line publish to the MQTT broker on port ${server.ingest!.port}.`);
   const signal = await (ctx.io.stopSignal ?? new Promise<string>(() => undefined));
-  await machines?.stop();
+  await bounded(ctx.logger, 'demo machines', machines?.stop());
   await server.stop(`signal ${signal}`);
   ctx.print('Bastion stopped.');
 }

@@ -177,6 +177,11 @@ export const configSchema = Type.Object(
           default: 20,
           description: 'an integer from 1 to 10000 (milliseconds a message waits for its batch)',
         }),
+        hostId: Type.String({
+          pattern: '^[A-Za-z0-9._-]{1,64}$',
+          default: 'bastion',
+          description: 'a Sparkplug host ID of letters, digits, ".", "_", "-" (spBv1.0/STATE/<hostId>)',
+        }),
         // External broker mode (src/modules/ingest/external.ts): no embedded broker, Bastion subscribes.
         url: Type.Optional(
           Type.String({
@@ -189,6 +194,11 @@ export const configSchema = Type.Object(
           pattern: '^[A-Za-z0-9._-]{1,64}$',
           default: 'bastion',
           description: 'a share name of letters, digits, ".", "_", "-" (instances in one group split the messages)',
+        }),
+        shared: Type.Boolean({
+          default: true,
+          description:
+            'true or false (subscribe through $share/<sharedGroup>; false: plain subscriptions, one instance only)',
         }),
         clientId: Type.Optional(
           Type.String({ pattern: '^[A-Za-z0-9._:-]{1,64}$', description: 'an MQTT client ID, at most 64 characters' }),
@@ -303,6 +313,7 @@ export const environmentKeys: Record<string, { path: string[]; kind: EnvKind }> 
   BASTION_MQTT_MAX_AGE_HOURS: { path: ['mqtt', 'maxAgeHours'], kind: 'integer' },
   BASTION_MQTT_URL: { path: ['mqtt', 'url'], kind: 'string' },
   BASTION_MQTT_SHARED_GROUP: { path: ['mqtt', 'sharedGroup'], kind: 'string' },
+  BASTION_MQTT_SHARED: { path: ['mqtt', 'shared'], kind: 'boolean' },
   BASTION_MQTT_CLIENT_ID: { path: ['mqtt', 'clientId'], kind: 'string' },
   BASTION_MQTT_CA_FILE: { path: ['mqtt', 'caFile'], kind: 'string' },
   BASTION_MQTT_CERT_FILE: { path: ['mqtt', 'certFile'], kind: 'string' },
@@ -310,6 +321,7 @@ export const environmentKeys: Record<string, { path: string[]; kind: EnvKind }> 
   BASTION_MQTT_USERNAME: { path: ['mqtt', 'username'], kind: 'string' },
   BASTION_MQTT_PASSWORD_FILE: { path: ['mqtt', 'passwordFile'], kind: 'string' },
   BASTION_MQTT_SESSION_EXPIRY: { path: ['mqtt', 'sessionExpirySeconds'], kind: 'integer' },
+  BASTION_MQTT_HOST_ID: { path: ['mqtt', 'hostId'], kind: 'string' },
 };
 
 /** BASTION_* variables that are not configuration keys but are read elsewhere (tooling, tests). */

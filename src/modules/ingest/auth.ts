@@ -1,5 +1,6 @@
 import type { AuthenticateError, Client } from 'aedes';
 import { secretMatches } from './credentials.js';
+import { offlineOf } from './publish.js';
 import { addressOf, type IngestRuntime } from './runtime.js';
 import { deviceByName } from './store.js';
 
@@ -63,8 +64,10 @@ export function trackClients(rt: IngestRuntime, client: Client, connected: boole
   const set = rt.clients.get(session.id) ?? new Set<Client>();
   if (connected) set.add(client);
   else set.delete(client);
-  if (set.size > 0) rt.clients.set(session.id, set);
-  else rt.clients.delete(session.id);
+  if (set.size > 0) return void rt.clients.set(session.id, set);
+  rt.clients.delete(session.id);
+  // The device's last connection went (with or without its NDEATH): its machines are disconnected.
+  if (!connected) rt.writer.add({ offline: offlineOf(rt, session) });
 }
 
 /** Applies registry changes to live connections: a rotated secret ends them, a quarantine redirects them. */

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { SYSTEM_ACTOR } from '../../app/actors.js';
 import type { CommandPipeline } from '../../kernel/pipeline/pipeline.js';
 import type { ValueRow } from './batch-root.js';
-import type { BatchContent, QuarantinedMessage, SecurityEvent } from './commit.js';
+import type { BatchContent, Offline, QuarantinedMessage, SecurityEvent } from './commit.js';
 
 export interface BatchOptions {
   maxMessages: number;
@@ -14,13 +14,15 @@ export interface BatchItem {
   values?: ValueRow[];
   quarantined?: QuarantinedMessage;
   event?: SecurityEvent;
+  /** An edge node or Sparkplug device that went away (death certificate or lost connection). */
+  offline?: Offline;
 }
 
 /** Called once the batch holding the item committed (no argument) or failed (the error). */
 export type Settle = (error?: Error) => void;
 
 class Pending {
-  readonly content: BatchContent = { values: [], quarantined: [], events: [] };
+  readonly content: Required<BatchContent> = { values: [], quarantined: [], events: [], offline: [] };
   readonly waiters: Settle[] = [];
   readonly eventIndex = new Map<string, SecurityEvent>();
   messages = 0;
@@ -51,6 +53,7 @@ export class BatchWriter {
     if (item.values) for (const row of item.values) p.content.values.push(row);
     if (item.quarantined) p.content.quarantined.push(item.quarantined);
     if (item.event) this.addEvent(p, item.event);
+    if (item.offline) p.content.offline.push(item.offline);
     if (settle) p.waiters.push(settle);
     p.messages += 1;
     if (p.messages >= this.options.maxMessages) this.kick();

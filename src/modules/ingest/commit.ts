@@ -4,7 +4,7 @@ import { newId } from '../../kernel/ids.js';
 import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
 import type { Database } from '../../storage/tables.js';
 import type { ValueRow } from './batch-root.js';
-import { applyMachineTelemetry, bindings, equipmentOf } from './machine.js';
+import { applyMachineTelemetry, bindings, equipmentOf, markDisconnected } from './machine.js';
 import { applyRecipeMetrics } from './recipe-metrics.js';
 import { batchRootOffThread } from './root-worker.js';
 import { insertValues } from './values-insert.js';
@@ -34,13 +34,25 @@ const securityEvent = Type.Object({
   detail: nullableString,
   count: Type.Integer({ minimum: 1 }),
 });
+const offline = Type.Object({
+  deviceId: Type.String(),
+  /** Sparkplug device IDs that went away; null stands for the edge node itself. */
+  devices: Type.Array(nullableString),
+  at: Type.Integer(),
+});
 const batchInput = Type.Object(
-  { values: Type.Array(valueRow), quarantined: Type.Array(quarantined), events: Type.Array(securityEvent) },
+  {
+    values: Type.Array(valueRow),
+    quarantined: Type.Array(quarantined),
+    events: Type.Array(securityEvent),
+    offline: Type.Optional(Type.Array(offline)),
+  },
   { additionalProperties: false },
 );
 export type BatchContent = Static<typeof batchInput>;
 export type SecurityEvent = Static<typeof securityEvent>;
 export type QuarantinedMessage = Static<typeof quarantined>;
+export type Offline = Static<typeof offline>;
 
 async function insertAside(tx: Kysely<Database>, content: BatchContent) {
   const messages = content.quarantined.map((m) => ({
@@ -104,6 +116,7 @@ export const commitBatch = defineCommand({
     await insertValues(ctx.tx, batchId, input.values);
     await insertAside(ctx.tx, input);
     const telemetry = await applyMachineTelemetry(ctx, input.values);
+    const disconnected = await markDisconnected(ctx, input.offline ?? []);
     const recipes = await applyRecipeMetrics(ctx, input.values, () => equipmentResolver(ctx, input.values));
     const [firstTs, lastTs] = span(input.values);
     ctx.setTarget({ type: 'ingest.batch', id: batchId });
@@ -115,6 +128,7 @@ export const commitBatch = defineCommand({
       quarantined: input.quarantined.length,
       securityEvents: input.events.length,
       telemetry,
+      ...(disconnected > 0 ? { disconnected } : {}),
       recipes,
     });
     for (const event of input.events) ctx.emit('ingest.security-event', { ...event });

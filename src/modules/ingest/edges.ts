@@ -8,6 +8,8 @@ export class EdgeState {
   born = false;
   nextSeq: number | null = null;
   readonly aliases = new Map<number, string>();
+  /** The node's Sparkplug devices seen so far: an NDEATH takes them offline with the node. */
+  readonly devices = new Set<string>();
   lastRebirthAt = -Infinity;
 
   /** Starts a new life at an NBIRTH: aliases and sequence from scratch. */

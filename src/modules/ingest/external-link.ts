@@ -1,8 +1,10 @@
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 
-const FIRST_DELAY_MS = 1000;
-const MAX_DELAY_MS = 30_000;
+// Short: with a persistent session the broker keeps what comes meanwhile, but an instance away for long
+// lets the broker's queue fill; a few instances retrying every 5 s do not hammer a restarting broker.
+const FIRST_DELAY_MS = 250;
+const MAX_DELAY_MS = 5000;
 
 /** What is safe to log of a client error: never the options, which hold the password. */
 const safe = (error: Error & { code?: unknown }) => ({ message: error.message, code: error.code });
@@ -10,8 +12,7 @@ const safe = (error: Error & { code?: unknown }) => ({ message: error.message, c
 /**
  * Keeps the connection to the external broker up: subscribes after every connect (a broker that lost the
  * session has lost the subscriptions too), reconnects after a loss with a delay that doubles up to 30 s
- * (a broker restarting under a whole plant should not be hammered by every Bastion instance at once), and
- * logs each change of state once.
+ * (up to 5 s), announces Bastion's STATE once subscribed (`online`), and logs each change of state once.
  */
 export class BrokerLink {
   private delay = FIRST_DELAY_MS;
@@ -26,6 +27,7 @@ export class BrokerLink {
     private readonly filters: string[],
     private readonly logger: Logger,
     broker: string,
+    private readonly online: () => void = () => undefined,
   ) {
     let subscribed!: () => void;
     this.ready = new Promise((resolve) => (subscribed = resolve));
@@ -65,6 +67,7 @@ export class BrokerLink {
       }
       this.connectedOnce = true;
       subscribed();
+      this.online(); // Sparkplug: the host's birth comes after its subscriptions are in place
     });
   }
 

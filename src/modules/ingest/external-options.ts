@@ -12,10 +12,13 @@ const SPARKPLUG_TYPES = ['NBIRTH', 'NDATA', 'NDEATH', 'DBIRTH', 'DDATA', 'DDEATH
 /**
  * Shared subscriptions, one per published type rather than `spBv1.0/#`: MQTT 5 forbids No Local on a
  * shared subscription, so `#` would bring back Bastion's own NCMD rebirth requests (and every other host's
- * commands and STATE messages), which are not device data.
+ * commands and STATE messages), which are not device data. With `shared` off (one instance), the same
+ * filters without `$share/<group>/`: some brokers keep plain subscriptions of a persistent session over a
+ * restart but not shared ones (Mosquitto 2.0.11, see docs/OPERATIONS.md).
  */
-export function sharedFilters(group: string): string[] {
-  return [...SPARKPLUG_TYPES.map((type) => `$share/${group}/spBv1.0/+/${type}/#`), `$share/${group}/bastion/v1/+/data`];
+export function sharedFilters(group: string, shared = true): string[] {
+  const prefix = shared ? `$share/${group}/` : '';
+  return [...SPARKPLUG_TYPES.map((type) => `${prefix}spBv1.0/+/${type}/#`), `${prefix}bastion/v1/+/data`];
 }
 
 function readFile(key: string, path: string | undefined): Buffer | undefined {

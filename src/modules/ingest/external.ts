@@ -10,6 +10,7 @@ import { DeviceDirectory } from './external-devices.js';
 import { BrokerLink } from './external-link.js';
 import { clientOptions, sharedFilters } from './external-options.js';
 import { forwardDownloads } from './downloads.js';
+import { HostState } from './host-state.js';
 import { publishAuthorizer } from './publish.js';
 import type { IngestRuntime } from './runtime.js';
 import { createRuntime } from './runtime-factory.js';
@@ -34,6 +35,10 @@ function runtimeFor(bastion: Bastion, config: BastionConfig, logger: Logger, cli
   // more to fill a batch would only add latency (batches still grow while one is committing).
   return createRuntime(bastion, config, logger, {
     maxMessages: acksDeferrable() ? config.mqtt.batchMaxMessages : 1,
+    // The broker is the sender here: what comes fast may be a replay of a backlog, not a device's rate.
+    // Over the rate, consumption pauses (receive() waits; PUBACKs are held); nothing is dropped or flagged.
+    maxHoldMs: Infinity,
+    flagFlooding: false,
     send: (topic, payload, onError) =>
       client().publish(topic, payload, { qos: 0 }, (error) => {
         if (error) onError(error);
@@ -60,7 +65,7 @@ function receiver(rt: IngestRuntime, directory: DeviceDirectory) {
       return settle();
     }
     const packet = { cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false } as PublishPacket;
-    authorize(publisher.client, packet, (error) => settle(error ?? undefined));
+    await authorize(publisher.client, packet, (error) => settle(error ?? undefined));
   };
 }
 
@@ -81,15 +86,20 @@ export function startExternalIngest(bastion: Bastion, config: BastionConfig, log
   const enqueue = (topic: string, payload: Buffer, settle: Settle) => {
     chain = chain.then(() => receive(topic, payload, settle)).catch((error: unknown) => settle(asError(error)));
   };
+  let closing = false;
   const failed = (error: Error) => {
-    // A failed batch fails all its messages: one log line and one reconnection for all of them.
-    if (link.restart())
+    // A failed batch fails all its messages: one log line and one reconnection for all of them. At close,
+    // the held messages given up are not a failure: the connection stays until what committed is acknowledged.
+    if (!closing && link.restart())
       logger.error({ err: error }, 'external ingest failed; messages not acknowledged will come again');
   };
+  const host = new HostState(config.mqtt.hostId, () => bastion.clock.now());
   const client = mqtt.connect(url, {
     ...clientOptions(config),
+    will: { topic: host.topic, payload: host.death(), qos: 1, retain: true },
     manualConnect: true,
     customHandleAcks: (topic, message, packet: { messageId: number }, done) => {
+      if (topic === host.topic) return (done(0), ownState(message));
       if (!acks.supported) return enqueue(topic, message, (error) => (error ? (done(error), failed(error)) : done(0)));
       const release = acks.expect(packet.messageId);
       done(0); // mqtt.js goes on reading; the PUBACK it sends next is held by `acks` until `release`
@@ -99,9 +109,24 @@ export function startExternalIngest(bastion: Bastion, config: BastionConfig, log
   const acks = new DeferredAcks(client);
   // QoS 0 messages arrive here without waiting for anything; QoS 1 ones went through customHandleAcks.
   client.on('message', (topic, message, packet) => {
-    if (packet.qos === 0) enqueue(topic, message, (error) => error && logger.error({ err: error }, 'QoS 0 data lost'));
+    if (packet.qos === 0 && topic !== host.topic)
+      enqueue(topic, message, (error) => error && logger.error({ err: error }, 'QoS 0 data lost'));
   });
-  const link = new BrokerLink(client, sharedFilters(config.mqtt.sharedGroup), logger, new URL(url).host);
+  // Each connection registers its own will; the birth that follows it carries the same timestamp.
+  client.on('close', () => {
+    host.renew();
+    client.options.will = { topic: host.topic, payload: host.death(), qos: 1, retain: true };
+  });
+  const announce = (payload: Buffer) => client.publishAsync(host.topic, payload, { qos: 1, retain: true });
+  const born = () =>
+    announce(host.birth()).catch((error: Error) => logger.warn({ err: { message: error.message } }, 'STATE birth'));
+  // Sparkplug 3.0: a primary host watches its own STATE topic and answers an `offline` there (the will of
+  // another instance with the same host ID, or of an earlier connection) with its birth while it is up.
+  const ownState = (payload: Buffer) => {
+    if (!closing && client.connected && !onlineIn(payload)) void born();
+  };
+  const filters = [...sharedFilters(config.mqtt.sharedGroup, config.mqtt.shared), host.topic];
+  const link = new BrokerLink(client, filters, logger, new URL(url).host, born);
   client.connect();
   const unsubscribe = DEVICE_EVENTS.map((type) =>
     bastion.events.subscribe(type, (event) => {
@@ -121,13 +146,25 @@ export function startExternalIngest(bastion: Bastion, config: BastionConfig, log
     ready: link.ready,
     async close() {
       unsubscribe.forEach((stop) => stop());
+      closing = true;
+      rt.pacer.clear(); // what is held was not acknowledged: the broker sends it again
       await chain;
       await rt.writer.drain(); // commit and acknowledge what was received, while the connection is there
+      if (client.connected) await announce(host.death()).catch(() => undefined); // a clean end sends no will
       await link.stop();
       await chain;
       await rt.writer.drain();
     },
   };
+}
+
+/** Whether a STATE payload says online; anything unreadable counts as not. */
+function onlineIn(payload: Buffer): boolean {
+  try {
+    return (JSON.parse(payload.toString('utf8')) as { online?: unknown }).online === true;
+  } catch {
+    return false;
+  }
 }
 
 const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));

@@ -1,7 +1,10 @@
+import { AppError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import type { CommandContext } from '../../kernel/pipeline/types.js';
+import { recordState } from '../performance/commands.js';
 import { applyTelemetry, type MachineSample, type TelemetryOutcome } from '../performance/telemetry.js';
 import type { ValueRow } from './batch-root.js';
+import type { Offline } from './commit.js';
 
 type Kind = 'state' | 'fault' | 'total' | 'good';
 
@@ -167,4 +170,28 @@ export async function applyMachineTelemetry(ctx: CommandContext, rows: readonly 
     if (result.unrated > 0) await unratedEvent(ctx, deviceId, equipment);
   }
   return outcome;
+}
+
+/**
+ * An edge node or device that died (NDEATH, DDEATH, or its connection was lost) is `disconnected` from then
+ * on: its equipment's open state ends, so running time stops accruing until it reports a state again. The
+ * time is the moment Bastion learnt it. An equipment with a later state already is left as it is.
+ */
+export async function markDisconnected(ctx: CommandContext, offline: readonly Offline[]): Promise<number> {
+  if (offline.length === 0) return 0;
+  const bound = await bindings(ctx, [...new Set(offline.map((o) => o.deviceId))]);
+  let changed = 0;
+  for (const { deviceId, devices, at } of offline) {
+    const base = bound.get(deviceId);
+    if (base === undefined) continue;
+    for (const device of devices) {
+      const equipment = await equipmentOf(ctx, base, device);
+      try {
+        if ((await recordState(ctx, { equipment, state: 'disconnected', at })).changed) changed += 1;
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+      }
+    }
+  }
+  return changed;
 }

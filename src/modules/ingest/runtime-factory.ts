@@ -5,7 +5,8 @@ import { BatchWriter } from './batch.js';
 import { EdgeNodes } from './edges.js';
 import { rebirthRequest } from './payloads.js';
 import type { IngestRuntime, Session } from './runtime.js';
-import { FloodLimiter, SecurityRecorder } from './security.js';
+import { Pacer } from './pacer.js';
+import { SecurityRecorder } from './security.js';
 import { timeWindowOf } from './timestamps.js';
 import { commandTopic } from './topics.js';
 
@@ -14,13 +15,13 @@ export type SendCommand = (topic: string, payload: Buffer, onError: (error: Erro
 
 /**
  * One ingest runtime for both ways in (embedded broker, external broker): the same batching, security
- * records, edge-node state and flood limits; only the batch size and how commands leave differ.
+ * records, edge-node state and pacing; only the batch size, how commands leave and what pacing may do differ.
  */
 export function createRuntime(
   bastion: Bastion,
   config: BastionConfig,
   logger: Logger,
-  options: { maxMessages: number; send: SendCommand },
+  options: { maxMessages: number; send: SendCommand; maxHoldMs: number; flagFlooding: boolean },
 ): IngestRuntime {
   const writer = new BatchWriter(bastion.pipeline, logger, {
     maxMessages: options.maxMessages,
@@ -34,7 +35,9 @@ export function createRuntime(
     writer,
     security: new SecurityRecorder(writer, logger, now),
     edges: new EdgeNodes(),
-    flood: new FloodLimiter(config.mqtt.maxMessagesPerSecond),
+    pacer: new Pacer(config.mqtt.maxMessagesPerSecond),
+    maxHoldMs: options.maxHoldMs,
+    flagFlooding: options.flagFlooding,
     maxPayloadBytes: config.mqtt.maxPayloadBytes,
     timeWindow: timeWindowOf(config),
     sessions: new WeakMap(),

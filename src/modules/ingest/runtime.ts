@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { Database } from '../../storage/tables.js';
 import type { BatchWriter } from './batch.js';
 import type { EdgeNodes } from './edges.js';
-import type { FloodLimiter, SecurityRecorder, Source } from './security.js';
+import type { Pacer } from './pacer.js';
+import type { SecurityRecorder, Source } from './security.js';
 import type { TimeWindow } from './timestamps.js';
 import type { Namespace } from './topics.js';
 
@@ -23,7 +24,12 @@ export interface IngestRuntime {
   writer: BatchWriter;
   security: SecurityRecorder;
   edges: EdgeNodes;
-  flood: FloodLimiter;
+  /** Holds a device's messages over `mqtt.maxMessagesPerSecond` (never drops them). */
+  pacer: Pacer;
+  /** How much waiting a device may pile up before it is disconnected (embedded broker; unbounded otherwise). */
+  maxHoldMs: number;
+  /** Whether a held message is a `flooding` security event: a device's own rate, not a broker's replay. */
+  flagFlooding: boolean;
   maxPayloadBytes: number;
   /** Device timestamps outside it send the message to quarantine. */
   timeWindow: TimeWindow;

@@ -8,6 +8,7 @@ export type SecurityKind =
   | 'malformed-payload'
   | 'oversized'
   | 'flooding'
+  | 'flooding-disconnected'
   | 'sequence-gap'
   | 'timestamp-out-of-window';
 
@@ -54,22 +55,5 @@ export class SecurityRecorder {
       { kind, device: event.deviceId, username: event.username, address: event.address, detail: event.detail },
       'ingest refused a device message',
     );
-  }
-}
-
-/** A fixed one-second window per device: enough to tell a flood from a busy device, and O(1) per message. */
-export class FloodLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
-
-  constructor(private readonly perSecond: number) {}
-
-  allow(deviceId: string, now: number): boolean {
-    const window = this.windows.get(deviceId);
-    if (!window || now - window.start >= 1000) {
-      this.windows.set(deviceId, { start: now, count: 1 });
-      return true;
-    }
-    window.count += 1;
-    return window.count <= this.perSecond;
   }
 }

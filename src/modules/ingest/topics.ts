@@ -45,11 +45,29 @@ export function ownRoute(ns: Namespace, topic: string): Route | undefined {
   return route.group === ns.groupId && route.edge === ns.edgeNodeId ? route : undefined;
 }
 
-/** A device may subscribe only to its own node's commands and its devices' commands (one or all). */
-export function maySubscribe(ns: Namespace, filter: string): boolean {
-  if (filter === commandTopic(ns)) return true;
-  const prefix = `spBv1.0/${ns.groupId}/DCMD/${ns.edgeNodeId}/`;
-  if (!filter.startsWith(prefix)) return false;
-  const rest = filter.slice(prefix.length);
-  return rest === '+' || ID.test(rest);
+const COMMANDS = new Set(['NCMD', 'DCMD', '+']);
+
+/** Below `<edge>`: nothing, `#`, or one device level (an ID or `+`) optionally followed by `#`. */
+function commandTail(rest: string[]): boolean {
+  if (rest.length === 0) return true;
+  const [device, more, ...beyond] = rest;
+  if (device === '#') return rest.length === 1;
+  if (device !== '+' && !ID.test(device!)) return false;
+  return more === undefined || (more === '#' && beyond.length === 0);
+}
+
+/** The Sparkplug 3.0 topic where the primary host application `hostId` announces itself online or offline. */
+export const stateTopic = (hostId: string) => `spBv1.0/STATE/${hostId}`;
+
+/**
+ * A device may subscribe to its own command namespace in every form Sparkplug B edge nodes use
+ * (`…/NCMD/<edge>`, `…/NCMD/<edge>/#`, `…/DCMD/<edge>/#`, `…/DCMD/<edge>/+`, `…/DCMD/<edge>/<device>`, and
+ * `+` for the type), and to the primary host's STATE topic, which Sparkplug 3.0 requires edge nodes to
+ * watch. Group and edge node are always its own: no wildcard there, so it never sees another node's commands.
+ */
+export function maySubscribe(ns: Namespace, filter: string, hostId?: string): boolean {
+  if (hostId !== undefined && filter === stateTopic(hostId)) return true;
+  const [root, group, type, edge, ...rest] = filter.split('/');
+  if (root !== 'spBv1.0' || group !== ns.groupId || edge !== ns.edgeNodeId) return false;
+  return COMMANDS.has(type!) && commandTail(rest);
 }
