@@ -6,6 +6,8 @@ import { buildHttpApp } from '../http/app.js';
 import { loadTls } from '../http/tls.js';
 import { startIngest, type RunningIngest } from '../modules/ingest/broker.js';
 import { startExternalIngest, type ExternalIngest } from '../modules/ingest/external.js';
+import { NOT_INDEPENDENT, notIndependentlyWitnessed } from '../modules/audit/independence.js';
+import { sqliteFile } from '../storage/open.js';
 import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from './actors.js';
 import { openBastion, type Bastion } from './bastion.js';
 
@@ -17,6 +19,8 @@ export interface RunningServer {
   ingest?: RunningIngest;
   /** The client of the external broker, when `mqtt.enabled` and `mqtt.url` is set (no embedded broker then). */
   external?: ExternalIngest;
+  /** What the operator should know at start (already logged at warn): e.g. witnesses on the database's disk. */
+  warnings: string[];
   stop(reason: string): Promise<void>;
 }
 
@@ -25,6 +29,8 @@ export const VERSION = '0.1.0';
 /** Starts Bastion: records the start (and any configuration change), serves HTTP(S), checkpoints on a timer. */
 export async function startServer(config: BastionConfig, logger: Logger): Promise<RunningServer> {
   const bastion = await openBastion(config, { logger });
+  const warnings = startWarnings(bastion);
+  for (const warning of warnings) logger.warn(warning);
   await bastion.pipeline.execute(
     'system.start',
     { version: VERSION, config: publicConfig(config) },
@@ -53,6 +59,7 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
     url,
     ingest,
     external: client,
+    warnings,
     async stop(reason) {
       if (stopped) return;
       stopped = true;
@@ -65,6 +72,11 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
       await bastion.close();
     },
   };
+}
+
+function startWarnings(bastion: Bastion): string[] {
+  const databaseFile = bastion.config.databaseUrl ? undefined : sqliteFile(bastion.config);
+  return notIndependentlyWitnessed(databaseFile, bastion.witnesses) ? [NOT_INDEPENDENT] : [];
 }
 
 /** A broker (or broker client) that cannot start stops start-up, leaving nothing half-open behind. */

@@ -16,6 +16,7 @@ export async function serveVerb(ctx: VerbContext, options: { demo?: boolean } = 
     else printInitResult(ctx, await initialize(ctx.config, ctx.logger));
   }
   const server = await startServer(ctx.config, ctx.logger);
+  for (const warning of server.warnings) ctx.io.stderr.write(`bastion: warning: ${warning}\n`);
   ctx.print(`Bastion is serving on ${server.url} (health: ${server.url}/healthz, API: ${server.url}/api/openapi.json)`);
   const machines = options.demo ? await startDemoSimulation(server, ctx.config, ctx.logger) : undefined;
   if (machines) ctx.print(`Demo machines of the rim line publish to the MQTT broker on port ${server.ingest!.port}.`);

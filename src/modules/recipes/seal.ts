@@ -6,7 +6,7 @@ import { sha256 } from '../../kernel/digest.js';
 import { keyIdOf, keysDir } from '../audit/signer.js';
 import type { SealedContent } from './model.js';
 
-const KEY_FILE = 'recipe-signing.key';
+export const RECIPE_KEY_FILE = 'recipe-signing.key';
 
 export interface Seal {
   digest: string;
@@ -25,7 +25,7 @@ export class RecipeSealer {
 
   private key(): KeyObject {
     if (this.privateKey) return this.privateKey;
-    const file = join(keysDir(this.dataDir), KEY_FILE);
+    const file = join(keysDir(this.dataDir), RECIPE_KEY_FILE);
     if (!existsSync(file)) {
       mkdirSync(keysDir(this.dataDir), { recursive: true, mode: 0o700 });
       const { privateKey } = generateKeyPairSync('ed25519');
