@@ -82,7 +82,14 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
   const witnesses = witnessesFor(config);
   const health = new HealthConditions();
   const events = new EventBus(logger);
-  let monitor: WitnessMonitor | undefined;
+  const monitor: WitnessMonitor = new WitnessMonitor({
+    health,
+    events,
+    clock,
+    logger,
+    // Called only after a checkpoint has been written, long after `pipeline` below exists.
+    record: (input): Promise<unknown> => pipeline.execute('audit.witness.report', input, SYSTEM_ACTOR, SYSTEM_ORIGIN),
+  });
   const audit = new AuditLog({
     storage,
     signer: loadSigner(config.dataDir),
@@ -90,9 +97,9 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     clock,
     logger,
     checkpointEvery: config.audit.checkpointEvery,
-    onWitnessed: (witness, treeSize, error) => monitor?.witnessed(witness, treeSize, error),
+    onWitnessed: (witness, treeSize, error) => monitor.witnessed(witness, treeSize, error),
   });
-  const pipeline = new CommandPipeline({
+  const pipeline: CommandPipeline = new CommandPipeline({
     storage,
     audit,
     authorizer: new BootstrapAuthorizer(permissions),
@@ -117,13 +124,7 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     createdKeys,
     close: () => storage.close(),
   };
-  monitor = new WitnessMonitor({
-    health,
-    events,
-    clock,
-    logger,
-    record: (input) => pipeline.execute('audit.witness.report', input, SYSTEM_ACTOR, SYSTEM_ORIGIN),
-  });
+
   for (const module of modules) pipeline.register(...module.commands(bastion));
   const authorizing = modules.find((m) => m.authorizer);
   if (authorizing?.authorizer) pipeline.setAuthorizer(authorizing.authorizer(bastion));
