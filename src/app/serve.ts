@@ -37,6 +37,9 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
     SYSTEM_ACTOR,
     SYSTEM_ORIGIN,
   );
+  // The start record is signed at once, and every witness is tried at once: a witness that cannot be
+  // written shows in /readyz from the first second, not at the first periodic checkpoint.
+  await bastion.audit.checkpointNow();
   const app = await buildHttpApp(bastion, config.http.plain ? {} : { https: loadTls(config) });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
