@@ -56,6 +56,16 @@ export async function verifyLog({
     for (const record of page) if (!verifier.push(record)) break pages;
     onProgress?.(verifier.checkedUpTo, total);
   }
-  const coverage = witnessed.map((w) => coverageOf(w.witness, w.copies, stored.map((cp) => cp.treeSize)));
-  return { ...verifier.finish(), witnesses: coverage, witnessesComplete: coverage.every((c) => c.missing.length === 0) };
+  const coverage = witnessed.map((w) =>
+    coverageOf(
+      w.witness,
+      w.copies,
+      stored.map((cp) => cp.treeSize),
+    ),
+  );
+  return {
+    ...verifier.finish(),
+    witnesses: coverage,
+    witnessesComplete: coverage.every((c) => c.missing.length === 0),
+  };
 }

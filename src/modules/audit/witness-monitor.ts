@@ -10,7 +10,12 @@ export interface WitnessMonitorDeps {
   clock: Clock;
   logger: Logger;
   /** Records the change on the audit log (the audit.witness.report command). */
-  record(input: { witness: string; state: 'failed' | 'recovered'; treeSize: number; reason?: string }): Promise<unknown>;
+  record(input: {
+    witness: string;
+    state: 'failed' | 'recovered';
+    treeSize: number;
+    reason?: string;
+  }): Promise<unknown>;
 }
 
 export const WITNESS_FAILED = 'audit.witness-failed';

@@ -25,7 +25,8 @@ export function systemRoutes(app: FastifyInstance, bastion: Bastion): void {
       config: { permission: 'system.health' },
       schema: {
         tags: ['system'],
-        summary: 'Readiness: 503 while the database does not answer; 200 "degraded" with reasons when Bastion serves but a safeguard is down',
+        summary:
+          'Readiness: 503 while the database does not answer; 200 "degraded" with reasons when Bastion serves but a safeguard is down',
         response: { 200: readiness, 503: health },
       },
     },
