@@ -124,7 +124,6 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     createdKeys,
     close: () => storage.close(),
   };
-
   for (const module of modules) pipeline.register(...module.commands(bastion));
   const authorizing = modules.find((m) => m.authorizer);
   if (authorizing?.authorizer) pipeline.setAuthorizer(authorizing.authorizer(bastion));
