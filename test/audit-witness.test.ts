@@ -9,6 +9,7 @@ import type { DomainEvent } from '../src/kernel/events.js';
 import { listRecords } from '../src/modules/audit/queries.js';
 import { createTestBastion, type TestBastion } from './support/bastion.js';
 import { cli } from './support/cli.js';
+import { makeUser, sessionOf } from './support/identity.js';
 import { testDialect } from './support/database.js';
 
 // Issue 10, item 10d: a witness that cannot be written is a security event, a degraded readiness and an
@@ -79,8 +80,24 @@ describe(`audit witness failures (${testDialect})`, () => {
     ]);
   });
 
-  it('`audit verify` names each witness that lacks checkpoints and exits with 11', async () => {
+  it('`audit verify` names each witness that lacks checkpoints and exits with 11; so does GET /api/audit/verification', async () => {
     await checkpoint();
+    const auditor = await sessionOf(
+      app,
+      await makeUser(t.bastion, app, { username: 'aude', roles: [{ role: 'auditor' }] }),
+    );
+    const http = await app.inject({ url: '/api/audit/verification', headers: auditor.headers });
+    expect(http.statusCode).toBe(200);
+    const body = http.json<{
+      ok: boolean;
+      witnessesComplete: boolean;
+      witnesses: { witness: string; held: number; missing: number[] }[];
+    }>();
+    expect(body).toMatchObject({ ok: true, witnessesComplete: false });
+    expect(body.witnesses.map((w) => [w.witness, w.held > 0, w.missing.length > 0])).toEqual([
+      [`witness:${good}`, true, false],
+      [`witness:${broken}`, false, true],
+    ]);
     const run = await cli(['audit', 'verify'], t.env);
     expect(run.code).toBe(11);
     expect(run.stdout).toContain('audit log OK');
