@@ -22,7 +22,7 @@ export interface LogVerification extends VerificationReport {
 }
 
 function coverageOf(witness: Witness, copies: WitnessedCheckpoint[], signedSizes: number[]): WitnessCoverage {
-  const held = new Set(copies.map((c) => parseCheckpoint(c.body)?.treeSize));
+  const held = new Set(copies.map((c) => parseCheckpoint(c.body)?.treeSize).filter((n) => n !== undefined));
   return { witness: witness.name, held: held.size, missing: signedSizes.filter((size) => !held.has(size)) };
 }
 
