@@ -57,7 +57,9 @@ export function openPostgres(
   poolSize = 10,
   onConnectionError: (error: Error) => void = () => undefined,
 ): Storage {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, keepAlive: true });
+  // A connect that hangs (a network cut, not a refused port) ends as a 503 after 30 s instead of never; the
+  // same bound covers waiting for a free pool client, so it is generous enough for a burst of load.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 30_000, keepAlive: true });
   pool.on('error', () => undefined); // already reported by the client's own listener below
   pool.on('connect', (client) => client.on('error', onConnectionError));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPool(pool) }) });
