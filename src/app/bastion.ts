@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../kernel/clock.js';
 import type { BastionConfig } from '../kernel/config/schema.js';
 import { EventBus } from '../kernel/events.js';
+import { HealthConditions } from '../kernel/health.js';
 import { createLogger } from '../kernel/logger.js';
 import { BootstrapAuthorizer } from '../kernel/pipeline/authorizer.js';
 import { PermissionCatalog } from '../kernel/pipeline/permissions.js';
@@ -12,10 +13,14 @@ import { kernelMigrations } from '../kernel/pipeline/schema.js';
 import { AuditLog } from '../modules/audit/log.js';
 import { keysDir, loadSigner, PUBLIC_KEY_FILE, SIGNING_KEY_FILE } from '../modules/audit/signer.js';
 import { DirectoryWitness, type Witness } from '../modules/audit/witness.js';
+import { WitnessMonitor } from '../modules/audit/witness-monitor.js';
+import { storageMigrations } from '../storage/instance-keys.js';
 import { migrate } from '../storage/migrations.js';
 import { openStorage } from '../storage/open.js';
 import type { Storage } from '../storage/storage.js';
+import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from './actors.js';
 import { NotInitializedError } from './errors.js';
+import { reconcileKeys } from './keys.js';
 import type { BastionModule } from './modules.js';
 import { allModules } from './registry.js';
 
@@ -31,12 +36,18 @@ export interface Bastion {
   readonly witnesses: Witness[];
   readonly publicKeyFile: string;
   readonly modules: BastionModule[];
+  /** Degraded conditions (a witness that cannot be written), reported by /readyz. */
+  readonly health: HealthConditions;
+  /** Shared keys this open made (see keys.ts): the audit key only at `init`, the others on first start. */
+  readonly createdKeys: string[];
   close(): Promise<void>;
 }
 
 export interface OpenOptions {
   logger?: Logger;
   clock?: Clock;
+  /** `bastion init`: the audit signing key may be made (when the database records none). */
+  initializing?: boolean;
 }
 
 export function isInitialized(config: BastionConfig): boolean {
@@ -50,15 +61,18 @@ export function witnessesFor(config: BastionConfig): Witness[] {
 
 /** Wires one Bastion instance: storage (migrated), the audit log, the pipeline and every module's commands. */
 export async function openBastion(config: BastionConfig, options: OpenOptions = {}): Promise<Bastion> {
-  if (!isInitialized(config)) throw new NotInitializedError(config.dataDir);
+  if (!options.initializing && !isInitialized(config)) throw new NotInitializedError(config.dataDir);
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const modules = allModules();
   const storage = openStorage(config, (error) =>
-    logger.warn({ err: { message: error.message } }, 'an idle database connection was closed by the server'),
+    logger.warn({ err: { message: error.message } }, 'a database connection was lost; it is replaced on next use'),
   );
+  let createdKeys: string[];
   try {
-    await migrate(storage, [...kernelMigrations, ...modules.flatMap((m) => m.migrations)]);
+    await migrate(storage, [...kernelMigrations, ...storageMigrations, ...modules.flatMap((m) => m.migrations)]);
+    // Before any key is used or made by a module: a data directory whose keys differ from the database's stops here.
+    createdKeys = await reconcileKeys(storage, config.dataDir, clock, { initializing: options.initializing ?? false });
   } catch (error) {
     await storage.close();
     throw error;
@@ -66,6 +80,16 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
   const permissions = new PermissionCatalog();
   permissions.register(...modules.flatMap((m) => m.permissions));
   const witnesses = witnessesFor(config);
+  const health = new HealthConditions();
+  const events = new EventBus(logger);
+  const monitor: WitnessMonitor = new WitnessMonitor({
+    health,
+    events,
+    clock,
+    logger,
+    // Called only after a checkpoint has been written, long after `pipeline` below exists.
+    record: (input): Promise<unknown> => pipeline.execute('audit.witness.report', input, SYSTEM_ACTOR, SYSTEM_ORIGIN),
+  });
   const audit = new AuditLog({
     storage,
     signer: loadSigner(config.dataDir),
@@ -73,9 +97,9 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     clock,
     logger,
     checkpointEvery: config.audit.checkpointEvery,
+    onWitnessed: (witness, treeSize, error) => monitor.witnessed(witness, treeSize, error),
   });
-  const events = new EventBus(logger);
-  const pipeline = new CommandPipeline({
+  const pipeline: CommandPipeline = new CommandPipeline({
     storage,
     audit,
     authorizer: new BootstrapAuthorizer(permissions),
@@ -97,6 +121,8 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     witnesses,
     publicKeyFile: join(keysDir(config.dataDir), PUBLIC_KEY_FILE),
     modules,
+    health,
+    createdKeys,
     close: async () => {
       await pipeline.flushDenials(); // counts of repeated denials still in memory
       await storage.close();

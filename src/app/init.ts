@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { BastionConfig } from '../kernel/config/schema.js';
 import { createSelfSignedCertificate } from '../http/tls.js';
-import { createSigningKey } from '../modules/audit/signer.js';
+import { SIGNING_KEY_FILE } from '../modules/audit/signer.js';
 import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from './actors.js';
 import { openBastion } from './bastion.js';
 
@@ -16,16 +16,18 @@ export interface InitResult {
 }
 
 /**
- * Prepares a data directory: the audit signing key (0600), a self-signed TLS certificate unless one is
- * configured, the database schema and the bootstrap administrator. Running it again changes nothing.
+ * Prepares a data directory: a self-signed TLS certificate unless one is configured, the database schema,
+ * the shared keys (0600; made only when the database records none, see keys.ts) and the bootstrap
+ * administrator. Running it again changes nothing.
  */
 export async function initialize(config: BastionConfig, logger: Logger, adminUsername = 'admin'): Promise<InitResult> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const { created: signingKeyCreated, publicKeyFile } = createSigningKey(config.dataDir);
   const certificateCreated = config.http.tlsCertFile
     ? false
     : await createSelfSignedCertificate(config.dataDir, [config.host]);
-  const bastion = await openBastion(config, { logger });
+  const bastion = await openBastion(config, { logger, initializing: true });
+  const signingKeyCreated = bastion.createdKeys.includes(SIGNING_KEY_FILE);
+  const publicKeyFile = bastion.publicKeyFile;
   try {
     const anyUser = await bastion.storage.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
     let admin: InitResult['admin'];

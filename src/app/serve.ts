@@ -6,6 +6,8 @@ import { buildHttpApp } from '../http/app.js';
 import { loadTls } from '../http/tls.js';
 import { startIngest, type RunningIngest } from '../modules/ingest/broker.js';
 import { startExternalIngest, type ExternalIngest } from '../modules/ingest/external.js';
+import { NOT_INDEPENDENT, notIndependentlyWitnessed } from '../modules/audit/independence.js';
+import { sqliteFile } from '../storage/open.js';
 import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from './actors.js';
 import { openBastion, type Bastion } from './bastion.js';
 
@@ -17,6 +19,8 @@ export interface RunningServer {
   ingest?: RunningIngest;
   /** The client of the external broker, when `mqtt.enabled` and `mqtt.url` is set (no embedded broker then). */
   external?: ExternalIngest;
+  /** What the operator should know at start (already logged at warn): e.g. witnesses on the database's disk. */
+  warnings: string[];
   stop(reason: string): Promise<void>;
 }
 
@@ -25,12 +29,17 @@ export const VERSION = '0.1.0';
 /** Starts Bastion: records the start (and any configuration change), serves HTTP(S), checkpoints on a timer. */
 export async function startServer(config: BastionConfig, logger: Logger): Promise<RunningServer> {
   const bastion = await openBastion(config, { logger });
+  const warnings = startWarnings(bastion);
+  for (const warning of warnings) logger.warn(warning);
   await bastion.pipeline.execute(
     'system.start',
     { version: VERSION, config: publicConfig(config) },
     SYSTEM_ACTOR,
     SYSTEM_ORIGIN,
   );
+  // The start record is signed at once, and every witness is tried at once: a witness that cannot be
+  // written shows in /readyz from the first second, not at the first periodic checkpoint.
+  await bastion.audit.checkpointNow();
   const app = await buildHttpApp(bastion, config.http.plain ? {} : { https: loadTls(config) });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -53,6 +62,7 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
     url,
     ingest,
     external: client,
+    warnings,
     async stop(reason) {
       if (stopped) return;
       stopped = true;
@@ -84,6 +94,11 @@ export async function bounded(logger: Logger, what: string, work: Promise<unknow
   } finally {
     clearTimeout(timer);
   }
+}
+
+function startWarnings(bastion: Bastion): string[] {
+  const databaseFile = bastion.config.databaseUrl ? undefined : sqliteFile(bastion.config);
+  return notIndependentlyWitnessed(databaseFile, bastion.witnesses) ? [NOT_INDEPENDENT] : [];
 }
 
 /** A broker (or broker client) that cannot start stops start-up, leaving nothing half-open behind. */

@@ -16,6 +16,8 @@ export const ExitCode = {
   config: 3,
   notInitialized: 4,
   auditInvalid: 10,
+  /** The log is intact, but a witness lacks checkpoints the database holds. */
+  witnessIncomplete: 11,
 } as const;
 
 export class CliError extends Error {

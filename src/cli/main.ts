@@ -51,7 +51,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .version(VERSION)
     .addHelpText(
       'after',
-      '\nExit codes: 0 ok, 1 failure, 2 bad arguments, 3 bad configuration, 4 not initialised, 10 audit log invalid.',
+      '\nExit codes: 0 ok, 1 failure, 2 bad arguments, 3 bad configuration, 4 not initialised, 10 audit log invalid, 11 a witness lacks checkpoints.',
     )
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined })

@@ -28,6 +28,9 @@ export async function migrate(storage: Storage, migrations: ModuleMigration[]): 
     provider: new ListProvider(migrations, storage),
     migrationTableName: 'bastion_migrations',
     migrationLockTableName: 'bastion_migration_lock',
+    // Numbers are ranges per module (0100 audit, 0200 identity, …, 0990 storage): a module's new migration
+    // sorts before another module's that a database may already have run. It must still run, not stop start-up.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;

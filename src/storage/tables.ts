@@ -10,12 +10,14 @@ import type { OpcUaTables } from '../modules/opcua/schema.js';
 import type { PlantTables } from '../modules/plant/schema.js';
 import type { DeviationTables, DownloadTables, RecipeTables } from '../modules/recipes/schema.js';
 import type { BatchRecordTables } from '../modules/recipes/batch-record-schema.js';
+import type { InstanceKeyTables } from './instance-keys.js';
 import type { AttachmentTables, OrderTables, ProductionTables } from '../modules/production/schema.js';
 
 /** Every table Bastion owns, as Kysely sees them. Each module declares its own part. */
 export interface Database
   extends
     KernelTables,
+    InstanceKeyTables,
     AuditTables,
     IdentityTables,
     PlantTables,

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { BastionConfig } from '../../kernel/config/schema.js';
 import { kernelMigrations } from '../../kernel/pipeline/schema.js';
+import { storageMigrations } from '../../storage/instance-keys.js';
 import { migrate } from '../../storage/migrations.js';
 import { sqliteFile } from '../../storage/open.js';
 import { openPostgres } from '../../storage/postgres.js';
@@ -21,7 +22,7 @@ import { initializeDemo, type DemoReporter, type DemoResult } from './seed.js';
 export async function bastionTables(): Promise<string[]> {
   const scratch = openSqlite(':memory:');
   try {
-    await migrate(scratch, [...kernelMigrations, ...allModules().flatMap((m) => m.migrations)]);
+    await migrate(scratch, [...kernelMigrations, ...storageMigrations, ...allModules().flatMap((m) => m.migrations)]);
     const rows = await sql<{ name: string }>`
       select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(scratch.db);
     return rows.rows.map((r) => r.name);

@@ -5,8 +5,10 @@ import { inclusionProof } from '../../modules/audit/proofs.js';
 import { lastSeq, recordPages } from '../../modules/audit/queries.js';
 import { keysDir, loadPublicKey, PUBLIC_KEY_FILE } from '../../modules/audit/signer.js';
 import { allCheckpoints } from '../../modules/audit/store.js';
-import { verifyLog } from '../../modules/audit/verification.js';
+import { NOT_INDEPENDENT, notIndependentlyWitnessed } from '../../modules/audit/independence.js';
+import { verifyLog, type LogVerification } from '../../modules/audit/verification.js';
 import type { VerificationReport } from '../../modules/audit/verify.js';
+import { sqliteFile } from '../../storage/open.js';
 import { join } from 'node:path';
 import type { VerbContext } from '../context.js';
 import { requireInitialized, withStorage } from '../open.js';
@@ -26,18 +28,36 @@ function printReport(ctx: VerbContext, report: VerificationReport): void {
   for (const problem of report.problems) ctx.print(`  ${problem.kind}: ${problem.message}`);
 }
 
+/** One line per witness that lacks checkpoints the database holds: a failed write, or files removed. */
+function printWitnesses(ctx: VerbContext, report: LogVerification): void {
+  for (const { witness, missing } of report.witnesses) {
+    if (missing.length === 0) continue;
+    const sizes = missing.length <= 6 ? missing.join(', ') : `${missing.slice(0, 5).join(', ')}, … ${missing.at(-1)}`;
+    ctx.print(
+      `witness INCOMPLETE: ${witness} lacks ${missing.length} checkpoint${missing.length === 1 ? '' : 's'} the database holds (tree sizes ${sizes})`,
+    );
+  }
+}
+
 export async function verifyVerb(ctx: VerbContext, options: { json?: boolean; publicKey?: string }): Promise<number> {
   await ctx.authorize('audit.verify');
   requireInitialized(ctx);
   const publicKey = loadPublicKey(options.publicKey ?? join(keysDir(ctx.config.dataDir), PUBLIC_KEY_FILE));
   const progress = progressFor(ctx.io, 'verifying');
+  const witnesses = witnessesFor(ctx.config);
   const report = await withStorage(ctx, (storage) =>
-    verifyLog({ storage, publicKey, witnesses: witnessesFor(ctx.config), onProgress: (d, t) => progress.update(d, t) }),
+    verifyLog({ storage, publicKey, witnesses, onProgress: (d, t) => progress.update(d, t) }),
   );
   progress.stop();
-  if (options.json) ctx.print(JSON.stringify(report, null, 2));
-  else printReport(ctx, report);
-  return report.ok ? ExitCode.ok : ExitCode.auditInvalid;
+  const shared = notIndependentlyWitnessed(ctx.config.databaseUrl ? undefined : sqliteFile(ctx.config), witnesses);
+  if (options.json) ctx.print(JSON.stringify({ ...report, independentlyWitnessed: !shared }, null, 2));
+  else {
+    printReport(ctx, report);
+    printWitnesses(ctx, report);
+    if (shared) ctx.print(`warning: ${NOT_INDEPENDENT}`);
+  }
+  if (!report.ok) return ExitCode.auditInvalid;
+  return report.witnessesComplete ? ExitCode.ok : ExitCode.witnessIncomplete;
 }
 
 /** JSON Lines: one record per line as stored (body is the exact hashed text), then every checkpoint. */

@@ -2,6 +2,7 @@ import { isInitialized } from '../../app/bastion.js';
 import { initialize } from '../../app/init.js';
 import { startDemoSimulation } from '../../app/demo/simulation.js';
 import { bounded, startServer } from '../../app/serve.js';
+import { createSelfSignedCertificate } from '../../http/tls.js';
 import type { VerbContext } from '../context.js';
 import { initDemo, printInitResult } from './init.js';
 
@@ -14,8 +15,15 @@ export async function serveVerb(ctx: VerbContext, options: { demo?: boolean } = 
   if (!isInitialized(ctx.config)) {
     if (options.demo) await initDemo(ctx);
     else printInitResult(ctx, await initialize(ctx.config, ctx.logger));
+  } else if (
+    !ctx.config.http.tlsCertFile &&
+    (await createSelfSignedCertificate(ctx.config.dataDir, [ctx.config.host]))
+  ) {
+    // A further instance on a shared database starts from a copy of keys/ (OPERATIONS.md): its TLS identity is its own.
+    ctx.print('TLS: created a self-signed certificate in tls/ (replace it with your own for production)');
   }
   const server = await startServer(ctx.config, ctx.logger);
+  for (const warning of server.warnings) ctx.io.stderr.write(`bastion: warning: ${warning}\n`);
   ctx.print(`Bastion is serving on ${server.url} (health: ${server.url}/healthz, API: ${server.url}/api/openapi.json)`);
   const machines = options.demo ? await startDemoSimulation(server, ctx.config, ctx.logger) : undefined;
   if (machines) ctx.print(`Demo machines of the rim line publish to the MQTT broker on port ${server.ingest!.port}.`);

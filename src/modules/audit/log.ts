@@ -28,6 +28,8 @@ export interface AuditLogDeps {
   logger: Logger;
   /** A checkpoint every N records. */
   checkpointEvery: number;
+  /** Hears the outcome of every witness write (`error` set when it failed); without it, failures are logged. */
+  onWitnessed?: (witness: Witness, treeSize: number, error?: unknown) => Promise<void> | void;
 }
 
 /** The end of the log: last sequence number, its hash, and the right edge of the Merkle tree. */
@@ -115,16 +117,20 @@ export class AuditLog implements AuditSink {
     return checkpoint;
   }
 
-  private witness(checkpoint: SignedCheckpoint): void {
+  private async witness(checkpoint: SignedCheckpoint): Promise<void> {
     for (const witness of this.deps.witnesses) {
+      let failure: unknown;
       try {
         witness.record(checkpoint);
       } catch (error) {
+        failure = error ?? new Error('witness write failed');
+      }
+      if (this.deps.onWitnessed) await this.deps.onWitnessed(witness, checkpoint.treeSize, failure);
+      else if (failure !== undefined)
         this.deps.logger.error(
-          { err: error, witness: witness.name, treeSize: checkpoint.treeSize },
+          { err: failure, witness: witness.name, treeSize: checkpoint.treeSize },
           'witness write failed',
         );
-      }
     }
   }
 

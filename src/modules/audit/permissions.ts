@@ -14,4 +14,5 @@ export const auditPermissions: PermissionDefinition[] = [
     roles: ['auditor', 'security-officer'],
   },
   { name: 'audit.export', description: 'Export the audit log.', console: true, roles: ['auditor'] },
+  { name: 'audit.witness', description: 'Record that a witness failed or recovered (system only).' },
 ];

@@ -43,6 +43,10 @@ const report = Type.Object({
   unsignedTail: Type.Integer(),
   firstBadSeq: Type.Union([Type.Integer(), Type.Null()]),
   problems: Type.Array(problem),
+  witnesses: Type.Array(
+    Type.Object({ witness: Type.String(), held: Type.Integer(), missing: Type.Array(Type.Integer()) }),
+  ),
+  witnessesComplete: Type.Boolean(),
 });
 
 export function auditRoutes(app: FastifyInstance, bastion: Bastion): void {

@@ -12,6 +12,8 @@ export interface WitnessedCheckpoint {
 /** Somewhere outside the database that keeps every checkpoint. One write method, one read method. */
 export interface Witness {
   readonly name: string;
+  /** The local directory it writes to, if any: lets start-up tell whether it shares the database's disk. */
+  readonly directory?: string;
   record(checkpoint: SignedCheckpoint): void;
   readAll(): WitnessedCheckpoint[];
 }
@@ -24,9 +26,11 @@ const fileStem = (treeSize: number) => `checkpoint-${String(treeSize).padStart(1
  */
 export class DirectoryWitness implements Witness {
   readonly name: string;
+  readonly directory: string;
 
   constructor(private readonly dir: string) {
     this.name = `witness:${dir}`;
+    this.directory = dir;
   }
 
   record(checkpoint: SignedCheckpoint): void {

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -23,9 +23,23 @@ export function createSecretsKey(dataDir: string): boolean {
   return true;
 }
 
-export function loadSecretBox(dataDir: string): SecretBox {
+function readSecretsKey(dataDir: string): Buffer {
   const key = Buffer.from(readFileSync(join(dataDir, 'keys', SECRETS_KEY_FILE), 'utf8').trim(), 'base64');
   if (key.length !== 32) throw new Error('the identity secrets key must be 32 bytes');
+  return key;
+}
+
+/**
+ * Names the key without revealing it: an HMAC under the key of a fixed label (a key check value). Every
+ * instance on one database must hold the same key, or second factors enrolled on one fail on the others.
+ */
+export function secretsKeyFingerprint(dataDir: string): string {
+  const check = createHmac('sha256', readSecretsKey(dataDir)).update('bastion identity secrets key check v1');
+  return `hmac-sha256:${check.digest('hex')}`;
+}
+
+export function loadSecretBox(dataDir: string): SecretBox {
+  const key = readSecretsKey(dataDir);
   return {
     seal(plain, context) {
       const iv = randomBytes(12);

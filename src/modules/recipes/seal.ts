@@ -1,12 +1,12 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from '../../kernel/canonical-json.js';
 import { sha256 } from '../../kernel/digest.js';
 import { keyIdOf, keysDir } from '../audit/signer.js';
 import type { SealedContent } from './model.js';
 
-const KEY_FILE = 'recipe-signing.key';
+export const RECIPE_KEY_FILE = 'recipe-signing.key';
 
 export interface Seal {
   digest: string;
@@ -16,7 +16,7 @@ export interface Seal {
 
 /**
  * The recipe signing key (Ed25519, 0600, separate from the audit key so either can be rotated alone),
- * made on first use. Several instances on one PostgreSQL need the same key file (see OPERATIONS.md).
+ * made at the first start (app/keys.ts). Several instances on one database need the same key file (see OPERATIONS.md).
  */
 export class RecipeSealer {
   private privateKey: KeyObject | undefined;
@@ -25,12 +25,13 @@ export class RecipeSealer {
 
   private key(): KeyObject {
     if (this.privateKey) return this.privateKey;
-    const file = join(keysDir(this.dataDir), KEY_FILE);
-    if (!existsSync(file)) {
-      mkdirSync(keysDir(this.dataDir), { recursive: true, mode: 0o700 });
-      const { privateKey } = generateKeyPairSync('ed25519');
-      writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
-    }
+    const file = join(keysDir(this.dataDir), RECIPE_KEY_FILE);
+    // Made at start-up (app/keys.ts) only when the database records none: never here, where a verb like
+    // `recipes verify` on a data directory without the key would make one of its own.
+    if (!existsSync(file))
+      throw new Error(
+        `keys/${RECIPE_KEY_FILE} is missing from ${this.dataDir}: copy it from an instance of this database`,
+      );
     this.privateKey = createPrivateKey(readFileSync(file));
     return this.privateKey;
   }

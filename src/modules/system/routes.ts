@@ -5,6 +5,10 @@ import type { Bastion } from '../../app/bastion.js';
 import { UnavailableError } from '../../kernel/errors.js';
 
 const health = Type.Object({ status: Type.String() });
+const readiness = Type.Object({
+  status: Type.Union([Type.Literal('ready'), Type.Literal('degraded')]),
+  reasons: Type.Optional(Type.Array(Type.String())),
+});
 
 export function systemRoutes(app: FastifyInstance, bastion: Bastion): void {
   app.get(
@@ -19,7 +23,12 @@ export function systemRoutes(app: FastifyInstance, bastion: Bastion): void {
     '/readyz',
     {
       config: { permission: 'system.health' },
-      schema: { tags: ['system'], summary: 'Readiness: the database answers', response: { 200: health, 503: health } },
+      schema: {
+        tags: ['system'],
+        summary:
+          'Readiness: 503 while the database does not answer; 200 "degraded" with reasons when Bastion serves but a safeguard is down',
+        response: { 200: readiness, 503: health },
+      },
     },
     async () => {
       try {
@@ -27,7 +36,10 @@ export function systemRoutes(app: FastifyInstance, bastion: Bastion): void {
       } catch {
         throw new UnavailableError('The database does not answer.');
       }
-      return { status: 'ready' };
+      // Degraded is still 200: requests are served correctly, and taking every instance out of the load
+      // balancer because a witness disk is full would turn a monitoring alarm into a plant outage.
+      const reasons = bastion.health.list().map((c) => c.reason);
+      return reasons.length === 0 ? { status: 'ready' as const } : { status: 'degraded' as const, reasons };
     },
   );
   app.get('/api/openapi.json', { config: { permission: 'system.api-docs' }, schema: { hide: true } }, async () =>

@@ -1,0 +1,117 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Clock } from '../kernel/clock.js';
+import { ConfigError } from '../kernel/config/load.js';
+import { sha256Hex } from '../kernel/digest.js';
+import { createSigningKey, keysDir, PUBLIC_KEY_FILE, SIGNING_KEY_FILE } from '../modules/audit/signer.js';
+import { createSecretsKey, SECRETS_KEY_FILE, secretsKeyFingerprint } from '../modules/identity/secrets.js';
+import { RECIPE_KEY_FILE } from '../modules/recipes/seal.js';
+import { recordedKeys, recordKey } from '../storage/instance-keys.js';
+import type { Storage } from '../storage/storage.js';
+
+/** A key in data/keys/ that every instance on one database must hold (the TLS key is per instance, not here). */
+interface SharedKey {
+  file: string;
+  what: string;
+  fingerprint(dataDir: string): string;
+  create(dataDir: string): void;
+  /** Only `bastion init` makes the audit signing key: its absence means "not initialised". */
+  madeAtInit?: boolean;
+}
+
+/** SHA-256 over the public half (SPKI DER) of an Ed25519 private key file: public, so safe anywhere. */
+function publicKeyFingerprint(file: string): string {
+  const publicKey = createPublicKey(createPrivateKey(readFileSync(file)));
+  return `ed25519-sha256:${sha256Hex(publicKey.export({ type: 'spki', format: 'der' }))}`;
+}
+
+function createEd25519Key(file: string): void {
+  mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
+  const { privateKey } = generateKeyPairSync('ed25519');
+  writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+}
+
+const keyFile = (dataDir: string, name: string) => join(keysDir(dataDir), name);
+
+export const SHARED_KEYS: SharedKey[] = [
+  {
+    file: SIGNING_KEY_FILE,
+    what: 'audit checkpoint signing key',
+    fingerprint: (dir) => publicKeyFingerprint(keyFile(dir, SIGNING_KEY_FILE)),
+    create: (dir) => void createSigningKey(dir),
+    madeAtInit: true,
+  },
+  {
+    file: SECRETS_KEY_FILE,
+    what: 'identity secrets key (second-factor seeds)',
+    fingerprint: secretsKeyFingerprint,
+    create: (dir) => void createSecretsKey(dir),
+  },
+  {
+    file: RECIPE_KEY_FILE,
+    what: 'recipe signing key',
+    fingerprint: (dir) => publicKeyFingerprint(keyFile(dir, RECIPE_KEY_FILE)),
+    create: (dir) => createEd25519Key(keyFile(dir, RECIPE_KEY_FILE)),
+  },
+];
+
+/** Start-up refused: this data directory's keys are not the ones the database was written with. */
+export class KeyMismatchError extends ConfigError {}
+
+const short = (fingerprint: string) => fingerprint.replace(/^([a-z0-9-]+:[0-9a-f]{16}).*$/, '$1…');
+
+function missing(key: SharedKey, dataDir: string, recorded: string): KeyMismatchError {
+  return new KeyMismatchError(
+    `keys/${key.file} (${key.what}) is missing from ${dataDir}, but the database already records one ` +
+      `(${short(recorded)}): copy keys/${key.file} from an instance that serves this database (see OPERATIONS.md); ` +
+      'a new key is never made for a database that has one',
+  );
+}
+
+function differs(key: SharedKey, dataDir: string, recorded: string, found: string): KeyMismatchError {
+  return new KeyMismatchError(
+    `keys/${key.file} (${key.what}) in ${dataDir} is not the key this database was written with ` +
+      `(database ${short(recorded)}, this instance ${short(found)}): copy keys/${key.file} from an instance ` +
+      'that serves this database (see OPERATIONS.md)',
+  );
+}
+
+/**
+ * Checks every shared key of the data directory against the fingerprints the database records, before
+ * anything is served. A key the database records must be here and equal; one it does not record is made
+ * (unless it is the audit key and this is not `init`) and recorded. Two instances racing on a new
+ * database both try to record: the second finds the first's fingerprint and refuses. Returns the keys made.
+ */
+export async function reconcileKeys(
+  storage: Storage,
+  dataDir: string,
+  clock: Clock,
+  options: { initializing: boolean },
+): Promise<string[]> {
+  const recorded = await recordedKeys(storage.db);
+  const created: string[] = [];
+  for (const key of SHARED_KEYS) {
+    const known = recorded.get(key.file);
+    if (!existsSync(keyFile(dataDir, key.file))) {
+      if (known) throw missing(key, dataDir, known);
+      if (key.madeAtInit && !options.initializing) continue;
+      key.create(dataDir);
+      created.push(key.file);
+    }
+    const found = key.fingerprint(dataDir);
+    const standing = known ?? (await recordKey(storage.db, key.file, found, clock.now()));
+    if (standing !== found) throw differs(key, dataDir, standing, found);
+  }
+  restorePublicKey(dataDir);
+  return created;
+}
+
+/** The audit public key is derived from the private one: a copied private key is enough. */
+function restorePublicKey(dataDir: string): void {
+  const privateFile = keyFile(dataDir, SIGNING_KEY_FILE);
+  const publicFile = keyFile(dataDir, PUBLIC_KEY_FILE);
+  if (!existsSync(privateFile) || existsSync(publicFile)) return;
+  const publicKey = createPublicKey(createPrivateKey(readFileSync(privateFile)));
+  writeFileSync(publicFile, publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o644, flag: 'wx' });
+}

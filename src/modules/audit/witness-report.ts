@@ -1,0 +1,27 @@
+import { Type } from '@sinclair/typebox';
+import { defineCommand } from '../../kernel/pipeline/types.js';
+
+/**
+ * Puts a witness failure (and its recovery) on the audit trail: checkpoints that a witness missed meanwhile
+ * are not independently kept, so whoever reviews the log must learn that from the log itself.
+ */
+export const witnessReport = defineCommand({
+  name: 'audit.witness.report',
+  summary: 'Record that an audit witness failed to keep a checkpoint, or keeps them again',
+  input: Type.Object(
+    {
+      witness: Type.String({ maxLength: 1000 }),
+      state: Type.Union([Type.Literal('failed'), Type.Literal('recovered')]),
+      treeSize: Type.Integer({ minimum: 1 }),
+      reason: Type.Optional(Type.String({ maxLength: 500 })),
+    },
+    { additionalProperties: false },
+  ),
+  permission: 'audit.witness',
+  internal: true,
+  async handler(ctx, input) {
+    ctx.setTarget({ type: 'audit.witness', id: input.witness });
+    ctx.note({ state: input.state, treeSize: input.treeSize, ...(input.reason ? { reason: input.reason } : {}) });
+    return { recorded: true };
+  },
+});

@@ -1,0 +1,36 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrate, type ModuleMigration } from '../src/storage/migrations.js';
+import { openPostgres } from '../src/storage/postgres.js';
+import { openSqlite } from '../src/storage/sqlite.js';
+import type { Storage } from '../src/storage/storage.js';
+import { dropDatabase, freshDatabaseUrl, testDialect } from './support/database.js';
+
+const table = (name: string): ModuleMigration => ({
+  name,
+  up: (db) => db.schema.createTable(`t_${name}`).addColumn('id', 'integer').execute(),
+});
+
+describe(`migrations (${testDialect})`, () => {
+  let storage: Storage;
+  let url: string | undefined;
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bastion-migrations-'));
+    url = await freshDatabaseUrl();
+    storage = url ? openPostgres(url) : openSqlite(join(dir, 'bastion.db'));
+  });
+  afterEach(async () => {
+    await storage.close();
+    await dropDatabase(url);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("runs a module's new migration numbered before another module's that the database already ran", async () => {
+    expect(await migrate(storage, [table('0100_a'), table('0990_z')])).toEqual(['0100_a', '0990_z']);
+    expect(await migrate(storage, [table('0100_a'), table('0500_m'), table('0990_z')])).toEqual(['0500_m']);
+  });
+});
