@@ -5,14 +5,15 @@ import type { Logger } from 'pino';
 // lets the broker's queue fill; a few instances retrying every 5 s do not hammer a restarting broker.
 const FIRST_DELAY_MS = 250;
 const MAX_DELAY_MS = 5000;
+/** How long a stop waits for the broker to acknowledge Bastion's own last publications. */
+const STOP_GRACE_MS = 2000;
 
 /** What is safe to log of a client error: never the options, which hold the password. */
 const safe = (error: Error & { code?: unknown }) => ({ message: error.message, code: error.code });
 
 /**
  * Keeps the connection to the external broker up: subscribes after every connect (a broker that lost the
- * session has lost the subscriptions too), reconnects after a loss with a delay that doubles up to 30 s
- * (up to 5 s), announces Bastion's STATE once subscribed (`online`), and logs each change of state once.
+ * session has lost the subscriptions too), reconnects after a loss with a delay that doubles from 250 ms up to 5 s, announces Bastion's STATE once subscribed (`online`), and logs each change of state once.
  */
 export class BrokerLink {
   private delay = FIRST_DELAY_MS;
@@ -52,10 +53,25 @@ export class BrokerLink {
     return true;
   }
 
+  /**
+   * Ends the connection politely (every PUBACK Bastion owes is already sent by then). mqtt.js's graceful end
+   * also waits for the broker to acknowledge each of Bastion's own QoS 1 publications, and one that a
+   * restarting broker lost stays pending forever (seen with Mosquitto 2.0: a STATE birth sent as it went
+   * down): after STOP_GRACE_MS the connection is cut instead, so a stop never hangs on the broker.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.timer);
-    await this.client.endAsync();
+    let timer: NodeJS.Timeout | undefined;
+    const cut = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.logger.warn('the external MQTT broker left a publication unacknowledged at stop; connection cut');
+        this.client.stream?.destroy();
+        resolve();
+      }, STOP_GRACE_MS);
+    });
+    await Promise.race([this.client.endAsync(), cut]);
+    clearTimeout(timer);
   }
 
   private subscribe(subscribed: () => void): void {
