@@ -6,11 +6,12 @@ import { CommandRefusal, defineCommand, type CommandContext } from '../../../ker
 import type { IdentityDeps } from '../deps.js';
 import { assertNotLocked, countFailure } from '../lockout.js';
 import { randomCode } from '../passwords.js';
-import { totpCode, userId } from '../schemas.js';
+import { totpCode } from '../schemas.js';
 import { otpauthUri, newTotpSecret, qrSvg, totpStep } from '../totp.js';
 import type { AddressThrottle } from '../throttle.js';
 import { revokeSessions, userById, type UserRow } from '../users-store.js';
-import { accountApprovals, assertMayActOn, type AccountAct } from './escalation.js';
+import { accountCommand } from './account-command.js';
+import type { AccountAct } from './escalation.js';
 
 const RECOVERY_CODES = 10;
 /** 16 characters from 57 (~93 bits): far beyond guessing, so a plain SHA-256 is a safe way to store them. */
@@ -160,16 +161,12 @@ const resetting: AccountAct = {
  * one's own, and an administrator's only with a second administrator (or from the console, the recovery path).
  */
 export const resetMfaCommand = (deps: IdentityDeps) =>
-  defineCommand({
+  accountCommand(deps.permissions, {
     name: 'identity.mfa.reset',
     summary:
       "Remove another account's authenticator and recovery codes (an administrator's: a second administrator approves)",
-    input: Type.Object({ userId }, { additionalProperties: false }),
-    permission: 'identity.users.manage',
-    approvals: accountApprovals(deps.permissions, resetting),
-    async handler(ctx, input) {
-      await userById(ctx.tx, input.userId);
-      await assertMayActOn(ctx, deps.permissions, input.userId, resetting);
+    act: resetting,
+    async run(ctx, input) {
       await ctx.tx
         .updateTable('users')
         .set({ totp_secret: null, totp_enabled: 0, totp_last_step: null })

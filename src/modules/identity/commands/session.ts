@@ -4,12 +4,13 @@ import { newId } from '../../../kernel/ids.js';
 import { CommandRefusal, defineCommand, type CommandContext } from '../../../kernel/pipeline/types.js';
 import type { IdentityDeps } from '../deps.js';
 import { decoyHash, hashPassword, needsRehash, newToken, verifyPassword } from '../passwords.js';
-import { password, userId, username } from '../schemas.js';
+import { password, username } from '../schemas.js';
 import { grantsOf, hashToken, mfaRequired } from '../sessions.js';
 import { countFailure } from '../lockout.js';
 import type { AddressThrottle } from '../throttle.js';
 import { revokeSessions, type UserRow } from '../users-store.js';
-import { accountApprovals, assertMayActOn, type AccountAct } from './escalation.js';
+import { accountCommand } from './account-command.js';
+import type { AccountAct } from './escalation.js';
 
 const wrongCredentials = () =>
   new AuthenticationError('User name or password is wrong, or the account cannot log in now.');
@@ -168,14 +169,11 @@ const endingSessions: AccountAct = { what: 'end the sessions of', permission: 'i
 
 /** IEC 62443-3-3 SR 2.6: an administrator ends every session of an account at once. */
 export const revokeUserSessionsCommand = (deps: IdentityDeps) =>
-  defineCommand({
+  accountCommand(deps.permissions, {
     name: 'identity.sessions.revoke',
     summary: "End all of an account's sessions (an administrator's: a second administrator approves)",
-    input: Type.Object({ userId }, { additionalProperties: false }),
-    permission: 'identity.sessions.revoke',
-    approvals: accountApprovals(deps.permissions, endingSessions),
-    async handler(ctx, input) {
-      await assertMayActOn(ctx, deps.permissions, input.userId, endingSessions);
+    act: endingSessions,
+    async run(ctx, input) {
       const ended = await revokeSessions(ctx.tx, input.userId, ctx.now);
       ctx.setTarget({ type: 'user', id: input.userId });
       ctx.note({ ended });

@@ -4,9 +4,10 @@ import { CommandRefusal, defineCommand } from '../../../kernel/pipeline/types.js
 import type { IdentityDeps } from '../deps.js';
 import { countFailure } from '../lockout.js';
 import { generateOneTimePassword, hashPassword, passwordProblems, verifyPassword } from '../passwords.js';
-import { isoTime, newPassword, password, userId, username } from '../schemas.js';
+import { isoTime, newPassword, password, username } from '../schemas.js';
 import { insertAccount, publicUser, revokeSessions, userById } from '../users-store.js';
-import { accountApprovals, assertMayActOn, type AccountAct } from './escalation.js';
+import { accountCommand } from './account-command.js';
+import type { AccountAct } from './escalation.js';
 
 /** Vendor and contractor access always ends by itself, within 90 days at most. */
 export const MAX_VENDOR_DAYS = 90;
@@ -73,15 +74,12 @@ const accountChange = (
   endSessions: boolean,
 ) => {
   const command = (deps: IdentityDeps) =>
-    defineCommand({
+    accountCommand(deps.permissions, {
       name,
       summary,
-      input: Type.Object({ userId }, { additionalProperties: false }),
-      permission: 'identity.users.manage',
-      approvals: accountApprovals(deps.permissions, act),
-      async handler(ctx, input) {
+      act,
+      async run(ctx, input) {
         const before = await userById(ctx.tx, input.userId);
-        await assertMayActOn(ctx, deps.permissions, input.userId, act);
         await ctx.tx.updateTable('users').set(apply(ctx.now)).where('id', '=', input.userId).execute();
         const ended = endSessions ? await revokeSessions(ctx.tx, input.userId, ctx.now) : 0;
         const after = await userById(ctx.tx, input.userId);
@@ -134,16 +132,12 @@ const resetting = manage('reset the password of', true);
 
 /** A new one-time password (shown once), sessions ended, the second factor kept. Never one's own. */
 export const resetPasswordCommand = (deps: IdentityDeps) =>
-  defineCommand({
+  accountCommand(deps.permissions, {
     name: 'identity.user.reset',
     summary:
       "Reset another account's password to a new one-time password (an administrator's: a second administrator approves)",
-    input: Type.Object({ userId }, { additionalProperties: false }),
-    permission: 'identity.users.manage',
-    approvals: accountApprovals(deps.permissions, resetting),
-    async handler(ctx, input) {
-      await userById(ctx.tx, input.userId);
-      await assertMayActOn(ctx, deps.permissions, input.userId, resetting);
+    act: resetting,
+    async run(ctx, input) {
       const oneTimePassword = generateOneTimePassword();
       await ctx.tx
         .updateTable('users')
