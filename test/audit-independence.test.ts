@@ -2,24 +2,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/main.js';
 import { testEnvironment } from './support/bastion.js';
-import { cli, type CliRun } from './support/cli.js';
+import { cli, serveOnce } from './support/cli.js';
 import { freePort } from './support/eventually.js';
-
-/** `bastion serve`, asked to stop as soon as it serves. */
-async function serveOnce(env: Record<string, string>): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['serve'], {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env,
-    cwd: env.BASTION_DATA_DIR!,
-    stopSignal: Promise.resolve('SIGTERM'),
-  });
-  return { code, stdout, stderr };
-}
 
 /** A directory on another file system than the temporary directory (tmpfs /dev/shm on Linux). */
 function otherFileSystem(): string {

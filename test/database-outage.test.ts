@@ -1,30 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/app/actors.js';
-import { openBastion } from '../src/app/bastion.js';
-import { initialize } from '../src/app/init.js';
 import { buildHttpApp } from '../src/http/app.js';
 import { loadConfig } from '../src/kernel/config/load.js';
-import { createLogger } from '../src/kernel/logger.js';
-import { encodeSparkplug } from '../src/modules/ingest/payloads.js';
 import { openStorage } from '../src/storage/open.js';
 import { cli } from './support/cli.js';
 import { testDialect } from './support/database.js';
 import { eventually, freePort } from './support/eventually.js';
 import { makeUser } from './support/identity.js';
+import { EQUIPMENT, initPressDevice, publishNumbered } from './support/press-device.js';
 import { startPgCluster, type PgCluster } from './support/pg-cluster.js';
-import { seedPlant } from './support/plant.js';
-
-const bin = join(import.meta.dirname, '..', 'dist', 'cli', 'bin.js');
-const EQUIPMENT = '/site-1/area-1/line-1/press';
-const NDATA = 'spBv1.0/plant/NDATA/press';
-const message = (n: number) =>
-  encodeSparkplug({ timestamp: Date.now(), seq: n % 256, metrics: [{ name: 'n', type: 'Int64', value: n }] });
+import { exitOf, killIfRunning, requireBuiltCli, serveProcess } from './support/serve-process.js';
 
 interface Reply {
   status: number;
@@ -50,24 +40,6 @@ function https(port: number, ca: Buffer, agent: Agent) {
       req.on('error', reject);
       req.end(body);
     });
-}
-
-/** `bastion serve` as a child process, resolved once it serves. */
-function serve(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, ...env }, stdio: 'pipe' });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 30_000);
-    const read = (d: Buffer) => {
-      output += d.toString();
-      if (!output.includes('Bastion is serving')) return;
-      clearTimeout(timer);
-      resolve({ child, output: () => output });
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
-  });
 }
 
 /** Operators report faults as fast as the server answers; every answer is kept by report number. */
@@ -109,19 +81,7 @@ function mqttLoad(url: string, options: mqtt.IClientOptions) {
     }
     client.on('error', () => undefined);
     const c = client;
-    await new Promise<void>((resolve) => {
-      let open = true;
-      const pump = () => {
-        if (!open || !running) return resolve();
-        const n = next++;
-        c.publishAsync(NDATA, message(n), { qos: 1 }).then(
-          () => (acked.add(n), pump()),
-          () => ((open = false), resolve()),
-        );
-      };
-      c.once('close', () => ((open = false), resolve()));
-      for (let i = 0; i < 50; i++) pump();
-    });
+    await publishNumbered(c, { window: 50, next: () => next++, acked, stopped: () => !running });
     await c.endAsync(true).catch(() => undefined);
   };
   const done = (async () => {
@@ -151,7 +111,7 @@ describe(`a PostgreSQL restart under HTTP and MQTT load (suite on ${testDialect}
   let child: ChildProcess | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first (npm test does)`);
+    requireBuiltCli();
     cluster = await startPgCluster();
     dataDir = mkdtempSync(join(tmpdir(), 'bastion-outage-'));
     env = {
@@ -162,39 +122,23 @@ describe(`a PostgreSQL restart under HTTP and MQTT load (suite on ${testDialect}
       BASTION_MQTT_PORT: String(await freePort()),
       BASTION_MQTT_MAX_RATE: '1000000',
     };
-    const config = loadConfig({ env, cwd: dataDir });
-    const logger = createLogger('silent');
-    await initialize(config, logger);
-    const bastion = await openBastion(config, { logger });
-    try {
-      const run = (name: string, input: object) => bastion.pipeline.execute(name, input, CONSOLE_ACTOR, CLI_ORIGIN);
-      await seedPlant(bastion);
-      await run('plant.node.create', {
-        parentPath: '/site-1/area-1/line-1',
-        level: 'equipment',
-        code: 'press',
-        name: 'press',
-      });
-      const device = { name: 'press-1', equipment: EQUIPMENT, groupId: 'plant', edgeNodeId: 'press' };
-      ({ secret } = (await run('ingest.device.register', device)) as { secret: string });
+    secret = await initPressDevice(env, dataDir, async (bastion) => {
       const app = await buildHttpApp(bastion);
       ({ password } = await makeUser(bastion, app, { username: 'olli', roles: [{ role: 'operator' }] }));
       await app.close();
-    } finally {
-      await bastion.close();
-    }
+    });
   }, 120_000);
 
   afterAll(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    killIfRunning(child);
     await cluster?.destroy();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('survives, answers 503 (and /readyz 503) during the outage, resumes by itself, and stores every acknowledged write', async () => {
-    const server = await serve(env);
+    const server = await serveProcess(env);
     child = server.child;
-    const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
+    const exited = exitOf(server.child);
     const ca = readFileSync(join(dataDir, 'tls', 'server.crt'));
     const call = https(Number(env.BASTION_PORT), ca, new Agent({ keepAlive: true, maxSockets: 8 }));
     const login = await call('POST', '/api/auth/login', undefined, { username: 'olli', password });

@@ -5,8 +5,8 @@ import { buildHttpApp } from '../src/http/app.js';
 import { accessMatrix } from '../src/modules/identity/matrix.js';
 import { createTestBastion, type TestBastion } from './support/bastion.js';
 import { testDialect } from './support/database.js';
-import { adminSession, enrolMfa, totpNow, type Session } from './support/http.js';
-import { makeUser, sessionOf, type TestUser } from './support/identity.js';
+import { adminSession, totpNow, type Session } from './support/http.js';
+import { enrolledSession, makeUser, sessionOf, type TestUser } from './support/identity.js';
 import { seedPlant } from './support/plant.js';
 
 // IEC 62443-3-3 SR 2.1 (RE2 roles, RE3 supervisor override, RE4 dual approval); OWASP ASVS V4.
@@ -18,13 +18,6 @@ describe(`authorization (${testDialect})`, () => {
   let operatorSession: Session;
   let officer: TestUser;
   let officerSession: Session;
-
-  /** A security officer's session: the role needs a second factor, so enrol one. */
-  async function privilegedSession(user: TestUser): Promise<Session> {
-    const session = await sessionOf(app, user);
-    await enrolMfa(app, session);
-    return session;
-  }
 
   beforeAll(async () => {
     t = await createTestBastion();
@@ -40,7 +33,7 @@ describe(`authorization (${testDialect})`, () => {
       username: 'sofia',
       roles: [{ role: 'security-officer', scope: '/site-1' }],
     });
-    officerSession = await privilegedSession(officer);
+    officerSession = await enrolledSession(app, officer);
   });
   afterAll(async () => {
     await app.close();
@@ -121,7 +114,7 @@ describe(`authorization (${testDialect})`, () => {
       CONSOLE_ACTOR,
       CLI_ORIGIN,
     );
-    const secondSession = await privilegedSession(second);
+    const secondSession = await enrolledSession(app, second);
     const target = await makeUser(t.bastion, app, { username: 'arno' });
     const request = await grant(admin, { userId: target.id, role: 'administrator', scope: '/' });
     expect(request.statusCode).toBe(202);

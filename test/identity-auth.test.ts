@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildHttpApp } from '../src/http/app.js';
 import type { DomainEvent } from '../src/kernel/events.js';
-import { createTestBastion, ManualClock, type TestBastion } from './support/bastion.js';
+import { ManualClock, type TestBastion } from './support/bastion.js';
 import { testDialect } from './support/database.js';
-import { adminSession, enrolMfa, totpNow } from './support/http.js';
+import { adminSession, enrolMfa, httpTestBastion, totpNow } from './support/http.js';
 import { loginAttempt, makeUser, sessionOf } from './support/identity.js';
 
 // IEC 62443-3-3 FR1 (SR 1.1, 1.5, 1.7, 1.11, 1.12), FR2 (SR 2.5, 2.6, 2.7), SR 3.8; OWASP ASVS V2, V3.
@@ -16,10 +15,7 @@ describe(`authentication (${testDialect})`, () => {
 
   beforeEach(async () => {
     clock = new ManualClock();
-    t = await createTestBastion({}, clock);
-    app = await buildHttpApp(t.bastion);
-    events = [];
-    t.bastion.events.subscribe('*', (event) => void events.push(event));
+    ({ t, app, events } = await httpTestBastion({}, clock));
   });
   afterEach(async () => {
     await app.close();

@@ -3,11 +3,10 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildHttpApp } from '../src/http/app.js';
 import type { DomainEvent } from '../src/kernel/events.js';
-import { createTestBastion, ManualClock, type TestBastion } from './support/bastion.js';
+import { ManualClock, type TestBastion } from './support/bastion.js';
 import { testDialect } from './support/database.js';
-import { enrolMfa, totpNow, type Session } from './support/http.js';
+import { enrolMfa, httpTestBastion, totpNow, type Session } from './support/http.js';
 import { loginAttempt, makeUser, sessionOf, type TestUser } from './support/identity.js';
 
 const THRESHOLD = 5; // identity.lockoutThreshold's default
@@ -29,10 +28,7 @@ describe(`second-factor and password-change guessing is bounded (${testDialect})
   afterAll(() => rmSync(configFile, { force: true }));
   beforeEach(async () => {
     clock = new ManualClock();
-    t = await createTestBastion({ BASTION_CONFIG: configFile }, clock);
-    app = await buildHttpApp(t.bastion);
-    events = [];
-    t.bastion.events.subscribe('*', (event) => void events.push(event));
+    ({ t, app, events } = await httpTestBastion({ BASTION_CONFIG: configFile }, clock));
   });
   afterEach(async () => {
     await app.close();

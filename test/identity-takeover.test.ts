@@ -4,8 +4,8 @@ import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/app/actors.js';
 import { buildHttpApp } from '../src/http/app.js';
 import { createTestBastion, type TestBastion } from './support/bastion.js';
 import { testDialect } from './support/database.js';
-import { adminSession, enrolMfa, type Session } from './support/http.js';
-import { loginAttempt, makeUser, sessionOf, type TestUser } from './support/identity.js';
+import { adminSession, type Session } from './support/http.js';
+import { enrolledSession, loginAttempt, makeUser, type TestUser } from './support/identity.js';
 import { seedPlant } from './support/plant.js';
 
 /**
@@ -25,13 +25,6 @@ describe(`acting on accounts: no takeover (${testDialect})`, () => {
 
   const asConsole = (command: string, input: object) =>
     t.bastion.pipeline.execute(command, input, CONSOLE_ACTOR, CLI_ORIGIN);
-
-  /** A session with a second factor enrolled when the account's role needs one. */
-  async function actorSession(user: TestUser): Promise<Session> {
-    const session = await sessionOf(app, user);
-    if (session.mfa === 'enrolment-required') await enrolMfa(app, session);
-    return session;
-  }
 
   beforeAll(async () => {
     t = await createTestBastion();
@@ -62,7 +55,8 @@ describe(`acting on accounts: no takeover (${testDialect})`, () => {
     ];
     for (const [username, role, scope] of specs)
       users[username] = await makeUser(t.bastion, app, { username, roles: [{ role, scope }] });
-    for (const name of ['abel', 'sofia', 'sam', 'hank', 'audrey']) sessions[name] = await actorSession(users[name]!);
+    for (const name of ['abel', 'sofia', 'sam', 'hank', 'audrey'])
+      sessions[name] = await enrolledSession(app, users[name]!);
     approver = sessions.abel!;
   });
   afterAll(async () => {

@@ -1,7 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/app/actors.js';
@@ -16,8 +14,8 @@ import { testDialect } from './support/database.js';
 import { eventually, freePort } from './support/eventually.js';
 import { ownMosquitto, type OwnMosquitto } from './support/mosquitto.js';
 import { seedPlant } from './support/plant.js';
+import { exitOf, killIfRunning, requireBuiltCli, serveProcess } from './support/serve-process.js';
 
-const bin = join(import.meta.dirname, '..', 'dist', 'cli', 'bin.js');
 const LINE = '/site-1/area-1/line-1';
 const TOPIC = 'bastion/v1/meter-1/data';
 const DEVICE = { name: 'meter-1', equipment: LINE, groupId: 'plant', edgeNodeId: 'meter' };
@@ -144,27 +142,10 @@ describe(`ingest through a Mosquitto of its own (${testDialect})`, () => {
     const children: ChildProcess[] = [];
 
     /** `bastion serve` in a child process, resolved once it says it serves. */
-    const serve = () => {
-      const child = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, ...env }, stdio: 'pipe' });
-      children.push(child);
-      let output = '';
-      return new Promise<ChildProcess>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 30_000);
-        const read = (d: Buffer) => {
-          output += d.toString();
-          if (!output.includes('Bastion is serving')) return;
-          clearTimeout(timer);
-          resolve(child);
-        };
-        child.stdout!.on('data', read);
-        child.stderr!.on('data', read);
-        child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
-      });
-    };
-    const exited = (child: ChildProcess) => new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const serve = async () => (await serveProcess(env, { spawned: (child) => children.push(child) })).child;
 
     beforeEach(async () => {
-      if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first (npm test does)`);
+      requireBuiltCli();
       ({ env, dataDir, cleanup } = await testEnvironment({
         BASTION_MQTT_URL: broker.url,
         BASTION_MQTT_MAX_RATE: '400',
@@ -182,8 +163,7 @@ describe(`ingest through a Mosquitto of its own (${testDialect})`, () => {
       }
     });
     afterEach(async () => {
-      for (const child of children.splice(0))
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      for (const child of children.splice(0)) killIfRunning(child);
       await cleanup();
     });
 
@@ -208,7 +188,7 @@ describe(`ingest through a Mosquitto of its own (${testDialect})`, () => {
               .executeTakeFirst())!.n,
           );
         await eventually(count, (n) => n >= 300, 30_000);
-        const dead = exited(first);
+        const dead = exitOf(first);
         first.kill('SIGKILL');
         await dead;
         // Its will: the host is offline.
@@ -222,7 +202,7 @@ describe(`ingest through a Mosquitto of its own (${testDialect})`, () => {
         expect(summary(rows, 3000)).toEqual({ distinct: 3000, missing: 0, foreign: [] });
         // Committed just before the kill and not yet acknowledged: sent again (at least once), never more.
         expect(rows.length - 3000).toBeLessThanOrEqual(1000);
-        const stopped = exited(second);
+        const stopped = exitOf(second);
         second.kill('SIGTERM');
         await stopped;
         expect(await hostState(broker.url, hostId)).toMatchObject({ online: false });

@@ -52,6 +52,15 @@ describe(`machine telemetry to OEE (${testDialect})`, () => {
 
   const run = (name: string, input: object) => t.bastion.pipeline.execute(name, input, CONSOLE_ACTOR, CLI_ORIGIN);
   const batches = () => listRecords(t.bastion.storage, { action: 'ingest.batch.commit', limit: 1000 });
+  /** The states recorded for the line itself. */
+  const lineStates = async () =>
+    (
+      await t.bastion.storage.db
+        .selectFrom('performance_states')
+        .select(['state'])
+        .where('equipment_path', '=', LINE)
+        .execute()
+    ).map((s) => s.state);
   const oee = async (equipment: string) => {
     const url = `/api/performance/oee?equipment=${equipment}&from=${iso(0)}&to=${iso(30)}`;
     const response = await app.inject({ url, headers: reader.headers });
@@ -130,12 +139,7 @@ describe(`machine telemetry to OEE (${testDialect})`, () => {
       { name: 'Count/Total', alias: 11, type: 'String', value: 'many' },
     ];
     await client.publishAsync(topic('NDATA'), payload(5, 20, metrics), { qos: 1 });
-    const states = await t.bastion.storage.db
-      .selectFrom('performance_states')
-      .select(['state'])
-      .where('equipment_path', '=', LINE)
-      .execute();
-    expect(states.map((s) => s.state)).toEqual(['idle']);
+    expect(await lineStates()).toEqual(['idle']);
     const last = await batches();
     expect(last.at(-1)!.record.details).toMatchObject({ telemetry: { equipment: 1, states: 1, ignored: 1 } });
   });
@@ -204,11 +208,6 @@ describe(`machine telemetry to OEE (${testDialect})`, () => {
     const events = await listed<{ kind: string }>('/api/ingest/security-events', 'events');
     expect(events.filter((e) => e.kind === 'timestamp-out-of-window')).toHaveLength(2);
     // The historical state is older than the equipment's current one: kept as a value, it rewrites no state.
-    const states = await t.bastion.storage.db
-      .selectFrom('performance_states')
-      .select(['state'])
-      .where('equipment_path', '=', LINE)
-      .execute();
-    expect(states.map((s) => s.state)).toEqual(['idle']);
+    expect(await lineStates()).toEqual(['idle']);
   });
 });

@@ -3,25 +3,10 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symli
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/main.js';
 import { testEnvironment } from './support/bastion.js';
-import { cli, type CliRun } from './support/cli.js';
+import { cli, serveOnce } from './support/cli.js';
 import { testDialect } from './support/database.js';
 import { freePort } from './support/eventually.js';
-
-/** `bastion serve`, asked to stop as soon as it serves: a refusal ends it before that. */
-async function serveOnce(env: Record<string, string>): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['serve'], {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env,
-    cwd: env.BASTION_DATA_DIR!,
-    stopSignal: Promise.resolve('SIGTERM'),
-  });
-  return { code, stdout, stderr };
-}
 
 // Issue 10, item 10e: a second instance on the same database (PostgreSQL; on SQLite the same database file,
 // linked into its data directory) must hold the keys the first one made.

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,29 +10,16 @@ import { testEnvironment } from './support/bastion.js';
 import { testDialect } from './support/database.js';
 import { eventually, freePort } from './support/eventually.js';
 import { NEW_ADMIN_PASSWORD, totpNow } from './support/http.js';
-
-const bin = join(import.meta.dirname, '..', 'dist', 'cli', 'bin.js');
+import { exitOf, killIfRunning, requireBuiltCli, serveProcess } from './support/serve-process.js';
 
 /** `bastion serve --demo` in a child process, resolved once its demo machines run. */
-function serveDemo(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [bin, 'serve', '--demo'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const serveDemo = (env: Record<string, string>) =>
+  serveProcess(env, {
+    args: ['serve', '--demo'],
+    readyWhen: 'Demo machines of the rim line publish',
+    timeoutMs: 60_000,
+    stdin: 'ignore',
   });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve --demo did not start: ${output}`)), 60_000);
-    const read = (d: Buffer) => {
-      output += d.toString();
-      if (!output.includes('Demo machines of the rim line publish')) return;
-      clearTimeout(timer);
-      resolve({ child, output: () => output });
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.on('exit', (code) => reject(new Error(`serve --demo exited with ${code}: ${output}`)));
-  });
-}
 
 /** A JSON request over real HTTPS, trusting the data directory's certificate. */
 function https(
@@ -65,12 +52,12 @@ describe(`serve --demo shutdown (${testDialect})`, () => {
   let child: ChildProcess | undefined;
 
   beforeEach(async () => {
-    if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first (npm test does)`);
+    requireBuiltCli();
     ({ env, dataDir, cleanup } = await testEnvironment());
     env.BASTION_PORT = String(await freePort());
   });
   afterEach(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    killIfRunning(child);
     await cleanup();
   });
 
@@ -120,7 +107,7 @@ describe(`serve --demo shutdown (${testDialect})`, () => {
       );
       expect(child.exitCode).toBeNull();
 
-      const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+      const exited = exitOf(child);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(served.output()).toContain('Bastion stopped.');

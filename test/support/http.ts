@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Secret, TOTP } from 'otpauth';
-import type { TestBastion } from './bastion.js';
+import { buildHttpApp } from '../../src/http/app.js';
+import type { Clock } from '../../src/kernel/clock.js';
+import type { DomainEvent } from '../../src/kernel/events.js';
+import { createTestBastion, type TestBastion } from './bastion.js';
 
 export interface Session {
   token: string;
@@ -63,4 +66,16 @@ export async function adminSession(app: FastifyInstance, t: TestBastion): Promis
   if (changed.statusCode !== 200) throw new Error(`password change failed: ${changed.body}`);
   const { secret } = await enrolMfa(app, first);
   return { ...first, secret };
+}
+
+/** A test Bastion (on `clock`, if given) with its HTTP app, and every domain event it publishes from then on. */
+export async function httpTestBastion(
+  extraEnv: Record<string, string> = {},
+  clock?: Clock,
+): Promise<{ t: TestBastion; app: FastifyInstance; events: DomainEvent[] }> {
+  const t = await createTestBastion(extraEnv, clock);
+  const app = await buildHttpApp(t.bastion);
+  const events: DomainEvent[] = [];
+  t.bastion.events.subscribe('*', (event) => void events.push(event));
+  return { t, app, events };
 }

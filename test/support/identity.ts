@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../src/app/actors.js';
 import type { Bastion } from '../../src/app/bastion.js';
-import { login, type Session } from './http.js';
+import { enrolMfa, login, type Session } from './http.js';
 
 export interface TestUser {
   id: string;
@@ -47,6 +47,13 @@ export async function makeUser(bastion: Bastion, app: FastifyInstance, spec: Use
 
 export async function sessionOf(app: FastifyInstance, user: TestUser): Promise<Session & { mfa: string }> {
   return login(app, user.username, user.password);
+}
+
+/** A session of `user`, with a second factor enrolled when the account's role needs one (the login says so). */
+export async function enrolledSession(app: FastifyInstance, user: TestUser): Promise<Session & { mfa: string }> {
+  const session = await sessionOf(app, user);
+  if (session.mfa === 'enrolment-required') await enrolMfa(app, session);
+  return session;
 }
 
 export function loginAttempt(
