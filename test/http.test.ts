@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../src/http/app.js';
 import { verifyConsistency, verifyInclusion } from '../src/modules/audit/merkle.js';
-import { loadPublicKey, verifySignature } from '../src/modules/audit/signer.js';
+import { loadPublicKey, verifySignature } from '../src/kernel/keys/key-store.js';
 import { createTestBastion, type TestBastion } from './support/bastion.js';
 import { testDialect } from './support/database.js';
 import { adminSession, enrolMfa, login, NEW_ADMIN_PASSWORD } from './support/http.js';

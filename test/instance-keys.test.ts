@@ -53,6 +53,15 @@ describe(`keys every instance on one database must share (${testDialect})`, () =
     expect(run.stderr).toMatch(/keys\/identity-secrets\.key .*is not the key this database was written with/);
   });
 
+  it('refuses to serve with exit code 3, naming recipe-signing.key, when that key file is corrupt', async () => {
+    cpSync(join(first.BASTION_DATA_DIR!, 'keys'), join(secondDir, 'keys'), { recursive: true });
+    writeFileSync(secondKey('recipe-signing.key'), '-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----\n');
+    const run = await serveOnce(second);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`Key file ${secondKey('recipe-signing.key')} is not a PEM private key`);
+    expect(run.stdout).not.toContain('Bastion is serving');
+  });
+
   it('refuses to serve with exit code 3, naming recipe-signing.key, when that key was not copied, and makes none', async () => {
     cpSync(join(first.BASTION_DATA_DIR!, 'keys'), join(secondDir, 'keys'), { recursive: true });
     rmSync(secondKey('recipe-signing.key'));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Bastion } from '../../src/app/bastion.js';
 import { recordPages } from '../../src/modules/audit/queries.js';
-import { loadPublicKey } from '../../src/modules/audit/signer.js';
+import { loadPublicKey } from '../../src/kernel/keys/key-store.js';
 import { verifyLog } from '../../src/modules/audit/verification.js';
 import { fmt, goal, rate } from './stats.js';
 

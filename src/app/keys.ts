@@ -1,10 +1,7 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Clock } from '../kernel/clock.js';
 import { ConfigError } from '../kernel/config/load.js';
-import { sha256Hex } from '../kernel/digest.js';
-import { createSigningKey, keysDir, PUBLIC_KEY_FILE, SIGNING_KEY_FILE } from '../modules/audit/signer.js';
+import { KeyStore } from '../kernel/keys/key-store.js';
+import { createSigningKey, PUBLIC_KEY_FILE, SIGNING_KEY_FILE } from '../modules/audit/signer.js';
 import { createSecretsKey, SECRETS_KEY_FILE, secretsKeyFingerprint } from '../modules/identity/secrets.js';
 import { RECIPE_KEY_FILE } from '../modules/recipes/seal.js';
 import { recordedKeys, recordKey } from '../storage/instance-keys.js';
@@ -20,25 +17,14 @@ interface SharedKey {
   madeAtInit?: boolean;
 }
 
-/** SHA-256 over the public half (SPKI DER) of an Ed25519 private key file: public, so safe anywhere. */
-function publicKeyFingerprint(file: string): string {
-  const publicKey = createPublicKey(createPrivateKey(readFileSync(file)));
-  return `ed25519-sha256:${sha256Hex(publicKey.export({ type: 'spki', format: 'der' }))}`;
-}
-
-function createEd25519Key(file: string): void {
-  mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
-  const { privateKey } = generateKeyPairSync('ed25519');
-  writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
-}
-
-const keyFile = (dataDir: string, name: string) => join(keysDir(dataDir), name);
+/** The public-key fingerprint of an Ed25519 key of the key store: public, so safe anywhere. */
+const publicKeyFingerprint = (dataDir: string, name: string) => KeyStore.of(dataDir).load(name).fingerprint;
 
 export const SHARED_KEYS: SharedKey[] = [
   {
     file: SIGNING_KEY_FILE,
     what: 'audit checkpoint signing key',
-    fingerprint: (dir) => publicKeyFingerprint(keyFile(dir, SIGNING_KEY_FILE)),
+    fingerprint: (dir) => publicKeyFingerprint(dir, SIGNING_KEY_FILE),
     create: (dir) => void createSigningKey(dir),
     madeAtInit: true,
   },
@@ -51,8 +37,8 @@ export const SHARED_KEYS: SharedKey[] = [
   {
     file: RECIPE_KEY_FILE,
     what: 'recipe signing key',
-    fingerprint: (dir) => publicKeyFingerprint(keyFile(dir, RECIPE_KEY_FILE)),
-    create: (dir) => createEd25519Key(keyFile(dir, RECIPE_KEY_FILE)),
+    fingerprint: (dir) => publicKeyFingerprint(dir, RECIPE_KEY_FILE),
+    create: (dir) => void KeyStore.of(dir).create(RECIPE_KEY_FILE),
   },
 ];
 
@@ -93,7 +79,7 @@ export async function reconcileKeys(
   const created: string[] = [];
   for (const key of SHARED_KEYS) {
     const known = recorded.get(key.file);
-    if (!existsSync(keyFile(dataDir, key.file))) {
+    if (!KeyStore.of(dataDir).has(key.file)) {
       if (known) throw missing(key, dataDir, known);
       if (key.madeAtInit && !options.initializing) continue;
       key.create(dataDir);
@@ -109,9 +95,7 @@ export async function reconcileKeys(
 
 /** The audit public key is derived from the private one: a copied private key is enough. */
 function restorePublicKey(dataDir: string): void {
-  const privateFile = keyFile(dataDir, SIGNING_KEY_FILE);
-  const publicFile = keyFile(dataDir, PUBLIC_KEY_FILE);
-  if (!existsSync(privateFile) || existsSync(publicFile)) return;
-  const publicKey = createPublicKey(createPrivateKey(readFileSync(privateFile)));
-  writeFileSync(publicFile, publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o644, flag: 'wx' });
+  const store = KeyStore.of(dataDir);
+  if (store.has(SIGNING_KEY_FILE) && !store.has(PUBLIC_KEY_FILE))
+    store.exportPublicKey(SIGNING_KEY_FILE, PUBLIC_KEY_FILE);
 }

@@ -7,7 +7,7 @@ import { errorResponses } from '../../http/schemas.js';
 import { parseCheckpoint } from './checkpoint.js';
 import { consistencyProof, inclusionProof } from './proofs.js';
 import { getRecord, listRecords } from './queries.js';
-import { loadPublicKey } from './signer.js';
+import { loadPublicKey } from '../../kernel/keys/key-store.js';
 import { latestCheckpoint } from './store.js';
 import { verifyLog } from './verification.js';
 

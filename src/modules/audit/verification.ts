@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Storage } from '../../storage/storage.js';
 import { parseCheckpoint } from './checkpoint.js';
-import { keyIdOf } from './signer.js';
+import { keyIdOf } from '../../kernel/keys/key-store.js';
 import { lastSeq, recordPages } from './queries.js';
 import { allCheckpoints } from './store.js';
 import { LogVerifier, type CheckpointCopy, type VerificationReport } from './verify.js';

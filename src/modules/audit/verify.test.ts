@@ -4,7 +4,8 @@ import type { AuditEntry } from '../../kernel/pipeline/types.js';
 import { makeCheckpoint } from './checkpoint.js';
 import { Frontier } from './merkle.js';
 import { encodeRecord, GENESIS_HASH, recordHash } from './record.js';
-import { keyIdOf, type CheckpointSigner } from './signer.js';
+import { keyIdOf } from '../../kernel/keys/key-store.js';
+import type { CheckpointSigner } from './signer.js';
 import { LogVerifier, type CheckpointCopy, type StoredRecord, type VerificationReport } from './verify.js';
 
 const T0 = Date.UTC(2025, 0, 1);

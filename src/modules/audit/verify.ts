@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { parseCheckpoint } from './checkpoint.js';
 import { Frontier } from './merkle.js';
 import { GENESIS_HASH, recordHash } from './record.js';
-import { verifySignature } from './signer.js';
+import { verifySignature } from '../../kernel/keys/key-store.js';
 
 export interface StoredRecord {
   seq: number;

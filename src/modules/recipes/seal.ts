@@ -1,9 +1,6 @@
-import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { canonicalJson } from '../../kernel/canonical-json.js';
 import { sha256 } from '../../kernel/digest.js';
-import { keyIdOf, keysDir } from '../audit/signer.js';
+import { KeyStore, verifySignature, type SigningKey } from '../../kernel/keys/key-store.js';
 import type { SealedContent } from './model.js';
 
 export const RECIPE_KEY_FILE = 'recipe-signing.key';
@@ -19,21 +16,21 @@ export interface Seal {
  * made at the first start (app/keys.ts). Several instances on one database need the same key file (see OPERATIONS.md).
  */
 export class RecipeSealer {
-  private privateKey: KeyObject | undefined;
+  private signingKey: SigningKey | undefined;
 
   constructor(private readonly dataDir: string) {}
 
-  private key(): KeyObject {
-    if (this.privateKey) return this.privateKey;
-    const file = join(keysDir(this.dataDir), RECIPE_KEY_FILE);
+  private key(): SigningKey {
+    if (this.signingKey) return this.signingKey;
+    const store = KeyStore.of(this.dataDir);
     // Made at start-up (app/keys.ts) only when the database records none: never here, where a verb like
     // `recipes verify` on a data directory without the key would make one of its own.
-    if (!existsSync(file))
+    if (!store.has(RECIPE_KEY_FILE))
       throw new Error(
         `keys/${RECIPE_KEY_FILE} is missing from ${this.dataDir}: copy it from an instance of this database`,
       );
-    this.privateKey = createPrivateKey(readFileSync(file));
-    return this.privateKey;
+    this.signingKey = store.load(RECIPE_KEY_FILE);
+    return this.signingKey;
   }
 
   seal(content: SealedContent): Seal {
@@ -51,18 +48,14 @@ export class RecipeSealer {
     const key = this.key();
     return {
       digest: digest.toString('hex'),
-      signature: sign(null, digest, key).toString('base64'),
-      keyId: keyIdOf(createPublicKey(key)),
+      signature: key.sign(digest).toString('base64'),
+      keyId: key.keyId,
     };
   }
 
   verifyBytes(bytes: Buffer | string, seal: Seal): boolean {
     const digest = sha256(bytes);
     if (digest.toString('hex') !== seal.digest) return false;
-    try {
-      return verify(null, digest, createPublicKey(this.key()), Buffer.from(seal.signature, 'base64'));
-    } catch {
-      return false;
-    }
+    return verifySignature(this.key().publicKey, digest, Buffer.from(seal.signature, 'base64'));
   }
 }
