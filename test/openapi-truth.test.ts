@@ -145,6 +145,10 @@ describe(`the OpenAPI document matches what the server does (${testDialect})`, (
     expect(response.body).not.toContain('aaaaaaaaaa'); // the refusal quotes nothing from the request
   });
 
+  it('answers a malformed URL (a broken percent-escape in a path parameter) 400 in problem+json with the security headers', async () => {
+    expectProblemWithHeaders(await app.inject({ url: '/api/users/%E0%A4%A' }), 400, 'bad_url');
+  });
+
   it('treats an unknown or ended bearer token on a public route as anonymous (200) but still answers 401 on other routes', async () => {
     const ended = admin; // its session is ended here, so its token is one the server knew and no longer accepts
     expect((await app.inject({ method: 'POST', url: '/api/auth/logout', headers: ended.headers })).statusCode).toBe(
