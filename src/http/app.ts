@@ -7,7 +7,8 @@ import { RateLimitedError } from '../kernel/errors.js';
 import { uiRoutes } from './ui.js';
 import { newId } from '../kernel/ids.js';
 import { installAuthorization } from './authorization.js';
-import { installProblemHandlers } from './problem.js';
+import { openapiOptions } from './openapi.js';
+import { frameworkErrorHandler, installProblemHandlers } from './problem.js';
 import { tlsPolicy } from './tls.js';
 import { strictValidatorCompiler } from './validators.js';
 
@@ -25,6 +26,7 @@ export async function buildHttpApp(bastion: Bastion, options: HttpOptions = {}):
     loggerInstance: bastion.logger as FastifyBaseLogger,
     bodyLimit: config.http.bodyLimitBytes,
     genReqId: () => newId(),
+    frameworkErrors: frameworkErrorHandler,
     ...(options.https ? { https: { ...options.https, ...tlsPolicy(config.tls) } } : {}),
   });
   app.setValidatorCompiler(strictValidatorCompiler());
@@ -47,14 +49,7 @@ export async function buildHttpApp(bastion: Bastion, options: HttpOptions = {}):
     errorResponseBuilder: () => new RateLimitedError(),
   });
   installAuthorization(app, bastion, limit);
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'Bastion MES API', version: '0.1.0', description: 'Every change is authorised and audited.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-  });
+  await app.register(swagger, openapiOptions(bastion.permissions));
   for (const module of bastion.modules) module.routes?.(app, bastion);
   uiRoutes(app);
   await app.ready();

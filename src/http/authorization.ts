@@ -98,7 +98,13 @@ async function authenticateRequest(
   const token = bearer ?? cookieToken(request);
   if (!token) return null;
   const session = await authenticate(bastion.storage.db, token, bastion.clock.now(), { idleMs });
-  if (!session) return new AuthenticationError('The session is unknown, expired or ended; log in again.');
+  if (!session) {
+    // A public route (health, notice, login) needs no session: a stale bearer token there is ignored, not
+    // refused, so an API client whose session ended can log in again and a probe never fails on a leftover
+    // header. A stale cookie is still refused: a planted cookie must never ride along silently (fixation).
+    if (bearer && isPublicRoute(request, bastion)) return null;
+    return new AuthenticationError('The session is unknown, expired or ended; log in again.');
+  }
   request.actor = session.actor;
   if (!bearer) {
     try {
@@ -118,6 +124,11 @@ async function authenticateRequest(
   return null;
 }
 
+function isPublicRoute(request: FastifyRequest, bastion: Bastion): boolean {
+  const { permission } = request.routeOptions.config;
+  return permission !== undefined && bastion.permissions.get(permission)?.public === true;
+}
+
 /**
  * Before the body is even parsed: no session, 401; a permission the actor holds nowhere, 403. Command routes
  * are checked again by the pipeline at the command's own scope, once the input is validated.
@@ -125,7 +136,7 @@ async function authenticateRequest(
 async function authorizeRoute(request: FastifyRequest, bastion: Bastion): Promise<void> {
   const { permission, command, scopedRead } = request.routeOptions.config;
   if (!permission) return; // the not-found handler, which has no route
-  if (bastion.permissions.get(permission)?.public) return;
+  if (isPublicRoute(request, bastion)) return;
   if (request.actor.kind === 'anonymous') throw new AuthenticationError();
   await bastion.pipeline.authorizeRead(
     request.actor,

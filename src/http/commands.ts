@@ -12,6 +12,8 @@ export interface CommandRouteSpec {
   tags: string[];
   /** Path parameters, merged into the command input; without them the body is the input. */
   params?: TSchema;
+  /** The body of a route with path parameters, when it has one (`toInput` merges the two). */
+  body?: TSchema;
   toInput?: (params: Record<string, unknown>, body: unknown) => unknown;
   response?: TSchema;
   /** The route adds nothing to the body (e.g. a cookie) — see identity routes. */
@@ -49,9 +51,11 @@ export function commandRoute(app: FastifyInstance, bastion: Bastion, spec: Comma
   const noInput = Object.keys((command.input as { properties?: object }).properties ?? { x: 1 }).length === 0;
   const bodySchema = command.signature
     ? { body: signedBody(command) }
-    : spec.params || noInput
-      ? {}
-      : { body: command.input };
+    : spec.body
+      ? { body: spec.body }
+      : spec.params || noInput
+        ? {}
+        : { body: command.input };
   app.route({
     method: spec.method,
     url: spec.url,

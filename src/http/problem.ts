@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type FieldProblem } from '../kernel/errors.js';
+import { allowedMethods } from './methods.js';
 
 /** RFC 9457 problem details. Never carries a stack trace or internal detail. */
 export interface ProblemDetails {
@@ -20,6 +21,7 @@ const titles: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
@@ -44,7 +46,28 @@ const fastifyErrors: Record<string, [code: string, message: string]> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported_media_type', 'Send the request body as application/json.'],
   FST_ERR_CTP_EMPTY_JSON_BODY: ['invalid_json', 'The request body is empty but JSON was declared.'],
   FST_ERR_CTP_INVALID_JSON_BODY: ['invalid_json', 'The request body is not valid JSON.'],
+  FST_ERR_MAX_PARAM_LENGTH: ['uri_too_long', 'A path segment is longer than allowed.'],
+  FST_ERR_BAD_URL: ['bad_url', 'The request path is not a valid URL.'],
 };
+
+/**
+ * Errors fastify raises before routing (a too-long path parameter: 414; a malformed URL: 400) skip every hook,
+ * helmet's included, so the security headers are set here: strict ones, as the answer is only a problem body.
+ */
+const FRAMEWORK_ERROR_HEADERS = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'SAMEORIGIN',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+/** fastify's `frameworkErrors` option: its own pre-routing errors as problem details too. */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const appError = fromFastifyError(error);
+  request.log.info({ code: appError.code, statusCode: appError.status }, 'request refused');
+  void sendProblem(reply.headers(FRAMEWORK_ERROR_HEADERS), request, appError);
+}
 
 function validationError(error: FastifyError): AppError {
   const fields = (error.validation ?? []).map((v) => {
@@ -78,11 +101,17 @@ export function installProblemHandlers(app: FastifyInstance): void {
     else request.log.info({ code: appError.code, statusCode: appError.status }, 'request refused');
     return sendProblem(reply, request, appError);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      reply,
-      request,
-      new AppError('not_found', 404, `No route ${request.method} ${request.url.split('?')[0]}.`),
-    ),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = allowedMethods(app.routeTable, path);
+    if (allowed.length > 0) {
+      const message = `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}.`;
+      return sendProblem(
+        reply.header('allow', allowed.join(', ')),
+        request,
+        new AppError('method_not_allowed', 405, message),
+      );
+    }
+    return sendProblem(reply, request, new AppError('not_found', 404, `No route ${request.method} ${path}.`));
+  });
 }

@@ -43,7 +43,8 @@ const limitQuery = Type.Object(
   { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) },
   { additionalProperties: false },
 );
-const nameParams = Type.Object({ name: Type.String({ maxLength: 64 }) });
+// The pattern the device commands enforce, stated here too so the OpenAPI document shows it.
+const nameParams = Type.Object({ name: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{1,63}$', maxLength: 64 }) });
 
 function readRoutes(app: FastifyInstance, bastion: Bastion): void {
   const { db } = bastion.storage;
@@ -102,6 +103,7 @@ export function ingestRoutes(app: FastifyInstance, bastion: Bastion): void {
     command: command('ingest.device.quarantine'),
     tags,
     params: nameParams,
+    body: Type.Object({ reason: Type.String({ minLength: 2, maxLength: 200 }) }, { additionalProperties: false }),
     toInput: (params, body) => ({ ...(body as object), name: params.name }),
   });
   commandRoute(app, bastion, {

@@ -143,7 +143,14 @@ export function productionRoutes(app: FastifyInstance, bastion: Bastion): void {
         tags,
         summary: 'Download a work-instruction file (always as a download, never rendered inline)',
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-        response: errorResponses,
+        // The file itself, in the media type it was stored with: documented, never serialised as JSON.
+        response: {
+          200: {
+            description: 'The file, as a download in its stored media type',
+            content: { '*/*': { schema: Type.String({ format: 'binary' }) } },
+          },
+          ...errorResponses,
+        },
       },
     },
     async (request, reply) => {

@@ -5,10 +5,12 @@ import { commandRoute } from '../../http/commands.js';
 import { originOf } from '../../http/context.js';
 import { errorResponses } from '../../http/schemas.js';
 import type { BatchRecordExport } from './batch-record-export.js';
+import { orderNumber } from './batch-record.js';
 import { renderBatchRecordPdf } from './pdf-batch-record.js';
 
 const tags = ['recipes'];
-const params = Type.Object({ number: Type.String({ maxLength: 40 }) });
+// The pattern the batch-record commands enforce on `order`, so the OpenAPI document shows it.
+const params = Type.Object({ number: orderNumber });
 const seal = Type.Object({ digest: Type.String(), signature: Type.String(), keyId: Type.String() });
 
 /** Generate (POST) and export (GET, JSON or PDF) the sealed electronic batch record of a work order. */
