@@ -56,7 +56,7 @@ describe(`electronic batch record (${testDialect})`, () => {
       app,
       await makeUser(t.bastion, app, { username: 'pia', roles: [{ role: 'process-engineer' }] }),
     );
-    await enrolMfa(app, author);
+    await enrolMfa(app, author, clock.now());
     for (const username of ['quinn', 'quincy']) {
       const user = await makeUser(t.bastion, app, { username, roles: [{ role: 'quality' }] });
       approvers.push({ user, session: await sessionOf(app, user) });

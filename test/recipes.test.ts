@@ -74,7 +74,7 @@ describe(`recipes (${testDialect})`, () => {
     engineer = await makeUser(t.bastion, app, { username: 'pia', roles: [{ role: 'process-engineer' }] });
     author = await sessionOf(app, engineer);
     clock.advance(Date.now() - clock.now()); // the server's clock at real time, where enrolMfa makes its code
-    authorSecret = (await enrolMfa(app, author)).secret;
+    authorSecret = (await enrolMfa(app, author, clock.now())).secret;
     for (const username of ['quinn', 'quincy']) {
       const user = await makeUser(t.bastion, app, { username, roles: [{ role: 'quality' }] });
       approvers.push({ user, session: await sessionOf(app, user) });
