@@ -1,5 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCatalogue, errorCodes } from '../src/kernel/error-codes.js';
 import type { TestBastion } from './support/bastion.js';
 import { testDialect } from './support/database.js';
 import { adminSession, httpTestBastion, NEW_ADMIN_PASSWORD, type Session } from './support/http.js';
@@ -84,6 +85,15 @@ describe(`the OpenAPI document matches what the server does (${testDialect})`, (
         }
       }
     expect(errors).toBeGreaterThan(100);
+  });
+
+  it('lists the error catalogue as the ErrorCode component that the Problem schema code refers to', () => {
+    const problem = doc.components.schemas.Problem as { properties: Record<string, unknown> };
+    expect(problem.properties.code).toEqual({ $ref: '#/components/schemas/ErrorCode' });
+    const errorCode = doc.components.schemas.ErrorCode as { enum: string[]; 'x-catalogue': typeof errorCatalogue };
+    expect(errorCode.enum).toEqual(errorCodes);
+    expect(errorCode.enum).toEqual(expect.arrayContaining(['method_not_allowed', 'uri_too_long', 'bad_url']));
+    expect(errorCode['x-catalogue'].illegal_transition).toEqual({ status: 409, description: expect.any(String) });
   });
 
   it('documents a success response (200, 201 or 202) with a schema for every route in the route table', () => {

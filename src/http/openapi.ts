@@ -1,12 +1,23 @@
 import type { SwaggerOptions } from '@fastify/swagger';
+import { errorCatalogue, errorCodes } from '../kernel/error-codes.js';
 import type { PermissionCatalog } from '../kernel/pipeline/permissions.js';
 import { problemSchema } from './schemas.js';
 
 const PROBLEM = 'application/problem+json';
 const problemRef = { $ref: '#/components/schemas/Problem' };
 /** The Problem schema as a component: its `$id` is fastify's name for it, not part of the document. */
-const problemComponent: Record<string, unknown> = { ...problemSchema };
+const problemComponent: Record<string, unknown> = {
+  ...problemSchema,
+  properties: { ...problemSchema.properties, code: { $ref: '#/components/schemas/ErrorCode' } },
+};
 delete problemComponent.$id;
+/** The error catalogue (kernel/error-codes.ts): the stable codes a client may branch on, with status and meaning. */
+const errorCodeComponent: Record<string, unknown> = {
+  type: 'string',
+  enum: errorCodes,
+  description: 'Stable error code of a problem response; never renamed. `x-catalogue` gives its status and meaning.',
+  'x-catalogue': errorCatalogue,
+};
 
 interface Operation {
   responses?: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }>;
@@ -34,7 +45,7 @@ export function openapiOptions(permissions: PermissionCatalog): SwaggerOptions {
       info: { title: 'Bastion MES API', version: '0.1.0', description: 'Every change is authorised and audited.' },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-        schemas: { Problem: problemComponent },
+        schemas: { Problem: problemComponent, ErrorCode: errorCodeComponent },
       },
       security: [{ bearer: [] }],
     },

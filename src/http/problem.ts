@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type FieldProblem } from '../kernel/errors.js';
+import type { ErrorCode } from '../kernel/error-codes.js';
 import { allowedMethods } from './methods.js';
 
 /** RFC 9457 problem details. Never carries a stack trace or internal detail. */
@@ -9,7 +10,7 @@ export interface ProblemDetails {
   status: number;
   detail: string;
   instance: string;
-  code: string;
+  code: ErrorCode;
   errors?: FieldProblem[];
 }
 
@@ -41,7 +42,7 @@ export function problemOf(error: AppError, instance: string): ProblemDetails {
 }
 
 /** Fastify's own client errors, each with a stable code and a fixed message that quotes nothing from the request. */
-const fastifyErrors: Record<string, [code: string, message: string]> = {
+const fastifyErrors: Record<string, [code: ErrorCode, message: string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: ['body_too_large', 'The request body is larger than allowed.'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported_media_type', 'Send the request body as application/json.'],
   FST_ERR_CTP_EMPTY_JSON_BODY: ['invalid_json', 'The request body is empty but JSON was declared.'],

@@ -2,6 +2,8 @@
  * One error family for the whole system. `code` is stable and machine-readable, `status` maps to HTTP,
  * `message` is safe to show to a client. Internal detail goes into `cause` and the log, never the client.
  */
+import type { ErrorCode, ErrorCodeWithStatus } from './error-codes.js';
+
 export interface FieldProblem {
   path: string;
   message: string;
@@ -9,7 +11,7 @@ export interface FieldProblem {
 
 export class AppError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     readonly status: number,
     message: string,
     readonly fields?: FieldProblem[],
@@ -33,7 +35,7 @@ export class AuthenticationError extends AppError {
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message = 'You are not allowed to do this.', code = 'forbidden') {
+  constructor(message = 'You are not allowed to do this.', code: ErrorCodeWithStatus<403> = 'forbidden') {
     super(code, 403, message);
   }
 }
@@ -45,7 +47,7 @@ export class NotFoundError extends AppError {
 }
 
 export class ConflictError extends AppError {
-  constructor(message: string, code = 'conflict') {
+  constructor(message: string, code: ErrorCodeWithStatus<409> = 'conflict') {
     super(code, 409, message);
   }
 }

@@ -1,8 +1,13 @@
+import type { ErrorCodeWithStatus } from '../error-codes.js';
 import type { PermissionCatalog } from './permissions.js';
 import type { AccessDecision, AccessRequest, Authorizer } from './types.js';
 
 const allow: AccessDecision = { allowed: true };
-const deny = (reason: string, code?: string): AccessDecision => ({ allowed: false, reason, code });
+const deny = (reason: string, code?: ErrorCodeWithStatus<401 | 403>): AccessDecision => ({
+  allowed: false,
+  reason,
+  code,
+});
 
 /** Permissions open to an account whose one-time password must still be replaced. */
 export const PASSWORD_CHANGE_PERMISSIONS = new Set([

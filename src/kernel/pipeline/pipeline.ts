@@ -189,7 +189,10 @@ export class CommandPipeline {
   ): Promise<never> {
     const entry = { action: what, outcome: 'denied' as const, actor: { kind: actor.kind, id: actor.id } };
     await this.denials.record({ ...entry, origin, reason: decision.reason });
-    if (decision.status === 401) throw new AuthenticationError(`Not allowed: ${decision.reason}.`);
+    // A 401 decision carries `unauthenticated` (or no code); checking both lets the compiler see a 403 code below.
+    if (decision.status === 401 || decision.code === 'unauthenticated') {
+      throw new AuthenticationError(`Not allowed: ${decision.reason}.`);
+    }
     throw new ForbiddenError(`Not allowed: ${decision.reason}.`, decision.code);
   }
 

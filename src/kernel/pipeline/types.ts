@@ -2,6 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../storage/tables.js';
 import type { UnitOfWork } from '../../storage/storage.js';
+import type { ErrorCodeWithStatus } from '../error-codes.js';
 import type { AppError } from '../errors.js';
 
 /** Who acts. `id` is a pseudonymous identifier (a UUID), never a name or an e-mail address. */
@@ -121,7 +122,8 @@ export interface AccessRequest {
 }
 
 export type AccessDecision =
-  { allowed: true; via?: string } | { allowed: false; reason: string; code?: string; status?: 401 | 403 };
+  | { allowed: true; via?: string }
+  | { allowed: false; reason: string; code?: ErrorCodeWithStatus<401 | 403>; status?: 401 | 403 };
 
 /** Decides whether an actor may use a permission. Pluggable: the identity module supplies the real one. */
 export interface Authorizer {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../kernel/clock.js';
+import type { ErrorCodeWithStatus } from '../../kernel/error-codes.js';
 import type { PermissionCatalog, PermissionDefinition } from '../../kernel/pipeline/permissions.js';
 import type { AccessDecision, AccessRequest, Authorizer, RoleGrant } from '../../kernel/pipeline/types.js';
 import type { Database } from '../../storage/tables.js';
@@ -7,7 +8,7 @@ import { ADMINISTRATOR } from './roles.js';
 import { covers, ENTERPRISE } from './scope.js';
 
 const allow = (via?: string): AccessDecision => ({ allowed: true, via });
-const deny = (reason: string, code?: string, status?: 401 | 403): AccessDecision => ({
+const deny = (reason: string, code?: ErrorCodeWithStatus<401 | 403>, status?: 401 | 403): AccessDecision => ({
   allowed: false,
   reason,
   code,
