@@ -73,22 +73,18 @@ function mqttLoad(url: string, options: mqtt.IClientOptions) {
   let next = 1;
   let running = true;
   let client: MqttClient | undefined;
+  const connected = () => mqtt.connectAsync(url, { ...options, reconnectPeriod: 0 }).catch(() => undefined);
   const session = async () => {
-    try {
-      client = await mqtt.connectAsync(url, { ...options, reconnectPeriod: 0 });
-    } catch {
-      return;
-    }
-    client.on('error', () => undefined);
-    const c = client;
+    // Waits on the condition (the broker takes the connection again), polled by `eventually`, never a fixed pause.
+    const c = await eventually(connected, (made) => made !== undefined || !running, 60_000);
+    if (!c) return;
+    client = c;
+    c.on('error', () => undefined);
     await publishNumbered(c, { window: 50, next: () => next++, acked, stopped: () => !running });
     await c.endAsync(true).catch(() => undefined);
   };
   const done = (async () => {
-    while (running) {
-      await session();
-      if (running) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    while (running) await session();
   })();
   return {
     acked,

@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -55,7 +65,8 @@ describe(`keys every instance on one database must share (${testDialect})`, () =
 
   it('refuses to serve with exit code 3, naming recipe-signing.key, when that key file is corrupt', async () => {
     cpSync(join(first.BASTION_DATA_DIR!, 'keys'), join(secondDir, 'keys'), { recursive: true });
-    writeFileSync(secondKey('recipe-signing.key'), '-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----\n');
+    const whole = readFileSync(secondKey('recipe-signing.key'), 'utf8');
+    writeFileSync(secondKey('recipe-signing.key'), whole.slice(0, whole.length >> 1)); // cut in half, as a failed copy would
     const run = await serveOnce(second);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain(`Key file ${secondKey('recipe-signing.key')} is not a PEM private key`);

@@ -48,7 +48,8 @@ describe('KeyStore', () => {
 
   it('refuses a corrupt, non-Ed25519 or missing key file with a configuration error naming the file', () => {
     store.create('corrupt.key');
-    writeFileSync(store.file('corrupt.key'), '-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----\n');
+    const whole = readFileSync(store.file('corrupt.key'), 'utf8');
+    writeFileSync(store.file('corrupt.key'), whole.slice(0, whole.length >> 1)); // cut in half, as a failed copy would
     expect(() => store.load('corrupt.key')).toThrow(KeyFileError);
     expect(() => store.load('corrupt.key')).toThrow(`Key file ${store.file('corrupt.key')} is not a PEM private key`);
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });

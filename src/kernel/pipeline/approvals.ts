@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { NotFoundError } from '../errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, type AppError } from '../errors.js';
 import type { Database } from '../../storage/tables.js';
 import type { Actor, Origin } from './types.js';
 
@@ -74,3 +74,18 @@ export async function listPending(db: Kysely<Database>, now: number): Promise<Pe
     .execute();
   return Promise.all(rows.map((row) => loadApproval(db, row.id)));
 }
+
+/** Separation of duties: the author never approves; nobody approves twice; only open requests are decided. */
+export function decisionProblem(approval: PendingApproval, actor: Actor, now: number): AppError | undefined {
+  if (approval.state !== 'pending')
+    return new ConflictError(`Approval request ${approval.id} is already ${approval.state}.`, 'approval_closed');
+  if (approval.expiresAt <= now)
+    return new ConflictError(`Approval request ${approval.id} has expired.`, 'approval_expired');
+  if (approval.author.id === actor.id)
+    return new ForbiddenError('The author of a change cannot approve it.', 'separation_of_duties');
+  if (approval.approvers.includes(actor.id))
+    return new ForbiddenError('You have already approved this change.', 'duplicate_approver');
+  return undefined;
+}
+
+export const approvalTarget = (approval: PendingApproval) => ({ type: 'approval', id: approval.id });

@@ -1,7 +1,7 @@
 import { canonicalDigest } from '../digest.js';
 import type { DomainEvent } from '../events.js';
 import type { UnitOfWork } from '../../storage/storage.js';
-import type { Actor, AuditTarget, CommandContext, Origin } from './types.js';
+import type { Actor, AuditEntry, AuditTarget, CommandContext, Origin } from './types.js';
 
 /** The per-command context: collects what the audit record and the after-commit events will carry. */
 export class PipelineContext implements CommandContext {
@@ -37,4 +37,16 @@ export class PipelineContext implements CommandContext {
   emit(type: string, payload: Record<string, unknown>): void {
     this.events.push({ type, payload, at: this.now });
   }
+}
+
+export function auditEntryOf(action: string, context: PipelineContext): AuditEntry {
+  const details = Object.keys(context.details).length > 0 ? context.details : undefined;
+  return {
+    action,
+    outcome: 'success',
+    actor: { kind: context.actor.kind, id: context.actor.id },
+    origin: context.origin,
+    target: context.target,
+    details,
+  };
 }

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
+import { canonicalDigest } from '../digest.js';
 import { ConflictError } from '../errors.js';
+import type { Actor, CommandDefinition } from './types.js';
 import type { Database } from '../../storage/tables.js';
 
 export interface IdempotentCall {
@@ -39,4 +41,8 @@ export async function storeResult(tx: Kysely<Database>, call: IdempotentCall, re
       created_at: at,
     })
     .execute();
+}
+
+export function idempotentCall(command: CommandDefinition, input: unknown, actor: Actor, key: string): IdempotentCall {
+  return { actorId: actor.id, key, command: command.name, inputDigest: canonicalDigest(input) };
 }

@@ -1,15 +1,23 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { canonicalDigest } from '../digest.js';
-import { AppError, AuthenticationError, ConflictError, ForbiddenError, NotFoundError, asAppError } from '../errors.js';
+import { AppError, AuthenticationError, ForbiddenError, NotFoundError, asAppError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import { newId } from '../ids.js';
 import { validate } from '../validation.js';
 import { inTransaction, type Storage, type UnitOfWork } from '../../storage/storage.js';
-import { APPROVAL_LIFETIME_MS, insertApproval, loadApproval, saveDecision, type PendingApproval } from './approvals.js';
-import { PipelineContext } from './context.js';
+import {
+  APPROVAL_LIFETIME_MS,
+  approvalTarget,
+  decisionProblem,
+  insertApproval,
+  loadApproval,
+  saveDecision,
+  type PendingApproval,
+} from './approvals.js';
+import { auditEntryOf, PipelineContext } from './context.js';
 import { DenialAggregator } from './denials.js';
-import { findPriorResult, storeResult, type IdempotentCall } from './idempotency.js';
+import { findPriorResult, idempotentCall, storeResult, type IdempotentCall } from './idempotency.js';
 import type { PermissionCatalog } from './permissions.js';
 import {
   CommandRefusal,
@@ -388,35 +396,4 @@ export class CommandPipeline {
       return undefined;
     }
   }
-}
-
-/** Separation of duties: the author never approves; nobody approves twice; only open requests are decided. */
-function decisionProblem(approval: PendingApproval, actor: Actor, now: number): AppError | undefined {
-  if (approval.state !== 'pending')
-    return new ConflictError(`Approval request ${approval.id} is already ${approval.state}.`, 'approval_closed');
-  if (approval.expiresAt <= now)
-    return new ConflictError(`Approval request ${approval.id} has expired.`, 'approval_expired');
-  if (approval.author.id === actor.id)
-    return new ForbiddenError('The author of a change cannot approve it.', 'separation_of_duties');
-  if (approval.approvers.includes(actor.id))
-    return new ForbiddenError('You have already approved this change.', 'duplicate_approver');
-  return undefined;
-}
-
-const approvalTarget = (approval: PendingApproval) => ({ type: 'approval', id: approval.id });
-
-function idempotentCall(command: CommandDefinition, input: unknown, actor: Actor, key: string): IdempotentCall {
-  return { actorId: actor.id, key, command: command.name, inputDigest: canonicalDigest(input) };
-}
-
-function auditEntryOf(action: string, context: PipelineContext): AuditEntry {
-  const details = Object.keys(context.details).length > 0 ? context.details : undefined;
-  return {
-    action,
-    outcome: 'success',
-    actor: { kind: context.actor.kind, id: context.actor.id },
-    origin: context.origin,
-    target: context.target,
-    details,
-  };
 }
