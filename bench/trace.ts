@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import { sql, type Kysely } from 'kysely';
 import { buildHttpApp } from '../src/http/app.js';
 import { trace, type Trace } from '../src/modules/genealogy/trace.js';
-import type { Database } from '../src/storage/tables.js';
+import type { Database } from '../src/app/database.js';
 import { fmt, fmtMs, median, percentile, seededInts } from './audit/stats.js';
 import { adminToken } from './auth/session.js';
 import { openBenchBastion } from './support/env.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../src/app/actors.js';
+import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../src/kernel/actors.js';
 import { buildHttpApp } from '../src/http/app.js';
 import type { DomainEvent } from '../src/kernel/events.js';
 import { listRecords } from '../src/modules/audit/queries.js';

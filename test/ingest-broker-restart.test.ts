@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/app/actors.js';
+import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/kernel/actors.js';
 import { openBastion } from '../src/app/bastion.js';
 import { initialize } from '../src/app/init.js';
 import { loadConfig } from '../src/kernel/config/load.js';

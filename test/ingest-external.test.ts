@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/app/actors.js';
+import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/kernel/actors.js';
 import { startExternalIngest, type ExternalIngest } from '../src/modules/ingest/external.js';
 import { defaultClientId } from '../src/modules/ingest/external-options.js';
 import { decodeSparkplug, encodeSparkplug } from '../src/modules/ingest/payloads.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/app/actors.js';
+import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/kernel/actors.js';
 import { buildHttpApp } from '../src/http/app.js';
 import { startIngest, type RunningIngest } from '../src/modules/ingest/broker.js';
 import { createTestBastion, type TestBastion } from './support/bastion.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/app/actors.js';
+import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/kernel/actors.js';
 import { startIngest, type RunningIngest } from '../src/modules/ingest/broker.js';
 import { encodeSparkplug } from '../src/modules/ingest/payloads.js';
 import { createTestBastion, type TestBastion } from './support/bastion.js';

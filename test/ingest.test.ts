@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/app/actors.js';
+import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/kernel/actors.js';
 import { listRecords } from '../src/modules/audit/queries.js';
 import { batchRoot } from '../src/modules/ingest/batch-root.js';
 import { startIngest, type RunningIngest } from '../src/modules/ingest/broker.js';

@@ -6,7 +6,7 @@ import { OPCUACertificateManager } from 'node-opcua-certificate-manager';
 import { DataType, MessageSecurityMode, SecurityPolicy } from 'node-opcua-client';
 import { OPCUAServer } from 'node-opcua-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/app/actors.js';
+import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/kernel/actors.js';
 import { buildHttpApp } from '../src/http/app.js';
 import { foldSubtrees, leafHash, perfectRoot, perfectSubtrees } from '../src/modules/audit/merkle.js';
 import { listRecords } from '../src/modules/audit/queries.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/app/actors.js';
+import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/kernel/actors.js';
 import { buildHttpApp } from '../src/http/app.js';
 import { loadTls } from '../src/http/tls.js';
 import { startIngest } from '../src/modules/ingest/broker.js';

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:tls';
 import { Aedes } from 'aedes';
-import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../src/app/actors.js';
+import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../src/kernel/actors.js';
 import { loadTls } from '../../src/http/tls.js';
 import type { BastionConfig } from '../../src/kernel/config/schema.js';
 import { startIngest, type RunningIngest } from '../../src/modules/ingest/broker.js';

@@ -1,7 +1,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { newId } from '../../src/kernel/ids.js';
 import { inTransaction, type Storage } from '../../src/storage/storage.js';
-import type { Database } from '../../src/storage/tables.js';
+import type { Database } from '../../src/app/database.js';
 import type { Logger } from 'pino';
 import { METRICS, type BenchDevice } from './messages.js';
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../src/storage/tables.js';
+import type { Database } from '../../src/app/database.js';
 import { Child } from './children.js';
 import { startBareBroker, type IngestBenchEnv } from './env.js';
 import { METRICS } from './messages.js';

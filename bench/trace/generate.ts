@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../../src/kernel/ids.js';
-import type { Database } from '../../src/storage/tables.js';
+import type { Database } from '../../src/app/database.js';
 import { fmt } from '../audit/stats.js';
 
 /** Share of the lots in each of the five stages: raw, three intermediates, finished. */

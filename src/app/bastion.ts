@@ -10,26 +10,33 @@ import { BootstrapAuthorizer } from '../kernel/pipeline/authorizer.js';
 import { PermissionCatalog } from '../kernel/pipeline/permissions.js';
 import { CommandPipeline } from '../kernel/pipeline/pipeline.js';
 import { kernelMigrations } from '../kernel/pipeline/schema.js';
-import { AuditLog } from '../modules/audit/log.js';
+import { AuditLog } from '../modules/audit/index.js';
 import { keysDir } from '../kernel/keys/key-store.js';
-import { loadSigner, PUBLIC_KEY_FILE, SIGNING_KEY_FILE } from '../modules/audit/signer.js';
-import { DirectoryWitness, type Witness } from '../modules/audit/witness.js';
-import { WitnessMonitor } from '../modules/audit/witness-monitor.js';
+import { loadSigner, PUBLIC_KEY_FILE, SIGNING_KEY_FILE } from '../modules/audit/index.js';
+import { DirectoryWitness, type Witness } from '../modules/audit/index.js';
+import { WitnessMonitor } from '../modules/audit/index.js';
 import { storageMigrations } from '../storage/instance-keys.js';
 import { migrate } from '../storage/migrations.js';
 import { openStorage } from '../storage/open.js';
-import type { Storage } from '../storage/storage.js';
-import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from './actors.js';
+import { inTransaction, type Storage } from '../storage/storage.js';
+import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../kernel/actors.js';
 import { NotInitializedError } from './errors.js';
 import { reconcileKeys } from './keys.js';
-import type { BastionModule } from './modules.js';
+import type { BastionModule, ModuleContext } from '../kernel/module.js';
+import type { Authenticator } from '../kernel/pipeline/types.js';
+import { moduleContext } from './context.js';
+import type { Database } from './database.js';
 import { allModules } from './registry.js';
 
 export interface Bastion {
   readonly config: BastionConfig;
   readonly logger: Logger;
   readonly clock: Clock;
-  readonly storage: Storage;
+  readonly storage: Storage<Database>;
+  /** What every module is given (see kernel/module.ts): the narrow view of this instance. */
+  readonly context: ModuleContext;
+  /** Finds the caller of an HTTP request from a token or cookie (the identity module's). */
+  readonly authenticator?: Authenticator;
   readonly permissions: PermissionCatalog;
   readonly pipeline: CommandPipeline;
   readonly audit: AuditLog;
@@ -66,7 +73,7 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const modules = allModules();
-  const storage = openStorage(config, (error) =>
+  const storage: Storage<Database> = openStorage(config, (error) =>
     logger.warn({ err: { message: error.message } }, 'a database connection was lost; it is replaced on next use'),
   );
   let createdKeys: string[];
@@ -101,7 +108,12 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     onWitnessed: (witness, treeSize, error) => monitor.witnessed(witness, treeSize, error),
   });
   const pipeline: CommandPipeline = new CommandPipeline({
-    storage,
+    store: {
+      db: storage.db,
+      dialect: storage.dialect,
+      capabilities: storage.capabilities,
+      transact: (work) => inTransaction(storage, logger, work),
+    },
     audit,
     authorizer: new BootstrapAuthorizer(permissions),
     events,
@@ -110,7 +122,11 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     logger,
     denialWindowMs: config.audit.denialWindowSeconds * 1000,
   });
+  const context = moduleContext({ config, clock, logger, events, health, permissions, pipeline, storage });
+  const authenticating = modules.find((m) => m.authenticator);
   const bastion: Bastion = {
+    context,
+    ...(authenticating?.authenticator ? { authenticator: authenticating.authenticator(context) } : {}),
     config,
     logger,
     clock,
@@ -129,10 +145,10 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
       await storage.close();
     },
   };
-  for (const module of modules) pipeline.register(...module.commands(bastion));
+  for (const module of modules) pipeline.register(...module.commands(context));
   const authorizing = modules.find((m) => m.authorizer);
-  if (authorizing?.authorizer) pipeline.setAuthorizer(authorizing.authorizer(bastion));
+  if (authorizing?.authorizer) pipeline.setAuthorizer(authorizing.authorizer(context));
   const signing = modules.find((m) => m.signatures);
-  if (signing?.signatures) pipeline.setSignatureVerifier(signing.signatures(bastion));
+  if (signing?.signatures) pipeline.setSignatureVerifier(signing.signatures(context));
   return bastion;
 }

@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { BastionConfig } from '../kernel/config/schema.js';
 import { createSelfSignedCertificate } from '../http/tls.js';
-import { SIGNING_KEY_FILE } from '../modules/audit/signer.js';
-import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from './actors.js';
+import { SIGNING_KEY_FILE } from '../modules/audit/index.js';
+import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../kernel/actors.js';
 import { openBastion } from './bastion.js';
 
 export interface InitResult {

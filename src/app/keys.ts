@@ -1,9 +1,9 @@
 import type { Clock } from '../kernel/clock.js';
 import { ConfigError } from '../kernel/config/load.js';
 import { KeyStore } from '../kernel/keys/key-store.js';
-import { createSigningKey, PUBLIC_KEY_FILE, SIGNING_KEY_FILE } from '../modules/audit/signer.js';
-import { createSecretsKey, SECRETS_KEY_FILE, secretsKeyFingerprint } from '../modules/identity/secrets.js';
-import { RECIPE_KEY_FILE } from '../modules/recipes/seal.js';
+import { createSigningKey, PUBLIC_KEY_FILE, SIGNING_KEY_FILE } from '../modules/audit/index.js';
+import { createSecretsKey, SECRETS_KEY_FILE, secretsKeyFingerprint } from '../modules/identity/index.js';
+import { RECIPE_KEY_FILE } from '../modules/recipes/index.js';
 import { recordedKeys, recordKey } from '../storage/instance-keys.js';
 import type { Storage } from '../storage/storage.js';
 

@@ -10,7 +10,7 @@ import { opcuaModule } from '../modules/opcua/module.js';
 import { productionModule } from '../modules/production/module.js';
 import { recipesModule } from '../modules/recipes/module.js';
 import { systemModule } from '../modules/system/module.js';
-import type { BastionModule } from './modules.js';
+import type { BastionModule } from '../kernel/module.js';
 
 /** Every feature module, in the order their migrations and routes are applied. */
 export function allModules(): BastionModule[] {

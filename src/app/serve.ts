@@ -4,11 +4,11 @@ import { publicConfig } from '../kernel/config/load.js';
 import type { BastionConfig } from '../kernel/config/schema.js';
 import { buildHttpApp } from '../http/app.js';
 import { loadTls } from '../http/tls.js';
-import { startIngest, type RunningIngest } from '../modules/ingest/broker.js';
-import { startExternalIngest, type ExternalIngest } from '../modules/ingest/external.js';
-import { NOT_INDEPENDENT, notIndependentlyWitnessed } from '../modules/audit/independence.js';
+import { startIngest, type RunningIngest } from '../modules/ingest/index.js';
+import { startExternalIngest, type ExternalIngest } from '../modules/ingest/index.js';
+import { NOT_INDEPENDENT, notIndependentlyWitnessed } from '../modules/audit/index.js';
 import { sqliteFile } from '../storage/open.js';
-import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from './actors.js';
+import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../kernel/actors.js';
 import { openBastion, type Bastion } from './bastion.js';
 
 export interface RunningServer {
@@ -48,9 +48,11 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
   const external = config.mqtt.enabled && config.mqtt.url;
   const ingest =
     config.mqtt.enabled && !external
-      ? await orClose(bastion, app, () => startIngest(bastion, config, logger))
+      ? await orClose(bastion, app, () => startIngest(bastion.context, config, logger))
       : undefined;
-  const client = external ? await orClose(bastion, app, () => startExternalIngest(bastion, config, logger)) : undefined;
+  const client = external
+    ? await orClose(bastion, app, () => startExternalIngest(bastion.context, config, logger))
+    : undefined;
   const timer = setInterval(() => {
     bastion.audit.checkpointNow().catch((error: unknown) => logger.error({ err: error }, 'periodic checkpoint failed'));
   }, config.audit.checkpointSeconds * 1000);

@@ -1,4 +1,4 @@
-import { CONSOLE_ACTOR } from '../app/actors.js';
+import { CONSOLE_ACTOR } from '../kernel/actors.js';
 import { allModules } from '../app/registry.js';
 import { BootstrapAuthorizer } from '../kernel/pipeline/authorizer.js';
 import { PermissionCatalog } from '../kernel/pipeline/permissions.js';

@@ -2,7 +2,8 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Bastion } from '../app/bastion.js';
+import { registerCommandRoutes } from './commands.js';
+import type { HttpHost } from './host.js';
 import { RateLimitedError } from '../kernel/errors.js';
 import { uiRoutes } from './ui.js';
 import { newId } from '../kernel/ids.js';
@@ -20,10 +21,10 @@ export interface HttpOptions {
  * The HTTP API: HTTPS, security headers, body limit, rate limits per account (or address before login),
  * strict validation, RFC 9457 errors, OpenAPI 3.1 from the route schemas, and default-deny authorisation.
  */
-export async function buildHttpApp(bastion: Bastion, options: HttpOptions = {}): Promise<FastifyInstance> {
-  const { config } = bastion;
+export async function buildHttpApp(host: HttpHost, options: HttpOptions = {}): Promise<FastifyInstance> {
+  const { config, logger, permissions } = host.context;
   const app = Fastify({
-    loggerInstance: bastion.logger as FastifyBaseLogger,
+    loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.http.bodyLimitBytes,
     genReqId: () => newId(),
     frameworkErrors: frameworkErrorHandler,
@@ -48,9 +49,10 @@ export async function buildHttpApp(bastion: Bastion, options: HttpOptions = {}):
     keyGenerator: (request) => (request.actor.kind === 'anonymous' ? `ip:${request.ip}` : `actor:${request.actor.id}`),
     errorResponseBuilder: () => new RateLimitedError(),
   });
-  installAuthorization(app, bastion, limit);
-  await app.register(swagger, openapiOptions(bastion.permissions));
-  for (const module of bastion.modules) module.routes?.(app, bastion);
+  installAuthorization(app, host, limit);
+  await app.register(swagger, openapiOptions(permissions));
+  for (const module of host.modules) module.routes?.(app, host.context);
+  registerCommandRoutes(app, host.context);
   uiRoutes(app);
   await app.ready();
   return app;

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
-import { ANONYMOUS_ACTOR, SYSTEM_ACTOR } from '../app/actors.js';
-import type { Bastion } from '../app/bastion.js';
+import { ANONYMOUS_ACTOR, SYSTEM_ACTOR } from '../kernel/actors.js';
 import { equalBytes, sha256 } from '../kernel/digest.js';
 import { AuthenticationError, ForbiddenError, type AppError } from '../kernel/errors.js';
 import type { Actor } from '../kernel/pipeline/types.js';
-import { authenticate } from '../modules/identity/sessions.js';
+import type { HttpHost } from './host.js';
+import type { ModuleContext } from '../kernel/module.js';
 import { originOf } from './context.js';
 
 export const SESSION_COOKIE = '__Host-bastion_session';
@@ -60,8 +60,8 @@ function checkCsrf(request: FastifyRequest, csrfHash: string): void {
  * its route's permission before its handler runs. `limit` (the rate limiter) runs between the two: it needs to
  * know the account to key on, and refusals (401/403) must count against the limit like any other request.
  */
-export function installAuthorization(app: FastifyInstance, bastion: Bastion, limit: onRequestHookHandler): void {
-  const idleMs = bastion.config.session.idleMinutes * 60_000;
+export function installAuthorization(app: FastifyInstance, host: HttpHost, limit: onRequestHookHandler): void {
+  const context = host.context;
   app.decorateRequest('actor', null as unknown as Actor);
   app.decorateRequest('refusal', null);
   const routes: RouteEntry[] = [];
@@ -69,18 +69,18 @@ export function installAuthorization(app: FastifyInstance, bastion: Bastion, lim
   app.addHook('onRoute', (route) => {
     const permission = route.config?.permission;
     if (!permission) throw new Error(`route ${route.method} ${route.url} declares no permission`);
-    bastion.permissions.require(permission, `route ${route.method} ${route.url}`);
+    context.permissions.require(permission, `route ${route.method} ${route.url}`);
     for (const method of [route.method].flat())
       if (method !== 'HEAD') routes.push({ method, url: route.url, permission });
   });
   app.addHook('onRequest', async (request) => {
     request.actor = ANONYMOUS_ACTOR;
-    request.refusal = await authenticateRequest(request, bastion, idleMs);
+    request.refusal = await authenticateRequest(request, host);
   });
   app.addHook('onRequest', limit);
   app.addHook('onRequest', async (request) => {
     if (request.refusal) throw request.refusal;
-    await authorizeRoute(request, bastion);
+    await authorizeRoute(request, context);
   });
 }
 
@@ -89,20 +89,17 @@ export function installAuthorization(app: FastifyInstance, bastion: Bastion, lim
  * limiter has counted the request: a flood of bad tokens is limited like any other (per address, as the
  * request has no account; a failed CSRF check, per the session's account).
  */
-async function authenticateRequest(
-  request: FastifyRequest,
-  bastion: Bastion,
-  idleMs: number,
-): Promise<AppError | null> {
+async function authenticateRequest(request: FastifyRequest, host: HttpHost): Promise<AppError | null> {
+  const context = host.context;
   const bearer = bearerToken(request);
   const token = bearer ?? cookieToken(request);
   if (!token) return null;
-  const session = await authenticate(bastion.storage.db, token, bastion.clock.now(), { idleMs });
+  const session = await host.authenticator?.authenticate(token, context.clock.now());
   if (!session) {
     // A public route (health, notice, login) needs no session: a stale bearer token there is ignored, not
     // refused, so an API client whose session ended can log in again and a probe never fails on a leftover
     // header. A stale cookie is still refused: a planted cookie must never ride along silently (fixation).
-    if (bearer && isPublicRoute(request, bastion)) return null;
+    if (bearer && isPublicRoute(request, context)) return null;
     return new AuthenticationError('The session is unknown, expired or ended; log in again.');
   }
   request.actor = session.actor;
@@ -114,8 +111,8 @@ async function authenticateRequest(
     }
   }
   if (session.touchDue) {
-    await bastion.pipeline.execute(
-      'identity.session.touch',
+    await context.commands.execute(
+      touchCommand(context),
       { sessionId: session.actor.sessionId },
       SYSTEM_ACTOR,
       originOf(request),
@@ -124,21 +121,21 @@ async function authenticateRequest(
   return null;
 }
 
-function isPublicRoute(request: FastifyRequest, bastion: Bastion): boolean {
+function isPublicRoute(request: FastifyRequest, context: ModuleContext): boolean {
   const { permission } = request.routeOptions.config;
-  return permission !== undefined && bastion.permissions.get(permission)?.public === true;
+  return permission !== undefined && context.permissions.get(permission)?.public === true;
 }
 
 /**
  * Before the body is even parsed: no session, 401; a permission the actor holds nowhere, 403. Command routes
  * are checked again by the pipeline at the command's own scope, once the input is validated.
  */
-async function authorizeRoute(request: FastifyRequest, bastion: Bastion): Promise<void> {
+async function authorizeRoute(request: FastifyRequest, context: ModuleContext): Promise<void> {
   const { permission, command, scopedRead } = request.routeOptions.config;
   if (!permission) return; // the not-found handler, which has no route
-  if (isPublicRoute(request, bastion)) return;
+  if (isPublicRoute(request, context)) return;
   if (request.actor.kind === 'anonymous') throw new AuthenticationError();
-  await bastion.pipeline.authorizeRead(
+  await context.commands.authorizeRead(
     request.actor,
     permission,
     originOf(request),
@@ -148,13 +145,23 @@ async function authorizeRoute(request: FastifyRequest, bastion: Bastion): Promis
 }
 
 /** The second half of a `scopedRead` route's check: the actor's grants must cover this place. */
-export async function authorizeScopedRead(request: FastifyRequest, bastion: Bastion, scope: string): Promise<void> {
+export async function authorizeScopedRead(
+  request: FastifyRequest,
+  context: ModuleContext,
+  scope: string,
+): Promise<void> {
   const { permission } = request.routeOptions.config;
-  await bastion.pipeline.authorizeRead(
+  await context.commands.authorizeRead(
     request.actor,
     permission!,
     originOf(request),
     `http ${request.method} ${request.routeOptions.url}`,
     { scope },
   );
+}
+
+function touchCommand(context: ModuleContext) {
+  const command = context.commands.list().find((c) => c.name === 'identity.session.touch');
+  if (!command) throw new Error('no identity.session.touch command: the identity module supplies the authenticator');
+  return command;
 }

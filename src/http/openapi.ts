@@ -23,6 +23,12 @@ interface Operation {
   responses?: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }>;
 }
 
+/** A status's problem schema: the shared Problem, with `code` narrowed to the codes the operation declares. */
+function problemSchemaOf(codes: string[] | undefined): unknown {
+  if (!codes) return problemRef;
+  return { allOf: [problemRef, { type: 'object', properties: { code: { type: 'string', enum: codes } } }] };
+}
+
 /**
  * Every error answer is RFC 9457 `application/problem+json` (http/problem.ts), whatever a route's schema says:
  * the document names that media type and the one shared Problem schema, and adds a `default` for the errors
@@ -32,7 +38,10 @@ function problemResponses(operation: Operation): void {
   const responses = (operation.responses ??= {});
   for (const [status, response] of Object.entries(responses)) {
     if (Number(status) < 400) continue;
-    response.content = { [PROBLEM]: { schema: problemRef } };
+    const schema = Object.values(response.content ?? {})[0]?.schema as { 'x-error-codes'?: string[] } | undefined;
+    const declared = schema?.['x-error-codes'];
+    response.content = { [PROBLEM]: { schema: problemSchemaOf(declared) } };
+    if (declared) response.description = `Problem: ${declared.join(', ')}`;
   }
   responses.default = { description: 'Any other error', content: { [PROBLEM]: { schema: problemRef } } };
 }

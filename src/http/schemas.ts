@@ -1,4 +1,5 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
+import type { ErrorCode } from '../kernel/error-codes.js';
 
 /** The RFC 9457 body every error response carries; listed in OpenAPI for each route. */
 export const problemSchema = Type.Object(
@@ -21,3 +22,11 @@ export const errorResponses = {
   404: problemSchema,
   429: problemSchema,
 } as const;
+
+/**
+ * The Problem body of one status of one operation, naming the codes it may carry (`x-error-codes`); the
+ * OpenAPI document turns that into an `enum` on `code` (see openapi.ts). Serialisation stays the Problem shape.
+ */
+export function problemFor(codes: readonly ErrorCode[]): TSchema {
+  return Type.Object(problemSchema.properties, { 'x-error-codes': [...codes].sort() });
+}

@@ -1,11 +1,11 @@
 import { sql, type Kysely } from 'kysely';
-import type { Storage } from './storage.js';
+import type { Dialect } from '../kernel/store.js';
 
 /**
  * Makes a table append-only in the database itself: UPDATE and DELETE (and TRUNCATE on PostgreSQL)
  * raise an error whatever the client, so only someone who can drop triggers can rewrite history.
  */
-export async function forbidUpdateAndDelete(db: Kysely<unknown>, storage: Storage, table: string): Promise<void> {
+export async function forbidUpdateAndDelete(db: Kysely<unknown>, storage: Dialect, table: string): Promise<void> {
   if (storage.dialect === 'sqlite') {
     for (const op of ['UPDATE', 'DELETE']) {
       await sql

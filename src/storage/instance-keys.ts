@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { ModuleMigration } from './migrations.js';
-import type { Database } from './tables.js';
 
 /**
  * One row per key that every instance on this database must hold: the key's file name and its fingerprint
@@ -24,7 +23,7 @@ export const storageMigrations: ModuleMigration[] = [
   },
 ];
 
-type Db = Kysely<Database>;
+type Db = Kysely<InstanceKeyTables>;
 
 export async function recordedKeys(db: Db): Promise<Map<string, string>> {
   const rows = await db.selectFrom('instance_keys').select(['name', 'fingerprint']).execute();

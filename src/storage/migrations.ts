@@ -1,11 +1,8 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { ModuleMigration } from '../kernel/store.js';
 import type { Storage } from './storage.js';
 
-/** A module's schema change. Names sort in the order they must run: `NNNN_module_what`. */
-export interface ModuleMigration {
-  name: string;
-  up(db: Kysely<unknown>, storage: Storage): Promise<void>;
-}
+export type { ModuleMigration } from '../kernel/store.js';
 
 class ListProvider implements MigrationProvider {
   constructor(

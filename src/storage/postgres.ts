@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Storage } from './storage.js';
-import type { Database } from './tables.js';
+import type { AnyTables as Database } from '../kernel/store.js';
 import { DatabaseUnavailableError, isConnectionLoss } from './unavailable.js';
 
 // int8 arrives as a string by default; every Bastion bigint (sequence numbers, epoch ms) fits in 2^53.

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Storage } from './storage.js';
-import type { Database } from './tables.js';
+import type { AnyTables as Database } from '../kernel/store.js';
 
 /** SQLite in WAL mode: readers never block the writer; NORMAL sync is durable across process crashes. */
 export function openSqlite(file: string): Storage {

@@ -1,7 +1,7 @@
 // A separate Bastion process that appends audit records, for the multi-writer test.
 // Usage: node --import tsx test/support/audit-writer.ts WRITER COUNT START_AT_MS (env points at the data dir and database)
 import { Type } from '@sinclair/typebox';
-import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../../src/app/actors.js';
+import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../../src/kernel/actors.js';
 import { openBastion } from '../../src/app/bastion.js';
 import { loadConfig } from '../../src/kernel/config/load.js';
 import { createLogger } from '../../src/kernel/logger.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../src/app/actors.js';
+import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../src/kernel/actors.js';
 import type { Bastion } from '../../src/app/bastion.js';
 import { enrolMfa, login, type Session } from './http.js';
 

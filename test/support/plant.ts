@@ -1,4 +1,4 @@
-import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../src/app/actors.js';
+import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../src/kernel/actors.js';
 import { openBastion, type Bastion } from '../../src/app/bastion.js';
 import { loadConfig } from '../../src/kernel/config/load.js';
 import { createLogger } from '../../src/kernel/logger.js';

@@ -1,5 +1,5 @@
 import type { MqttClient } from 'mqtt';
-import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../src/app/actors.js';
+import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../src/kernel/actors.js';
 import { openBastion, type Bastion } from '../../src/app/bastion.js';
 import { initialize } from '../../src/app/init.js';
 import { loadConfig } from '../../src/kernel/config/load.js';

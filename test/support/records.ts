@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../../src/app/actors.js';
+import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../../src/kernel/actors.js';
 import type { Bastion } from '../../src/app/bastion.js';
 import { defineCommand } from '../../src/kernel/pipeline/types.js';
 

@@ -1,5 +1,5 @@
 import type { Actor } from '../../kernel/pipeline/types.js';
-import { CLI_ORIGIN } from '../actors.js';
+import { CLI_ORIGIN } from '../../kernel/actors.js';
 import type { Bastion } from '../bastion.js';
 import { demoOrders, demoReceipts, ORDER_STATES, scrapReasons, sequencesOf, type DemoOrder } from './orders.js';
 import { actorOf } from './people.js';

@@ -1,8 +1,8 @@
 import type { Actor } from '../../kernel/pipeline/types.js';
-import { MAX_VENDOR_DAYS } from '../../modules/identity/commands/users.js';
-import { ADMINISTRATOR, builtInRoles } from '../../modules/identity/roles.js';
-import { grantsOf } from '../../modules/identity/sessions.js';
-import { CLI_ORIGIN, CONSOLE_ACTOR } from '../actors.js';
+import { MAX_VENDOR_DAYS } from '../../modules/identity/index.js';
+import { ADMINISTRATOR, builtInRoles } from '../../modules/identity/index.js';
+import { grantsOf } from '../../modules/identity/index.js';
+import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../kernel/actors.js';
 import type { Bastion } from '../bastion.js';
 import { RIM_LINE, SITE, WHEEL_LINE } from './plant.js';
 
@@ -93,6 +93,6 @@ export async function actorOf(bastion: Bastion, username: string): Promise<Actor
     .select('id')
     .where('username', '=', username)
     .executeTakeFirstOrThrow();
-  const grants = await grantsOf(bastion.storage.db, user.id, bastion.clock.now());
+  const grants = await grantsOf(bastion.context.db, user.id, bastion.clock.now());
   return { kind: 'user', id: user.id, grants };
 }

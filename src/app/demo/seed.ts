@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { BastionConfig } from '../../kernel/config/schema.js';
-import { ADMINISTRATOR } from '../../modules/identity/roles.js';
-import { CLI_ORIGIN, CONSOLE_ACTOR } from '../actors.js';
+import { ADMINISTRATOR } from '../../modules/identity/index.js';
+import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../kernel/actors.js';
 import { openBastion, type Bastion } from '../bastion.js';
 import { initialize, type InitResult } from '../init.js';
 import { DemoRunner, seedOrders, seedProducts, seedReceipts } from './history.js';

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { loadTls } from '../../http/tls.js';
 import type { BastionConfig } from '../../kernel/config/schema.js';
 import { simulate } from '../../simulate/run.js';
-import { CLI_ORIGIN, CONSOLE_ACTOR } from '../actors.js';
+import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../kernel/actors.js';
 import type { RunningServer } from '../serve.js';
 import { requireDemoMarker } from './marker.js';
 import { RIM_LINE } from './plant.js';

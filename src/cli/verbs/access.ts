@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { buildHttpApp } from '../../http/app.js';
-import { accessMatrix, type AccessMatrix } from '../../modules/identity/matrix.js';
+import { withHttpApp } from '../../app/routes.js';
+import { accessMatrix, type AccessMatrix } from '../../modules/identity/index.js';
 import type { VerbContext } from '../context.js';
 import { withBastion } from '../open.js';
 import { table } from './users.js';
@@ -8,12 +8,7 @@ import { table } from './users.js';
 /** The matrix with its routes: they are known only once the HTTP app has registered them (nothing listens). */
 async function matrixOf(ctx: VerbContext): Promise<AccessMatrix> {
   return withBastion(ctx, 'identity.grants.read', async (bastion) => {
-    const app = await buildHttpApp(bastion);
-    try {
-      return accessMatrix(bastion, app);
-    } finally {
-      await app.close();
-    }
+    return withHttpApp(bastion, (app) => accessMatrix(bastion.context, app));
   });
 }
 

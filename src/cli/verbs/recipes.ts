@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../app/actors.js';
-import { diffVersions, listRecipes, maskedVersion, verifySeals } from '../../modules/recipes/queries.js';
-import { RecipeSealer } from '../../modules/recipes/seal.js';
+import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../kernel/actors.js';
+import { diffVersions, listRecipes, maskedVersion, verifySeals } from '../../modules/recipes/index.js';
+import { RecipeSealer } from '../../modules/recipes/index.js';
 import type { VerbContext } from '../context.js';
 import { CliError, ExitCode } from '../io.js';
 import { withBastion, withStorage } from '../open.js';

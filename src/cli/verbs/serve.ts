@@ -2,7 +2,7 @@ import { isInitialized } from '../../app/bastion.js';
 import { initialize } from '../../app/init.js';
 import { startDemoSimulation } from '../../app/demo/simulation.js';
 import { bounded, startServer } from '../../app/serve.js';
-import { createSelfSignedCertificate } from '../../http/tls.js';
+import { createSelfSignedCertificate } from '../../http/index.js';
 import type { VerbContext } from '../context.js';
 import { initDemo, printInitResult } from './init.js';
 

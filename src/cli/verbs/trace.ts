@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { trace, traceCsv, type Trace } from '../../modules/genealogy/trace.js';
+import { trace, traceCsv, type Trace } from '../../modules/genealogy/index.js';
 import type { VerbContext } from '../context.js';
 import { withStorage } from '../open.js';
 import { table } from './users.js';

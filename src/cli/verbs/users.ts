@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
-import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../app/actors.js';
+import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../kernel/actors.js';
 import type { Bastion } from '../../app/bastion.js';
-import { grantsOf } from '../../modules/identity/sessions.js';
-import { publicUser, userByName } from '../../modules/identity/users-store.js';
+import { grantsOf } from '../../modules/identity/index.js';
+import { publicUser, userByName } from '../../modules/identity/index.js';
 import type { VerbContext } from '../context.js';
 import { CliError, ExitCode } from '../io.js';
 import { withBastion } from '../open.js';
@@ -34,7 +34,7 @@ async function run<R>(bastion: Bastion, command: string, input: Record<string, u
 }
 
 async function idOf(bastion: Bastion, username: string): Promise<string> {
-  const user = await userByName(bastion.storage.db, username);
+  const user = await userByName(bastion.context.db, username);
   if (!user) throw new CliError(`no account named ${username}`, ExitCode.failure);
   return user.id;
 }
@@ -70,7 +70,7 @@ export async function listUsersVerb(ctx: VerbContext, options: { json?: boolean 
     return Promise.all(
       rows.map(async (row) => ({
         ...publicUser(row),
-        grants: (await grantsOf(bastion.storage.db, row.id, now)).map((g) => ({ role: g.role, scope: g.scope })),
+        grants: (await grantsOf(bastion.context.db, row.id, now)).map((g) => ({ role: g.role, scope: g.scope })),
       })),
     );
   });

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { ConflictError, ForbiddenError, NotFoundError, type AppError } from '../errors.js';
-import type { Database } from '../../storage/tables.js';
+import type { ReadDb } from '../store.js';
+import type { KernelTables as Database } from './schema.js';
 import type { Actor, Origin } from './types.js';
 
 /** A command held for dual control until enough distinct approvers have approved it. */
@@ -39,7 +40,7 @@ export async function insertApproval(tx: Kysely<Database>, approval: PendingAppr
     .execute();
 }
 
-export async function loadApproval(db: Kysely<Database>, id: string): Promise<PendingApproval> {
+export async function loadApproval(db: ReadDb<Database>, id: string): Promise<PendingApproval> {
   const row = await db.selectFrom('command_approvals').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFoundError(`No approval request ${id}.`);
   return {
@@ -64,7 +65,7 @@ export async function saveDecision(tx: Kysely<Database>, approval: PendingApprov
     .execute();
 }
 
-export async function listPending(db: Kysely<Database>, now: number): Promise<PendingApproval[]> {
+export async function listPending(db: ReadDb<Database>, now: number): Promise<PendingApproval[]> {
   const rows = await db
     .selectFrom('command_approvals')
     .select('id')

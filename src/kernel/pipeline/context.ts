@@ -1,6 +1,6 @@
 import { canonicalDigest } from '../digest.js';
 import type { DomainEvent } from '../events.js';
-import type { UnitOfWork } from '../../storage/storage.js';
+import type { UnitOfWork } from '../store.js';
 import type { Actor, AuditEntry, AuditTarget, CommandContext, Origin } from './types.js';
 
 /** The per-command context: collects what the audit record and the after-commit events will carry. */

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { canonicalDigest } from '../digest.js';
 import { ConflictError } from '../errors.js';
 import type { Actor, CommandDefinition } from './types.js';
-import type { Database } from '../../storage/tables.js';
+import type { ReadDb } from '../store.js';
+import type { KernelTables as Database } from './schema.js';
 
 export interface IdempotentCall {
   actorId: string;
@@ -13,7 +14,7 @@ export interface IdempotentCall {
 
 /** The stored first result of a call, or undefined. The same key with another command or input is a conflict. */
 export async function findPriorResult(
-  db: Pick<Kysely<Database>, 'selectFrom'>,
+  db: ReadDb<Database>,
   call: IdempotentCall,
 ): Promise<{ result: unknown } | undefined> {
   const row = await db

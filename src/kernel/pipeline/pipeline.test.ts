@@ -6,6 +6,7 @@ import { testDialect } from '../../../test/support/database.js';
 import { auditCount } from '../../../test/support/records.js';
 import { AppError, ConflictError, ForbiddenError, ValidationError } from '../errors.js';
 import type { DomainEvent } from '../events.js';
+import { inTransaction } from '../../storage/storage.js';
 import { CommandPipeline } from './pipeline.js';
 import { defineCommand, type Actor, type Authorizer, type Origin } from './types.js';
 
@@ -24,6 +25,8 @@ const createWidget = defineCommand({
     { id: Type.String({ minLength: 1 }), quantity: Type.Integer({ minimum: 0 }), fail: Type.Optional(Type.String()) },
     { additionalProperties: false },
   ),
+  output: Type.Object({ id: Type.String() }),
+  errors: ['conflict'],
   permission: 'widget.create',
   async handler(ctx, input) {
     await (ctx.tx as unknown as Kysely<WidgetDb>)
@@ -144,7 +147,7 @@ describe(`command pipeline (${testDialect})`, () => {
 
   it('fails closed: when the audit append fails, the change is rolled back', async () => {
     const broken = new CommandPipeline({
-      storage: t.bastion.storage,
+      store: { ...t.bastion.storage, transact: (work) => inTransaction(t.bastion.storage, t.bastion.logger, work) },
       audit: { append: async () => Promise.reject(new Error('audit store unavailable')) },
       authorizer: allowAll,
       events: t.bastion.events,

@@ -1,3 +1,4 @@
+import type { Static, TSchema } from '@sinclair/typebox';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { canonicalDigest } from '../digest.js';
@@ -5,7 +6,8 @@ import { AppError, AuthenticationError, ForbiddenError, NotFoundError, asAppErro
 import type { EventBus } from '../events.js';
 import { newId } from '../ids.js';
 import { validate } from '../validation.js';
-import { inTransaction, type Storage, type UnitOfWork } from '../../storage/storage.js';
+import type { ApprovalPending } from '../module.js';
+import type { AnyTables, TransactionalStore, UnitOfWork } from '../store.js';
 import {
   APPROVAL_LIFETIME_MS,
   approvalTarget,
@@ -26,6 +28,7 @@ import {
   type AuditEntry,
   type AuditSink,
   type Authorizer,
+  type AnyCommand,
   type CommandDefinition,
   type Origin,
   type SignatureInput,
@@ -35,7 +38,7 @@ import {
 
 export interface PipelineDeps {
   signatures?: SignatureVerifier;
-  storage: Storage;
+  store: TransactionalStore;
   audit: AuditSink;
   authorizer: Authorizer;
   events: EventBus;
@@ -46,12 +49,7 @@ export interface PipelineDeps {
   denialWindowMs?: number;
 }
 
-/** What a command held for dual control returns to its author instead of a result. */
-export interface ApprovalPending {
-  approvalPending: true;
-  approvalId: string;
-  approvalsRequired: number;
-}
+export type { ApprovalPending } from '../module.js';
 
 /** Errors whose audit record is already written (a refusal committed with its state change). */
 const audited = new WeakSet<object>();
@@ -63,7 +61,7 @@ const audited = new WeakSet<object>();
  * until enough distinct approvers (never the author) approve them.
  */
 export class CommandPipeline {
-  private readonly commands = new Map<string, CommandDefinition>();
+  private readonly commands = new Map<string, AnyCommand>();
   private readonly denials: DenialAggregator;
 
   constructor(private readonly deps: PipelineDeps) {
@@ -81,7 +79,7 @@ export class CommandPipeline {
     return this.denials.flush();
   }
 
-  register(...definitions: CommandDefinition[]): void {
+  register(...definitions: AnyCommand[]): void {
     for (const definition of definitions) {
       if (this.commands.has(definition.name)) throw new Error(`command ${definition.name} registered twice`);
       this.deps.permissions.require(definition.permission, `command ${definition.name}`);
@@ -89,13 +87,19 @@ export class CommandPipeline {
     }
   }
 
-  list(): CommandDefinition[] {
+  list(): AnyCommand[] {
     return [...this.commands.values()];
   }
 
-  get(name: string): CommandDefinition {
+  get(name: string): AnyCommand {
     const command = this.commands.get(name);
     if (!command) throw new NotFoundError(`Unknown command ${name}.`);
+    return command;
+  }
+
+  /** The registered command object: one built elsewhere with the same name is refused, not run. */
+  private registered(command: AnyCommand): AnyCommand {
+    if (this.commands.get(command.name) !== command) throw new NotFoundError(`Unknown command ${command.name}.`);
     return command;
   }
 
@@ -107,26 +111,45 @@ export class CommandPipeline {
     this.deps.signatures = verifier;
   }
 
-  async execute<R = unknown>(
+  /**
+   * Runs a command. Given the command object, the result is typed by its output schema (or is the approval it
+   * now waits for); given a name (the CLI, tests), it is whatever the command answers.
+   */
+  execute<S extends TSchema, O extends TSchema>(
+    command: CommandDefinition<S, O, AnyTables>,
+    rawInput: unknown,
+    actor: Actor,
+    origin: Origin,
+    signature?: SignatureInput,
+  ): Promise<Static<O> | ApprovalPending>;
+  execute<R = unknown>(
     name: string,
     rawInput: unknown,
     actor: Actor,
     origin: Origin,
     signature?: SignatureInput,
-  ): Promise<R> {
-    const command = this.get(name);
+  ): Promise<R>;
+  async execute(
+    nameOrCommand: string | AnyCommand,
+    rawInput: unknown,
+    actor: Actor,
+    origin: Origin,
+    signature?: SignatureInput,
+  ): Promise<unknown> {
+    const command = typeof nameOrCommand === 'string' ? this.get(nameOrCommand) : this.registered(nameOrCommand);
+    const name = command.name;
     const input = validate(command.input, rawInput, `input for ${name}`, { rawText: command.internal === true });
     await this.authorizeCommand(command, input, actor, origin, name);
     const manifest = command.signature ? await this.sign(command, input, actor, origin, signature) : undefined;
-    const read = { db: this.deps.storage.db, now: this.deps.clock.now() };
+    const read = { db: this.deps.store.db, now: this.deps.clock.now() };
     const required = (await command.approvals?.(input, actor, read)) ?? 0;
-    if (required > 0) return (await this.requestApproval(command, input, actor, origin, required)) as R;
+    if (required > 0) return await this.requestApproval(command, input, actor, origin, required);
     const call = origin.idempotencyKey ? idempotentCall(command, input, actor, origin.idempotencyKey) : undefined;
     try {
-      return (await this.run(command, input, actor, origin, call, manifest)) as R;
+      return await this.run(command, input, actor, origin, call, manifest);
     } catch (error) {
-      const prior = call ? await findPriorResult(this.deps.storage.db, call).catch(() => undefined) : undefined;
-      if (prior) return prior.result as R;
+      const prior = call ? await findPriorResult(this.deps.store.db, call).catch(() => undefined) : undefined;
+      if (prior) return prior.result;
       if (!(error instanceof Object && audited.has(error)))
         await this.recordFailure(command.name, actor, origin, error);
       throw asAppError(error);
@@ -139,7 +162,7 @@ export class CommandPipeline {
    * transaction, as its author, with the approvers in its audit record.
    */
   async decide(approvalId: string, approve: boolean, actor: Actor, origin: Origin): Promise<unknown> {
-    const approval = await loadApproval(this.deps.storage.db, approvalId);
+    const approval = await loadApproval(this.deps.store.db, approvalId);
     const command = this.get(approval.command);
     const action = `approval.${approve ? 'approve' : 'reject'}`;
     await this.authorizeCommand(command, approval.input, actor, origin, action);
@@ -178,13 +201,7 @@ export class CommandPipeline {
     if (!decision.allowed) await this.deny(decision, actor, origin, what);
   }
 
-  private async authorizeCommand(
-    command: CommandDefinition,
-    input: unknown,
-    actor: Actor,
-    origin: Origin,
-    what: string,
-  ) {
+  private async authorizeCommand(command: AnyCommand, input: unknown, actor: Actor, origin: Origin, what: string) {
     const decision = await this.deps.authorizer.authorize({ actor, permission: command.permission, command, input });
     if (!decision.allowed) await this.deny(decision, actor, origin, what);
   }
@@ -206,7 +223,7 @@ export class CommandPipeline {
 
   /** 21 CFR 11.50/11.70/11.200: credentials re-entered, meaning stated, bound to the digest of what is signed. */
   private async sign(
-    command: CommandDefinition,
+    command: AnyCommand,
     input: unknown,
     actor: Actor,
     origin: Origin,
@@ -245,7 +262,7 @@ export class CommandPipeline {
   }
 
   private async run(
-    command: CommandDefinition,
+    command: AnyCommand,
     input: unknown,
     actor: Actor,
     origin: Origin,
@@ -254,7 +271,7 @@ export class CommandPipeline {
   ) {
     const now = this.deps.clock.now();
     let context: PipelineContext | undefined;
-    const result = await inTransaction(this.deps.storage, this.deps.logger, async (uow) => {
+    const result = await this.deps.store.transact(async (uow) => {
       const prior = call ? await findPriorResult(uow.tx, call) : undefined;
       if (prior) return prior.result;
       context = new PipelineContext(uow, actor, origin, now);
@@ -270,7 +287,7 @@ export class CommandPipeline {
   }
 
   /** Runs the handler and appends its audit record, in the caller's transaction. */
-  private async handle(uow: UnitOfWork, command: CommandDefinition, input: unknown, context: PipelineContext) {
+  private async handle(uow: UnitOfWork, command: AnyCommand, input: unknown, context: PipelineContext) {
     const value = await command.handler(context, input);
     const entry = auditEntryOf(command.name, context);
     if (value instanceof CommandRefusal) {
@@ -291,7 +308,7 @@ export class CommandPipeline {
   }
 
   private async requestApproval(
-    command: CommandDefinition,
+    command: AnyCommand,
     input: unknown,
     actor: Actor,
     origin: Origin,
@@ -310,7 +327,7 @@ export class CommandPipeline {
       createdAt: now,
       expiresAt: now + APPROVAL_LIFETIME_MS,
     };
-    await inTransaction(this.deps.storage, this.deps.logger, async (uow) => {
+    await this.deps.store.transact(async (uow) => {
       await insertApproval(uow.tx, approval);
       const entry: AuditEntry = {
         action: 'approval.request',
@@ -326,7 +343,7 @@ export class CommandPipeline {
   }
 
   private async runDecision(
-    command: CommandDefinition,
+    command: AnyCommand,
     approval: PendingApproval,
     approve: boolean,
     actor: Actor,
@@ -334,7 +351,7 @@ export class CommandPipeline {
   ) {
     const now = this.deps.clock.now();
     let context: PipelineContext | undefined;
-    const result = await inTransaction(this.deps.storage, this.deps.logger, async (uow) => {
+    const result = await this.deps.store.transact(async (uow) => {
       const current = await loadApproval(uow.tx, approval.id);
       const problem = decisionProblem(current, actor, now);
       if (problem) throw problem;
@@ -387,9 +404,7 @@ export class CommandPipeline {
 
   private async appendAlone(entry: AuditEntry, at: number): Promise<number | undefined> {
     try {
-      const { seq } = await inTransaction(this.deps.storage, this.deps.logger, (uow) =>
-        this.deps.audit.append(uow, entry, at),
-      );
+      const { seq } = await this.deps.store.transact((uow) => this.deps.audit.append(uow, entry, at));
       return seq;
     } catch (error) {
       this.deps.logger.error({ err: error, action: entry.action }, 'could not audit a refused attempt');

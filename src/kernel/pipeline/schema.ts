@@ -1,4 +1,4 @@
-import type { ModuleMigration } from '../../storage/migrations.js';
+import type { ModuleMigration } from '../store.js';
 
 export interface KernelTables {
   /** The first result of each idempotent command, so that a retry returns it and writes nothing new. */

@@ -1,8 +1,8 @@
 import type { Static, TSchema } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../storage/tables.js';
-import type { UnitOfWork } from '../../storage/storage.js';
-import type { ErrorCodeWithStatus } from '../error-codes.js';
+import type { ErrorCode, ErrorCodeWithStatus } from '../error-codes.js';
+import type { AnyTables, ReadDb, UnitOfWork } from '../store.js';
 import type { AppError } from '../errors.js';
 
 /** Who acts. `id` is a pseudonymous identifier (a UUID), never a name or an e-mail address. */
@@ -59,9 +59,10 @@ export interface AuditSink {
   append(uow: UnitOfWork, entry: AuditEntry, at: number): Promise<{ seq: number; id: string }>;
 }
 
-export interface CommandContext {
-  readonly uow: UnitOfWork;
-  readonly tx: Kysely<Database>;
+/** What a handler gets: the one writable handle a module ever sees (`tx`), typed with the module's tables. */
+export interface CommandContext<DB = AnyTables> {
+  readonly uow: UnitOfWork<DB>;
+  readonly tx: Kysely<DB>;
   readonly actor: Actor;
   readonly origin: Origin;
   /** The command's time, epoch milliseconds; one value for the whole command. */
@@ -76,12 +77,37 @@ export interface CommandContext {
   emit(type: string, payload: Record<string, unknown>): void;
 }
 
-export interface CommandDefinition<S extends TSchema = TSchema, R = unknown> {
+/**
+ * How a command is reached over HTTP. The route is registered from the command itself (src/http/commands.ts):
+ * its body is the input, its 200 answer the output, its error answers the declared errors.
+ */
+export interface CommandHttp {
+  method: 'POST' | 'DELETE';
+  url: string;
+  /** Path parameters, merged into the input; without `body`, the parameters are the whole input. */
+  params?: TSchema;
+  /** The body of a route with path parameters, when it has one (`toInput` merges the two). */
+  body?: TSchema;
+  toInput?: (params: Record<string, unknown>, body: unknown) => unknown;
+  /** A larger body than the server-wide limit, for commands that carry a file. */
+  bodyLimit?: number;
+  /** Something the answer carries besides its body (the session cookie of a login). */
+  onResult?: (result: unknown, reply: FastifyReply) => void;
+  /** OpenAPI tags; default: the first part of the command name. */
+  tags?: string[];
+}
+
+export interface CommandDefinition<S extends TSchema = TSchema, O extends TSchema = TSchema, DB = AnyTables> {
   /** `module.action`, e.g. `recipe.approve`. */
   name: string;
   summary: string;
   input: S;
+  /** What the command answers. Over HTTP it is the response schema: fields it does not declare are dropped. */
+  output: O;
+  /** The catalogue codes the handler may raise, besides those every command may meet (validation, access). */
+  errors: readonly ErrorCode[];
   permission: string;
+  http?: CommandHttp;
   /** Only the system itself may run it (start-up records, bootstrap). */
   internal?: boolean;
   /** Where in the plant hierarchy the command acts; grants must cover it. Default: '/' (enterprise). */
@@ -91,29 +117,41 @@ export interface CommandDefinition<S extends TSchema = TSchema, R = unknown> {
    * before the command runs (0: none). The author's request is stored and audited until then. `read` lets
    * the answer depend on stored state (acting on an administrator's account needs a second administrator).
    */
-  approvals?(input: Static<S>, actor: Actor, read: ApprovalRead): number | Promise<number>;
+  approvals?(input: Static<S>, actor: Actor, read: ApprovalRead<DB>): number | Promise<number>;
   /**
    * Electronic signature (21 CFR Part 11): the caller must re-enter credentials and state one of these
    * meanings; the audit record binds signer, meaning, time and the digest of what was signed.
    */
   signature?: { meanings: SignatureMeaning[] };
-  handler(ctx: CommandContext, input: Static<S>): Promise<R>;
+  handler(ctx: CommandContext<DB>, input: Static<S>): Promise<Static<O>>;
 }
 
+/** Any command, whatever its schemas and tables: what registries and the pipeline hold. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds commands of every shape
+export type AnyCommand = CommandDefinition<any, any, any>;
+
 /** What a command's `approvals` may look at: a read handle outside any transaction, and the command's time. */
-export interface ApprovalRead {
-  db: Kysely<Database>;
+export interface ApprovalRead<DB = AnyTables> {
+  db: ReadDb<DB>;
   now: number;
 }
 
-export function defineCommand<S extends TSchema, R>(definition: CommandDefinition<S, R>): CommandDefinition<S, R> {
+/** Declares a command whose handlers see the tables `DB`; a module binds its tables once (see its db.ts). */
+export function commandsOn<DB>() {
+  return <S extends TSchema, O extends TSchema>(definition: CommandDefinition<S, O, DB>): CommandDefinition<S, O, DB> =>
+    definition;
+}
+
+export function defineCommand<S extends TSchema, O extends TSchema>(
+  definition: CommandDefinition<S, O>,
+): CommandDefinition<S, O> {
   return definition;
 }
 
 export interface AccessRequest {
   actor: Actor;
   permission: string;
-  command?: CommandDefinition;
+  command?: AnyCommand;
   input?: unknown;
   /** Scope the access is for, when not given by the command; default '/'. */
   scope?: string;
@@ -162,5 +200,17 @@ export interface SignatureVerifier {
   /** Throws when the credentials are wrong (and records the failed attempt); resolves when they are right. */
   verify(actor: Actor, signature: SignatureInput, at: number): Promise<void>;
   /** Called inside the command's transaction once signed: later signings in the session need less. */
-  signed(tx: Kysely<Database>, actor: Actor, at: number): Promise<void>;
+  signed(tx: Kysely<AnyTables>, actor: Actor, at: number): Promise<void>;
+}
+
+/** A session found by its token: who it is, whether its last-seen time is due a refresh, its CSRF token hash. */
+export interface Authenticated {
+  actor: Actor;
+  touchDue: boolean;
+  csrfHash: string;
+}
+
+/** Finds the session a bearer token or cookie names; the identity module supplies it. */
+export interface Authenticator {
+  authenticate(token: string, now: number): Promise<Authenticated | undefined>;
 }

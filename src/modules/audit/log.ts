@@ -8,7 +8,7 @@ import { Frontier, perfectSubtrees, type NodeRef } from './merkle.js';
 import { encodeRecord, GENESIS_HASH, recordHash } from './record.js';
 import type { CheckpointSigner } from './signer.js';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 import {
   fetchNodes,
   insertCheckpoint,

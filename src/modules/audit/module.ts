@@ -1,4 +1,4 @@
-import type { BastionModule } from '../../app/modules.js';
+import type { BastionModule } from '../../kernel/module.js';
 import { auditPermissions } from './permissions.js';
 import { auditRoutes } from './routes.js';
 import { auditMigrations } from './schema.js';

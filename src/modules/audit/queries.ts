@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 import { NotFoundError } from '../../kernel/errors.js';
 import { jsonText } from '../../storage/json.js';
 import type { Storage } from '../../storage/storage.js';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Bastion } from '../../app/bastion.js';
+import type { ModuleContext } from '../../kernel/module.js';
 import { NotFoundError } from '../../kernel/errors.js';
-import { errorResponses } from '../../http/schemas.js';
+import { errorResponses } from '../../http/index.js';
 import { parseCheckpoint } from './checkpoint.js';
 import { consistencyProof, inclusionProof } from './proofs.js';
 import { getRecord, listRecords } from './queries.js';
@@ -49,8 +49,8 @@ const report = Type.Object({
   witnessesComplete: Type.Boolean(),
 });
 
-export function auditRoutes(app: FastifyInstance, bastion: Bastion): void {
-  const { storage } = bastion;
+export function auditRoutes(app: FastifyInstance, context: ModuleContext): void {
+  const { storage } = context;
   app.get(
     '/api/audit/records',
     {
@@ -173,7 +173,7 @@ export function auditRoutes(app: FastifyInstance, bastion: Bastion): void {
         response: { 200: Type.String(), ...errorResponses },
       },
     },
-    async (_request, reply) => reply.type('application/x-pem-file').send(readFileSync(bastion.publicKeyFile, 'utf8')),
+    async (_request, reply) => reply.type('application/x-pem-file').send(readFileSync(context.publicKeyFile, 'utf8')),
   );
   app.get(
     '/api/audit/verification',
@@ -181,6 +181,6 @@ export function auditRoutes(app: FastifyInstance, bastion: Bastion): void {
       config: { permission: 'audit.verify' },
       schema: { tags, summary: 'Verify the whole log now and report', response: { 200: report, ...errorResponses } },
     },
-    async () => verifyLog({ storage, publicKey: loadPublicKey(bastion.publicKeyFile), witnesses: bastion.witnesses }),
+    async () => verifyLog({ storage, publicKey: loadPublicKey(context.publicKeyFile), witnesses: context.witnesses }),
   );
 }

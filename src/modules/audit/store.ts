@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 import { preparedQuery } from '../../storage/prepared.js';
 import type { Storage, UnitOfWork } from '../../storage/storage.js';
 import type { SignedCheckpoint } from './checkpoint.js';

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { defineCommand } from '../../kernel/pipeline/types.js';
+import { defineCommand } from './db.js';
 
 /**
  * Puts a witness failure (and its recovery) on the audit trail: checkpoints that a witness missed meanwhile

@@ -2,10 +2,11 @@ import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
-import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
-import type { Database } from '../../storage/tables.js';
-import { materialByCode, materialCode } from '../production/definitions.js';
-import { bookingTarget } from '../production/order-queries.js';
+import { type CommandContext } from '../../kernel/pipeline/types.js';
+import { defineCommand } from './db.js';
+import type { Database } from './db.js';
+import { materialByCode, materialCode } from '../production/index.js';
+import { bookingTarget } from '../production/index.js';
 
 export const lotNumber = Type.String({
   pattern: '^[A-Z0-9][A-Z0-9._-]{0,59}$',

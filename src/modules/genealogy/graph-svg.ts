@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { ValidationError } from '../../kernel/errors.js';
 import { escapeXml, fixed, svgDocument, text } from '../../kernel/svg.js';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 import type { Trace } from './trace.js';
 
 export const MAX_DRAWN_LOTS = 300;

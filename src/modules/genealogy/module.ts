@@ -1,4 +1,4 @@
-import type { BastionModule } from '../../app/modules.js';
+import type { BastionModule } from '../../kernel/module.js';
 import { genealogyCommands } from './commands.js';
 import { genealogyPermissions } from './permissions.js';
 import { genealogyRoutes } from './routes.js';

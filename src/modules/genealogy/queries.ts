@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { NotFoundError } from '../../kernel/errors.js';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 import { lotByNumber, lotView } from './commands.js';
 
 /** A lot with its material, supplier, order and the serial numbers of its units. */

@@ -1,9 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Bastion } from '../../app/bastion.js';
-import { commandRoute } from '../../http/commands.js';
-import { errorResponses } from '../../http/schemas.js';
-import { sendSvg } from '../../http/svg.js';
+import type { ModuleContext } from '../../kernel/module.js';
+import { errorResponses, sendSvg } from '../../http/index.js';
 import { traceSvg } from './graph-svg.js';
 import { lotDetail, lotOfSerial } from './queries.js';
 import { trace, traceCsv } from './trace.js';
@@ -26,8 +24,8 @@ const traced = Type.Object({
   orders: Type.Array(Type.String()),
 });
 
-export function genealogyRoutes(app: FastifyInstance, bastion: Bastion): void {
-  const command = (name: string) => bastion.pipeline.get(name);
+export function genealogyRoutes(app: FastifyInstance, context: ModuleContext): void {
+  const command = (name: string) => context.commands.get(name);
   app.get(
     '/api/lots/:number/trace',
     {
@@ -53,13 +51,13 @@ export function genealogyRoutes(app: FastifyInstance, bastion: Bastion): void {
     async (request, reply) => {
       const { number } = request.params as { number: string };
       const { direction, format } = request.query as { direction: 'backward' | 'forward'; format: string };
-      const result = await trace(bastion.storage.db, number, direction);
+      const result = await trace(context.db, number, direction);
       if (format === 'csv')
         return reply
           .type('text/csv')
           .serializer((body: string) => body)
           .send(traceCsv(result));
-      if (format === 'svg') return sendSvg(reply, await traceSvg(bastion.storage.db, result));
+      if (format === 'svg') return sendSvg(reply, await traceSvg(context.db, result));
       return result;
     },
   );
@@ -88,7 +86,7 @@ export function genealogyRoutes(app: FastifyInstance, bastion: Bastion): void {
         response: { 200: lotDetailSchema, ...errorResponses },
       },
     },
-    async (request) => lotDetail(bastion.storage.db, (request.params as { number: string }).number),
+    async (request) => lotDetail(context.db, (request.params as { number: string }).number),
   );
   app.get(
     '/api/serials/:serial',
@@ -101,7 +99,7 @@ export function genealogyRoutes(app: FastifyInstance, bastion: Bastion): void {
         response: { 200: Type.Object({ serial: Type.String(), lot: Type.String() }), ...errorResponses },
       },
     },
-    async (request) => lotOfSerial(bastion.storage.db, (request.params as { serial: string }).serial),
+    async (request) => lotOfSerial(context.db, (request.params as { serial: string }).serial),
   );
   for (const [url, name] of [
     ['/api/lots/split', 'genealogy.lot.split'],
@@ -111,6 +109,6 @@ export function genealogyRoutes(app: FastifyInstance, bastion: Bastion): void {
     ['/api/lots/hold', 'genealogy.lot.hold'],
     ['/api/lots/release', 'genealogy.lot.release'],
   ] as const) {
-    commandRoute(app, bastion, { method: 'POST', url, command: command(name), tags });
+    commandRoute(app, context, { method: 'POST', url, command: command(name), tags });
   }
 }

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { ValidationError } from '../../kernel/errors.js';
-import { defineCommand } from '../../kernel/pipeline/types.js';
+import { defineCommand } from './db.js';
 import { amount, assertDistinct, consumeInto, insertLot, lotByNumber, lotNumber, lotView } from './commands.js';
 
 /**

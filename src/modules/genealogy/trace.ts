@@ -1,6 +1,6 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { NotFoundError } from '../../kernel/errors.js';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 
 export interface TracedLot {
   number: string;

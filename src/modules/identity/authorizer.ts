@@ -3,7 +3,7 @@ import type { Clock } from '../../kernel/clock.js';
 import type { ErrorCodeWithStatus } from '../../kernel/error-codes.js';
 import type { PermissionCatalog, PermissionDefinition } from '../../kernel/pipeline/permissions.js';
 import type { AccessDecision, AccessRequest, Authorizer, RoleGrant } from '../../kernel/pipeline/types.js';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 import { ADMINISTRATOR } from './roles.js';
 import { covers, ENTERPRISE } from './scope.js';
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { AuthenticationError } from '../../kernel/errors.js';
 import type { BastionConfig } from '../../kernel/config/schema.js';
 import type { CommandContext } from '../../kernel/pipeline/types.js';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 import { builtInRole } from './roles.js';
 import { grantsOf } from './sessions.js';
 import type { UserRow } from './users-store.js';

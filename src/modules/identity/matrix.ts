@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Bastion } from '../../app/bastion.js';
+import type { ModuleContext } from '../../kernel/module.js';
 import type { PermissionDefinition } from '../../kernel/pipeline/permissions.js';
 import { grantHolds } from './authorizer.js';
 import { builtInRoles } from './roles.js';
@@ -36,12 +36,12 @@ function holders(permission: PermissionDefinition, internalOnly: boolean): strin
  * Which role may run which command and route. Roles hold a permission at the scope of their grant and below
  * it; `scoped` commands name their scope from their input, the others act at the enterprise ('/').
  */
-export function accessMatrix(bastion: Bastion, app?: FastifyInstance): AccessMatrix {
-  const commands = bastion.pipeline.list();
+export function accessMatrix(context: ModuleContext, app?: FastifyInstance): AccessMatrix {
+  const commands = context.commands.list();
   const routes = app?.routeTable ?? [];
   return {
     roles: builtInRoles.map((role) => role.name),
-    permissions: bastion.permissions.list().map((permission) => {
+    permissions: context.permissions.list().map((permission) => {
       const own = commands.filter((c) => c.permission === permission.name);
       const internalOnly = own.length > 0 && own.every((c) => c.internal);
       return {

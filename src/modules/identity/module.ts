@@ -1,4 +1,4 @@
-import type { BastionModule } from '../../app/modules.js';
+import type { BastionModule } from '../../kernel/module.js';
 import { RoleAuthorizer } from './authorizer.js';
 import { identityCommands } from './commands/index.js';
 import { identityPermissions } from './permissions.js';

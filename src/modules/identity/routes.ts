@@ -1,10 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Bastion } from '../../app/bastion.js';
-import { SESSION_COOKIE } from '../../http/authorization.js';
-import { commandRoute } from '../../http/commands.js';
-import { originOf } from '../../http/context.js';
-import { errorResponses } from '../../http/schemas.js';
+import type { ModuleContext } from '../../kernel/module.js';
+import { SESSION_COOKIE, errorResponses, originOf } from '../../http/index.js';
 import { listPending } from '../../kernel/pipeline/approvals.js';
 import { accessMatrix, matrixSchema } from './matrix.js';
 import { grantsOf } from './sessions.js';
@@ -24,8 +21,8 @@ function setSessionCookie(result: unknown, reply: FastifyReply, maxAgeSeconds: n
     );
 }
 
-function selfRoutes(app: FastifyInstance, bastion: Bastion): void {
-  const command = (name: string) => bastion.pipeline.get(name);
+function selfRoutes(app: FastifyInstance, context: ModuleContext): void {
+  const command = (name: string) => context.commands.get(name);
   app.get(
     '/api/auth/notice',
     {
@@ -36,17 +33,17 @@ function selfRoutes(app: FastifyInstance, bastion: Bastion): void {
         response: { 200: Type.Object({ notice: Type.String() }) },
       },
     },
-    async () => ({ notice: bastion.config.identity.notice }),
+    async () => ({ notice: context.config.identity.notice }),
   );
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/auth/login',
     command: command('identity.login'),
     tags,
     response: loginResult,
-    onResult: (result, reply) => setSessionCookie(result, reply, bastion.config.session.absoluteHours * 3600),
+    onResult: (result, reply) => setSessionCookie(result, reply, context.config.session.absoluteHours * 3600),
   });
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/auth/logout',
     command: command('identity.logout'),
@@ -55,35 +52,35 @@ function selfRoutes(app: FastifyInstance, bastion: Bastion): void {
     onResult: (_result, reply) =>
       void reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0`),
   });
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/auth/password',
     command: command('identity.change-password'),
     tags,
     response: Type.Object({ changed: Type.Boolean() }),
   });
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/auth/mfa/enrol',
     command: command('identity.mfa.enrol'),
     tags,
     response: Type.Object({ secret: Type.String(), otpauthUri: Type.String(), qrSvg: Type.String() }),
   });
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/auth/mfa/confirm',
     command: command('identity.mfa.confirm'),
     tags,
     response: Type.Object({ enrolled: Type.Boolean(), recoveryCodes: Type.Array(Type.String()) }),
   });
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/auth/mfa/verify',
     command: command('identity.mfa.verify'),
     tags,
     response: Type.Object({ verified: Type.Boolean() }),
   });
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'DELETE',
     url: '/api/auth/sessions/:id',
     command: command('identity.session.revoke-own'),
@@ -122,8 +119,8 @@ function selfRoutes(app: FastifyInstance, bastion: Bastion): void {
     },
     async (request) => {
       const { actor } = request;
-      const now = bastion.clock.now();
-      const sessions = await bastion.storage.db
+      const now = context.clock.now();
+      const sessions = await context.db
         .selectFrom('sessions')
         .select(['id', 'created_at', 'last_seen_at'])
         .where('user_id', '=', actor.id)
@@ -149,9 +146,9 @@ function selfRoutes(app: FastifyInstance, bastion: Bastion): void {
   );
 }
 
-function adminRoutes(app: FastifyInstance, bastion: Bastion): void {
-  const command = (name: string) => bastion.pipeline.get(name);
-  const { db } = bastion.storage;
+function adminRoutes(app: FastifyInstance, context: ModuleContext): void {
+  const command = (name: string) => context.commands.get(name);
+  const { db } = context.storage;
   app.get(
     '/api/users',
     {
@@ -181,11 +178,11 @@ function adminRoutes(app: FastifyInstance, bastion: Bastion): void {
       const { id } = request.params as { id: string };
       return {
         user: publicUser(await userById(db, id)),
-        grants: (await grantsOf(db, id, bastion.clock.now())).map((g) => ({ role: g.role, scope: g.scope })),
+        grants: (await grantsOf(db, id, context.clock.now())).map((g) => ({ role: g.role, scope: g.scope })),
       };
     },
   );
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/users',
     command: command('identity.user.create'),
@@ -193,7 +190,7 @@ function adminRoutes(app: FastifyInstance, bastion: Bastion): void {
     response: Type.Object({ user: userView, oneTimePassword: Type.String() }),
   });
   for (const action of ['disable', 'enable', 'unlock', 'expire'] as const) {
-    commandRoute(app, bastion, {
+    commandRoute(app, context, {
       method: 'POST',
       url: `/api/users/:id/${action}`,
       command: command(`identity.user.${action}`),
@@ -203,7 +200,7 @@ function adminRoutes(app: FastifyInstance, bastion: Bastion): void {
       response: Type.Object({ user: userView }),
     });
   }
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/users/:id/reset',
     command: command('identity.user.reset'),
@@ -212,7 +209,7 @@ function adminRoutes(app: FastifyInstance, bastion: Bastion): void {
     toInput: withUser,
     response: Type.Object({ oneTimePassword: Type.String() }),
   });
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/users/:id/mfa-reset',
     command: command('identity.mfa.reset'),
@@ -221,7 +218,7 @@ function adminRoutes(app: FastifyInstance, bastion: Bastion): void {
     toInput: withUser,
     response: Type.Object({ reset: Type.Boolean() }),
   });
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/users/:id/sessions/revoke',
     command: command('identity.sessions.revoke'),
@@ -230,28 +227,28 @@ function adminRoutes(app: FastifyInstance, bastion: Bastion): void {
     toInput: withUser,
     response: Type.Object({ ended: Type.Integer() }),
   });
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/grants',
     command: command('identity.grant'),
     tags,
     response: Type.Object({ grantId: Type.String() }),
   });
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/grants/revoke',
     command: command('identity.revoke'),
     tags,
     response: Type.Object({ revoked: Type.Boolean() }),
   });
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/roles',
     command: command('identity.role.define'),
     tags,
     response: Type.Object({ name: Type.String() }),
   });
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/overrides',
     command: command('identity.override'),
@@ -268,18 +265,18 @@ function adminRoutes(app: FastifyInstance, bastion: Bastion): void {
         response: { 200: matrixSchema, ...errorResponses },
       },
     },
-    async () => accessMatrix(bastion, app),
+    async () => accessMatrix(context, app),
   );
 }
 
-export function identityRoutes(app: FastifyInstance, bastion: Bastion): void {
-  selfRoutes(app, bastion);
-  adminRoutes(app, bastion);
-  approvalRoutes(app, bastion);
+export function identityRoutes(app: FastifyInstance, context: ModuleContext): void {
+  selfRoutes(app, context);
+  adminRoutes(app, context);
+  approvalRoutes(app, context);
 }
 
 /** Dual control: pending changes, and the approvers' decisions (never by the author; see the pipeline). */
-export function approvalRoutes(app: FastifyInstance, bastion: Bastion): void {
+export function approvalRoutes(app: FastifyInstance, context: ModuleContext): void {
   const approval = Type.Object({
     id: Type.String(),
     command: Type.String(),
@@ -300,7 +297,7 @@ export function approvalRoutes(app: FastifyInstance, bastion: Bastion): void {
       },
     },
     async () => ({
-      approvals: (await listPending(bastion.storage.db, bastion.clock.now())).map((a) => ({
+      approvals: (await listPending(context.db, context.clock.now())).map((a) => ({
         id: a.id,
         command: a.command,
         authorId: a.author.id,
@@ -328,7 +325,7 @@ export function approvalRoutes(app: FastifyInstance, bastion: Bastion): void {
         },
       },
       async (request) =>
-        bastion.pipeline.decide(
+        context.commands.decide(
           (request.params as { id: string }).id,
           decision === 'approve',
           request.actor,

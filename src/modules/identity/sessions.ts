@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sha256Hex } from '../../kernel/digest.js';
 import type { Actor, RoleGrant } from '../../kernel/pipeline/types.js';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 import { preparedQuery } from '../../storage/prepared.js';
 import { builtInRole } from './roles.js';
 

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../../app/actors.js';
-import type { Bastion } from '../../app/bastion.js';
+import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../../kernel/actors.js';
+import type { ModuleContext } from '../../kernel/module.js';
 import { AuthenticationError, ForbiddenError } from '../../kernel/errors.js';
 import type { Actor, SignatureInput, SignatureVerifier } from '../../kernel/pipeline/types.js';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 import type { SecretBox } from './secrets.js';
 import { verifyPassword } from './passwords.js';
 import { totpStep } from './totp.js';
@@ -18,14 +18,14 @@ export class SessionSignatures implements SignatureVerifier {
   private readonly steps = new Map<string, number>();
 
   constructor(
-    private readonly bastion: Bastion,
+    private readonly context: ModuleContext,
     private readonly secrets: SecretBox,
   ) {}
 
   async verify(actor: Actor, signature: SignatureInput, at: number): Promise<void> {
     if (actor.kind !== 'user' || !actor.sessionId)
       throw new ForbiddenError('Only a person logged in can sign electronically.', 'signer_not_person');
-    const row = await this.bastion.storage.db
+    const row = await this.context.db
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
       .select([
@@ -50,7 +50,7 @@ export class SessionSignatures implements SignatureVerifier {
       }
     }
     if (valid) return;
-    await this.bastion.pipeline.execute(
+    await this.context.commands.execute(
       'identity.signature.failed',
       { sessionId: actor.sessionId },
       SYSTEM_ACTOR,

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { NotFoundError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { generateOneTimePassword, hashPassword } from './passwords.js';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 
 export type UserRow = Database['users'];
 

@@ -1,4 +1,4 @@
-import { merkleTreeHash } from '../audit/merkle.js';
+import { merkleTreeHash } from '../audit/index.js';
 
 /** One committed metric value, as stored in `ingest_values` (less the batch it belongs to). */
 export interface ValueRow {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { SYSTEM_ACTOR } from '../../app/actors.js';
+import { SYSTEM_ACTOR } from '../../kernel/actors.js';
 import type { CommandPipeline } from '../../kernel/pipeline/pipeline.js';
 import type { ValueRow } from './batch-root.js';
 import type { BatchContent, Offline, QuarantinedMessage, SecurityEvent } from './commit.js';

@@ -2,9 +2,9 @@ import { createServer as createTcpServer, type AddressInfo, type Server } from '
 import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AedesPublishPacket, type Client, type Subscription } from 'aedes';
 import type { Logger } from 'pino';
-import type { Bastion } from '../../app/bastion.js';
+import type { ModuleContext } from '../../kernel/module.js';
 import type { BastionConfig } from '../../kernel/config/schema.js';
-import { loadTls, tlsPolicy } from '../../http/tls.js';
+import { loadTls, tlsPolicy } from '../../http/index.js';
 import { applyDeviceChange, authenticator, trackClients } from './auth.js';
 import { forwardDownloads } from './downloads.js';
 import { HostState } from './host-state.js';
@@ -34,13 +34,13 @@ export interface IngestOptions {
 }
 
 function runtimeFor(
-  bastion: Bastion,
+  context: ModuleContext,
   config: BastionConfig,
   logger: Logger,
   broker: () => Aedes,
   options: IngestOptions,
 ): IngestRuntime {
-  return createRuntime(bastion, config, logger, {
+  return createRuntime(context, config, logger, {
     maxMessages: config.mqtt.batchMaxMessages,
     // A device is the sender here: over its rate it is slowed (and flagged), and disconnected only once
     // it has more than this much waiting.
@@ -67,13 +67,13 @@ function hooks(rt: IngestRuntime, hostId: string) {
       );
       done(new Error('subscription outside the device namespace'));
     },
-    // Only Bastion's own commands and STATE are delivered; device data is consumed here, never relayed to anyone.
+    // Only ModuleContext's own commands and STATE are delivered; device data is consumed here, never relayed to anyone.
     authorizeForward: (_client: Client, packet: AedesPublishPacket) =>
       COMMAND_TOPIC.test(packet.topic) ? packet : null,
   };
 }
 
-/** Publishes Bastion's STATE (retained, QoS 1) to the devices connected now and to come. */
+/** Publishes ModuleContext's STATE (retained, QoS 1) to the devices connected now and to come. */
 function announce(broker: Aedes, topic: string, payload: Buffer): Promise<void> {
   return new Promise((resolve, reject) =>
     broker.publish({ cmd: 'publish', topic, payload, qos: 1, retain: true, dup: false }, (error) =>
@@ -96,21 +96,21 @@ const closeServer = (server: Server) => new Promise<void>((resolve) => server.cl
  * TCP only when `mqtt.plainPort` is set. Every message goes through the hooks in auth.ts and publish.ts.
  */
 export async function startIngest(
-  bastion: Bastion,
+  context: ModuleContext,
   config: BastionConfig,
   logger: Logger,
   options: IngestOptions = {},
 ): Promise<RunningIngest> {
   // The rebirth requester needs the broker, which needs the hooks: the closure reads it after start-up.
-  const rt = runtimeFor(bastion, config, logger, () => broker, options);
+  const rt = runtimeFor(context, config, logger, () => broker, options);
   const broker = await Aedes.createBroker(hooks(rt, config.mqtt.hostId));
   broker.on('clientReady', (client) => trackClients(rt, client, true));
   broker.on('clientDisconnect', (client) => trackClients(rt, client, false));
   const unsubscribe = DEVICE_EVENTS.map((type) =>
-    bastion.events.subscribe(type, (event) => applyDeviceChange(rt, type, String(event.payload.deviceId))),
+    context.events.subscribe(type, (event) => applyDeviceChange(rt, type, String(event.payload.deviceId))),
   );
   unsubscribe.push(
-    forwardDownloads(bastion, logger, (topic, payload) =>
+    forwardDownloads(context, logger, (topic, payload) =>
       broker.publish({ cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false }, (error) => {
         if (error) logger.error({ err: error, topic }, 'recipe download failed');
       }),
@@ -126,7 +126,7 @@ export async function startIngest(
     servers.push(plain);
     plainPort = await listen(plain, config.mqtt.plainPort, config.host);
   }
-  const host = new HostState(config.mqtt.hostId, () => bastion.clock.now());
+  const host = new HostState(config.mqtt.hostId, () => context.clock.now());
   await announce(broker, host.topic, host.birth());
   logger.info({ port, plainPort, hostId: config.mqtt.hostId }, 'MQTT broker listening');
   return {

@@ -1,8 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { newId } from '../../kernel/ids.js';
-import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
-import type { Database } from '../../storage/tables.js';
+import { type CommandContext } from '../../kernel/pipeline/types.js';
+import { defineCommand } from './db.js';
+import type { Database } from './db.js';
 import type { ValueRow } from './batch-root.js';
 import { applyMachineTelemetry, bindings, equipmentOf, markDisconnected } from './machine.js';
 import { applyRecipeMetrics } from './recipe-metrics.js';

@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { ConflictError, ValidationError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
-import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
-import { requireNode } from '../plant/store.js';
+import { type CommandContext } from '../../kernel/pipeline/types.js';
+import { defineCommand } from './db.js';
+import { requireNode } from '../plant/index.js';
 import { hashDeviceSecret, newDeviceSecret } from './credentials.js';
 import { requireDevice, toDeviceView, type DeviceRow } from './store.js';
 

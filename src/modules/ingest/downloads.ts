@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Bastion } from '../../app/bastion.js';
-import { DOWNLOAD_EVENT } from '../recipes/download.js';
+import type { ModuleContext } from '../../kernel/module.js';
+import { DOWNLOAD_EVENT } from '../recipes/index.js';
 import { encodeSparkplug } from './payloads.js';
 
 /**
@@ -9,17 +9,17 @@ import { encodeSparkplug } from './payloads.js';
  * is bound to the equipment itself. The machine then reports its set points back, which is compared.
  */
 export function forwardDownloads(
-  bastion: Bastion,
+  context: ModuleContext,
   logger: Logger,
   publish: (topic: string, payload: Buffer) => void,
 ): () => void {
-  return bastion.events.subscribe(DOWNLOAD_EVENT, async (event) => {
+  return context.events.subscribe(DOWNLOAD_EVENT, async (event) => {
     const { equipment, setPoints, downloadId } = event.payload as {
       equipment: string;
       setPoints: Record<string, number>;
       downloadId: string;
     };
-    const devices = await bastion.storage.db
+    const devices = await context.db
       .selectFrom('ingest_devices')
       .select(['name', 'node_path', 'group_id', 'edge_node_id'])
       .where('state', '=', 'active')

@@ -1,7 +1,7 @@
 import type { PublishPacket } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import type { Bastion } from '../../app/bastion.js';
+import type { ModuleContext } from '../../kernel/module.js';
 import type { BastionConfig } from '../../kernel/config/schema.js';
 import { applyDeviceChange } from './auth.js';
 import type { BatchWriter, Settle } from './batch.js';
@@ -30,10 +30,15 @@ const DEVICE_EVENTS = [
   'ingest.device.released',
 ];
 
-function runtimeFor(bastion: Bastion, config: BastionConfig, logger: Logger, client: () => MqttClient): IngestRuntime {
+function runtimeFor(
+  context: ModuleContext,
+  config: BastionConfig,
+  logger: Logger,
+  client: () => MqttClient,
+): IngestRuntime {
   // Without deferred PUBACKs mqtt.js reads the next message only after this one committed: waiting for
   // more to fill a batch would only add latency (batches still grow while one is committing).
-  return createRuntime(bastion, config, logger, {
+  return createRuntime(context, config, logger, {
     maxMessages: acksDeferrable() ? config.mqtt.batchMaxMessages : 1,
     // The broker is the sender here: what comes fast may be a replay of a backlog, not a device's rate.
     // Over the rate, consumption pauses (receive() waits; PUBACKs are held); nothing is dropped or flagged.
@@ -70,16 +75,16 @@ function receiver(rt: IngestRuntime, directory: DeviceDirectory) {
 }
 
 /**
- * External broker mode: instead of running its own broker, Bastion subscribes to the devices' topics on
+ * External broker mode: instead of running its own broker, ModuleContext subscribes to the devices' topics on
  * the operator's broker (Mosquitto, EMQX, HiveMQ) with MQTT 5 shared subscriptions, so that the instances
  * in one share group split the messages. A QoS 1 message is acknowledged only after the batch holding it
  * committed (mqtt.js `customHandleAcks`, with the PUBACK held in external-acks.ts), so the broker keeps, and
- * after a reconnect sends again, every message Bastion did not commit.
+ * after a reconnect sends again, every message ModuleContext did not commit.
  */
-export function startExternalIngest(bastion: Bastion, config: BastionConfig, logger: Logger): ExternalIngest {
+export function startExternalIngest(context: ModuleContext, config: BastionConfig, logger: Logger): ExternalIngest {
   const url = config.mqtt.url!;
   // The closures below run only once connected, when `client` and `link` are set.
-  const rt = runtimeFor(bastion, config, logger, () => client);
+  const rt = runtimeFor(context, config, logger, () => client);
   const directory = new DeviceDirectory(rt);
   const receive = receiver(rt, directory);
   let chain = Promise.resolve();
@@ -93,7 +98,7 @@ export function startExternalIngest(bastion: Bastion, config: BastionConfig, log
     if (!closing && link.restart())
       logger.error({ err: error }, 'external ingest failed; messages not acknowledged will come again');
   };
-  const host = new HostState(config.mqtt.hostId, () => bastion.clock.now());
+  const host = new HostState(config.mqtt.hostId, () => context.clock.now());
   const client = mqtt.connect(url, {
     ...clientOptions(config),
     will: { topic: host.topic, payload: host.death(), qos: 1, retain: true },
@@ -129,13 +134,13 @@ export function startExternalIngest(bastion: Bastion, config: BastionConfig, log
   const link = new BrokerLink(client, filters, logger, new URL(url).host, born);
   client.connect();
   const unsubscribe = DEVICE_EVENTS.map((type) =>
-    bastion.events.subscribe(type, (event) => {
+    context.events.subscribe(type, (event) => {
       directory.forget();
       applyDeviceChange(rt, type, String(event.payload.deviceId));
     }),
   );
   unsubscribe.push(
-    forwardDownloads(bastion, logger, (topic, payload) =>
+    forwardDownloads(context, logger, (topic, payload) =>
       client.publish(topic, payload, { qos: 1 }, (error) => {
         if (error) logger.error({ err: { message: error.message }, topic }, 'recipe download failed');
       }),

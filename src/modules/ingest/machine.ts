@@ -1,8 +1,8 @@
 import { AppError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import type { CommandContext } from '../../kernel/pipeline/types.js';
-import { recordState } from '../performance/commands.js';
-import { applyTelemetry, type MachineSample, type TelemetryOutcome } from '../performance/telemetry.js';
+import { recordState } from '../performance/index.js';
+import { applyTelemetry, type MachineSample, type TelemetryOutcome } from '../performance/index.js';
 import type { ValueRow } from './batch-root.js';
 import type { Offline } from './commit.js';
 

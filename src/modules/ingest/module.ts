@@ -1,4 +1,4 @@
-import type { BastionModule } from '../../app/modules.js';
+import type { BastionModule } from '../../kernel/module.js';
 import { commitBatch } from './commit.js';
 import { deviceCommands } from './devices.js';
 import { ingestPermissions } from './permissions.js';

@@ -1,6 +1,6 @@
 import type { CommandContext } from '../../kernel/pipeline/types.js';
-import { checkProcessValues } from '../recipes/deviations.js';
-import { checkSetPoints, type SetPointReading } from '../recipes/download.js';
+import { checkProcessValues } from '../recipes/index.js';
+import { checkSetPoints, type SetPointReading } from '../recipes/index.js';
 import type { ValueRow } from './batch-root.js';
 
 /**

@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Bastion } from '../../app/bastion.js';
-import { commandRoute } from '../../http/commands.js';
-import { errorResponses } from '../../http/schemas.js';
+import type { ModuleContext } from '../../kernel/module.js';
+import { errorResponses } from '../../http/index.js';
 import { listDevices, listQuarantined, listSecurityEvents } from './store.js';
 
 const tags = ['ingest'];
@@ -46,8 +45,8 @@ const limitQuery = Type.Object(
 // The pattern the device commands enforce, stated here too so the OpenAPI document shows it.
 const nameParams = Type.Object({ name: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{1,63}$', maxLength: 64 }) });
 
-function readRoutes(app: FastifyInstance, bastion: Bastion): void {
-  const { db } = bastion.storage;
+function readRoutes(app: FastifyInstance, context: ModuleContext): void {
+  const { db } = context.storage;
   const read = (url: string, summary: string, key: string, item: object, list: (limit: number) => Promise<unknown>) =>
     app.get(
       url,
@@ -79,17 +78,17 @@ function readRoutes(app: FastifyInstance, bastion: Bastion): void {
   );
 }
 
-export function ingestRoutes(app: FastifyInstance, bastion: Bastion): void {
-  readRoutes(app, bastion);
-  const command = (name: string) => bastion.pipeline.get(name);
-  commandRoute(app, bastion, {
+export function ingestRoutes(app: FastifyInstance, context: ModuleContext): void {
+  readRoutes(app, context);
+  const command = (name: string) => context.commands.get(name);
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/ingest/devices',
     command: command('ingest.device.register'),
     tags,
     response: withSecret,
   });
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/ingest/devices/:name/rotate',
     command: command('ingest.device.rotate'),
@@ -97,7 +96,7 @@ export function ingestRoutes(app: FastifyInstance, bastion: Bastion): void {
     params: nameParams,
     response: withSecret,
   });
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/ingest/devices/:name/quarantine',
     command: command('ingest.device.quarantine'),
@@ -106,7 +105,7 @@ export function ingestRoutes(app: FastifyInstance, bastion: Bastion): void {
     body: Type.Object({ reason: Type.String({ minLength: 2, maxLength: 200 }) }, { additionalProperties: false }),
     toInput: (params, body) => ({ ...(body as object), name: params.name }),
   });
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/ingest/devices/:name/release',
     command: command('ingest.device.release'),

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Bastion } from '../../app/bastion.js';
+import type { ModuleContext } from '../../kernel/module.js';
 import type { BastionConfig } from '../../kernel/config/schema.js';
 import { BatchWriter } from './batch.js';
 import { EdgeNodes } from './edges.js';
@@ -18,18 +18,18 @@ export type SendCommand = (topic: string, payload: Buffer, onError: (error: Erro
  * records, edge-node state and pacing; only the batch size, how commands leave and what pacing may do differ.
  */
 export function createRuntime(
-  bastion: Bastion,
+  context: ModuleContext,
   config: BastionConfig,
   logger: Logger,
   options: { maxMessages: number; send: SendCommand; maxHoldMs: number; flagFlooding: boolean },
 ): IngestRuntime {
-  const writer = new BatchWriter(bastion.pipeline, logger, {
+  const writer = new BatchWriter(context.commands, logger, {
     maxMessages: options.maxMessages,
     maxDelayMs: config.mqtt.batchMaxDelayMs,
   });
-  const now = () => bastion.clock.now();
+  const now = () => context.clock.now();
   const rt: IngestRuntime = {
-    db: bastion.storage.db,
+    db: context.db,
     logger,
     now,
     writer,

@@ -1,7 +1,7 @@
 import type { Client } from 'aedes';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 import type { BatchWriter } from './batch.js';
 import type { EdgeNodes } from './edges.js';
 import type { Pacer } from './pacer.js';

@@ -1,5 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 import type { ValueRow } from './batch-root.js';
 
 /** Rows per statement: 6 parameters each stays far under SQLite's 32,766 and PostgreSQL's 65,535. */

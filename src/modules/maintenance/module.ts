@@ -1,4 +1,4 @@
-import type { BastionModule } from '../../app/modules.js';
+import type { BastionModule } from '../../kernel/module.js';
 import { completeOrder, reportFault, startOrder } from './orders.js';
 import { maintenancePermissions } from './permissions.js';
 import { definePlan, schedulePlans } from './plans.js';

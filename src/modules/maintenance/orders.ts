@@ -2,10 +2,11 @@ import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { ConflictError, NotFoundError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
-import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
-import type { Database } from '../../storage/tables.js';
-import { requireNode } from '../plant/store.js';
-import { equipmentPath, recordState } from '../performance/commands.js';
+import { type CommandContext } from '../../kernel/pipeline/types.js';
+import { defineCommand } from './db.js';
+import type { Database } from './db.js';
+import { requireNode } from '../plant/index.js';
+import { equipmentPath, recordState } from '../performance/index.js';
 
 type OrderRow = Database['maintenance_orders'];
 const orderNumber = Type.String({ pattern: '^MO-[0-9]{6,}$' });

@@ -2,11 +2,11 @@ import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { ConflictError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
-import { defineCommand } from '../../kernel/pipeline/types.js';
-import type { Database } from '../../storage/tables.js';
-import { equipmentPath } from '../performance/commands.js';
-import { partsMadeSince } from '../performance/queries.js';
-import { requireNode } from '../plant/store.js';
+import { defineCommand } from './db.js';
+import type { Database } from './db.js';
+import { equipmentPath } from '../performance/index.js';
+import { partsMadeSince } from '../performance/index.js';
+import { requireNode } from '../plant/index.js';
 import { openOrder } from './orders.js';
 import { atOrBelow } from './queries.js';
 

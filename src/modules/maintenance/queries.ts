@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 import { orderView } from './orders.js';
 
 /** Equipment `path` itself or anything below it ('/' is everything). */

@@ -1,9 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Bastion } from '../../app/bastion.js';
-import { authorizeScopedRead } from '../../http/authorization.js';
-import { commandRoute } from '../../http/commands.js';
-import { errorResponses } from '../../http/schemas.js';
+import type { ModuleContext } from '../../kernel/module.js';
+import { authorizeScopedRead, errorResponses } from '../../http/index.js';
 import { plansWithProgress } from './plans.js';
 import { equipmentHistory, listOrders } from './queries.js';
 
@@ -11,8 +9,8 @@ const tags = ['maintenance'];
 const open = Type.Object({}, { additionalProperties: true });
 const equipment = Type.String({ pattern: '^/[a-z0-9._/-]*$', maxLength: 300 });
 
-export function maintenanceRoutes(app: FastifyInstance, bastion: Bastion): void {
-  const { db } = bastion.storage;
+export function maintenanceRoutes(app: FastifyInstance, context: ModuleContext): void {
+  const { db } = context.storage;
   app.get(
     '/api/maintenance/plans',
     {
@@ -26,8 +24,8 @@ export function maintenanceRoutes(app: FastifyInstance, bastion: Bastion): void 
     },
     async (request) => {
       const { equipment: at = '/' } = request.query as { equipment?: string };
-      await authorizeScopedRead(request, bastion, at);
-      return { plans: await plansWithProgress(db, bastion.clock.now(), at) };
+      await authorizeScopedRead(request, context, at);
+      return { plans: await plansWithProgress(db, context.clock.now(), at) };
     },
   );
   app.get(
@@ -49,7 +47,7 @@ export function maintenanceRoutes(app: FastifyInstance, bastion: Bastion): void 
     },
     async (request) => {
       const { equipment: at = '/', state } = request.query as { equipment?: string; state?: string };
-      await authorizeScopedRead(request, bastion, at);
+      await authorizeScopedRead(request, context, at);
       return { orders: await listOrders(db, at, state) };
     },
   );
@@ -66,7 +64,7 @@ export function maintenanceRoutes(app: FastifyInstance, bastion: Bastion): void 
     },
     async (request) => {
       const { equipment } = request.query as { equipment: string };
-      await authorizeScopedRead(request, bastion, equipment);
+      await authorizeScopedRead(request, context, equipment);
       return equipmentHistory(db, equipment);
     },
   );
@@ -77,5 +75,5 @@ export function maintenanceRoutes(app: FastifyInstance, bastion: Bastion): void 
     ['/api/maintenance/plans', 'maintenance.plan.define'],
     ['/api/maintenance/plans/schedule', 'maintenance.plans.schedule'],
   ] as const)
-    commandRoute(app, bastion, { method: 'POST', url, command: bastion.pipeline.get(name), tags });
+    commandRoute(app, context, { method: 'POST', url, command: context.commands.get(name), tags });
 }

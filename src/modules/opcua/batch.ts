@@ -1,9 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { canonicalJson } from '../../kernel/canonical-json.js';
 import { newId } from '../../kernel/ids.js';
-import { defineCommand } from '../../kernel/pipeline/types.js';
-import type { Database } from '../../storage/tables.js';
-import { merkleTreeHash } from '../audit/merkle.js';
+import { defineCommand } from './db.js';
+import type { Database } from './db.js';
+import { merkleTreeHash } from '../audit/index.js';
 
 const sample = Type.Object(
   {

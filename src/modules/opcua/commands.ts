@@ -1,8 +1,9 @@
-import { placePath } from '../plant/paths.js';
+import { placePath } from '../plant/index.js';
 import { Type } from '@sinclair/typebox';
 import { ValidationError } from '../../kernel/errors.js';
-import { defineCommand, type CommandDefinition } from '../../kernel/pipeline/types.js';
-import { requireNode } from '../plant/store.js';
+import { type CommandDefinition } from '../../kernel/pipeline/types.js';
+import { defineCommand } from './db.js';
+import { requireNode } from '../plant/index.js';
 import { commitSamples } from './batch.js';
 import type { OpcUaPki } from './pki.js';
 import { connectionByName, toSpec } from './queries.js';

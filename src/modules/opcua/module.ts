@@ -1,4 +1,4 @@
-import type { BastionModule } from '../../app/modules.js';
+import type { BastionModule } from '../../kernel/module.js';
 import { opcuaCommands } from './commands.js';
 import { opcuaPermissions } from './permissions.js';
 import { opcuaRoutes } from './routes.js';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 import type { ConnectionSpec, SecurityPolicyName } from './status.js';
 
 type Row = Database['opcua_connections'];

@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Bastion } from '../../app/bastion.js';
-import { commandRoute } from '../../http/commands.js';
-import { errorResponses } from '../../http/schemas.js';
+import type { ModuleContext } from '../../kernel/module.js';
+import { errorResponses } from '../../http/index.js';
 import { allConnections } from './queries.js';
 import { opcuaService } from './service.js';
 
@@ -37,7 +36,7 @@ const certificateFields = {
   validTo: iso,
 };
 const certificateList = Type.Object({
-  // Bastion's own certificate: what the server's administrator must trust in turn.
+  // ModuleContext's own certificate: what the server's administrator must trust in turn.
   own: Type.Union([Type.Object(certificateFields), Type.Null()]),
   certificates: Type.Array(
     Type.Object({ ...certificateFields, state: Type.Union([Type.Literal('rejected'), Type.Literal('trusted')]) }),
@@ -45,11 +44,11 @@ const certificateList = Type.Object({
 });
 const thumbprintParams = Type.Object({ thumbprint: Type.String({ pattern: '^[0-9a-f]{40}$' }) });
 
-export function opcuaRoutes(app: FastifyInstance, bastion: Bastion): void {
-  const service = opcuaService(bastion);
-  // Connectors run where Bastion serves, and stop with it; CLI verbs never open OPC UA sessions.
-  if (bastion.config.opcua.enabled) {
-    app.addHook('onReady', async () => void service.start().catch((e: unknown) => bastion.logger.error({ err: e })));
+export function opcuaRoutes(app: FastifyInstance, context: ModuleContext): void {
+  const service = opcuaService(context);
+  // Connectors run where ModuleContext serves, and stop with it; CLI verbs never open OPC UA sessions.
+  if (context.config.opcua.enabled) {
+    app.addHook('onReady', async () => void service.start().catch((e: unknown) => context.logger.error({ err: e })));
     app.addHook('onClose', () => service.stop());
   }
   const read = { config: { permission: 'opcua.read' } };
@@ -64,7 +63,7 @@ export function opcuaRoutes(app: FastifyInstance, bastion: Bastion): void {
       },
     },
     async () => ({
-      connections: (await allConnections(bastion.storage.db)).map((spec) => {
+      connections: (await allConnections(context.db)).map((spec) => {
         const { since, ...status } = service.status(spec.name);
         return { ...spec, status: { ...status, since: since ? new Date(since).toISOString() : null } };
       }),
@@ -76,23 +75,23 @@ export function opcuaRoutes(app: FastifyInstance, bastion: Bastion): void {
       ...read,
       schema: {
         tags,
-        summary: 'OPC UA server certificates Bastion has seen: rejected until trusted',
+        summary: 'OPC UA server certificates ModuleContext has seen: rejected until trusted',
         response: { 200: certificateList, ...errorResponses },
       },
     },
     async () => ({ own: await service.pki.own(), certificates: await service.pki.list() }),
   );
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/opcua/connections',
-    command: bastion.pipeline.get('opcua.connection.define'),
+    command: context.commands.get('opcua.connection.define'),
     tags,
   });
   for (const verb of ['trust', 'reject'] as const)
-    commandRoute(app, bastion, {
+    commandRoute(app, context, {
       method: 'POST',
       url: `/api/opcua/certificates/:thumbprint/${verb}`,
-      command: bastion.pipeline.get(`opcua.certificate.${verb}`),
+      command: context.commands.get(`opcua.certificate.${verb}`),
       tags,
       params: thumbprintParams,
     });

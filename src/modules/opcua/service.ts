@@ -1,4 +1,4 @@
-import type { Bastion } from '../../app/bastion.js';
+import type { ModuleContext } from '../../kernel/module.js';
 import type { OpcUaConnector } from './connector.js';
 import { opcuaPkiFolder, OpcUaPki } from './pki.js';
 import { allConnections, connectionByName, toSpec } from './queries.js';
@@ -11,7 +11,7 @@ interface Running {
 }
 
 /**
- * The OPC UA side of one Bastion instance: its PKI, its sample sink and the running connectors.
+ * The OPC UA side of one ModuleContext instance: its PKI, its sample sink and the running connectors.
  * Connector status is runtime state of this instance (not stored): another instance may see otherwise.
  */
 export class OpcUaService {
@@ -22,21 +22,21 @@ export class OpcUaService {
   private readonly queue = new Map<string, Promise<unknown>>();
   private active = false;
 
-  constructor(private readonly bastion: Bastion) {
-    this.pki = new OpcUaPki(opcuaPkiFolder(bastion.config.dataDir));
-    const { batchMaxSamples: maxSamples, batchMaxDelayMs: maxDelayMs } = bastion.config.opcua;
-    this.sink = new SampleTableSink(bastion.pipeline, bastion.logger, { maxSamples, maxDelayMs });
+  constructor(private readonly context: ModuleContext) {
+    this.pki = new OpcUaPki(opcuaPkiFolder(context.config.dataDir));
+    const { batchMaxSamples: maxSamples, batchMaxDelayMs: maxDelayMs } = context.config.opcua;
+    this.sink = new SampleTableSink(context.commands, context.logger, { maxSamples, maxDelayMs });
     // Verdicts are carried out only after their command committed (events run after commit): a trust
     // that the audit log does not show never takes effect.
-    bastion.events.subscribe('opcua.certificate.trusted', (e) => this.judge(String(e.payload.thumbprint), 'trusted'));
-    bastion.events.subscribe('opcua.certificate.rejected', (e) => this.judge(String(e.payload.thumbprint), 'rejected'));
-    bastion.events.subscribe('opcua.connection.defined', (e) => this.background(String(e.payload.name)));
+    context.events.subscribe('opcua.certificate.trusted', (e) => this.judge(String(e.payload.thumbprint), 'trusted'));
+    context.events.subscribe('opcua.certificate.rejected', (e) => this.judge(String(e.payload.thumbprint), 'rejected'));
+    context.events.subscribe('opcua.connection.defined', (e) => this.background(String(e.payload.name)));
   }
 
   /** Connects every defined connection; one that fails is retried every `opcua.retrySeconds`. */
   async start(): Promise<void> {
     this.active = true;
-    for (const spec of await allConnections(this.bastion.storage.db)) this.background(spec.name);
+    for (const spec of await allConnections(this.context.db)) this.background(spec.name);
   }
 
   /** (Re)connects one connection now. Throws what the connect threw; the status says why. */
@@ -70,11 +70,11 @@ export class OpcUaService {
 
   private async reconnect(name: string, sink: TagSink): Promise<ConnectionStatus> {
     await this.disconnect(name);
-    const row = await connectionByName(this.bastion.storage.db, name);
+    const row = await connectionByName(this.context.db, name);
     if (!row) throw new Error(`no OPC UA connection ${name}`);
     // Loaded on first use: node-opcua is heavy and most processes (CLI verbs) never connect.
     const { OpcUaConnector } = await import('./connector.js');
-    const connector: OpcUaConnector = new OpcUaConnector(toSpec(row), this.pki, sink, this.bastion.logger, (status) =>
+    const connector: OpcUaConnector = new OpcUaConnector(toSpec(row), this.pki, sink, this.context.logger, (status) =>
       this.onStatus(name, connector, status),
     );
     this.running.set(name, { connector });
@@ -95,7 +95,7 @@ export class OpcUaService {
       running.retry = setTimeout(() => {
         running.retry = undefined;
         if (this.running.get(name) === running) this.background(name);
-      }, this.bastion.config.opcua.retrySeconds * 1000);
+      }, this.context.config.opcua.retrySeconds * 1000);
       running.retry.unref();
     }
   }
@@ -114,11 +114,11 @@ export class OpcUaService {
   }
 }
 
-const services = new WeakMap<Bastion, OpcUaService>();
+const services = new WeakMap<ModuleContext, OpcUaService>();
 
-/** One service per Bastion instance, made when the module's commands are registered. */
-export function opcuaService(bastion: Bastion): OpcUaService {
-  let service = services.get(bastion);
-  if (!service) services.set(bastion, (service = new OpcUaService(bastion)));
+/** One service per ModuleContext instance, made when the module's commands are registered. */
+export function opcuaService(context: ModuleContext): OpcUaService {
+  let service = services.get(context);
+  if (!service) services.set(context, (service = new OpcUaService(context)));
   return service;
 }

@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { ConflictError, ValidationError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
-import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
-import { placePath } from '../plant/paths.js';
-import { requireNode, toNode } from '../plant/store.js';
+import { type CommandContext } from '../../kernel/pipeline/types.js';
+import { defineCommand } from './db.js';
+import { placePath } from '../plant/index.js';
+import { requireNode, toNode } from '../plant/index.js';
 import type { DownCategory, MachineState } from './oee.js';
 
 export const equipmentPath = placePath('the plant path of the equipment');

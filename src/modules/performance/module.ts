@@ -1,4 +1,4 @@
-import type { BastionModule } from '../../app/modules.js';
+import type { BastionModule } from '../../kernel/module.js';
 import { reportCount, setState } from './commands.js';
 import { applyTelemetryCommand } from './telemetry.js';
 import { performancePermissions } from './permissions.js';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 import { computeOee, downtimePareto, type DownCategory, type MachineState, type StateInterval } from './oee.js';
 
 export interface Window {

@@ -1,10 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Bastion } from '../../app/bastion.js';
-import { authorizeScopedRead } from '../../http/authorization.js';
-import { commandRoute } from '../../http/commands.js';
-import { errorResponses } from '../../http/schemas.js';
-import { sendSvg } from '../../http/svg.js';
+import type { ModuleContext } from '../../kernel/module.js';
+import { authorizeScopedRead, errorResponses, sendSvg } from '../../http/index.js';
 import { ValidationError } from '../../kernel/errors.js';
 import { oeeSvg, paretoSvg } from './charts.js';
 import { downtime, oee, type Window } from './queries.js';
@@ -29,8 +26,8 @@ function windowOf(query: { equipment: string; from: string; to: string }): Windo
   return w;
 }
 
-export function performanceRoutes(app: FastifyInstance, bastion: Bastion): void {
-  const { db } = bastion.storage;
+export function performanceRoutes(app: FastifyInstance, context: ModuleContext): void {
+  const { db } = context.storage;
   const open = Type.Object({}, { additionalProperties: true });
   app.get(
     '/api/performance/oee',
@@ -45,8 +42,8 @@ export function performanceRoutes(app: FastifyInstance, bastion: Bastion): void 
     },
     async (request, reply) => {
       const query = request.query as Window & { equipment: string; from: string; to: string; format?: string };
-      await authorizeScopedRead(request, bastion, query.equipment);
-      const result = await oee(db, windowOf(query), bastion.clock.now());
+      await authorizeScopedRead(request, context, query.equipment);
+      const result = await oee(db, windowOf(query), context.clock.now());
       return query.format === 'svg' ? sendSvg(reply, oeeSvg(result, `OEE of ${query.equipment}`)) : result;
     },
   );
@@ -63,8 +60,8 @@ export function performanceRoutes(app: FastifyInstance, bastion: Bastion): void 
     },
     async (request, reply) => {
       const query = request.query as { equipment: string; from: string; to: string; format?: string };
-      await authorizeScopedRead(request, bastion, query.equipment);
-      const result = await downtime(db, windowOf(query), bastion.clock.now());
+      await authorizeScopedRead(request, context, query.equipment);
+      const result = await downtime(db, windowOf(query), context.clock.now());
       return query.format === 'svg'
         ? sendSvg(reply, paretoSvg(result.reasons, `Down time at ${query.equipment}`))
         : result;
@@ -75,5 +72,5 @@ export function performanceRoutes(app: FastifyInstance, bastion: Bastion): void 
     ['/api/performance/counts', 'performance.count.record'],
     ['/api/performance/telemetry', 'performance.telemetry.apply'],
   ] as const)
-    commandRoute(app, bastion, { method: 'POST', url, command: bastion.pipeline.get(name), tags });
+    commandRoute(app, context, { method: 'POST', url, command: context.commands.get(name), tags });
 }

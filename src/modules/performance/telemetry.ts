@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { AppError, ConflictError, ValidationError } from '../../kernel/errors.js';
 import type { CommandContext } from '../../kernel/pipeline/types.js';
-import { reportAtPlace } from '../plant/paths.js';
+import { reportAtPlace } from '../plant/index.js';
 import { FUTURE_SKEW_MS, recordCount, recordState } from './commands.js';
 import type { MachineState } from './oee.js';
 

@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ConflictError, ValidationError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
-import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
+import { type CommandContext } from '../../kernel/pipeline/types.js';
+import { defineCommand } from './db.js';
 import { LEVELS, allowedParents, mayContain, type Level } from './levels.js';
 import { equipmentElement, levelOf, type EquipmentElement } from './b2mml.js';
 import { childPath, nodeByPath, requireNode, ROOT_PATH, toNode, type PlantProperty } from './store.js';

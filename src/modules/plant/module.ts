@@ -1,4 +1,4 @@
-import type { BastionModule } from '../../app/modules.js';
+import type { BastionModule } from '../../kernel/module.js';
 import { plantCommands } from './commands.js';
 import { plantPermissions } from './permissions.js';
 import { plantRoutes } from './routes.js';

@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
+import { type CommandContext } from '../../kernel/pipeline/types.js';
+import { defineCommand } from './db.js';
 
 /** A place in the plant below the enterprise, as every module names one: `/site-1/area-1/line-2/press-1`. */
 export const placePath = (description = 'a plant path such as /site-1/area-1/line-1') =>

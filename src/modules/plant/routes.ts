@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Bastion } from '../../app/bastion.js';
-import { commandRoute } from '../../http/commands.js';
-import { errorResponses } from '../../http/schemas.js';
+import type { ModuleContext } from '../../kernel/module.js';
+import { errorResponses } from '../../http/index.js';
 import { NotFoundError } from '../../kernel/errors.js';
 import { equipmentElement, toB2mml } from './b2mml.js';
 import { allNodes } from './store.js';
@@ -25,9 +24,9 @@ const nodeView = Type.Object({
   retired: Type.Boolean(),
 });
 
-export function plantRoutes(app: FastifyInstance, bastion: Bastion): void {
-  const { db } = bastion.storage;
-  const command = (name: string) => bastion.pipeline.get(name);
+export function plantRoutes(app: FastifyInstance, context: ModuleContext): void {
+  const { db } = context.storage;
+  const command = (name: string) => context.commands.get(name);
   app.get(
     '/api/plant',
     {
@@ -56,28 +55,28 @@ export function plantRoutes(app: FastifyInstance, bastion: Bastion): void {
       return tree;
     },
   );
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/plant/nodes',
     command: command('plant.node.create'),
     tags,
     response: nodeView,
   });
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/plant/nodes/update',
     command: command('plant.node.update'),
     tags,
     response: nodeView,
   });
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/plant/nodes/retire',
     command: command('plant.node.retire'),
     tags,
     response: Type.Object({ retired: Type.Boolean() }),
   });
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/plant/import',
     command: command('plant.import'),

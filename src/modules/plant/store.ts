@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { NotFoundError } from '../../kernel/errors.js';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 import type { Level } from './levels.js';
 
 export type NodeRow = Database['plant_nodes'];

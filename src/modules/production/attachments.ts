@@ -3,8 +3,9 @@ import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { ConflictError, NotFoundError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
-import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
-import type { Database } from '../../storage/tables.js';
+import { type CommandContext } from '../../kernel/pipeline/types.js';
+import { defineCommand } from './db.js';
+import type { Database } from './db.js';
 import { checkContent, MEDIA_TYPES, normaliseFileName } from './attachment-files.js';
 import { materialByCode, materialCode, type Operation } from './definitions.js';
 

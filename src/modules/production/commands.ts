@@ -2,8 +2,8 @@ import { addAttachment, carryAttachments } from './attachments.js';
 import { Type } from '@sinclair/typebox';
 import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
-import { defineCommand } from '../../kernel/pipeline/types.js';
-import { nodeByPath } from '../plant/store.js';
+import { defineCommand } from './db.js';
+import { nodeByPath } from '../plant/index.js';
 import {
   bomItem,
   definitionView,

@@ -1,4 +1,4 @@
-import type { BastionModule } from '../../app/modules.js';
+import type { BastionModule } from '../../kernel/module.js';
 import { productionCommands } from './commands.js';
 import { orderCommands } from './orders.js';
 import { productionPermissions } from './permissions.js';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { ConflictError, NotFoundError } from '../../kernel/errors.js';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 
 /** Reads of work orders, for this module's commands and for the modules that book to orders. */
 

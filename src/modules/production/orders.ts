@@ -1,8 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
-import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
-import { requireNode } from '../plant/store.js';
+import { type CommandContext } from '../../kernel/pipeline/types.js';
+import { defineCommand } from './db.js';
+import { requireNode } from '../plant/index.js';
 import { materialByCode, materialCode, type Operation } from './definitions.js';
 import { orderByNumber, orderView, type OrderRow } from './order-queries.js';
 

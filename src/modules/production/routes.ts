@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Bastion } from '../../app/bastion.js';
-import { commandRoute } from '../../http/commands.js';
-import { errorResponses } from '../../http/schemas.js';
+import type { ModuleContext } from '../../kernel/module.js';
+import { errorResponses } from '../../http/index.js';
 import { bomItem, definitionsOf, materialByCode, materialView, operation } from './definitions.js';
 import { orderDetail } from './order-queries.js';
 import { contentDisposition } from './attachment-files.js';
@@ -29,9 +28,9 @@ const definition = Type.Object({
   releasedAt: Type.Union([Type.String(), Type.Null()]),
 });
 
-export function productionRoutes(app: FastifyInstance, bastion: Bastion): void {
-  const { db } = bastion.storage;
-  const command = (name: string) => bastion.pipeline.get(name);
+export function productionRoutes(app: FastifyInstance, context: ModuleContext): void {
+  const { db } = context.storage;
+  const command = (name: string) => context.commands.get(name);
   app.get(
     '/api/materials',
     {
@@ -61,14 +60,14 @@ export function productionRoutes(app: FastifyInstance, bastion: Bastion): void {
       versions: await definitionsOf(db, await materialByCode(db, (request.params as { code: string }).code)),
     }),
   );
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/materials',
     command: command('production.material.create'),
     tags,
     response: material,
   });
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/products/versions',
     command: command('production.definition.draft'),
@@ -101,15 +100,15 @@ export function productionRoutes(app: FastifyInstance, bastion: Bastion): void {
     ['/api/orders/operations/report', 'production.operation.report'],
   ];
   for (const [url, name] of orderRoutes)
-    commandRoute(app, bastion, { method: 'POST', url, command: command(name), tags });
-  commandRoute(app, bastion, {
+    commandRoute(app, context, { method: 'POST', url, command: command(name), tags });
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/products/versions/release',
     command: command('production.definition.release'),
     tags,
     response: Type.Object({ product: Type.String(), version: Type.Integer(), state: Type.String() }),
   });
-  commandRoute(app, bastion, {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/products/versions/attachments',
     command: command('production.attachment.add'),

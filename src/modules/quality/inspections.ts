@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { NotFoundError, ValidationError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
-import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
-import { holdLot, lotByNumber, lotNumber, type LotRow } from '../genealogy/commands.js';
+import { type CommandContext } from '../../kernel/pipeline/types.js';
+import { defineCommand } from './db.js';
+import { holdLot, lotByNumber, lotNumber, type LotRow } from '../genealogy/index.js';
 import { activePlan, planCode, type Characteristic, type PlanRow } from './plans.js';
 import { openNcr } from './ncrs.js';
 

@@ -1,4 +1,4 @@
-import type { BastionModule } from '../../app/modules.js';
+import type { BastionModule } from '../../kernel/module.js';
 import { qualityCommands } from './commands.js';
 import { qualityPermissions } from './permissions.js';
 import { qualityRoutes } from './routes.js';

@@ -2,9 +2,10 @@ import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { ConflictError, NotFoundError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
-import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
-import type { Database } from '../../storage/tables.js';
-import { holdLot, lotByNumber, lotNumber, releaseLot, scrapLot } from '../genealogy/commands.js';
+import { type CommandContext } from '../../kernel/pipeline/types.js';
+import { defineCommand } from './db.js';
+import type { Database } from './db.js';
+import { holdLot, lotByNumber, lotNumber, releaseLot, scrapLot } from '../genealogy/index.js';
 
 type NcrRow = Database['quality_ncrs'];
 const ncrNumber = Type.String({ pattern: '^NCR-[0-9]{6,}$' });

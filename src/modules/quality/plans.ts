@@ -2,9 +2,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
-import { defineCommand } from '../../kernel/pipeline/types.js';
-import type { Database } from '../../storage/tables.js';
-import { definitionsOf, materialByCode, materialCode, unit } from '../production/definitions.js';
+import { defineCommand } from './db.js';
+import type { Database } from './db.js';
+import { definitionsOf, materialByCode, materialCode, unit } from '../production/index.js';
 
 export const planCode = Type.String({ pattern: '^[A-Z0-9][A-Z0-9._-]{0,39}$', description: 'inspection plan code' });
 

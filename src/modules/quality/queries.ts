@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { NotFoundError, ValidationError } from '../../kernel/errors.js';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 import { activePlan, planView, type Characteristic } from './plans.js';
 import { ncrView } from './ncrs.js';
 import { controlChart } from './spc.js';

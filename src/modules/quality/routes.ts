@@ -1,9 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Bastion } from '../../app/bastion.js';
-import { commandRoute } from '../../http/commands.js';
-import { errorResponses } from '../../http/schemas.js';
-import { sendSvg } from '../../http/svg.js';
+import type { ModuleContext } from '../../kernel/module.js';
+import { errorResponses, sendSvg } from '../../http/index.js';
 import { controlChartSvg } from './chart-svg.js';
 import { characteristic } from './plans.js';
 import { listInspections, listNcrs, listPlans, spcChart } from './queries.js';
@@ -56,8 +54,8 @@ const chart = Type.Object({
   ),
 });
 
-export function qualityRoutes(app: FastifyInstance, bastion: Bastion): void {
-  const { db } = bastion.storage;
+export function qualityRoutes(app: FastifyInstance, context: ModuleContext): void {
+  const { db } = context.storage;
   const read = (url: string, summary: string, querystring: ReturnType<typeof Type.Object>, response: unknown) =>
     ({
       url,
@@ -139,6 +137,6 @@ export function qualityRoutes(app: FastifyInstance, bastion: Bastion): void {
     ['/api/quality/ncrs', 'quality.ncr.raise'],
     ['/api/quality/ncrs/disposition', 'quality.ncr.disposition'],
   ] as const) {
-    commandRoute(app, bastion, { method: 'POST', url, command: bastion.pipeline.get(name), tags, response: anyObject });
+    commandRoute(app, context, { method: 'POST', url, command: context.commands.get(name), tags, response: anyObject });
   }
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { operationsOf } from '../production/order-queries.js';
+import { operationsOf } from '../production/index.js';
 import { NotFoundError } from '../../kernel/errors.js';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 import {
   iso,
   isoOrNull,

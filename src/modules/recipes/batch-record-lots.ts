@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { jsonText } from '../../storage/json.js';
 import type { Storage } from '../../storage/storage.js';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 import {
   iso,
   type CommandPart,

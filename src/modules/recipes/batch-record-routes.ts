@@ -1,9 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Bastion } from '../../app/bastion.js';
-import { commandRoute } from '../../http/commands.js';
-import { originOf } from '../../http/context.js';
-import { errorResponses } from '../../http/schemas.js';
+import type { ModuleContext } from '../../kernel/module.js';
+import { errorResponses, originOf } from '../../http/index.js';
 import type { BatchRecordExport } from './batch-record-export.js';
 import { orderNumber } from './batch-record.js';
 import { renderBatchRecordPdf } from './pdf-batch-record.js';
@@ -14,11 +12,11 @@ const params = Type.Object({ number: orderNumber });
 const seal = Type.Object({ digest: Type.String(), signature: Type.String(), keyId: Type.String() });
 
 /** Generate (POST) and export (GET, JSON or PDF) the sealed electronic batch record of a work order. */
-export function batchRecordRoutes(app: FastifyInstance, bastion: Bastion): void {
-  commandRoute(app, bastion, {
+export function batchRecordRoutes(app: FastifyInstance, context: ModuleContext): void {
+  commandRoute(app, context, {
     method: 'POST',
     url: '/api/orders/:number/batch-record',
-    command: bastion.pipeline.get('recipes.batch-record.generate'),
+    command: context.commands.get('recipes.batch-record.generate'),
     tags,
     params,
     toInput: (p) => ({ order: p.number }),
@@ -29,7 +27,7 @@ export function batchRecordRoutes(app: FastifyInstance, bastion: Bastion): void 
       seal,
     }),
   });
-  const exporter = bastion.pipeline.get('recipes.batch-record.export');
+  const exporter = context.commands.get('recipes.batch-record.export');
   app.get(
     '/api/orders/:number/batch-record',
     {
@@ -66,7 +64,7 @@ export function batchRecordRoutes(app: FastifyInstance, bastion: Bastion): void 
       const { number } = request.params as { number: string };
       const { format = 'json', revision } = request.query as { format?: 'json' | 'pdf'; revision?: number };
       const input = { order: number, format, ...(revision === undefined ? {} : { revision }) };
-      const exported = (await bastion.pipeline.execute(
+      const exported = (await context.commands.execute(
         exporter.name,
         input,
         request.actor,

@@ -3,8 +3,9 @@ import type { Kysely } from 'kysely';
 import { canonicalJson } from '../../kernel/canonical-json.js';
 import { ConflictError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
-import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
-import type { Database } from '../../storage/tables.js';
+import { type CommandContext } from '../../kernel/pipeline/types.js';
+import { defineCommand } from './db.js';
+import type { Database } from './db.js';
 import {
   approvalParts,
   controlRecipeParts,

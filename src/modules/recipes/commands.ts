@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
-import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
-import { definitionsOf, materialByCode, materialCode } from '../production/definitions.js';
+import { type CommandContext } from '../../kernel/pipeline/types.js';
+import { defineCommand } from './db.js';
+import { definitionsOf, materialByCode, materialCode } from '../production/index.js';
 import { approvalsRequired, checkParameters, content, recipeCode, type Parameter, type Step } from './model.js';
 import type { RecipeSealer } from './seal.js';
 import {

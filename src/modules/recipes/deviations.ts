@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { newId } from '../../kernel/ids.js';
 import type { CommandContext } from '../../kernel/pipeline/types.js';
-import { reportAtPlace } from '../plant/paths.js';
-import { holdLot } from '../genealogy/commands.js';
-import { runningOrderAt } from '../production/order-queries.js';
+import { reportAtPlace } from '../plant/index.js';
+import { holdLot } from '../genealogy/index.js';
+import { runningOrderAt } from '../production/index.js';
 import type { Parameter } from './model.js';
 
 export interface ProcessValue {

@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { ConflictError, NotFoundError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
-import { defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
-import { placePath, reportAtPlace } from '../plant/paths.js';
+import { type CommandContext } from '../../kernel/pipeline/types.js';
+import { defineCommand } from './db.js';
+import { placePath, reportAtPlace } from '../plant/index.js';
 import type { Parameter } from './model.js';
 import { verifiedOrBlocked } from './release.js';
 import type { RecipeSealer } from './seal.js';

@@ -1,4 +1,4 @@
-import type { BastionModule } from '../../app/modules.js';
+import type { BastionModule } from '../../kernel/module.js';
 import { generateBatchRecord } from './batch-record.js';
 import { exportBatchRecord } from './batch-record-export.js';
 import { batchRecordMigration } from './batch-record-schema.js';

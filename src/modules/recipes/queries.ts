@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 import { diffParameters, type Parameter, type ParameterChange } from './model.js';
 import type { RecipeSealer } from './seal.js';
 import {

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { sha256Hex } from '../../kernel/digest.js';
-import { defineCommand } from '../../kernel/pipeline/types.js';
+import { defineCommand } from './db.js';
 import { recipeCode } from './model.js';
 import { diffVersions } from './queries.js';
 import { parametersOf, recipeByCode, stepsOf, versionOf } from './store.js';

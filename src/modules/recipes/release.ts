@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { ConflictError, NotFoundError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
-import { CommandRefusal, defineCommand, type CommandContext } from '../../kernel/pipeline/types.js';
+import { CommandRefusal, type CommandContext } from '../../kernel/pipeline/types.js';
+import { defineCommand } from './db.js';
 import { recipeCode } from './model.js';
 import { requireState, versionRef } from './commands.js';
 import type { RecipeSealer } from './seal.js';

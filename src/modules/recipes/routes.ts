@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Bastion } from '../../app/bastion.js';
-import { commandRoute } from '../../http/commands.js';
-import { errorResponses } from '../../http/schemas.js';
+import type { ModuleContext } from '../../kernel/module.js';
+import { errorResponses } from '../../http/index.js';
 import { batchRecordRoutes } from './batch-record-routes.js';
 import { diffVersions, listRecipes, maskedVersion, versionHistory } from './queries.js';
 
@@ -30,8 +29,8 @@ const summary = {
 };
 const code = Type.String({ maxLength: 40 });
 
-export function recipeRoutes(app: FastifyInstance, bastion: Bastion): void {
-  const { db } = bastion.storage;
+export function recipeRoutes(app: FastifyInstance, context: ModuleContext): void {
+  const { db } = context.storage;
   const read = { permission: 'recipes.read' };
   app.get(
     '/api/recipes',
@@ -149,6 +148,6 @@ export function recipeRoutes(app: FastifyInstance, bastion: Bastion): void {
     ['/api/recipes/download', 'recipes.control.download'],
     ['/api/set-points', 'recipes.set-points.report'],
   ] as const)
-    commandRoute(app, bastion, { method: 'POST', url, command: bastion.pipeline.get(name), tags });
-  batchRecordRoutes(app, bastion);
+    commandRoute(app, context, { method: 'POST', url, command: context.commands.get(name), tags });
+  batchRecordRoutes(app, context);
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { NotFoundError } from '../../kernel/errors.js';
-import type { Database } from '../../storage/tables.js';
+import type { Database } from './db.js';
 import type { Parameter, SealedContent, Step } from './model.js';
 import type { Seal } from './seal.js';
 

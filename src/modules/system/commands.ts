@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { canonicalDigest } from '../../kernel/digest.js';
-import { defineCommand } from '../../kernel/pipeline/types.js';
+import { defineCommand } from './db.js';
 import type { Storage } from '../../storage/storage.js';
-import { latestRecordOf } from '../audit/queries.js';
+import { latestRecordOf } from '../audit/index.js';
 
 const lifecycleInput = Type.Object(
   {

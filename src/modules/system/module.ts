@@ -1,4 +1,4 @@
-import type { BastionModule } from '../../app/modules.js';
+import type { BastionModule } from '../../kernel/module.js';
 import { systemStartCommand, systemStop } from './commands.js';
 import { systemPermissions } from './permissions.js';
 import { systemRoutes } from './routes.js';

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { PermissionCatalog } from '../../../kernel/pipeline/permissions.js';
-import { defineCommand, type CommandContext } from '../../../kernel/pipeline/types.js';
+import { type CommandContext } from '../../../kernel/pipeline/types.js';
+import { defineCommand } from '../db.js';
 import { userId } from '../schemas.js';
 import { userById } from '../users-store.js';
 import { accountApprovals, assertMayActOn, type AccountAct } from './escalation.js';

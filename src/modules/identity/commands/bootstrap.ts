@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { ConflictError } from '../../../kernel/errors.js';
 import { newId } from '../../../kernel/ids.js';
-import { defineCommand } from '../../../kernel/pipeline/types.js';
+import { defineCommand } from '../db.js';
 import { ADMINISTRATOR } from '../roles.js';
 import { username } from '../schemas.js';
 import { ENTERPRISE } from '../scope.js';

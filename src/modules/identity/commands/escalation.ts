@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { ForbiddenError, NotFoundError } from '../../../kernel/errors.js';
 import type { PermissionCatalog, PermissionDefinition } from '../../../kernel/pipeline/permissions.js';
 import type { Actor, CommandContext, RoleGrant } from '../../../kernel/pipeline/types.js';
-import type { Database } from '../../../storage/tables.js';
+import type { Database } from '../db.js';
 import { grantHolds } from '../authorizer.js';
 import { ADMINISTRATOR, builtInRole } from '../roles.js';
 import { covers, ENTERPRISE } from '../scope.js';

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../kernel/errors.js';
 import { newId } from '../../../kernel/ids.js';
-import { defineCommand, type CommandContext } from '../../../kernel/pipeline/types.js';
+import { type CommandContext } from '../../../kernel/pipeline/types.js';
+import { defineCommand } from '../db.js';
 import type { IdentityDeps } from '../deps.js';
 import { ADMINISTRATOR, builtInRole } from '../roles.js';
 import { isoTime, permissionName, roleName, scope, userId } from '../schemas.js';
@@ -15,7 +16,7 @@ import {
   assertMayGrant,
   type AccountAct,
 } from './escalation.js';
-import { isLiveNode } from '../../plant/store.js';
+import { isLiveNode } from '../../plant/index.js';
 
 /** A scope is the enterprise or a live node of the plant hierarchy (module plant). */
 async function requireScope(ctx: CommandContext, scope: string) {

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { AuthenticationError, NotFoundError, RateLimitedError, ValidationError } from '../../../kernel/errors.js';
 import { newId } from '../../../kernel/ids.js';
-import { CommandRefusal, defineCommand, type CommandContext } from '../../../kernel/pipeline/types.js';
+import { CommandRefusal, type CommandContext } from '../../../kernel/pipeline/types.js';
+import { defineCommand } from '../db.js';
 import type { IdentityDeps } from '../deps.js';
 import { decoyHash, hashPassword, needsRehash, newToken, verifyPassword } from '../passwords.js';
 import { password, username } from '../schemas.js';

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { AuthenticationError, ConflictError, ValidationError } from '../../../kernel/errors.js';
-import { CommandRefusal, defineCommand } from '../../../kernel/pipeline/types.js';
+import { CommandRefusal } from '../../../kernel/pipeline/types.js';
+import { defineCommand } from '../db.js';
 import type { IdentityDeps } from '../deps.js';
 import { countFailure } from '../lockout.js';
 import { generateOneTimePassword, hashPassword, passwordProblems, verifyPassword } from '../passwords.js';

@@ -1,4 +1,4 @@
-import type { Actor, Origin } from '../kernel/pipeline/types.js';
+import type { Actor, Origin } from './pipeline/types.js';
 
 /** Bastion itself: start-up and stop records, bootstrap. Fixed, well-known pseudonymous ID. */
 export const SYSTEM_ACTOR: Actor = { kind: 'system', id: '00000000-0000-7000-8000-000000000000' };

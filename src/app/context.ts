@@ -1,0 +1,52 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../kernel/clock.js';
+import type { BastionConfig } from '../kernel/config/schema.js';
+import type { EventBus } from '../kernel/events.js';
+import type { HealthConditions } from '../kernel/health.js';
+import { KeyStore } from '../kernel/keys/key-store.js';
+import { declaredWriters, type DeclaredWriter, type ModuleContext } from '../kernel/module.js';
+import type { PermissionCatalog } from '../kernel/pipeline/permissions.js';
+import type { CommandPipeline } from '../kernel/pipeline/pipeline.js';
+import type { Transact } from '../kernel/store.js';
+import { inTransaction, type Storage } from '../storage/storage.js';
+
+export interface ContextParts {
+  config: BastionConfig;
+  clock: Clock;
+  logger: Logger;
+  events: EventBus;
+  health: HealthConditions;
+  permissions: PermissionCatalog;
+  pipeline: CommandPipeline;
+  storage: Storage;
+}
+
+/**
+ * The narrow view of one instance that modules get. The writable database stays here: modules read through
+ * `db` (typed read-only) and write in a command's transaction, or through a declared writer.
+ */
+export function moduleContext(parts: ContextParts): ModuleContext {
+  const { storage, logger, pipeline } = parts;
+  const transact: Transact = (work) => inTransaction(storage, logger, work);
+  return Object.freeze({
+    config: parts.config,
+    clock: parts.clock,
+    logger,
+    events: parts.events,
+    health: parts.health,
+    permissions: parts.permissions,
+    commands: {
+      execute: pipeline.execute.bind(pipeline),
+      list: () => pipeline.list(),
+      decide: pipeline.decide.bind(pipeline),
+      authorizeRead: pipeline.authorizeRead.bind(pipeline),
+    },
+    db: storage.db,
+    dialect: { dialect: storage.dialect, capabilities: storage.capabilities },
+    keys: KeyStore.of(parts.config.dataDir),
+    writer(name: DeclaredWriter): Transact {
+      if (!declaredWriters.includes(name)) throw new Error(`${String(name)} is not a declared writer`);
+      return transact;
+    },
+  });
+}

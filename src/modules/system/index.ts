@@ -1,0 +1,1 @@
+/** The public surface of the system module: what other modules, the CLI and app/ may use. */
