@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { errorResponses, sendSvg } from '../../http/index.js';
+import { commandRoute, errorResponses, sendSvg } from '../../http/index.js';
 import { traceSvg } from './graph-svg.js';
 import { lotDetail, lotOfSerial } from './queries.js';
 import { trace, traceCsv } from './trace.js';

@@ -1,5 +1,6 @@
 import type { BastionModule } from '../../kernel/module.js';
 import { RoleAuthorizer } from './authorizer.js';
+import { authenticate } from './sessions.js';
 import { identityCommands } from './commands/index.js';
 import { identityPermissions } from './permissions.js';
 import { identityRoutes } from './routes.js';
@@ -12,16 +13,20 @@ export const identityModule: BastionModule = {
   name: 'identity',
   permissions: identityPermissions,
   migrations: identityMigrations,
-  commands(bastion) {
-    createSecretsKey(bastion.config.dataDir);
+  commands(context) {
+    createSecretsKey(context.config.dataDir);
     const deps = {
-      config: bastion.config,
-      secrets: loadSecretBox(bastion.config.dataDir),
-      permissions: bastion.permissions,
+      config: context.config,
+      secrets: loadSecretBox(context.config.dataDir),
+      permissions: context.permissions,
     };
-    return identityCommands(deps, new AddressThrottle(bastion.config.identity.addressFailureLimit));
+    return identityCommands(deps, new AddressThrottle(context.config.identity.addressFailureLimit));
   },
-  authorizer: (bastion) => new RoleAuthorizer(bastion.permissions, bastion.storage.db, bastion.clock),
-  signatures: (bastion) => new SessionSignatures(bastion, loadSecretBox(bastion.config.dataDir)),
+  authorizer: (context) => new RoleAuthorizer(context.permissions, context.db, context.clock),
+  signatures: (context) => new SessionSignatures(context, loadSecretBox(context.config.dataDir)),
+  authenticator: (context) => ({
+    authenticate: (token, now) =>
+      authenticate(context.db, token, now, { idleMs: context.config.session.idleMinutes * 60_000 }),
+  }),
   routes: identityRoutes,
 };

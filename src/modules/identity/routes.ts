@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { SESSION_COOKIE, errorResponses, originOf } from '../../http/index.js';
+import { commandRoute, SESSION_COOKIE, errorResponses, originOf } from '../../http/index.js';
 import { listPending } from '../../kernel/pipeline/approvals.js';
 import { accessMatrix, matrixSchema } from './matrix.js';
 import { grantsOf } from './sessions.js';
@@ -148,7 +148,7 @@ function selfRoutes(app: FastifyInstance, context: ModuleContext): void {
 
 function adminRoutes(app: FastifyInstance, context: ModuleContext): void {
   const command = (name: string) => context.commands.get(name);
-  const { db } = context.storage;
+  const { db } = context;
   app.get(
     '/api/users',
     {

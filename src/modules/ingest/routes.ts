@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { errorResponses } from '../../http/index.js';
+import { commandRoute, errorResponses } from '../../http/index.js';
 import { listDevices, listQuarantined, listSecurityEvents } from './store.js';
 
 const tags = ['ingest'];
@@ -46,7 +46,7 @@ const limitQuery = Type.Object(
 const nameParams = Type.Object({ name: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{1,63}$', maxLength: 64 }) });
 
 function readRoutes(app: FastifyInstance, context: ModuleContext): void {
-  const { db } = context.storage;
+  const { db } = context;
   const read = (url: string, summary: string, key: string, item: object, list: (limit: number) => Promise<unknown>) =>
     app.get(
       url,

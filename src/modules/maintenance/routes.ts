@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { authorizeScopedRead, errorResponses } from '../../http/index.js';
+import { commandRoute, authorizeScopedRead, errorResponses } from '../../http/index.js';
 import { plansWithProgress } from './plans.js';
 import { equipmentHistory, listOrders } from './queries.js';
 
@@ -10,7 +10,7 @@ const open = Type.Object({}, { additionalProperties: true });
 const equipment = Type.String({ pattern: '^/[a-z0-9._/-]*$', maxLength: 300 });
 
 export function maintenanceRoutes(app: FastifyInstance, context: ModuleContext): void {
-  const { db } = context.storage;
+  const { db } = context;
   app.get(
     '/api/maintenance/plans',
     {

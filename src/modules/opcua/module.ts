@@ -14,6 +14,6 @@ export const opcuaModule: BastionModule = {
   name: 'opcua',
   permissions: opcuaPermissions,
   migrations: opcuaMigrations,
-  commands: (bastion) => opcuaCommands(opcuaService(bastion).pki),
+  commands: (context) => opcuaCommands(opcuaService(context).pki),
   routes: opcuaRoutes,
 };

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { errorResponses } from '../../http/index.js';
+import { commandRoute, errorResponses } from '../../http/index.js';
 import { allConnections } from './queries.js';
 import { opcuaService } from './service.js';
 

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { authorizeScopedRead, errorResponses, sendSvg } from '../../http/index.js';
+import { commandRoute, authorizeScopedRead, errorResponses, sendSvg } from '../../http/index.js';
 import { ValidationError } from '../../kernel/errors.js';
 import { oeeSvg, paretoSvg } from './charts.js';
 import { downtime, oee, type Window } from './queries.js';
@@ -27,7 +27,7 @@ function windowOf(query: { equipment: string; from: string; to: string }): Windo
 }
 
 export function performanceRoutes(app: FastifyInstance, context: ModuleContext): void {
-  const { db } = context.storage;
+  const { db } = context;
   const open = Type.Object({}, { additionalProperties: true });
   app.get(
     '/api/performance/oee',

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { errorResponses } from '../../http/index.js';
+import { commandRoute, errorResponses } from '../../http/index.js';
 import { NotFoundError } from '../../kernel/errors.js';
 import { equipmentElement, toB2mml } from './b2mml.js';
 import { allNodes } from './store.js';
@@ -25,7 +25,7 @@ const nodeView = Type.Object({
 });
 
 export function plantRoutes(app: FastifyInstance, context: ModuleContext): void {
-  const { db } = context.storage;
+  const { db } = context;
   const command = (name: string) => context.commands.get(name);
   app.get(
     '/api/plant',

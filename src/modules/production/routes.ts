@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { errorResponses } from '../../http/index.js';
+import { commandRoute, errorResponses } from '../../http/index.js';
 import { bomItem, definitionsOf, materialByCode, materialView, operation } from './definitions.js';
 import { orderDetail } from './order-queries.js';
 import { contentDisposition } from './attachment-files.js';
@@ -29,7 +29,7 @@ const definition = Type.Object({
 });
 
 export function productionRoutes(app: FastifyInstance, context: ModuleContext): void {
-  const { db } = context.storage;
+  const { db } = context;
   const command = (name: string) => context.commands.get(name);
   app.get(
     '/api/materials',

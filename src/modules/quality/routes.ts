@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { errorResponses, sendSvg } from '../../http/index.js';
+import { commandRoute, errorResponses, sendSvg } from '../../http/index.js';
 import { controlChartSvg } from './chart-svg.js';
 import { characteristic } from './plans.js';
 import { listInspections, listNcrs, listPlans, spcChart } from './queries.js';
@@ -55,7 +55,7 @@ const chart = Type.Object({
 });
 
 export function qualityRoutes(app: FastifyInstance, context: ModuleContext): void {
-  const { db } = context.storage;
+  const { db } = context;
   const read = (url: string, summary: string, querystring: ReturnType<typeof Type.Object>, response: unknown) =>
     ({
       url,

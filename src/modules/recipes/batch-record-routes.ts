@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { errorResponses, originOf } from '../../http/index.js';
+import { commandRoute, errorResponses, originOf } from '../../http/index.js';
 import type { BatchRecordExport } from './batch-record-export.js';
 import { orderNumber } from './batch-record.js';
 import { renderBatchRecordPdf } from './pdf-batch-record.js';

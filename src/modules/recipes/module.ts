@@ -17,8 +17,8 @@ export const recipesModule: BastionModule = {
   name: 'recipes',
   permissions: recipePermissions,
   migrations: [...recipeMigrations, batchRecordMigration],
-  commands: (bastion) => {
-    const sealer = new RecipeSealer(bastion.config.dataDir);
+  commands: (context) => {
+    const sealer = new RecipeSealer(context.config.dataDir);
     return [
       ...versionCommands(sealer),
       activateVersion(sealer),
@@ -29,7 +29,7 @@ export const recipesModule: BastionModule = {
       downloadControlRecipe(sealer),
       reportSetPoints,
       generateBatchRecord(sealer),
-      exportBatchRecord(sealer, bastion.permissions),
+      exportBatchRecord(sealer, context.permissions),
     ];
   },
   routes: recipeRoutes,

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { errorResponses } from '../../http/index.js';
+import { commandRoute, errorResponses } from '../../http/index.js';
 import { batchRecordRoutes } from './batch-record-routes.js';
 import { diffVersions, listRecipes, maskedVersion, versionHistory } from './queries.js';
 
@@ -30,7 +30,7 @@ const summary = {
 const code = Type.String({ maxLength: 40 });
 
 export function recipeRoutes(app: FastifyInstance, context: ModuleContext): void {
-  const { db } = context.storage;
+  const { db } = context;
   const read = { permission: 'recipes.read' };
   app.get(
     '/api/recipes',

@@ -7,6 +7,6 @@ export const systemModule: BastionModule = {
   name: 'system',
   permissions: systemPermissions,
   migrations: [],
-  commands: (bastion) => [systemStartCommand(bastion.storage), systemStop],
+  commands: (context) => [systemStartCommand(context.dialect), systemStop],
   routes: systemRoutes,
 };
