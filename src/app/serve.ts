@@ -7,7 +7,7 @@ import { loadTls } from '../http/tls.js';
 import { startIngest, type RunningIngest } from '../modules/ingest/index.js';
 import { startExternalIngest, type ExternalIngest } from '../modules/ingest/index.js';
 import { NOT_INDEPENDENT, notIndependentlyWitnessed } from '../modules/audit/index.js';
-import { sqliteFile } from '../storage/open.js';
+import { sqliteFile } from '../storage/files.js';
 import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../kernel/actors.js';
 import { openBastion, type Bastion } from './bastion.js';
 

@@ -50,13 +50,15 @@ export interface CommandPort {
 }
 
 /**
- * The few writers outside a command's transaction, named here so that the list is reviewed in one place
- * (and test/architecture.test.ts checks that no other name is used):
- * - `audit.checkpoint`: the audit log's own checkpoint rows, written by its timer and after appends;
- * - `identity.session-touch`: a session's last-seen time, refreshed at most once a minute on reads;
- * - `demo.reset`: wiping the demo plant's data directory (app/, console only).
+ * The one writer inside a module that is not a command: the audit log's checkpoints (Merkle root, signature),
+ * written by its timer and after appends, outside any command's transaction. A module asks for it by name
+ * (`context.writer('audit.checkpoint')`); test/architecture.test.ts fails on any other name.
+ * Outside the modules, only these hold the writable database, for what runs before or instead of the
+ * pipeline (the same test fails on any other file): app/bastion.ts and app/context.ts (open, migrate, wire),
+ * app/keys.ts (instance key fingerprints at start-up),
+ * app/demo/reset.ts (dropping the demo database, console only), cli/open.ts (the console's own session).
  */
-export const declaredWriters = ['audit.checkpoint', 'identity.session-touch', 'demo.reset'] as const;
+export const declaredWriters = ['audit.checkpoint'] as const;
 export type DeclaredWriter = (typeof declaredWriters)[number];
 
 /**

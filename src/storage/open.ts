@@ -1,12 +1,10 @@
-import { join } from 'node:path';
 import type { BastionConfig } from '../kernel/config/schema.js';
 import { openPostgres } from './postgres.js';
+import { sqliteFile } from './files.js';
 import { openSqlite } from './sqlite.js';
 import type { Storage } from './storage.js';
 
-export function sqliteFile(config: BastionConfig): string {
-  return join(config.dataDir, 'bastion.db');
-}
+export { sqliteFile } from './files.js';
 
 /** PostgreSQL when a URL is configured, otherwise the SQLite file in the data directory. */
 export function openStorage(config: BastionConfig, onConnectionLost?: (error: Error) => void): Storage {

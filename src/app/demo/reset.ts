@@ -6,7 +6,7 @@ import type { BastionConfig } from '../../kernel/config/schema.js';
 import { kernelMigrations } from '../../kernel/pipeline/schema.js';
 import { storageMigrations } from '../../storage/instance-keys.js';
 import { migrate } from '../../storage/migrations.js';
-import { sqliteFile } from '../../storage/open.js';
+import { sqliteFile } from '../../storage/files.js';
 import { openPostgres } from '../../storage/postgres.js';
 import { openSqlite } from '../../storage/sqlite.js';
 import { isInitialized } from '../bastion.js';

@@ -9,7 +9,7 @@ import { allCheckpoints } from '../../modules/audit/index.js';
 import { NOT_INDEPENDENT, notIndependentlyWitnessed } from '../../modules/audit/index.js';
 import { verifyLog, type LogVerification } from '../../modules/audit/index.js';
 import type { VerificationReport } from '../../modules/audit/index.js';
-import { sqliteFile } from '../../storage/open.js';
+import { sqliteFile } from '../../storage/files.js';
 import { join } from 'node:path';
 import type { VerbContext } from '../context.js';
 import { requireInitialized, withStorage } from '../open.js';
