@@ -1,9 +1,9 @@
+import { CommandRefusal } from '../../../kernel/pipeline/types.js';
 import { Type } from '@sinclair/typebox';
 import { AuthenticationError, ConflictError } from '../../../kernel/errors.js';
 import { sha256Hex } from '../../../kernel/digest.js';
 import { newId } from '../../../kernel/ids.js';
 import { type CommandContext } from '../../../kernel/pipeline/types.js';
-import { refusal } from '../refusal.js';
 import { defineCommand } from '../db.js';
 import type { IdentityDeps } from '../deps.js';
 import { assertNotLocked, countFailure } from '../lockout.js';
@@ -43,7 +43,7 @@ async function markSessionVerified(ctx: CommandContext) {
 async function wrongCode(ctx: CommandContext, user: UserRow, deps: IdentityDeps, throttle: AddressThrottle) {
   throttle.fail(ctx.origin.address, ctx.now);
   await countFailure(ctx, user, deps.config, 'second-factor');
-  return refusal(new AuthenticationError('The code is wrong or was already used.'));
+  return new CommandRefusal(new AuthenticationError('The code is wrong or was already used.'));
 }
 
 export const enrolCommand = (deps: IdentityDeps) =>

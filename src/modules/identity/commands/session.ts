@@ -1,10 +1,10 @@
+import { CommandRefusal } from '../../../kernel/pipeline/types.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { SESSION_COOKIE } from '../../../http/index.js';
 import { AuthenticationError, NotFoundError, RateLimitedError, ValidationError } from '../../../kernel/errors.js';
 import { newId } from '../../../kernel/ids.js';
 import { type CommandContext } from '../../../kernel/pipeline/types.js';
-import { refusal } from '../refusal.js';
 import { defineCommand } from '../db.js';
 import type { IdentityDeps } from '../deps.js';
 import { decoyHash, hashPassword, needsRehash, newToken, verifyPassword } from '../passwords.js';
@@ -22,12 +22,12 @@ const wrongCredentials = () =>
 
 function refuse(ctx: CommandContext, reason: string, details: Record<string, unknown> = {}) {
   ctx.note({ refusal: reason, ...details });
-  return refusal(wrongCredentials());
+  return new CommandRefusal(wrongCredentials());
 }
 
 async function recordWrongPassword(ctx: CommandContext, user: UserRow, deps: IdentityDeps) {
   await countFailure(ctx, user, deps.config, 'password');
-  return refusal(wrongCredentials());
+  return new CommandRefusal(wrongCredentials());
 }
 
 async function openSession(ctx: CommandContext, user: UserRow, deps: IdentityDeps) {
@@ -94,7 +94,7 @@ export const loginCommand = (deps: IdentityDeps, throttle: AddressThrottle) =>
       const address = ctx.origin.address;
       if (throttle.blocked(address, ctx.now)) {
         ctx.note({ refusal: 'address_throttled' });
-        return refusal(new RateLimitedError('Too many failed logins from this address; try again later.'));
+        return new CommandRefusal(new RateLimitedError('Too many failed logins from this address; try again later.'));
       }
       const user = await ctx.tx
         .selectFrom('users')

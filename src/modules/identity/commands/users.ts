@@ -1,6 +1,6 @@
+import { CommandRefusal } from '../../../kernel/pipeline/types.js';
 import { Type } from '@sinclair/typebox';
 import { AuthenticationError, ConflictError, ValidationError } from '../../../kernel/errors.js';
-import { refusal } from '../refusal.js';
 import { defineCommand } from '../db.js';
 import type { IdentityDeps } from '../deps.js';
 import { countFailure } from '../lockout.js';
@@ -188,7 +188,7 @@ export const changePasswordCommand = (deps: IdentityDeps) =>
       ctx.setTarget({ type: 'user', id: user.id });
       if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
         await countFailure(ctx, user, deps.config, 'current-password');
-        return refusal(new AuthenticationError('The current password is wrong.'));
+        return new CommandRefusal(new AuthenticationError('The current password is wrong.'));
       }
       const problems = passwordProblems(input.newPassword, user.username);
       if (input.newPassword === input.currentPassword)
