@@ -4,7 +4,7 @@ import { newId } from '../../kernel/ids.js';
 import { CommandRefusal, type CommandContext } from '../../kernel/pipeline/types.js';
 import { defineCommand } from './db.js';
 import { recipeCode } from './model.js';
-import { requireState, versionRef } from './commands.js';
+import { requireState, versionRef, versionState } from './commands.js';
 import type { RecipeSealer } from './seal.js';
 import {
   effectiveVersion,
@@ -39,19 +39,39 @@ export async function verifiedOrBlocked(ctx: CommandContext, sealer: RecipeSeale
   return new CommandRefusal(new SealBroken(recipe.code, v.version));
 }
 
+/**
+ * A CommandRefusal as a handler's answer: the pipeline commits (the block) and then throws its error, so the
+ * caller never receives it as a result. The kernel's handler type does not admit it yet (reported), hence
+ * the cast, in this one place.
+ */
+export function refused(refusal: CommandRefusal): never {
+  return refusal as never;
+}
+
 /** Makes an approved version the one production uses (its seal verified first); the previous one is superseded. */
 export const activateVersion = (sealer: RecipeSealer) =>
   defineCommand({
     name: 'recipes.version.activate',
     summary: 'Make an approved version effective (the seal is verified first; the previous one is superseded)',
     input: versionRef,
+    output: Type.Object(
+      {
+        recipe: Type.String(),
+        version: Type.Integer(),
+        state: Type.String(),
+        superseded: Type.Union([Type.Integer(), Type.Null()]),
+      },
+      { additionalProperties: false },
+    ),
+    errors: ['not_found', 'illegal_transition', 'seal_broken'],
     permission: 'recipes.release',
+    http: { method: 'POST', url: '/api/recipes/versions/activate' },
     async handler(ctx, input) {
       const recipe = await recipeByCode(ctx.tx, input.recipe);
       const v = await versionOf(ctx.tx, recipe, input.version);
       requireState(v, recipe.code, 'approved');
       const refusal = await verifiedOrBlocked(ctx, sealer, recipe, v);
-      if (refusal) return refusal;
+      if (refusal) return refused(refusal);
       const previous = await effectiveVersion(ctx.tx, recipe);
       if (previous)
         await ctx.tx
@@ -81,7 +101,10 @@ export const retireVersion = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: versionState,
+  errors: ['not_found', 'illegal_transition'],
   permission: 'recipes.release',
+  http: { method: 'POST', url: '/api/recipes/versions/retire' },
   async handler(ctx, input) {
     const recipe = await recipeByCode(ctx.tx, input.recipe);
     const v = await versionOf(ctx.tx, recipe, input.version);
@@ -109,7 +132,18 @@ export const issueControlRecipe = (sealer: RecipeSealer) =>
       },
       { additionalProperties: false },
     ),
+    output: Type.Object(
+      {
+        recipe: Type.String(),
+        version: Type.Integer(),
+        order: Type.String(),
+        seal: Type.Union([Type.String(), Type.Null()]),
+      },
+      { additionalProperties: false },
+    ),
+    errors: ['not_found', 'not_effective', 'illegal_transition', 'wrong_product', 'seal_broken'],
     permission: 'recipes.issue',
+    http: { method: 'POST', url: '/api/recipes/issue' },
     async handler(ctx, input) {
       const recipe = await recipeByCode(ctx.tx, input.recipe);
       const v = input.version ? await versionOf(ctx.tx, recipe, input.version) : await effectiveVersion(ctx.tx, recipe);
@@ -126,7 +160,7 @@ export const issueControlRecipe = (sealer: RecipeSealer) =>
       if (['completed', 'closed'].includes(order.state))
         throw new ConflictError(`Work order ${input.order} is ${order.state}.`, 'illegal_transition');
       const refusal = await verifiedOrBlocked(ctx, sealer, recipe, v);
-      if (refusal) return refusal;
+      if (refusal) return refused(refusal);
       const id = newId();
       await ctx.tx
         .insertInto('recipe_control')
