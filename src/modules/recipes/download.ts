@@ -6,7 +6,7 @@ import { defineCommand } from './db.js';
 import { placePath, reportAtPlace } from '../plant/index.js';
 import type { Database } from './db.js';
 import type { Parameter } from './model.js';
-import { refused, verifiedOrBlocked } from './release.js';
+import { verifiedOrBlocked } from './release.js';
 import type { RecipeSealer } from './seal.js';
 import { recipeByCode, type VersionRow } from './store.js';
 
@@ -53,7 +53,7 @@ export const downloadControlRecipe = (sealer: RecipeSealer) =>
         .where('id', '=', control.versionId)
         .executeTakeFirstOrThrow()) as VersionRow;
       const refusal = await verifiedOrBlocked(ctx, sealer, recipe, v);
-      if (refusal) return refused(refusal);
+      if (refusal) return refusal;
       const id = newId();
       await ctx.tx
         .insertInto('recipe_downloads')

@@ -39,14 +39,6 @@ export async function verifiedOrBlocked(ctx: CommandContext, sealer: RecipeSeale
   return new CommandRefusal(new SealBroken(recipe.code, v.version));
 }
 
-/**
- * A CommandRefusal as a handler's answer: the pipeline commits (the block) and then throws its error, so the
- * caller never receives it as a result. The kernel's handler type does not admit it yet (reported), hence
- * the cast, in this one place.
- */
-export function refused(refusal: CommandRefusal): never {
-  return refusal as never;
-}
 
 /** Makes an approved version the one production uses (its seal verified first); the previous one is superseded. */
 export const activateVersion = (sealer: RecipeSealer) =>
@@ -71,7 +63,7 @@ export const activateVersion = (sealer: RecipeSealer) =>
       const v = await versionOf(ctx.tx, recipe, input.version);
       requireState(v, recipe.code, 'approved');
       const refusal = await verifiedOrBlocked(ctx, sealer, recipe, v);
-      if (refusal) return refused(refusal);
+      if (refusal) return refusal;
       const previous = await effectiveVersion(ctx.tx, recipe);
       if (previous)
         await ctx.tx
@@ -160,7 +152,7 @@ export const issueControlRecipe = (sealer: RecipeSealer) =>
       if (['completed', 'closed'].includes(order.state))
         throw new ConflictError(`Work order ${input.order} is ${order.state}.`, 'illegal_transition');
       const refusal = await verifiedOrBlocked(ctx, sealer, recipe, v);
-      if (refusal) return refused(refusal);
+      if (refusal) return refusal;
       const id = newId();
       await ctx.tx
         .insertInto('recipe_control')
