@@ -1,4 +1,5 @@
 import type { CommandContext } from '../../kernel/pipeline/types.js';
+import type { Database } from './db.js';
 import { checkProcessValues } from '../recipes/index.js';
 import { checkSetPoints, type SetPointReading } from '../recipes/index.js';
 import type { ValueRow } from './batch-root.js';
@@ -30,7 +31,7 @@ export interface RecipeOutcome {
 
 /** Groups a batch's recipe metrics per equipment and hands them to the recipes module, in the batch's transaction. */
 export async function applyRecipeMetrics(
-  ctx: CommandContext,
+  ctx: CommandContext<Database>,
   rows: readonly ValueRow[],
   resolver: () => Promise<(row: ValueRow, device: string | null) => Promise<string | undefined>>,
 ): Promise<RecipeOutcome> {
