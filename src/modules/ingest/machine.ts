@@ -6,6 +6,7 @@ import { recordState } from '../performance/index.js';
 import { applyTelemetry, type MachineSample, type TelemetryOutcome } from '../performance/index.js';
 import type { ValueRow } from './batch-root.js';
 import type { Offline } from './batch-content.js';
+import { sameTransaction } from './same-transaction.js';
 
 type Kind = 'state' | 'fault' | 'total' | 'good';
 
@@ -165,7 +166,7 @@ export async function applyMachineTelemetry(
     perEquipment.set(equipment, { ...entry, samples: [...entry.samples, ...source.samples] });
   }
   for (const [equipment, { deviceId, samples }] of perEquipment) {
-    const result = await applyTelemetry(ctx, equipment, samples);
+    const result = await sameTransaction(applyTelemetry, ctx, equipment, samples);
     outcome.equipment += 1;
     outcome.states += result.states;
     outcome.parts += result.parts;
@@ -191,7 +192,7 @@ export async function markDisconnected(ctx: CommandContext<Database>, offline: r
     for (const device of devices) {
       const equipment = await equipmentOf(ctx, base, device);
       try {
-        if ((await recordState(ctx, { equipment, state: 'disconnected', at })).changed) changed += 1;
+        if ((await sameTransaction(recordState, ctx, { equipment, state: 'disconnected', at })).changed) changed += 1;
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
       }

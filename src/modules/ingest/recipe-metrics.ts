@@ -3,6 +3,7 @@ import type { Database } from './db.js';
 import { checkProcessValues } from '../recipes/index.js';
 import { checkSetPoints, type SetPointReading } from '../recipes/index.js';
 import type { ValueRow } from './batch-root.js';
+import { sameTransaction } from './same-transaction.js';
 
 /**
  * Recipe metrics a machine reports: `<device>/SetPoint/<parameter>` (what it holds: compared with the last
@@ -50,9 +51,9 @@ export async function applyRecipeMetrics(
   }
   for (const [equipment, group] of groups) {
     if (group.setPoints.length)
-      outcome.setPointMismatches += (await checkSetPoints(ctx, equipment, group.setPoints)).mismatches;
+      outcome.setPointMismatches += (await sameTransaction(checkSetPoints, ctx, equipment, group.setPoints)).mismatches;
     if (group.process.length) {
-      const result = await checkProcessValues(ctx, equipment, group.process);
+      const result = await sameTransaction(checkProcessValues, ctx, equipment, group.process);
       outcome.deviations += result.deviations;
       outcome.held += result.held;
     }
