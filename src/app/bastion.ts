@@ -10,11 +10,17 @@ import { BootstrapAuthorizer } from '../kernel/pipeline/authorizer.js';
 import { PermissionCatalog } from '../kernel/pipeline/permissions.js';
 import { CommandPipeline } from '../kernel/pipeline/pipeline.js';
 import { kernelMigrations } from '../kernel/pipeline/schema.js';
-import { AuditLog } from '../modules/audit/index.js';
+import {
+  AuditLog,
+  loadSigner,
+  PUBLIC_KEY_FILE,
+  SIGNING_KEY_FILE,
+  type Witness,
+  witnessesFor,
+  WitnessMonitor,
+  witnessReport,
+} from '../modules/audit/index.js';
 import { keysDir } from '../kernel/keys/key-store.js';
-import { loadSigner, PUBLIC_KEY_FILE, SIGNING_KEY_FILE } from '../modules/audit/index.js';
-import { witnessesFor, type Witness } from '../modules/audit/index.js';
-import { WitnessMonitor } from '../modules/audit/index.js';
 import { storageMigrations } from '../storage/instance-keys.js';
 import { migrate } from '../storage/migrations.js';
 import { openStorage } from '../storage/open.js';
@@ -91,7 +97,7 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     clock,
     logger,
     // Called only after a checkpoint has been written, long after `pipeline` below exists.
-    record: (input): Promise<unknown> => pipeline.execute('audit.witness.report', input, SYSTEM_ACTOR, SYSTEM_ORIGIN),
+    record: (input): Promise<unknown> => pipeline.execute(witnessReport, input, SYSTEM_ACTOR, SYSTEM_ORIGIN),
   });
   const audit = new AuditLog({
     // The declared writer 'audit.checkpoint' (kernel/module.ts), made here because the context comes later.

@@ -12,3 +12,4 @@ export { verifyLog, type LogVerification } from './verification.js';
 export { type VerificationReport } from './verify.js';
 export { witnessesFor, type Witness } from './witness.js';
 export { WitnessMonitor } from './witness-monitor.js';
+export { witnessReport } from './witness-report.js';

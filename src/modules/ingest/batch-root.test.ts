@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldSubtrees, leafHash, perfectRoot, perfectSubtrees } from '../audit/index.js';
+import { foldSubtrees, leafHash, perfectRoot, perfectSubtrees } from '../audit/merkle.js';
 import { batchRoot, canonicalRow, type ValueRow } from './batch-root.js';
 
 /** The audit module's RFC 9162 functions, composed the plain way: the reference the fast root must equal. */

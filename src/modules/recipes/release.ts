@@ -39,7 +39,6 @@ export async function verifiedOrBlocked(ctx: CommandContext, sealer: RecipeSeale
   return new CommandRefusal(new SealBroken(recipe.code, v.version));
 }
 
-
 /** Makes an approved version the one production uses (its seal verified first); the previous one is superseded. */
 export const activateVersion = (sealer: RecipeSealer) =>
   defineCommand({
