@@ -30,7 +30,7 @@ import { NotInitializedError } from './errors.js';
 import { reconcileKeys } from './keys.js';
 import type { BastionModule, ModuleContext } from '../kernel/module.js';
 import type { Authenticator } from '../kernel/pipeline/types.js';
-import { moduleContext } from './context.js';
+import { moduleContext, writers } from './context.js';
 import type { Database } from './database.js';
 import { allModules } from './registry.js';
 
@@ -99,9 +99,10 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     // Called only after a checkpoint has been written, long after `pipeline` below exists.
     record: (input): Promise<unknown> => pipeline.execute(witnessReport, input, SYSTEM_ACTOR, SYSTEM_ORIGIN),
   });
+  const writer = writers(storage, logger);
   const audit = new AuditLog({
     // The declared writer 'audit.checkpoint' (kernel/module.ts), made here because the context comes later.
-    transact: (work) => inTransaction(storage, logger, work),
+    transact: writer('audit.checkpoint'),
     signer: loadSigner(config.dataDir),
     witnesses,
     clock,

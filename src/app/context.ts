@@ -27,7 +27,6 @@ export interface ContextParts {
  */
 export function moduleContext(parts: ContextParts): ModuleContext {
   const { storage, logger, pipeline } = parts;
-  const transact: Transact = (work) => inTransaction(storage, logger, work);
   return Object.freeze({
     config: parts.config,
     clock: parts.clock,
@@ -44,9 +43,14 @@ export function moduleContext(parts: ContextParts): ModuleContext {
     db: storage.db,
     dialect: { dialect: storage.dialect, capabilities: storage.capabilities },
     keys: KeyStore.of(parts.config.dataDir),
-    writer(name: DeclaredWriter): Transact {
-      if (!declaredWriters.includes(name)) throw new Error(`${String(name)} is not a declared writer`);
-      return transact;
-    },
+    writer: writers(storage, logger),
   });
+}
+
+/** Transaction runners for the declared writers only (kernel/module.ts); any other name is refused. */
+export function writers(storage: Storage, logger: Logger): (name: DeclaredWriter) => Transact {
+  return (name) => {
+    if (!declaredWriters.includes(name)) throw new Error(`${String(name)} is not a declared writer`);
+    return (work) => inTransaction(storage, logger, work);
+  };
 }
