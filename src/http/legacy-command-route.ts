@@ -60,7 +60,7 @@ export function commandRoute(app: FastifyInstance, bastion: ModuleContext, spec:
   app.route({
     method: spec.method,
     url: spec.url,
-    ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
+    ...(spec.bodyLimit !== undefined ? { bodyLimit: spec.bodyLimit } : {}),
     config: { permission: command.permission, command: true },
     schema: {
       tags: spec.tags,
@@ -74,14 +74,15 @@ export function commandRoute(app: FastifyInstance, bastion: ModuleContext, spec:
       const signed = command.signature ? (request.body as { input: unknown; signature: SignatureInput }) : undefined;
       const body = signed ? signed.input : request.body;
       const input = spec.toInput ? spec.toInput(params, body) : spec.params ? params : noInput ? {} : body;
-      const result = await bastion.commands.execute(
+      const result: unknown = await bastion.commands.execute(
         command,
         input,
         request.actor,
         originOf(request),
         signed?.signature,
       );
-      if (result && typeof result === 'object' && 'approvalPending' in result) return reply.code(202).send(result);
+      if (typeof result === 'object' && result !== null && 'approvalPending' in result)
+        return reply.code(202).send(result);
       spec.onResult?.(result, reply);
       return reply.send(result);
     },
