@@ -19,9 +19,9 @@ const release = defineCommand({
   input: Type.Object({ batch: Type.String() }, { additionalProperties: false }),
   permission: 'batch.release',
   signature: { meanings: ['released', 'approved'] },
-  async handler(ctx, input) {
+  handler(ctx, input) {
     ctx.setTarget({ type: 'batch', id: input.batch });
-    return { released: input.batch };
+    return Promise.resolve({ released: input.batch });
   },
 });
 

@@ -17,9 +17,9 @@ bastion.pipeline.register(
     input: Type.Object({ writer: Type.String(), n: Type.Integer() }),
     permission: 'test.write',
     internal: true,
-    async handler(ctx, input) {
+    handler(ctx, input) {
       ctx.note(input);
-      return input;
+      return Promise.resolve(input);
     },
   }),
 );

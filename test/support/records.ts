@@ -14,9 +14,9 @@ export function registerNoteCommand(bastion: Bastion): string {
         input: Type.Object({ n: Type.Integer() }),
         permission: 'test.note',
         internal: true,
-        async handler(ctx, input) {
+        handler(ctx, input) {
           ctx.note({ n: input.n });
-          return { n: input.n };
+          return Promise.resolve({ n: input.n });
         },
       }),
     );
