@@ -2,7 +2,6 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../src/http/app.js';
-import { commandRoute } from '../src/http/commands.js';
 import { canonicalDigest } from '../src/kernel/digest.js';
 import type { DomainEvent } from '../src/kernel/events.js';
 import { defineCommand, type Actor } from '../src/kernel/pipeline/types.js';
@@ -17,7 +16,10 @@ const release = defineCommand({
   name: 'batch.release',
   summary: 'Release a batch (test)',
   input: Type.Object({ batch: Type.String() }, { additionalProperties: false }),
+  output: Type.Object({ released: Type.String() }, { additionalProperties: false }),
+  errors: [],
   permission: 'batch.release',
+  http: { method: 'POST', url: '/api/test/release', tags: ['test'] },
   signature: { meanings: ['released', 'approved'] },
   handler(ctx, input) {
     ctx.setTarget({ type: 'batch', id: input.batch });
@@ -40,14 +42,7 @@ describe(`electronic signatures (${testDialect})`, () => {
     t = await createTestBastion({}, clock);
     t.bastion.permissions.register({ name: 'batch.release', description: 'test', roles: ['quality'] });
     t.bastion.pipeline.register(release);
-    t.bastion.modules.push({
-      name: 'test-release',
-      permissions: [],
-      migrations: [],
-      commands: () => [],
-      routes: (instance, bastion) =>
-        commandRoute(instance, bastion, { method: 'POST', url: '/api/test/release', command: release, tags: ['test'] }),
-    });
+    // The route comes from the command's own `http` once it is registered, as for any module's command.
     app = await buildHttpApp(t.bastion);
     user = await makeUser(t.bastion, app, { username: 'quincy', roles: [{ role: 'quality' }] });
     const session = await sessionOf(app, user);

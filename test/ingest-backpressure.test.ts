@@ -44,7 +44,7 @@ describe(`ingest back-pressure over the device rate (${testDialect})`, () => {
 
   const start = async (options: IngestOptions = {}) => {
     const mqttConfig = { ...t.config.mqtt, port: 0, maxMessagesPerSecond: LIMIT };
-    broker = await startIngest(t.bastion, { ...t.config, mqtt: mqttConfig }, t.logger, options);
+    broker = await startIngest(t.bastion.context, { ...t.config, mqtt: mqttConfig }, t.logger, options);
   };
   const connect = async (clientId: string) => {
     const client = await mqtt.connectAsync(`mqtts://127.0.0.1:${broker.port}`, {

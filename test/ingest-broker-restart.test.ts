@@ -88,7 +88,7 @@ describe(`ingest through a Mosquitto of its own (${testDialect})`, () => {
     });
     await seedPlant(t.bastion);
     await t.bastion.pipeline.execute('ingest.device.register', DEVICE, CONSOLE_ACTOR, CLI_ORIGIN);
-    const ingest = startExternalIngest(t.bastion, t.config, t.logger);
+    const ingest = startExternalIngest(t.bastion.context, t.config, t.logger);
     const stored = async () =>
       (await t.bastion.storage.db.selectFrom('ingest_values').select('value_num').execute()).map((r) =>
         Number(r.value_num),
@@ -114,7 +114,7 @@ describe(`ingest through a Mosquitto of its own (${testDialect})`, () => {
   it('answers an offline STATE for its host ID (the will of another instance of the same host) with its birth', async () => {
     const hostId = `host-${randomBytes(3).toString('hex')}`;
     const t = await createTestBastion({ BASTION_MQTT_URL: broker.url, BASTION_MQTT_HOST_ID: hostId });
-    const ingest = startExternalIngest(t.bastion, t.config, t.logger);
+    const ingest = startExternalIngest(t.bastion.context, t.config, t.logger);
     try {
       await ingest.ready;
       const birth = await eventually(

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/kernel/actors.js';
+import type { CommandPort } from '../src/kernel/module.js';
 import { startExternalIngest, type ExternalIngest } from '../src/modules/ingest/external.js';
 import { defaultClientId } from '../src/modules/ingest/external-options.js';
 import { decodeSparkplug, encodeSparkplug } from '../src/modules/ingest/payloads.js';
@@ -33,7 +34,12 @@ interface Instance {
   ingest: ExternalIngest;
 }
 
-async function instance(devices: [name: string, edge: string][], extra = {}): Promise<Instance> {
+/** `port` stands between ingest and the pipeline: a test makes commits fail there as a lost database would. */
+async function instance(
+  devices: [name: string, edge: string][],
+  extra = {},
+  port: (commands: CommandPort) => CommandPort = (commands) => commands,
+): Promise<Instance> {
   const t = await createTestBastion({ ...env, ...extra });
   await seedPlant(t.bastion);
   const exec = (name: string, input: object) => t.bastion.pipeline.execute(name, input, CONSOLE_ACTOR, CLI_ORIGIN);
@@ -41,7 +47,8 @@ async function instance(devices: [name: string, edge: string][], extra = {}): Pr
     await exec('plant.node.create', { parentPath: LINE, level: 'equipment', code: edge, name: edge });
     await exec('ingest.device.register', { name, equipment: `${LINE}/${edge}`, groupId: GROUP, edgeNodeId: edge });
   }
-  const ingest = startExternalIngest(t.bastion, t.config, t.logger);
+  const context = { ...t.bastion.context, commands: port(t.bastion.context.commands) };
+  const ingest = startExternalIngest(context, t.config, t.logger);
   await ingest.ready;
   return { t, ingest };
 }
@@ -173,20 +180,22 @@ describe(`ingest through an external broker (${testDialect})`, () => {
   });
 
   it('does not acknowledge a message whose batch failed: the broker sends it again and it is committed once', async () => {
-    // A session that outlives the connection, which is how the broker keeps what Bastion did not acknowledge.
-    const c = await instance([['meter-2', 'meter']], {
-      BASTION_MQTT_SHARED_GROUP: `retry-${run}`,
-      BASTION_MQTT_SESSION_EXPIRY: '60',
-    });
-    const pipeline = c.t.bastion.pipeline;
-    const execute = pipeline.execute.bind(pipeline);
     let failures = 0;
     // The first commit of the batch holding the test's message fails, as if the database had gone away.
-    pipeline.execute = ((name: string, input: unknown, ...rest: unknown[]) => {
-      const ours = name === 'ingest.batch.commit' && JSON.stringify(input).includes('4242');
-      if (ours && failures++ === 0) return Promise.reject(new Error('database gone'));
-      return (execute as (...args: unknown[]) => Promise<unknown>)(name, input, ...rest);
-    }) as typeof pipeline.execute;
+    const failOnce = (commands: CommandPort): CommandPort => ({
+      ...commands,
+      execute: ((command, input, ...rest) => {
+        const ours = command.name === 'ingest.batch.commit' && JSON.stringify(input).includes('4242');
+        if (ours && failures++ === 0) return Promise.reject(new Error('database gone'));
+        return commands.execute(command, input, ...rest);
+      }) as CommandPort['execute'],
+    });
+    // A session that outlives the connection, which is how the broker keeps what Bastion did not acknowledge.
+    const c = await instance(
+      [['meter-2', 'meter']],
+      { BASTION_MQTT_SHARED_GROUP: `retry-${run}`, BASTION_MQTT_SESSION_EXPIRY: '60' },
+      failOnce,
+    );
     try {
       await device.publishAsync('bastion/v1/meter-2/data', json(4242), { qos: 1 });
       expect(

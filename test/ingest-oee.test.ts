@@ -89,7 +89,7 @@ describe(`machine telemetry to OEE (${testDialect})`, () => {
       groupId: 'plant',
       edgeNodeId: 'line-2-edge',
     })) as { secret: string };
-    broker = await startIngest(t.bastion, { ...t.config, mqtt: { ...t.config.mqtt, port: 0 } }, t.logger);
+    broker = await startIngest(t.bastion.context, { ...t.config, mqtt: { ...t.config.mqtt, port: 0 } }, t.logger);
     client = await mqtt.connectAsync(`mqtts://127.0.0.1:${broker.port}`, {
       ca: readFileSync(join(t.dataDir, 'tls', 'server.crt')),
       clientId: 'line-2-edge',

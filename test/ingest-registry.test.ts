@@ -60,7 +60,7 @@ describe(`ingest registry and limits (${testDialect})`, () => {
     }
     ca = readFileSync(join(t.dataDir, 'tls', 'server.crt'));
     const mqttConfig = { ...t.config.mqtt, port: 0, maxPayloadBytes: 512, maxMessagesPerSecond: 20 };
-    broker = await startIngest(t.bastion, { ...t.config, mqtt: mqttConfig }, t.logger);
+    broker = await startIngest(t.bastion.context, { ...t.config, mqtt: mqttConfig }, t.logger);
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.endAsync(true)));

@@ -76,7 +76,11 @@ describe(`Sparkplug B host application (${testDialect})`, () => {
       })) as { secret: string };
       secrets.set(edge, device.secret);
     }
-    broker = await startIngest(t.bastion, { ...t.config, mqtt: { ...t.config.mqtt, port: 0, hostId: HOST } }, t.logger);
+    broker = await startIngest(
+      t.bastion.context,
+      { ...t.config, mqtt: { ...t.config.mqtt, port: 0, hostId: HOST } },
+      t.logger,
+    );
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.endAsync(true)));
@@ -157,6 +161,10 @@ describe(`Sparkplug B host application (${testDialect})`, () => {
     );
     await broker.close();
     expect(await death).toEqual({ online: false, timestamp: expect.any(Number) as number });
-    broker = await startIngest(t.bastion, { ...t.config, mqtt: { ...t.config.mqtt, port: 0, hostId: HOST } }, t.logger);
+    broker = await startIngest(
+      t.bastion.context,
+      { ...t.config, mqtt: { ...t.config.mqtt, port: 0, hostId: HOST } },
+      t.logger,
+    );
   });
 });

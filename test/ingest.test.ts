@@ -80,7 +80,7 @@ describe(`ingest over MQTT (${testDialect})`, () => {
     }
     ca = readFileSync(join(t.dataDir, 'tls', 'server.crt'));
     const mqttConfig = { ...t.config.mqtt, port: 0, maxPayloadBytes: 1024, maxMessagesPerSecond: 50 };
-    broker = await startIngest(t.bastion, { ...t.config, mqtt: mqttConfig }, t.logger);
+    broker = await startIngest(t.bastion.context, { ...t.config, mqtt: mqttConfig }, t.logger);
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.endAsync(true)));

@@ -120,7 +120,7 @@ describe(`OPC UA connector (${testDialect})`, () => {
     t = await createTestBastion();
     app = await buildHttpApp(t.bastion);
     await seedPlant(t.bastion);
-    service = opcuaService(t.bastion);
+    service = opcuaService(t.bastion.context);
     reader = await sessionOf(
       app,
       await makeUser(t.bastion, app, { username: 'mona', roles: [{ role: 'maintenance' }] }),

@@ -314,7 +314,7 @@ describe(`recipes (${testDialect})`, () => {
       groupId: 'plant',
       edgeNodeId: 'line-1-edge',
     });
-    const broker = await startIngest(t.bastion, t.config, t.logger);
+    const broker = await startIngest(t.bastion.context, t.config, t.logger);
     const period = 150;
     const machines = await simulate({
       url: `mqtts://127.0.0.1:${broker.port}`,

@@ -99,7 +99,7 @@ describe(`NUL, control characters and bidirectional overrides are refused (${tes
 describe(`device metric names with control characters are refused over MQTT (${testDialect})`, () => {
   it('records a birth whose metric name holds a bidi override as malformed, and stores none of its values', async () => {
     const t = await createTestBastion();
-    const broker = await startIngest(t.bastion, { ...t.config, mqtt: { ...t.config.mqtt, port: 0 } }, t.logger);
+    const broker = await startIngest(t.bastion.context, { ...t.config, mqtt: { ...t.config.mqtt, port: 0 } }, t.logger);
     try {
       await seedPlant(t.bastion);
       const run = <R>(name: string, input: object) =>

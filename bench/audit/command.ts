@@ -4,7 +4,7 @@ import { NotFoundError } from '../../src/kernel/errors.js';
 import { newId } from '../../src/kernel/ids.js';
 import { CommandPipeline } from '../../src/kernel/pipeline/pipeline.js';
 import { defineCommand, type AuditSink, type Authorizer } from '../../src/kernel/pipeline/types.js';
-import type { Storage } from '../../src/storage/storage.js';
+import { inTransaction, type Storage } from '../../src/storage/storage.js';
 
 /** Bench-owned tables; they live only in the bench database, so they need no migration. (A type alias,
  * not an interface: Kysely's withTables() wants the implicit index signature only aliases have.) */
@@ -49,6 +49,8 @@ export const bumpCounter = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: Type.Object({ value: Type.Integer() }),
+  errors: ['not_found'],
   permission: BUMP,
   async handler(ctx, input) {
     const tx = ctx.tx.withTables<BenchTables>();
@@ -81,7 +83,7 @@ export function benchPipelines(bastion: Bastion): { on: CommandPipeline; off: Co
   bastion.permissions.register({ name: BUMP, description: 'Bump a bench counter' });
   const { storage, events, permissions, clock, logger } = bastion;
   const off = new CommandPipeline({
-    storage,
+    store: { ...storage, transact: (work) => inTransaction(storage, logger, work) },
     events,
     permissions,
     clock,

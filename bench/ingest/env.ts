@@ -66,7 +66,7 @@ async function prepare(env: BenchBastion, count: number, settings: Partial<MqttS
   }
   const config = bastion.config;
   const mqtt = { ...config.mqtt, port: 0, maxMessagesPerSecond: 1_000_000, ...settings };
-  const ingest = await startIngest(bastion, { ...config, mqtt }, bastion.logger);
+  const ingest = await startIngest(bastion.context, { ...config, mqtt }, bastion.logger);
   const tls = loadTls(config);
   const close = async () => {
     await ingest.close();

@@ -10,11 +10,17 @@ import { BootstrapAuthorizer } from '../kernel/pipeline/authorizer.js';
 import { PermissionCatalog } from '../kernel/pipeline/permissions.js';
 import { CommandPipeline } from '../kernel/pipeline/pipeline.js';
 import { kernelMigrations } from '../kernel/pipeline/schema.js';
-import { AuditLog } from '../modules/audit/index.js';
+import {
+  AuditLog,
+  loadSigner,
+  PUBLIC_KEY_FILE,
+  SIGNING_KEY_FILE,
+  type Witness,
+  witnessesFor,
+  WitnessMonitor,
+  witnessReport,
+} from '../modules/audit/index.js';
 import { keysDir } from '../kernel/keys/key-store.js';
-import { loadSigner, PUBLIC_KEY_FILE, SIGNING_KEY_FILE } from '../modules/audit/index.js';
-import { DirectoryWitness, type Witness } from '../modules/audit/index.js';
-import { WitnessMonitor } from '../modules/audit/index.js';
 import { storageMigrations } from '../storage/instance-keys.js';
 import { migrate } from '../storage/migrations.js';
 import { openStorage } from '../storage/open.js';
@@ -62,11 +68,6 @@ export function isInitialized(config: BastionConfig): boolean {
   return existsSync(join(keysDir(config.dataDir), SIGNING_KEY_FILE));
 }
 
-export function witnessesFor(config: BastionConfig): Witness[] {
-  const dirs = config.audit.witnessDirs.length > 0 ? config.audit.witnessDirs : [join(config.dataDir, 'witness')];
-  return dirs.map((dir) => new DirectoryWitness(dir));
-}
-
 /** Wires one Bastion instance: storage (migrated), the audit log, the pipeline and every module's commands. */
 export async function openBastion(config: BastionConfig, options: OpenOptions = {}): Promise<Bastion> {
   if (!options.initializing && !isInitialized(config)) throw new NotInitializedError(config.dataDir);
@@ -96,10 +97,11 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     clock,
     logger,
     // Called only after a checkpoint has been written, long after `pipeline` below exists.
-    record: (input): Promise<unknown> => pipeline.execute('audit.witness.report', input, SYSTEM_ACTOR, SYSTEM_ORIGIN),
+    record: (input): Promise<unknown> => pipeline.execute(witnessReport, input, SYSTEM_ACTOR, SYSTEM_ORIGIN),
   });
   const audit = new AuditLog({
-    storage,
+    // The declared writer 'audit.checkpoint' (kernel/module.ts), made here because the context comes later.
+    transact: (work) => inTransaction(storage, logger, work),
     signer: loadSigner(config.dataDir),
     witnesses,
     clock,

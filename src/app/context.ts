@@ -38,7 +38,6 @@ export function moduleContext(parts: ContextParts): ModuleContext {
     commands: {
       execute: pipeline.execute.bind(pipeline),
       list: () => pipeline.list(),
-      get: (name: string) => pipeline.get(name),
       decide: pipeline.decide.bind(pipeline),
       authorizeRead: pipeline.authorizeRead.bind(pipeline),
     },

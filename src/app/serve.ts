@@ -9,6 +9,7 @@ import { startExternalIngest, type ExternalIngest } from '../modules/ingest/inde
 import { NOT_INDEPENDENT, notIndependentlyWitnessed } from '../modules/audit/index.js';
 import { sqliteFile } from '../storage/files.js';
 import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../kernel/actors.js';
+import { systemStop } from '../modules/system/index.js';
 import { openBastion, type Bastion } from './bastion.js';
 
 export interface RunningServer {
@@ -74,7 +75,7 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
       await bounded(logger, 'MQTT broker', ingest?.close());
       await bounded(logger, 'external MQTT client', client?.close());
       await bastion.pipeline.flushDenials(); // before the stop record, so the final checkpoint covers them
-      await bastion.pipeline.execute('system.stop', { reason }, SYSTEM_ACTOR, SYSTEM_ORIGIN);
+      await bastion.pipeline.execute(systemStop, { reason }, SYSTEM_ACTOR, SYSTEM_ORIGIN);
       await bastion.audit.checkpointNow();
       await bastion.close();
     },

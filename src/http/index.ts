@@ -7,4 +7,3 @@ export { originOf } from './context.js';
 export { errorResponses, problemSchema } from './schemas.js';
 export { sendSvg } from './svg.js';
 export { createSelfSignedCertificate, loadTls, tlsPolicy } from './tls.js';
-export { commandRoute } from './legacy-command-route.js';

@@ -36,8 +36,6 @@ export interface CommandPort {
     signature?: SignatureInput,
   ): Promise<Static<O> | ApprovalPending>;
   list(): AnyCommand[];
-  /** TEMPORARY during the conversion (issue 11): string lookup, removed once routes come from commands. */
-  get(name: string): AnyCommand;
   decide(approvalId: string, approve: boolean, actor: Actor, origin: Origin): Promise<unknown>;
   /** A read's access check (audited when refused): the permission at `scope`, or at any scope. */
   authorizeRead(

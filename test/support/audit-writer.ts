@@ -15,6 +15,8 @@ bastion.pipeline.register(
     name: 'test.write',
     summary: 'test write',
     input: Type.Object({ writer: Type.String(), n: Type.Integer() }),
+    output: Type.Object({ writer: Type.String(), n: Type.Integer() }),
+    errors: [],
     permission: 'test.write',
     internal: true,
     handler(ctx, input) {

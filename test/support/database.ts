@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-/** The suite runs on PostgreSQL when BASTION_TEST_DATABASE_URL is set, otherwise on SQLite files. */
+/**
+ * The dialect of this worker's project (vitest.config.ts): the postgres project's workers get
+ * BASTION_TEST_DATABASE_URL in their environment, the sqlite project's get it empty.
+ */
 export const testDialect: 'sqlite' | 'postgres' =
   (process.env.BASTION_TEST_DATABASE_URL ?? '') !== '' ? 'postgres' : 'sqlite';
 

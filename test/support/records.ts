@@ -12,6 +12,8 @@ export function registerNoteCommand(bastion: Bastion): string {
         name: 'test.note',
         summary: 'test note',
         input: Type.Object({ n: Type.Integer() }),
+        output: Type.Object({ n: Type.Integer() }),
+        errors: [],
         permission: 'test.note',
         internal: true,
         handler(ctx, input) {

@@ -1,12 +1,11 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { witnessesFor } from '../../app/bastion.js';
 import { inclusionProof } from '../../modules/audit/index.js';
 import { lastSeq, recordPages } from '../../modules/audit/index.js';
 import { keysDir, loadPublicKey } from '../../kernel/keys/key-store.js';
 import { PUBLIC_KEY_FILE } from '../../modules/audit/index.js';
 import { allCheckpoints } from '../../modules/audit/index.js';
-import { NOT_INDEPENDENT, notIndependentlyWitnessed } from '../../modules/audit/index.js';
+import { NOT_INDEPENDENT, notIndependentlyWitnessed, witnessesFor } from '../../modules/audit/index.js';
 import { verifyLog, type LogVerification } from '../../modules/audit/index.js';
 import type { VerificationReport } from '../../modules/audit/index.js';
 import { sqliteFile } from '../../storage/files.js';

@@ -123,7 +123,8 @@ export interface CommandDefinition<S extends TSchema = TSchema, O extends TSchem
    * meanings; the audit record binds signer, meaning, time and the digest of what was signed.
    */
   signature?: { meanings: SignatureMeaning[] };
-  handler(ctx: CommandContext<DB>, input: Static<S>): Promise<Static<O>>;
+  /** The result, or a refusal whose state change must still commit (a failed login counts toward lockout). */
+  handler(ctx: CommandContext<DB>, input: Static<S>): Promise<Static<O> | CommandRefusal>;
 }
 
 /** Any command, whatever its schemas and tables: what registries and the pipeline hold. */

@@ -2,12 +2,11 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../kernel/clock.js';
 import { newId } from '../../kernel/ids.js';
 import type { AuditEntry, AuditSink } from '../../kernel/pipeline/types.js';
-import { inTransaction, type Storage, type UnitOfWork } from '../../storage/storage.js';
+import type { ReadDb, Transact, UnitOfWork } from '../../kernel/store.js';
 import { makeCheckpoint, type SignedCheckpoint } from './checkpoint.js';
 import { Frontier, perfectSubtrees, type NodeRef } from './merkle.js';
 import { encodeRecord, GENESIS_HASH, recordHash } from './record.js';
 import type { CheckpointSigner } from './signer.js';
-import type { Kysely } from 'kysely';
 import type { Database } from './db.js';
 import {
   fetchNodes,
@@ -21,7 +20,11 @@ import {
 import type { Witness } from './witness.js';
 
 export interface AuditLogDeps {
-  storage: Storage;
+  /**
+   * The declared writer 'audit.checkpoint' (kernel/module.ts): checkpoints signed by the timer or on demand
+   * are the log's one write outside a command's transaction. Appends use the caller's transaction instead.
+   */
+  transact: Transact;
   signer: CheckpointSigner;
   witnesses: Witness[];
   clock: Clock;
@@ -58,7 +61,7 @@ export function nextRecord(head: Head, entry: AuditEntry, at: number, id = newId
 }
 
 /** Reads the head from the database (the frontier from stored subtrees); `stored` when already read. */
-export async function loadHead(db: Kysely<Database>, stored?: { seq: number; hash: Buffer }): Promise<Head> {
+export async function loadHead(db: ReadDb<Database>, stored?: { seq: number; hash: Buffer }): Promise<Head> {
   stored ??= await readHead(db);
   if (!stored) return EMPTY_HEAD;
   const hashes = await fetchNodes(db, perfectSubtrees([0, stored.seq]));
@@ -92,7 +95,7 @@ export class AuditLog implements AuditSink {
 
   /** Signs a checkpoint over everything appended so far, unless the latest one already covers it. */
   async checkpointNow(): Promise<SignedCheckpoint | undefined> {
-    return inTransaction(this.deps.storage, this.deps.logger, async (uow) => {
+    return this.deps.transact(async (uow) => {
       const head = await this.lockedHead(uow);
       const latest = await latestCheckpoint(uow.tx);
       if (head.seq === 0 || (latest && latest.treeSize >= head.seq)) return undefined;
@@ -137,7 +140,7 @@ export class AuditLog implements AuditSink {
   private async lockedHead(uow: UnitOfWork): Promise<Head> {
     const inThisTransaction = this.pending.get(uow);
     if (inThisTransaction) return inThisTransaction;
-    await lockForAppend(uow.tx, this.deps.storage);
+    await lockForAppend(uow.tx, uow.storage);
     const stored = await readHead(uow.tx);
     const cached = this.cached;
     if (!stored) return EMPTY_HEAD;

@@ -1,5 +1,5 @@
 import { NotFoundError, ValidationError } from '../../kernel/errors.js';
-import type { Storage } from '../../storage/storage.js';
+import type { AuditReader } from './db.js';
 import { consistencyRanges, foldSubtrees, inclusionRanges, perfectSubtrees, type LeafRange } from './merkle.js';
 import { fetchNodes, latestCheckpoint, readHead } from './store.js';
 
@@ -15,9 +15,9 @@ export interface InclusionProof {
 }
 
 /** Roots of several leaf ranges, fetched from stored subtrees in one or two queries. */
-async function rangeRoots(storage: Storage, ranges: LeafRange[]): Promise<Buffer[]> {
+async function rangeRoots(reader: AuditReader, ranges: LeafRange[]): Promise<Buffer[]> {
   const perRange = ranges.map((range) => perfectSubtrees(range));
-  const hashes = await fetchNodes(storage.db, perRange.flat());
+  const hashes = await fetchNodes(reader.db, perRange.flat());
   let at = 0;
   return perRange.map((refs) => {
     const slice = hashes.slice(at, at + refs.length);
@@ -26,21 +26,21 @@ async function rangeRoots(storage: Storage, ranges: LeafRange[]): Promise<Buffer
   });
 }
 
-async function currentSize(storage: Storage): Promise<number> {
-  return (await readHead(storage.db))?.seq ?? 0;
+async function currentSize(reader: AuditReader): Promise<number> {
+  return (await readHead(reader.db))?.seq ?? 0;
 }
 
 /**
  * Proves that record `seq` is in the tree of `treeSize` records: by default the latest signed checkpoint,
  * or the current size when the record is newer than every checkpoint. O(log n) stored hashes.
  */
-export async function inclusionProof(storage: Storage, seq: number, treeSize?: number): Promise<InclusionProof> {
-  const latest = await latestCheckpoint(storage.db);
-  const size = treeSize ?? (latest && latest.treeSize >= seq ? latest.treeSize : await currentSize(storage));
+export async function inclusionProof(reader: AuditReader, seq: number, treeSize?: number): Promise<InclusionProof> {
+  const latest = await latestCheckpoint(reader.db);
+  const size = treeSize ?? (latest && latest.treeSize >= seq ? latest.treeSize : await currentSize(reader));
   if (seq < 1 || seq > size) throw new NotFoundError(`Record ${seq} is not in a log of ${size} records.`);
-  if (treeSize !== undefined && treeSize > (await currentSize(storage)))
+  if (treeSize !== undefined && treeSize > (await currentSize(reader)))
     throw new ValidationError(`The log has fewer than ${treeSize} records.`);
-  const [leaf, root, ...path] = await rangeRoots(storage, [
+  const [leaf, root, ...path] = await rangeRoots(reader, [
     [seq - 1, seq],
     [0, size],
     ...inclusionRanges(seq - 1, size),
@@ -66,12 +66,16 @@ export interface ConsistencyProof {
 }
 
 /** Proves that the log of `toSize` records extends the log of `fromSize` records without rewriting it. */
-export async function consistencyProof(storage: Storage, fromSize: number, toSize: number): Promise<ConsistencyProof> {
-  const size = await currentSize(storage);
+export async function consistencyProof(
+  reader: AuditReader,
+  fromSize: number,
+  toSize: number,
+): Promise<ConsistencyProof> {
+  const size = await currentSize(reader);
   if (fromSize < 1 || fromSize > toSize || toSize > size) {
     throw new ValidationError(`A consistency proof needs 1 <= from <= to <= ${size}; got ${fromSize} and ${toSize}.`);
   }
-  const [fromRoot, toRoot, ...path] = await rangeRoots(storage, [
+  const [fromRoot, toRoot, ...path] = await rangeRoots(reader, [
     [0, fromSize],
     [0, toSize],
     ...consistencyRanges(fromSize, toSize),

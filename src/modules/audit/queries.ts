@@ -1,8 +1,7 @@
-import type { Kysely } from 'kysely';
-import type { Database } from './db.js';
 import { NotFoundError } from '../../kernel/errors.js';
+import type { Dialect, ReadDb } from '../../kernel/store.js';
 import { jsonText } from '../../storage/json.js';
-import type { Storage } from '../../storage/storage.js';
+import type { AuditReader, Database } from './db.js';
 import type { AuditRecord } from './record.js';
 
 export interface RecordFilter {
@@ -28,9 +27,9 @@ function toListed(row: { seq: number; body: string; hash: Buffer }): ListedRecor
 }
 
 /** Records in sequence order, filtered on fields inside the stored canonical body. */
-export async function listRecords(storage: Storage, filter: RecordFilter): Promise<ListedRecord[]> {
-  let query = storage.db.selectFrom('audit_records').select(['seq', 'body', 'hash']);
-  const field = (...path: string[]) => jsonText(storage, 'body', path);
+export async function listRecords(reader: AuditReader, filter: RecordFilter): Promise<ListedRecord[]> {
+  let query = reader.db.selectFrom('audit_records').select(['seq', 'body', 'hash']);
+  const field = (...path: string[]) => jsonText(reader, 'body', path);
   if (filter.action) query = query.where(field('action'), '=', filter.action);
   if (filter.actorId) query = query.where(field('actor', 'id'), '=', filter.actorId);
   if (filter.outcome) query = query.where(field('outcome'), '=', filter.outcome);
@@ -42,8 +41,8 @@ export async function listRecords(storage: Storage, filter: RecordFilter): Promi
   return rows.map(toListed);
 }
 
-export async function getRecord(storage: Storage, seq: number): Promise<ListedRecord> {
-  const row = await storage.db
+export async function getRecord(reader: AuditReader, seq: number): Promise<ListedRecord> {
+  const row = await reader.db
     .selectFrom('audit_records')
     .select(['seq', 'body', 'hash'])
     .where('seq', '=', seq)
@@ -53,10 +52,10 @@ export async function getRecord(storage: Storage, seq: number): Promise<ListedRe
 }
 
 /** Every record in order, a page at a time (one array per query: cheaper than a generator step per record). */
-export async function* recordPages(storage: Storage, pageSize = 5000): AsyncGenerator<StoredRow[]> {
+export async function* recordPages(reader: AuditReader, pageSize = 5000): AsyncGenerator<StoredRow[]> {
   let after = 0;
   for (;;) {
-    const page = await storage.db
+    const page = await reader.db
       .selectFrom('audit_records')
       .select(['seq', 'body', 'hash'])
       .where('seq', '>', after)
@@ -76,8 +75,8 @@ export interface StoredRow {
 }
 
 /** The highest sequence number: the record count of an intact log, read from the index, not by counting. */
-export async function lastSeq(storage: Storage): Promise<number> {
-  const row = await storage.db
+export async function lastSeq(reader: AuditReader): Promise<number> {
+  const row = await reader.db
     .selectFrom('audit_records')
     .select('seq')
     .orderBy('seq', 'desc')
@@ -88,14 +87,14 @@ export async function lastSeq(storage: Storage): Promise<number> {
 
 /** The newest record of an action, e.g. the last start-up, or undefined. */
 export async function latestRecordOf(
-  storage: Storage,
+  dialect: Dialect,
   action: string,
-  db: Pick<Kysely<Database>, 'selectFrom'> = storage.db,
+  db: Pick<ReadDb<Database>, 'selectFrom'>,
 ): Promise<ListedRecord | undefined> {
   const row = await db
     .selectFrom('audit_records')
     .select(['seq', 'body', 'hash'])
-    .where(jsonText(storage, 'body', ['action']), '=', action)
+    .where(jsonText(dialect, 'body', ['action']), '=', action)
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();

@@ -9,15 +9,34 @@ import { consistencyProof, inclusionProof } from './proofs.js';
 import { getRecord, listRecords } from './queries.js';
 import { loadPublicKey } from '../../kernel/keys/key-store.js';
 import { latestCheckpoint } from './store.js';
+import { PUBLIC_KEY_FILE } from './signer.js';
 import { verifyLog } from './verification.js';
+import { witnessesFor } from './witness.js';
+import type { AuditReader } from './db.js';
 
 const tags = ['audit'];
 const isoTime = Type.String({ format: 'date-time', description: 'an ISO-8601 UTC time' });
-const record = Type.Object({
+/** A record as stored (record.ts, AuditEntry): every field, so the answer is the whole hashed record. */
+const auditRecord = Type.Object({
+  v: Type.Literal(1),
   seq: Type.Integer(),
-  hash: Type.String(),
-  record: Type.Object({}, { additionalProperties: true }),
+  id: Type.String(),
+  ts: Type.String(),
+  action: Type.String(),
+  outcome: Type.Union([Type.Literal('success'), Type.Literal('denied'), Type.Literal('failed'), Type.Literal('error')]),
+  actor: Type.Object({ kind: Type.String(), id: Type.String() }),
+  origin: Type.Object({
+    channel: Type.String(),
+    address: Type.Optional(Type.String()),
+    requestId: Type.Optional(Type.String()),
+    idempotencyKey: Type.Optional(Type.String()),
+  }),
+  target: Type.Optional(Type.Object({ type: Type.String(), id: Type.String() })),
+  reason: Type.Optional(Type.String()),
+  // Free-form by design: each command notes its own details (ctx.note), and the record is returned as hashed.
+  details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
 });
+const record = Type.Object({ seq: Type.Integer(), hash: Type.String(), record: auditRecord });
 const hexList = Type.Array(Type.String());
 const proof = Type.Object({
   seq: Type.Integer(),
@@ -50,13 +69,16 @@ const report = Type.Object({
 });
 
 export function auditRoutes(app: FastifyInstance, context: ModuleContext): void {
-  const { storage } = context;
+  const storage: AuditReader = { db: context.db, ...context.dialect };
+  const publicKeyFile = context.keys.file(PUBLIC_KEY_FILE);
+  const witnesses = witnessesFor(context.config);
   app.get(
     '/api/audit/records',
     {
       config: { permission: 'audit.read' },
       schema: {
         tags,
+        operationId: 'audit.records.list',
         summary: 'List audit records in sequence order, filtered',
         querystring: Type.Object(
           {
@@ -89,10 +111,11 @@ export function auditRoutes(app: FastifyInstance, context: ModuleContext): void 
       config: { permission: 'audit.read' },
       schema: {
         tags,
+        operationId: 'audit.records.get',
         summary: 'One audit record with its inclusion proof to the latest checkpoint',
         params: Type.Object({ seq: Type.Integer({ minimum: 1 }) }),
         response: {
-          200: Type.Object({ seq: Type.Integer(), hash: Type.String(), record: record.properties.record, proof }),
+          200: Type.Object({ seq: Type.Integer(), hash: Type.String(), record: auditRecord, proof }),
           ...errorResponses,
         },
       },
@@ -109,6 +132,7 @@ export function auditRoutes(app: FastifyInstance, context: ModuleContext): void 
       config: { permission: 'audit.read' },
       schema: {
         tags,
+        operationId: 'audit.checkpoints.latest',
         summary: 'The latest signed checkpoint (body is the exact signed bytes, signature is base64 Ed25519)',
         response: {
           200: Type.Object({
@@ -141,6 +165,7 @@ export function auditRoutes(app: FastifyInstance, context: ModuleContext): void 
       config: { permission: 'audit.read' },
       schema: {
         tags,
+        operationId: 'audit.consistency',
         summary: 'Consistency proof between two tree sizes (RFC 9162)',
         querystring: Type.Object(
           { from: Type.Integer({ minimum: 1 }), to: Type.Integer({ minimum: 1 }) },
@@ -169,18 +194,24 @@ export function auditRoutes(app: FastifyInstance, context: ModuleContext): void 
       config: { permission: 'audit.read' },
       schema: {
         tags,
+        operationId: 'audit.publicKey',
         summary: 'The checkpoint public key (PEM, SPKI)',
         response: { 200: Type.String(), ...errorResponses },
       },
     },
-    async (_request, reply) => reply.type('application/x-pem-file').send(readFileSync(context.publicKeyFile, 'utf8')),
+    async (_request, reply) => reply.type('application/x-pem-file').send(readFileSync(publicKeyFile, 'utf8')),
   );
   app.get(
     '/api/audit/verification',
     {
       config: { permission: 'audit.verify' },
-      schema: { tags, summary: 'Verify the whole log now and report', response: { 200: report, ...errorResponses } },
+      schema: {
+        tags,
+        operationId: 'audit.verification',
+        summary: 'Verify the whole log now and report',
+        response: { 200: report, ...errorResponses },
+      },
     },
-    async () => verifyLog({ storage, publicKey: loadPublicKey(context.publicKeyFile), witnesses: context.witnesses }),
+    async () => verifyLog({ storage, publicKey: loadPublicKey(publicKeyFile), witnesses }),
   );
 }

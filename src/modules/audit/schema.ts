@@ -1,7 +1,7 @@
-import type { ModuleMigration } from '../../storage/migrations.js';
+import type { ModuleMigration } from '../../kernel/store.js';
 import { sql } from 'kysely';
 import { forbidUpdateAndDelete } from '../../storage/ddl.js';
-import { appendFunctionSql } from './store.js';
+import { appendFunctionSql } from './append-function.js';
 
 export interface AuditTables {
   /** One row per record: `body` is the canonical JSON exactly as hashed, `hash` its chained leaf hash. */

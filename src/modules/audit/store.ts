@@ -1,18 +1,16 @@
 import { sql, type Kysely } from 'kysely';
+import type { Dialect, ReadDb, UnitOfWork } from '../../kernel/store.js';
 import type { Database } from './db.js';
 import { preparedQuery } from '../../storage/prepared.js';
-import type { Storage, UnitOfWork } from '../../storage/storage.js';
 import type { SignedCheckpoint } from './checkpoint.js';
+import { APPEND_LOCK_KEY } from './append-function.js';
 import { perfectRoot, type NodeRef } from './merkle.js';
 
-type Reader = Kysely<Database>;
-
-/** Arbitrary, fixed key of the PostgreSQL advisory lock that serialises appends across processes. */
-const APPEND_LOCK_KEY = 0x6261_7374; // "bast"
+type Reader = ReadDb<Database>;
 
 /** Serialises appenders across processes until the transaction ends. SQLite already has one writer. */
-export async function lockForAppend(tx: Kysely<Database>, storage: Storage): Promise<void> {
-  if (storage.capabilities.multipleWriters) await sql`select pg_advisory_xact_lock(${APPEND_LOCK_KEY})`.execute(tx);
+export async function lockForAppend(tx: Kysely<Database>, dialect: Dialect): Promise<void> {
+  if (dialect.capabilities.multipleWriters) await sql`select pg_advisory_xact_lock(${APPEND_LOCK_KEY})`.execute(tx);
 }
 
 export async function readHead(db: Reader): Promise<{ seq: number; hash: Buffer } | undefined> {
@@ -114,21 +112,6 @@ export async function appendIfHead(
     throw error;
   }
 }
-
-/** The PostgreSQL side of appendIfHead. Each statement in a function sees what committed before it ran. */
-export const appendFunctionSql = `
-CREATE OR REPLACE FUNCTION bastion_audit_append(expected_seq bigint, expected_hash bytea, new_body text, new_hash bytea)
-RETURNS boolean LANGUAGE plpgsql AS $$
-DECLARE head record;
-BEGIN
-  PERFORM pg_advisory_xact_lock(${APPEND_LOCK_KEY});
-  SELECT seq, hash INTO head FROM audit_records ORDER BY seq DESC LIMIT 1;
-  IF coalesce(head.seq, 0) <> expected_seq OR (head.seq IS NOT NULL AND head.hash <> expected_hash) THEN
-    RETURN false;
-  END IF;
-  INSERT INTO audit_records (seq, body, hash) VALUES (expected_seq + 1, new_body, new_hash);
-  RETURN true;
-END $$`;
 
 /** Stores the interior nodes an append completed, those at LOWEST_STORED_LEVEL and above. */
 export async function insertNodes(tx: Kysely<Database>, nodes: (NodeRef & { hash: Buffer })[]) {

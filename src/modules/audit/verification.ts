@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { Storage } from '../../storage/storage.js';
+import type { AuditReader } from './db.js';
 import { parseCheckpoint } from './checkpoint.js';
 import { keyIdOf } from '../../kernel/keys/key-store.js';
 import { lastSeq, recordPages } from './queries.js';
@@ -27,7 +27,8 @@ function coverageOf(witness: Witness, copies: WitnessedCheckpoint[], signedSizes
 }
 
 export interface VerifyOptions {
-  storage: Storage;
+  /** A read handle and its dialect (app/'s Storage satisfies it): verification never writes. */
+  storage: AuditReader;
   publicKey: KeyObject;
   witnesses: Witness[];
   onProgress?: (checked: number, total: number) => void;

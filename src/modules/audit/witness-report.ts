@@ -17,11 +17,13 @@ export const witnessReport = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: Type.Object({ recorded: Type.Literal(true) }, { additionalProperties: false }),
+  errors: [],
   permission: 'audit.witness',
   internal: true,
   async handler(ctx, input) {
     ctx.setTarget({ type: 'audit.witness', id: input.witness });
     ctx.note({ state: input.state, treeSize: input.treeSize, ...(input.reason ? { reason: input.reason } : {}) });
-    return { recorded: true };
+    return { recorded: true as const };
   },
 });

@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BastionConfig } from '../../kernel/config/schema.js';
 import type { SignedCheckpoint } from './checkpoint.js';
 
 /** A copy of a checkpoint kept outside the database, as `origin` names it. */
@@ -80,4 +81,10 @@ function writeAtomically(file: string, data: string | Buffer): void {
     closeSync(fd);
   }
   renameSync(temporary, file);
+}
+
+/** The witnesses a configuration names; without any, one directory beside the database in the data directory. */
+export function witnessesFor(config: BastionConfig): Witness[] {
+  const dirs = config.audit.witnessDirs.length > 0 ? config.audit.witnessDirs : [join(config.dataDir, 'witness')];
+  return dirs.map((dir) => new DirectoryWitness(dir));
 }

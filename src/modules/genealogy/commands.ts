@@ -1,12 +1,20 @@
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
+import type { ReadDb } from '../../kernel/store.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { type CommandContext } from '../../kernel/pipeline/types.js';
 import { defineCommand } from './db.js';
 import type { Database } from './db.js';
+import type { GenealogyTables } from './schema.js';
 import { materialByCode, materialCode } from '../production/index.js';
 import { bookingTarget } from '../production/index.js';
+
+/*
+ * Reads take `ReadDb<DB>` for any `DB` holding the tables they read, and look at it with just those tables:
+ * TypeScript compares two `ReadDb` instantiations as invariant in their tables, so a module's handle (with more
+ * tables) would not be accepted otherwise, though reading a subset of a handle's tables is always safe.
+ */
 
 export const lotNumber = Type.String({
   pattern: '^[A-Z0-9][A-Z0-9._-]{0,59}$',
@@ -16,11 +24,31 @@ export const amount = Type.Number({ exclusiveMinimum: 0, maximum: 1e12 });
 
 export type LotRow = Database['genealogy_lots'];
 
-export async function lotByNumber(db: Kysely<Database>, number: string): Promise<LotRow> {
+/** Takes only the lot tables, so quality's and recipes' handles can be passed too. */
+export async function lotByNumber<DB extends GenealogyTables>(handle: ReadDb<DB>, number: string): Promise<LotRow> {
+  const db = handle as unknown as ReadDb<GenealogyTables>;
   const lot = await db.selectFrom('genealogy_lots').selectAll().where('number', '=', number).executeTakeFirst();
   if (!lot) throw new NotFoundError(`No lot ${number}.`);
   return lot;
 }
+
+/**
+ * The helpers below take the untyped `CommandContext` because other modules (quality, recipes) call them from
+ * their own commands, whose handles carry more tables; each narrows the handle to the tables it touches.
+ */
+const tablesOf = (ctx: CommandContext) => ctx.tx as Kysely<Database>;
+
+export const lotOutput = Type.Object(
+  {
+    number: Type.String(),
+    quantity: Type.Number(),
+    available: Type.Number(),
+    unit: Type.String(),
+    state: Type.String(),
+    holdReason: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
 
 export function lotView(lot: LotRow) {
   return {
@@ -34,7 +62,11 @@ export function lotView(lot: LotRow) {
 }
 
 async function assertNewLot(ctx: CommandContext, number: string) {
-  const taken = await ctx.tx.selectFrom('genealogy_lots').select('id').where('number', '=', number).executeTakeFirst();
+  const taken = await tablesOf(ctx)
+    .selectFrom('genealogy_lots')
+    .select('id')
+    .where('number', '=', number)
+    .executeTakeFirst();
   if (taken)
     throw new ConflictError(
       `Lot ${number} exists already; a lot is made once (so the genealogy has no cycles).`,
@@ -55,6 +87,9 @@ export const receiveLot = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: lotOutput,
+  errors: ['not_found', 'lot_exists'],
+  http: { method: 'POST', url: '/api/lots/receive' },
   permission: 'genealogy.receive',
   async handler(ctx, input) {
     const material = await materialByCode(ctx.tx, input.material);
@@ -89,7 +124,7 @@ export async function insertLot(
     created_at: ctx.now,
     ...fields,
   };
-  await ctx.tx.insertInto('genealogy_lots').values(lot).execute();
+  await tablesOf(ctx).insertInto('genealogy_lots').values(lot).execute();
   return lot;
 }
 
@@ -102,7 +137,8 @@ export async function consumeInto(
   orderId: string | null,
   operation: number | null = null,
 ): Promise<LotRow> {
-  const lot = await lotByNumber(ctx.tx, number);
+  const tx = tablesOf(ctx);
+  const lot = await lotByNumber(tx, number);
   if (lot.state === 'held')
     throw new ConflictError(`Lot ${lot.number} is on hold (${lot.hold_reason}); it cannot be consumed.`, 'lot_held');
   if (lot.state === 'scrapped')
@@ -113,12 +149,12 @@ export async function consumeInto(
       'over_consumption',
     );
   const available = lot.available - quantity;
-  await ctx.tx
+  await tx
     .updateTable('genealogy_lots')
     .set({ available, state: available === 0 ? 'consumed' : lot.state })
     .where('id', '=', lot.id)
     .execute();
-  await ctx.tx
+  await tx
     .insertInto('genealogy_links')
     .values({ parent_id: lot.id, child_id: child.id, quantity, order_id: orderId, operation, created_at: ctx.now })
     .execute();
@@ -140,9 +176,10 @@ async function registerSerials(ctx: CommandContext, lot: LotRow, serials: string
     throw new ValidationError(`${serials.length} serial numbers for ${lot.quantity} ${lot.unit}.`, [
       { path: '/output/serials', message: 'one serial number per unit: as many as the quantity' },
     ]);
-  const taken = await ctx.tx.selectFrom('genealogy_serials').select('serial').where('serial', 'in', serials).execute();
+  const tx = tablesOf(ctx);
+  const taken = await tx.selectFrom('genealogy_serials').select('serial').where('serial', 'in', serials).execute();
   if (taken.length) throw new ConflictError(`Serial number ${taken[0]!.serial} is taken already.`, 'serial_exists');
-  await ctx.tx
+  await tx
     .insertInto('genealogy_serials')
     .values(serials.map((serial) => ({ serial, lot_id: lot.id, created_at: ctx.now })))
     .execute();
@@ -178,6 +215,19 @@ export const produceLot = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: lotOutput,
+  // not_found: the material, order, operation or an input lot; the rest from booking, serials and consumption.
+  errors: [
+    'not_found',
+    'validation_failed',
+    'operation_not_running',
+    'lot_exists',
+    'serial_exists',
+    'lot_held',
+    'lot_scrapped',
+    'over_consumption',
+  ],
+  http: { method: 'POST', url: '/api/lots/produce' },
   permission: 'genealogy.produce',
   async handler(ctx, input) {
     const material = await materialByCode(ctx.tx, input.output.material);
@@ -214,7 +264,7 @@ export const produceLot = defineCommand({
 /** Puts a lot on hold inside the caller's command; other modules (quality) hold lots through this. */
 export async function holdLot(ctx: CommandContext, lot: LotRow, reason: string): Promise<void> {
   if (lot.state !== 'available') throw new ConflictError(`Lot ${lot.number} is ${lot.state}.`, 'illegal_transition');
-  await ctx.tx
+  await tablesOf(ctx)
     .updateTable('genealogy_lots')
     .set({ state: 'held', hold_reason: reason })
     .where('id', '=', lot.id)
@@ -224,7 +274,7 @@ export async function holdLot(ctx: CommandContext, lot: LotRow, reason: string):
 
 export async function releaseLot(ctx: CommandContext, lot: LotRow): Promise<void> {
   if (lot.state !== 'held') throw new ConflictError(`Lot ${lot.number} is ${lot.state}.`, 'illegal_transition');
-  await ctx.tx
+  await tablesOf(ctx)
     .updateTable('genealogy_lots')
     .set({ state: 'available', hold_reason: null })
     .where('id', '=', lot.id)
@@ -236,7 +286,7 @@ export async function releaseLot(ctx: CommandContext, lot: LotRow): Promise<void
 export async function scrapLot(ctx: CommandContext, lot: LotRow, reason: string): Promise<void> {
   if (lot.state !== 'available' && lot.state !== 'held')
     throw new ConflictError(`Lot ${lot.number} is ${lot.state}.`, 'illegal_transition');
-  await ctx.tx
+  await tablesOf(ctx)
     .updateTable('genealogy_lots')
     .set({ state: 'scrapped', available: 0, hold_reason: reason })
     .where('id', '=', lot.id)
@@ -244,7 +294,7 @@ export async function scrapLot(ctx: CommandContext, lot: LotRow, reason: string)
   ctx.emit('genealogy.lot-scrapped', { lot: lot.number, reason });
 }
 
-const holdChange = (name: string, hold: boolean) =>
+const holdChange = (name: string, url: string, hold: boolean) =>
   defineCommand({
     name,
     summary: hold ? 'Put a lot on hold, with a reason' : 'Release a held lot',
@@ -252,6 +302,9 @@ const holdChange = (name: string, hold: boolean) =>
       { lot: lotNumber, reason: Type.String({ minLength: 3, maxLength: 500 }) },
       { additionalProperties: false },
     ),
+    output: Type.Object({ number: Type.String(), state: Type.String() }, { additionalProperties: false }),
+    errors: ['not_found', 'illegal_transition'],
+    http: { method: 'POST', url },
     permission: 'genealogy.hold',
     async handler(ctx, input) {
       const lot = await lotByNumber(ctx.tx, input.lot);
@@ -266,6 +319,6 @@ const holdChange = (name: string, hold: boolean) =>
 export const genealogyCommands = [
   receiveLot,
   produceLot,
-  holdChange('genealogy.lot.hold', true),
-  holdChange('genealogy.lot.release', false),
+  holdChange('genealogy.lot.hold', '/api/lots/hold', true),
+  holdChange('genealogy.lot.release', '/api/lots/release', false),
 ];

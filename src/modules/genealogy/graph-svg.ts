@@ -1,8 +1,14 @@
-import type { Kysely } from 'kysely';
+import type { ReadDb } from '../../kernel/store.js';
 import { ValidationError } from '../../kernel/errors.js';
 import { escapeXml, fixed, svgDocument, text } from '../../kernel/svg.js';
 import type { Database } from './db.js';
 import type { Trace } from './trace.js';
+
+/*
+ * Reads take `ReadDb<DB>` for any `DB` holding the tables they read, and look at it with just those tables:
+ * TypeScript compares two `ReadDb` instantiations as invariant in their tables, so a module's handle (with more
+ * tables) would not be accepted otherwise, though reading a subset of a handle's tables is always safe.
+ */
 
 export const MAX_DRAWN_LOTS = 300;
 const COLUMN = 190;
@@ -11,7 +17,7 @@ const BOX = { width: 150, height: 34 };
 const FILL: Record<string, string> = { held: '#ffe0a3', scrapped: '#f7b4b4', consumed: '#e6e6e6' };
 
 /** The edges between the lots of a trace (the start lot included), by lot number. */
-async function edgesOf(db: Kysely<Database>, numbers: string[]) {
+async function edgesOf(db: ReadDb<Database>, numbers: string[]) {
   return db
     .selectFrom('genealogy_links as k')
     .innerJoin('genealogy_lots as p', 'p.id', 'k.parent_id')
@@ -26,7 +32,8 @@ async function edgesOf(db: Kysely<Database>, numbers: string[]) {
  * Draws a trace as a layered graph: one column per depth, the start lot first; held lots amber, scrapped red,
  * used-up lots grey; each arrow carries the quantity that moved.
  */
-export async function traceSvg(db: Kysely<Database>, result: Trace): Promise<string> {
+export async function traceSvg<DB extends Database>(handle: ReadDb<DB>, result: Trace): Promise<string> {
+  const db = handle as unknown as ReadDb<Database>;
   if (result.lots.length > MAX_DRAWN_LOTS)
     throw new ValidationError(`${result.lots.length} lots are too many to draw; use format=csv.`, [
       { path: '/format', message: `at most ${MAX_DRAWN_LOTS} lots are drawn` },

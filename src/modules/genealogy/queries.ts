@@ -1,10 +1,17 @@
-import type { Kysely } from 'kysely';
+import type { ReadDb } from '../../kernel/store.js';
 import { NotFoundError } from '../../kernel/errors.js';
 import type { Database } from './db.js';
 import { lotByNumber, lotView } from './commands.js';
 
+/*
+ * Reads take `ReadDb<DB>` for any `DB` holding the tables they read, and look at it with just those tables:
+ * TypeScript compares two `ReadDb` instantiations as invariant in their tables, so a module's handle (with more
+ * tables) would not be accepted otherwise, though reading a subset of a handle's tables is always safe.
+ */
+
 /** A lot with its material, supplier, order and the serial numbers of its units. */
-export async function lotDetail(db: Kysely<Database>, number: string) {
+export async function lotDetail<DB extends Database>(handle: ReadDb<DB>, number: string) {
+  const db = handle as unknown as ReadDb<Database>;
   const lot = await lotByNumber(db, number);
   const material = await db
     .selectFrom('production_materials')
@@ -32,7 +39,8 @@ export async function lotDetail(db: Kysely<Database>, number: string) {
 }
 
 /** Which lot a unit belongs to: the way into a trace from a serial number on a returned part. */
-export async function lotOfSerial(db: Kysely<Database>, serial: string) {
+export async function lotOfSerial<DB extends Database>(handle: ReadDb<DB>, serial: string) {
+  const db = handle as unknown as ReadDb<Database>;
   const row = await db
     .selectFrom('genealogy_serials as s')
     .innerJoin('genealogy_lots as l', 'l.id', 's.lot_id')

@@ -1,31 +1,38 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { commandRoute, errorResponses, sendSvg } from '../../http/index.js';
+import { errorResponses, sendSvg } from '../../http/index.js';
+import type { Database } from './db.js';
 import { traceSvg } from './graph-svg.js';
 import { lotDetail, lotOfSerial } from './queries.js';
 import { trace, traceCsv } from './trace.js';
 
 const tags = ['genealogy'];
-const traced = Type.Object({
-  lot: Type.String(),
-  direction: Type.String(),
-  lots: Type.Array(
-    Type.Object({
-      number: Type.String(),
-      material: Type.String(),
-      depth: Type.Integer(),
-      quantity: Type.Number(),
-      unit: Type.String(),
-      state: Type.String(),
-      order: Type.Union([Type.String(), Type.Null()]),
-    }),
-  ),
-  orders: Type.Array(Type.String()),
-});
+const traced = Type.Object(
+  {
+    lot: Type.String(),
+    direction: Type.String(),
+    lots: Type.Array(
+      Type.Object(
+        {
+          number: Type.String(),
+          material: Type.String(),
+          depth: Type.Integer(),
+          quantity: Type.Number(),
+          unit: Type.String(),
+          state: Type.String(),
+          order: Type.Union([Type.String(), Type.Null()]),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    orders: Type.Array(Type.String()),
+  },
+  { additionalProperties: false },
+);
 
-export function genealogyRoutes(app: FastifyInstance, context: ModuleContext): void {
-  const command = (name: string) => context.commands.get(name);
+/** The reads of lots and traces; lot changes are commands, routed from the commands themselves. */
+export function genealogyRoutes(app: FastifyInstance, context: ModuleContext<Database>): void {
   app.get(
     '/api/lots/:number/trace',
     {
@@ -34,6 +41,7 @@ export function genealogyRoutes(app: FastifyInstance, context: ModuleContext): v
         tags,
         summary:
           'Backward (what went in) or forward (where it went: the recall list) trace of a lot, as JSON, CSV or a drawn graph (SVG)',
+        operationId: 'genealogy.lots.trace',
         params: Type.Object({ number: Type.String({ maxLength: 60 }) }),
         querystring: Type.Object(
           {
@@ -61,20 +69,23 @@ export function genealogyRoutes(app: FastifyInstance, context: ModuleContext): v
       return result;
     },
   );
-  const lotDetailSchema = Type.Object({
-    number: Type.String(),
-    material: Type.String(),
-    quantity: Type.Number(),
-    available: Type.Number(),
-    unit: Type.String(),
-    state: Type.String(),
-    holdReason: Type.Union([Type.String(), Type.Null()]),
-    supplier: Type.Union([Type.String(), Type.Null()]),
-    supplierLot: Type.Union([Type.String(), Type.Null()]),
-    order: Type.Union([Type.String(), Type.Null()]),
-    createdAt: Type.String(),
-    serials: Type.Array(Type.String()),
-  });
+  const lotDetailSchema = Type.Object(
+    {
+      number: Type.String(),
+      material: Type.String(),
+      quantity: Type.Number(),
+      available: Type.Number(),
+      unit: Type.String(),
+      state: Type.String(),
+      holdReason: Type.Union([Type.String(), Type.Null()]),
+      supplier: Type.Union([Type.String(), Type.Null()]),
+      supplierLot: Type.Union([Type.String(), Type.Null()]),
+      order: Type.Union([Type.String(), Type.Null()]),
+      createdAt: Type.String(),
+      serials: Type.Array(Type.String()),
+    },
+    { additionalProperties: false },
+  );
   app.get(
     '/api/lots/:number',
     {
@@ -82,6 +93,7 @@ export function genealogyRoutes(app: FastifyInstance, context: ModuleContext): v
       schema: {
         tags,
         summary: 'A lot: material, quantities, state, supplier, order and serial numbers',
+        operationId: 'genealogy.lots.get',
         params: Type.Object({ number: Type.String({ maxLength: 60 }) }),
         response: { 200: lotDetailSchema, ...errorResponses },
       },
@@ -95,20 +107,14 @@ export function genealogyRoutes(app: FastifyInstance, context: ModuleContext): v
       schema: {
         tags,
         summary: 'The lot a serialised unit belongs to (then trace that lot)',
+        operationId: 'genealogy.serials.get',
         params: Type.Object({ serial: Type.String({ maxLength: 60 }) }),
-        response: { 200: Type.Object({ serial: Type.String(), lot: Type.String() }), ...errorResponses },
+        response: {
+          200: Type.Object({ serial: Type.String(), lot: Type.String() }, { additionalProperties: false }),
+          ...errorResponses,
+        },
       },
     },
     async (request) => lotOfSerial(context.db, (request.params as { serial: string }).serial),
   );
-  for (const [url, name] of [
-    ['/api/lots/split', 'genealogy.lot.split'],
-    ['/api/lots/merge', 'genealogy.lot.merge'],
-    ['/api/lots/receive', 'genealogy.lot.receive'],
-    ['/api/lots/produce', 'genealogy.lot.produce'],
-    ['/api/lots/hold', 'genealogy.lot.hold'],
-    ['/api/lots/release', 'genealogy.lot.release'],
-  ] as const) {
-    commandRoute(app, context, { method: 'POST', url, command: command(name), tags });
-  }
 }

@@ -1,7 +1,16 @@
 import { Type } from '@sinclair/typebox';
 import { ValidationError } from '../../kernel/errors.js';
 import { defineCommand } from './db.js';
-import { amount, assertDistinct, consumeInto, insertLot, lotByNumber, lotNumber, lotView } from './commands.js';
+import {
+  amount,
+  assertDistinct,
+  consumeInto,
+  insertLot,
+  lotByNumber,
+  lotNumber,
+  lotOutput,
+  lotView,
+} from './commands.js';
 
 /**
  * Splits part of a lot into new lots of the same material (a pallet divided between two lines). The parent
@@ -20,6 +29,9 @@ export const splitLot = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: Type.Object({ lot: lotOutput, parts: Type.Array(lotOutput) }, { additionalProperties: false }),
+  errors: ['not_found', 'validation_failed', 'lot_exists', 'lot_held', 'lot_scrapped', 'over_consumption'],
+  http: { method: 'POST', url: '/api/lots/split' },
   permission: 'genealogy.produce',
   async handler(ctx, input) {
     const parent = await lotByNumber(ctx.tx, input.lot);
@@ -57,6 +69,10 @@ export const mergeLots = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: lotOutput,
+  // Each source is consumed by what it has left, so over_consumption cannot arise; held or scrapped ones refuse.
+  errors: ['not_found', 'validation_failed', 'lot_exists', 'lot_held', 'lot_scrapped'],
+  http: { method: 'POST', url: '/api/lots/merge' },
   permission: 'genealogy.produce',
   async handler(ctx, input) {
     assertDistinct(input.lots, '/lots');

@@ -1,6 +1,13 @@
-import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
+import type { ReadDb } from '../../kernel/store.js';
 import { NotFoundError } from '../../kernel/errors.js';
 import type { Database } from './db.js';
+
+/*
+ * Reads take `ReadDb<DB>` for any `DB` holding the tables they read, and look at it with just those tables:
+ * TypeScript compares two `ReadDb` instantiations as invariant in their tables, so a module's handle (with more
+ * tables) would not be accepted otherwise, though reading a subset of a handle's tables is always safe.
+ */
 
 export interface TracedLot {
   number: string;
@@ -60,9 +67,9 @@ function traceQuery(direction: 'backward' | 'forward', number: string, maxDepth:
  * Compiling the statement through Kysely costs more than running it for a typical trace, so each database
  * (each dialect: placeholders differ) compiles it once per direction; later calls only bind new values.
  */
-const compiled = new WeakMap<Kysely<Database>, Map<string, string>>();
+const compiled = new WeakMap<ReadDb<Database>, Map<string, string>>();
 
-function traceSql(db: Kysely<Database>, direction: 'backward' | 'forward'): string {
+function traceSql(db: ReadDb<Database>, direction: 'backward' | 'forward'): string {
   let texts = compiled.get(db);
   if (!texts) compiled.set(db, (texts = new Map()));
   let text = texts.get(direction);
@@ -77,12 +84,13 @@ function traceSql(db: Kysely<Database>, direction: 'backward' | 'forward'): stri
  * Every lot reachable from `number` (what went into it, backward; where it went, forward) with its smallest
  * depth, by one recursive query whose cost grows with the size of the trace, not of the database.
  */
-export async function trace(
-  db: Kysely<Database>,
+export async function trace<DB extends Database>(
+  handle: ReadDb<DB>,
   number: string,
   direction: 'backward' | 'forward',
   maxDepth = 50,
 ): Promise<Trace> {
+  const db = handle as unknown as ReadDb<Database>;
   // Parameters in the order they appear in traceQuery.
   const { rows } = await db.executeQuery<TraceRow>(CompiledQuery.raw(traceSql(db, direction), [number, maxDepth]));
   // Depth 0 is the start lot alone (IDs are unique), so it sorts first; without it the lot does not exist.

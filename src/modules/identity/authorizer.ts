@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
 import type { Clock } from '../../kernel/clock.js';
 import type { ErrorCodeWithStatus } from '../../kernel/error-codes.js';
 import type { PermissionCatalog, PermissionDefinition } from '../../kernel/pipeline/permissions.js';
 import type { AccessDecision, AccessRequest, Authorizer, RoleGrant } from '../../kernel/pipeline/types.js';
+import type { ReadDb } from '../../kernel/store.js';
 import type { Database } from './db.js';
 import { ADMINISTRATOR } from './roles.js';
 import { covers, ENTERPRISE } from './scope.js';
@@ -41,7 +41,7 @@ export function grantHolds(grant: RoleGrant, permission: PermissionDefinition): 
 export class RoleAuthorizer implements Authorizer {
   constructor(
     private readonly catalog: PermissionCatalog,
-    private readonly db: Kysely<Database>,
+    private readonly db: ReadDb<Database>,
     private readonly clock: Clock,
   ) {}
 

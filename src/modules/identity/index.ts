@@ -6,5 +6,5 @@ export { ADMINISTRATOR, builtInRoles } from './roles.js';
 export { type IdentityTables } from './schema.js';
 export { ENTERPRISE, covers } from './scope.js';
 export { SECRETS_KEY_FILE, createSecretsKey, secretsKeyFingerprint } from './secrets.js';
-export { TOUCH_INTERVAL_MS, authenticate, grantsOf } from './sessions.js';
+export { grantsOf } from './sessions.js';
 export { publicUser, userByName } from './users-store.js';

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { ReadDb } from '../../kernel/store.js';
 import { AuthenticationError } from '../../kernel/errors.js';
 import type { BastionConfig } from '../../kernel/config/schema.js';
 import type { CommandContext } from '../../kernel/pipeline/types.js';
@@ -8,7 +9,7 @@ import { grantsOf } from './sessions.js';
 import type { UserRow } from './users-store.js';
 
 /** Accounts whose every role is a shop-floor role are throttled and alarmed, never locked (NIST SP 800-82). */
-export async function lockoutPolicy(db: Kysely<Database>, userId: string, now: number): Promise<'lock' | 'throttle'> {
+export async function lockoutPolicy(db: ReadDb<Database>, userId: string, now: number): Promise<'lock' | 'throttle'> {
   const grants = await grantsOf(db, userId, now);
   const throttleOnly = grants.length > 0 && grants.every((g) => builtInRole(g.role)?.lockout === 'throttle');
   return throttleOnly ? 'throttle' : 'lock';

@@ -6,20 +6,31 @@ import { grantHolds } from './authorizer.js';
 import { builtInRoles } from './roles.js';
 import { ENTERPRISE } from './scope.js';
 
-export const matrixSchema = Type.Object({
-  roles: Type.Array(Type.String()),
-  permissions: Type.Array(
-    Type.Object({
-      permission: Type.String(),
-      description: Type.String(),
-      /** Who holds it: 'everyone' (public), 'authenticated', 'system', or the roles, each at the scope of its grant. */
-      holders: Type.Array(Type.String()),
-      console: Type.Boolean(),
-      commands: Type.Array(Type.Object({ name: Type.String(), scoped: Type.Boolean(), dualControl: Type.Boolean() })),
-      routes: Type.Array(Type.String()),
-    }),
-  ),
-});
+export const matrixSchema = Type.Object(
+  {
+    roles: Type.Array(Type.String()),
+    permissions: Type.Array(
+      Type.Object(
+        {
+          permission: Type.String(),
+          description: Type.String(),
+          /** Who holds it: 'everyone' (public), 'authenticated', 'system', or the roles, each at the scope of its grant. */
+          holders: Type.Array(Type.String()),
+          console: Type.Boolean(),
+          commands: Type.Array(
+            Type.Object(
+              { name: Type.String(), scoped: Type.Boolean(), dualControl: Type.Boolean() },
+              { additionalProperties: false },
+            ),
+          ),
+          routes: Type.Array(Type.String()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export type AccessMatrix = Static<typeof matrixSchema>;
 

@@ -1,28 +1,39 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { commandRoute, SESSION_COOKIE, errorResponses, originOf } from '../../http/index.js';
+import type { ReadDb } from '../../kernel/store.js';
+import { errorResponses, originOf } from '../../http/index.js';
 import { listPending } from '../../kernel/pipeline/approvals.js';
+import type { Database } from './db.js';
 import { accessMatrix, matrixSchema } from './matrix.js';
+import { idParams } from './schemas.js';
 import { grantsOf } from './sessions.js';
 import { publicUser, userById } from './users-store.js';
-import { grantView, loginResult, userView } from './views.js';
+import { grantView, mfaState, userView } from './views.js';
 
+// Identity's commands bring their own routes (see their `http`); these are the reads and the approvals.
 const tags = ['identity'];
-const idParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
-const withUser = (params: Record<string, unknown>) => ({ userId: params.id });
+const closed = { additionalProperties: false } as const;
 
-function setSessionCookie(result: unknown, reply: FastifyReply, maxAgeSeconds: number): void {
-  const { token } = result as { token?: string };
-  if (token)
-    reply.header(
-      'set-cookie',
-      `${SESSION_COOKIE}=${token}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}`,
-    );
-}
+const meView = Type.Object(
+  {
+    id: Type.String(),
+    kind: Type.String(),
+    sessionId: Type.Optional(Type.String()),
+    mustChangePassword: Type.Boolean(),
+    mfa: mfaState,
+    grants: Type.Array(grantView),
+    sessions: Type.Array(
+      Type.Object(
+        { id: Type.String(), createdAt: Type.String(), lastSeenAt: Type.String(), current: Type.Boolean() },
+        closed,
+      ),
+    ),
+  },
+  closed,
+);
 
-function selfRoutes(app: FastifyInstance, context: ModuleContext): void {
-  const command = (name: string) => context.commands.get(name);
+function selfRoutes(app: FastifyInstance, context: ModuleContext, db: ReadDb<Database>): void {
   app.get(
     '/api/auth/notice',
     {
@@ -30,65 +41,12 @@ function selfRoutes(app: FastifyInstance, context: ModuleContext): void {
       schema: {
         tags,
         summary: 'The system-use notice (IEC 62443-3-3 SR 1.12), to show before login',
-        response: { 200: Type.Object({ notice: Type.String() }) },
+        operationId: 'identity.notice',
+        response: { 200: Type.Object({ notice: Type.String() }, closed) },
       },
     },
     async () => ({ notice: context.config.identity.notice }),
   );
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/auth/login',
-    command: command('identity.login'),
-    tags,
-    response: loginResult,
-    onResult: (result, reply) => setSessionCookie(result, reply, context.config.session.absoluteHours * 3600),
-  });
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/auth/logout',
-    command: command('identity.logout'),
-    tags,
-    response: Type.Object({ ended: Type.Boolean() }),
-    onResult: (_result, reply) =>
-      void reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0`),
-  });
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/auth/password',
-    command: command('identity.change-password'),
-    tags,
-    response: Type.Object({ changed: Type.Boolean() }),
-  });
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/auth/mfa/enrol',
-    command: command('identity.mfa.enrol'),
-    tags,
-    response: Type.Object({ secret: Type.String(), otpauthUri: Type.String(), qrSvg: Type.String() }),
-  });
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/auth/mfa/confirm',
-    command: command('identity.mfa.confirm'),
-    tags,
-    response: Type.Object({ enrolled: Type.Boolean(), recoveryCodes: Type.Array(Type.String()) }),
-  });
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/auth/mfa/verify',
-    command: command('identity.mfa.verify'),
-    tags,
-    response: Type.Object({ verified: Type.Boolean() }),
-  });
-  commandRoute(app, context, {
-    method: 'DELETE',
-    url: '/api/auth/sessions/:id',
-    command: command('identity.session.revoke-own'),
-    tags,
-    params: idParams,
-    toInput: (p) => ({ sessionId: p.id }),
-    response: Type.Object({ ended: Type.Boolean() }),
-  });
   app.get(
     '/api/auth/me',
     {
@@ -96,31 +54,14 @@ function selfRoutes(app: FastifyInstance, context: ModuleContext): void {
       schema: {
         tags,
         summary: 'The current account, its grants and its live sessions',
-        response: {
-          200: Type.Object({
-            id: Type.String(),
-            kind: Type.String(),
-            sessionId: Type.Optional(Type.String()),
-            mustChangePassword: Type.Boolean(),
-            mfa: Type.String(),
-            grants: Type.Array(grantView),
-            sessions: Type.Array(
-              Type.Object({
-                id: Type.String(),
-                createdAt: Type.String(),
-                lastSeenAt: Type.String(),
-                current: Type.Boolean(),
-              }),
-            ),
-          }),
-          ...errorResponses,
-        },
+        operationId: 'identity.me',
+        response: { 200: meView, ...errorResponses },
       },
     },
     async (request) => {
       const { actor } = request;
       const now = context.clock.now();
-      const sessions = await context.db
+      const sessions = await db
         .selectFrom('sessions')
         .select(['id', 'created_at', 'last_seen_at'])
         .where('user_id', '=', actor.id)
@@ -146,9 +87,7 @@ function selfRoutes(app: FastifyInstance, context: ModuleContext): void {
   );
 }
 
-function adminRoutes(app: FastifyInstance, context: ModuleContext): void {
-  const command = (name: string) => context.commands.get(name);
-  const { db } = context;
+function adminRoutes(app: FastifyInstance, context: ModuleContext, db: ReadDb<Database>): void {
   app.get(
     '/api/users',
     {
@@ -156,12 +95,15 @@ function adminRoutes(app: FastifyInstance, context: ModuleContext): void {
       schema: {
         tags,
         summary: 'List accounts',
-        response: { 200: Type.Object({ users: Type.Array(userView) }), ...errorResponses },
+        operationId: 'identity.users.list',
+        response: { 200: Type.Object({ users: Type.Array(userView) }, closed), ...errorResponses },
       },
     },
-    async () => ({
-      users: (await db.selectFrom('users').selectAll().orderBy('username').execute()).map(publicUser),
-    }),
+    async () => {
+      const now = context.clock.now();
+      const users = await db.selectFrom('users').selectAll().orderBy('username').execute();
+      return { users: users.map((user) => publicUser(user, now)) };
+    },
   );
   app.get(
     '/api/users/:id',
@@ -170,91 +112,20 @@ function adminRoutes(app: FastifyInstance, context: ModuleContext): void {
       schema: {
         tags,
         summary: 'One account with its grants',
+        operationId: 'identity.users.get',
         params: idParams,
-        response: { 200: Type.Object({ user: userView, grants: Type.Array(grantView) }), ...errorResponses },
+        response: { 200: Type.Object({ user: userView, grants: Type.Array(grantView) }, closed), ...errorResponses },
       },
     },
     async (request) => {
       const { id } = request.params as { id: string };
+      const now = context.clock.now();
       return {
-        user: publicUser(await userById(db, id)),
-        grants: (await grantsOf(db, id, context.clock.now())).map((g) => ({ role: g.role, scope: g.scope })),
+        user: publicUser(await userById(db, id), now),
+        grants: (await grantsOf(db, id, now)).map((g) => ({ role: g.role, scope: g.scope })),
       };
     },
   );
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/users',
-    command: command('identity.user.create'),
-    tags,
-    response: Type.Object({ user: userView, oneTimePassword: Type.String() }),
-  });
-  for (const action of ['disable', 'enable', 'unlock', 'expire'] as const) {
-    commandRoute(app, context, {
-      method: 'POST',
-      url: `/api/users/:id/${action}`,
-      command: command(`identity.user.${action}`),
-      tags,
-      params: idParams,
-      toInput: withUser,
-      response: Type.Object({ user: userView }),
-    });
-  }
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/users/:id/reset',
-    command: command('identity.user.reset'),
-    tags,
-    params: idParams,
-    toInput: withUser,
-    response: Type.Object({ oneTimePassword: Type.String() }),
-  });
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/users/:id/mfa-reset',
-    command: command('identity.mfa.reset'),
-    tags,
-    params: idParams,
-    toInput: withUser,
-    response: Type.Object({ reset: Type.Boolean() }),
-  });
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/users/:id/sessions/revoke',
-    command: command('identity.sessions.revoke'),
-    tags,
-    params: idParams,
-    toInput: withUser,
-    response: Type.Object({ ended: Type.Integer() }),
-  });
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/grants',
-    command: command('identity.grant'),
-    tags,
-    response: Type.Object({ grantId: Type.String() }),
-  });
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/grants/revoke',
-    command: command('identity.revoke'),
-    tags,
-    response: Type.Object({ revoked: Type.Boolean() }),
-  });
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/roles',
-    command: command('identity.role.define'),
-    tags,
-    response: Type.Object({ name: Type.String() }),
-  });
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/overrides',
-    command: command('identity.override'),
-    tags,
-    response: Type.Object({ overrideId: Type.String(), expiresAt: Type.String() }),
-  });
   app.get(
     '/api/access/matrix',
     {
@@ -262,6 +133,7 @@ function adminRoutes(app: FastifyInstance, context: ModuleContext): void {
       schema: {
         tags,
         summary: 'Which role may run which command and route, at which scope',
+        operationId: 'identity.access.matrix',
         response: { 200: matrixSchema, ...errorResponses },
       },
     },
@@ -270,14 +142,14 @@ function adminRoutes(app: FastifyInstance, context: ModuleContext): void {
 }
 
 export function identityRoutes(app: FastifyInstance, context: ModuleContext): void {
-  selfRoutes(app, context);
-  adminRoutes(app, context);
+  const db = context.db as ReadDb<Database>;
+  selfRoutes(app, context, db);
+  adminRoutes(app, context, db);
   approvalRoutes(app, context);
 }
 
-/** Dual control: pending changes, and the approvers' decisions (never by the author; see the pipeline). */
-export function approvalRoutes(app: FastifyInstance, context: ModuleContext): void {
-  const approval = Type.Object({
+const approval = Type.Object(
+  {
     id: Type.String(),
     command: Type.String(),
     authorId: Type.String(),
@@ -285,7 +157,26 @@ export function approvalRoutes(app: FastifyInstance, context: ModuleContext): vo
     approvals: Type.Integer(),
     createdAt: Type.String(),
     expiresAt: Type.String(),
-  });
+  },
+  closed,
+);
+
+/**
+ * An approval's answer is the approved command's own output once enough approvers agreed (any command's, so
+ * genuinely free-form here), else the approval's state; the second shape is declared, the first passes whole.
+ */
+const decision = Type.Object(
+  {
+    approvalId: Type.Optional(Type.String()),
+    state: Type.Optional(Type.String()),
+    approvals: Type.Optional(Type.Integer()),
+    approvalsRequired: Type.Optional(Type.Integer()),
+  },
+  { additionalProperties: true },
+);
+
+/** Dual control: pending changes, and the approvers' decisions (never by the author; see the pipeline). */
+export function approvalRoutes(app: FastifyInstance, context: ModuleContext): void {
   app.get(
     '/api/approvals',
     {
@@ -293,7 +184,8 @@ export function approvalRoutes(app: FastifyInstance, context: ModuleContext): vo
       schema: {
         tags: ['approvals'],
         summary: 'Changes waiting for approval',
-        response: { 200: Type.Object({ approvals: Type.Array(approval) }), ...errorResponses },
+        operationId: 'approvals.list',
+        response: { 200: Type.Object({ approvals: Type.Array(approval) }, closed), ...errorResponses },
       },
     },
     async () => ({
@@ -308,26 +200,23 @@ export function approvalRoutes(app: FastifyInstance, context: ModuleContext): vo
       })),
     }),
   );
-  for (const decision of ['approve', 'reject'] as const) {
+  for (const choice of ['approve', 'reject'] as const) {
     app.post(
-      `/api/approvals/:id/${decision}`,
+      `/api/approvals/:id/${choice}`,
       {
         config: { permission: 'approval.decide', command: true },
         schema: {
           tags: ['approvals'],
-          summary: `${decision === 'approve' ? 'Approve' : 'Reject'} a pending change`,
-          params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-          response: {
-            200: Type.Object({}, { additionalProperties: true }),
-            409: errorResponses[404],
-            ...errorResponses,
-          },
+          summary: `${choice === 'approve' ? 'Approve' : 'Reject'} a pending change`,
+          operationId: `approvals.${choice}`,
+          params: idParams,
+          response: { 200: decision, 409: errorResponses[404], ...errorResponses },
         },
       },
       async (request) =>
         context.commands.decide(
           (request.params as { id: string }).id,
-          decision === 'approve',
+          choice === 'approve',
           request.actor,
           originOf(request),
         ),

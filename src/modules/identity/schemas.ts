@@ -28,3 +28,6 @@ export const permissionName = Type.String({
   maxLength: 100,
   description: 'a declared permission such as audit.read',
 });
+
+/** An account or session named in the path (`/api/users/:id/...`, `/api/auth/sessions/:id`). */
+export const idParams = Type.Object({ id: Type.String({ format: 'uuid' }) });

@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
 import { sha256Hex } from '../../kernel/digest.js';
-import type { Actor, RoleGrant } from '../../kernel/pipeline/types.js';
+import type { Actor, Authenticated, RoleGrant } from '../../kernel/pipeline/types.js';
+import type { ReadDb } from '../../kernel/store.js';
 import type { Database } from './db.js';
 import { preparedQuery } from '../../storage/prepared.js';
 import { builtInRole } from './roles.js';
@@ -14,16 +14,8 @@ export interface SessionPolicy {
   idleMs: number;
 }
 
-export interface Authenticated {
-  actor: Actor;
-  /** The session's last recorded activity is older than TOUCH_INTERVAL_MS. */
-  touchDue: boolean;
-  /** SHA-256 of the session's CSRF token, for cookie-authenticated state changes. */
-  csrfHash: string;
-}
-
 /** Role grants in force for a user, with the permissions of custom roles resolved. */
-export async function grantsOf(db: Kysely<Database>, userId: string, now: number): Promise<RoleGrant[]> {
+export async function grantsOf(db: ReadDb<Database>, userId: string, now: number): Promise<RoleGrant[]> {
   const rows = await db
     .selectFrom('role_grants')
     .leftJoin('custom_roles', 'custom_roles.name', 'role_grants.role')
@@ -90,7 +82,7 @@ const sessionQuery = preparedQuery(
 
 /** The actor a session token stands for, or undefined when unknown, revoked, idle, expired or disabled. */
 export async function authenticate(
-  db: Kysely<Database>,
+  db: ReadDb<Database>,
   token: string,
   now: number,
   policy: SessionPolicy,

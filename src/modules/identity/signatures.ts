@@ -4,6 +4,7 @@ import type { ModuleContext } from '../../kernel/module.js';
 import { AuthenticationError, ForbiddenError } from '../../kernel/errors.js';
 import type { Actor, SignatureInput, SignatureVerifier } from '../../kernel/pipeline/types.js';
 import type { Database } from './db.js';
+import { signatureFailed } from './commands/session.js';
 import type { SecretBox } from './secrets.js';
 import { verifyPassword } from './passwords.js';
 import { totpStep } from './totp.js';
@@ -50,12 +51,7 @@ export class SessionSignatures implements SignatureVerifier {
       }
     }
     if (valid) return;
-    await this.context.commands.execute(
-      'identity.signature.failed',
-      { sessionId: actor.sessionId },
-      SYSTEM_ACTOR,
-      SYSTEM_ORIGIN,
-    );
+    await this.context.commands.execute(signatureFailed, { sessionId: actor.sessionId }, SYSTEM_ACTOR, SYSTEM_ORIGIN);
     const needs = row.signed_at === null ? 'user name, password and authenticator code' : 'password';
     throw new AuthenticationError(`The signature was refused: re-enter your ${needs}.`);
   }

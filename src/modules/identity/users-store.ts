@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { ReadDb } from '../../kernel/store.js';
 import { NotFoundError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { generateOneTimePassword, hashPassword } from './passwords.js';
@@ -6,17 +7,17 @@ import type { Database } from './db.js';
 
 export type UserRow = Database['users'];
 
-export async function userById(db: Kysely<Database>, id: string): Promise<UserRow> {
+export async function userById(db: ReadDb<Database>, id: string): Promise<UserRow> {
   const user = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   if (!user) throw new NotFoundError(`No account ${id}.`);
   return user;
 }
 
-export async function userByName(db: Kysely<Database>, username: string): Promise<UserRow | undefined> {
+export async function userByName(db: ReadDb<Database>, username: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
 }
 
-/** Ends every live session of an account (disable, reset, password change elsewhere, admin revocation). */
+/** Ends every live session of an account (a write: only ever given a handler's `ctx.tx`) (disable, reset, password change elsewhere, admin revocation). */
 export async function revokeSessions(
   db: Kysely<Database>,
   userId: string,

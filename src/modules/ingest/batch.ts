@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import { SYSTEM_ACTOR } from '../../kernel/actors.js';
-import type { CommandPipeline } from '../../kernel/pipeline/pipeline.js';
+import type { CommandPort } from '../../kernel/module.js';
 import type { ValueRow } from './batch-root.js';
-import type { BatchContent, Offline, QuarantinedMessage, SecurityEvent } from './commit.js';
+import type { BatchContent, Offline, QuarantinedMessage, SecurityEvent } from './batch-content.js';
+import { commitBatch } from './commit.js';
 
 export interface BatchOptions {
   maxMessages: number;
@@ -43,7 +44,7 @@ export class BatchWriter {
   private flushing: Promise<void> | undefined;
 
   constructor(
-    private readonly pipeline: CommandPipeline,
+    private readonly commands: CommandPort,
     private readonly logger: Logger,
     private readonly options: BatchOptions,
   ) {}
@@ -101,7 +102,7 @@ export class BatchWriter {
   private async commit(batch: Pending): Promise<void> {
     let failure: Error | undefined;
     try {
-      await this.pipeline.execute('ingest.batch.commit', batch.content, SYSTEM_ACTOR, { channel: 'mqtt' });
+      await this.commands.execute(commitBatch, batch.content, SYSTEM_ACTOR, { channel: 'mqtt' });
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error));
       this.logger.error(

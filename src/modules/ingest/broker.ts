@@ -67,13 +67,13 @@ function hooks(rt: IngestRuntime, hostId: string) {
       );
       done(new Error('subscription outside the device namespace'));
     },
-    // Only ModuleContext's own commands and STATE are delivered; device data is consumed here, never relayed to anyone.
+    // Only Bastion's own commands and STATE are delivered; device data is consumed here, never relayed to anyone.
     authorizeForward: (_client: Client, packet: AedesPublishPacket) =>
       COMMAND_TOPIC.test(packet.topic) ? packet : null,
   };
 }
 
-/** Publishes ModuleContext's STATE (retained, QoS 1) to the devices connected now and to come. */
+/** Publishes Bastion's STATE (retained, QoS 1) to the devices connected now and to come. */
 function announce(broker: Aedes, topic: string, payload: Buffer): Promise<void> {
   return new Promise((resolve, reject) =>
     broker.publish({ cmd: 'publish', topic, payload, qos: 1, retain: true, dup: false }, (error) =>

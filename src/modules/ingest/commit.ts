@@ -1,59 +1,13 @@
-import { Type, type Static } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { newId } from '../../kernel/ids.js';
 import { type CommandContext } from '../../kernel/pipeline/types.js';
-import { defineCommand } from './db.js';
-import type { Database } from './db.js';
+import { batchInput, batchOutput, type BatchContent } from './batch-content.js';
+import { defineCommand, type Database } from './db.js';
 import type { ValueRow } from './batch-root.js';
 import { applyMachineTelemetry, bindings, equipmentOf, markDisconnected } from './machine.js';
 import { applyRecipeMetrics } from './recipe-metrics.js';
 import { batchRootOffThread } from './root-worker.js';
 import { insertValues } from './values-insert.js';
-
-const nullableString = Type.Union([Type.String(), Type.Null()]);
-const valueRow = Type.Object({
-  deviceId: Type.String(),
-  metric: Type.String({ minLength: 1, maxLength: 200 }),
-  ts: Type.Integer(),
-  num: Type.Union([Type.Number(), Type.Null()]),
-  text: nullableString,
-});
-const quarantined = Type.Object({
-  deviceId: Type.String(),
-  topic: Type.String(),
-  receivedAt: Type.Integer(),
-  payload: Type.String({ description: 'base64' }),
-  size: Type.Integer({ minimum: 0 }),
-  reason: Type.Optional(Type.String({ maxLength: 300 })),
-});
-const securityEvent = Type.Object({
-  at: Type.Integer(),
-  kind: Type.String(),
-  deviceId: nullableString,
-  username: nullableString,
-  address: nullableString,
-  detail: nullableString,
-  count: Type.Integer({ minimum: 1 }),
-});
-const offline = Type.Object({
-  deviceId: Type.String(),
-  /** Sparkplug device IDs that went away; null stands for the edge node itself. */
-  devices: Type.Array(nullableString),
-  at: Type.Integer(),
-});
-const batchInput = Type.Object(
-  {
-    values: Type.Array(valueRow),
-    quarantined: Type.Array(quarantined),
-    events: Type.Array(securityEvent),
-    offline: Type.Optional(Type.Array(offline)),
-  },
-  { additionalProperties: false },
-);
-export type BatchContent = Static<typeof batchInput>;
-export type SecurityEvent = Static<typeof securityEvent>;
-export type QuarantinedMessage = Static<typeof quarantined>;
-export type Offline = Static<typeof offline>;
 
 async function insertAside(tx: Kysely<Database>, content: BatchContent) {
   const messages = content.quarantined.map((m) => ({
@@ -86,7 +40,7 @@ function span(rows: ValueRow[]): [number | null, number | null] {
 }
 
 /** Where each row's machine is: resolved once per (device, Sparkplug device) for the batch. */
-async function equipmentResolver(ctx: CommandContext, rows: readonly ValueRow[]) {
+async function equipmentResolver(ctx: CommandContext<Database>, rows: readonly ValueRow[]) {
   const bound = await bindings(ctx, [...new Set(rows.map((r) => r.deviceId))]);
   const cache = new Map<string, string | undefined>();
   return async (row: ValueRow, device: string | null) => {
@@ -109,6 +63,9 @@ export const commitBatch = defineCommand({
   name: 'ingest.batch.commit',
   summary: 'Commit a batch of device data, quarantined messages and security events',
   input: batchInput,
+  output: batchOutput,
+  // Machine and recipe metrics that the state refuses are counted as ignored, never thrown (machine.ts).
+  errors: [],
   permission: 'ingest.batch',
   internal: true,
   async handler(ctx, input) {

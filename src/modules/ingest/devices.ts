@@ -2,23 +2,30 @@ import { Type } from '@sinclair/typebox';
 import { ConflictError, ValidationError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { type CommandContext } from '../../kernel/pipeline/types.js';
-import { defineCommand } from './db.js';
+import { defineCommand, type Database } from './db.js';
 import { requireNode } from '../plant/index.js';
 import { hashDeviceSecret, newDeviceSecret } from './credentials.js';
 import { requireDevice, toDeviceView, type DeviceRow } from './store.js';
+import { deviceView, deviceWithSecret } from './views.js';
 
 const deviceName = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{1,63}$', description: 'the device (MQTT user) name' });
 // Sparkplug IDs are topic levels: no '/', '+', '#'; kept to a safe character set.
 const sparkplugId = Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' });
 const byName = Type.Object({ name: deviceName }, { additionalProperties: false });
+// The device's name is in the path of the routes that act on one device; the pattern shows in the document.
+const nameParams = Type.Object({ name: Type.String({ pattern: deviceName.pattern, maxLength: 64 }) });
+const reasonBody = Type.Object(
+  { reason: Type.String({ minLength: 2, maxLength: 200 }) },
+  { additionalProperties: false },
+);
 
 /** The secret is shown once; an idempotent replay would have to store it, so such calls are refused. */
-function refuseReplayableSecret(ctx: CommandContext): void {
+function refuseReplayableSecret(ctx: CommandContext<Database>): void {
   if (ctx.origin.idempotencyKey)
     throw new ValidationError('A device secret is shown once and never stored: send this without an Idempotency-Key.');
 }
 
-function audited(ctx: CommandContext, device: DeviceRow, event: string, extra: Record<string, unknown> = {}) {
+function audited(ctx: CommandContext<Database>, device: DeviceRow, event: string, extra: Record<string, unknown> = {}) {
   ctx.setTarget({ type: 'ingest.device', id: device.id });
   ctx.note({ name: device.name, ...extra });
   ctx.emit(event, { deviceId: device.id, name: device.name });
@@ -36,7 +43,11 @@ export const registerDevice = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: deviceWithSecret,
+  // validation_failed: sent with an Idempotency-Key; not_found: no such equipment.
+  errors: ['validation_failed', 'not_found', 'device_exists'],
   permission: 'ingest.devices.manage',
+  http: { method: 'POST', url: '/api/ingest/devices' },
   scope: (input) => input.equipment,
   async handler(ctx, input) {
     refuseReplayableSecret(ctx);
@@ -75,7 +86,10 @@ export const rotateDevice = defineCommand({
   name: 'ingest.device.rotate',
   summary: "Replace a device's secret (the old one stops working at once); returns the new secret once",
   input: byName,
+  output: deviceWithSecret,
+  errors: ['validation_failed', 'not_found'],
   permission: 'ingest.devices.manage',
+  http: { method: 'POST', url: '/api/ingest/devices/:name/rotate', params: nameParams },
   async handler(ctx, input) {
     refuseReplayableSecret(ctx);
     const device = await requireDevice(ctx.tx, input.name);
@@ -97,7 +111,16 @@ export const quarantineDevice = defineCommand({
     { name: deviceName, reason: Type.String({ minLength: 2, maxLength: 200 }) },
     { additionalProperties: false },
   ),
+  output: deviceView,
+  errors: ['not_found', 'quarantined'],
   permission: 'ingest.devices.manage',
+  http: {
+    method: 'POST',
+    url: '/api/ingest/devices/:name/quarantine',
+    params: nameParams,
+    body: reasonBody,
+    toInput: (params, body) => ({ ...(body as object), name: params.name }),
+  },
   async handler(ctx, input) {
     const device = await requireDevice(ctx.tx, input.name);
     if (device.state === 'quarantined') throw new ConflictError(`${input.name} is already quarantined.`, 'quarantined');
@@ -111,7 +134,10 @@ export const releaseDevice = defineCommand({
   name: 'ingest.device.release',
   summary: 'Release a quarantined device: its messages are ingested again',
   input: byName,
+  output: deviceView,
+  errors: ['not_found', 'not_quarantined'],
   permission: 'ingest.devices.manage',
+  http: { method: 'POST', url: '/api/ingest/devices/:name/release', params: nameParams },
   async handler(ctx, input) {
     const device = await requireDevice(ctx.tx, input.name);
     if (device.state !== 'quarantined') throw new ConflictError(`${input.name} is not quarantined.`, 'not_quarantined');
@@ -121,7 +147,12 @@ export const releaseDevice = defineCommand({
   },
 });
 
-async function setState(ctx: CommandContext, device: DeviceRow, state: DeviceRow['state'], reason: string | null) {
+async function setState(
+  ctx: CommandContext<Database>,
+  device: DeviceRow,
+  state: DeviceRow['state'],
+  reason: string | null,
+) {
   await ctx.tx
     .updateTable('ingest_devices')
     .set({ state, quarantine_reason: reason })

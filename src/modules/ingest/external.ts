@@ -75,11 +75,11 @@ function receiver(rt: IngestRuntime, directory: DeviceDirectory) {
 }
 
 /**
- * External broker mode: instead of running its own broker, ModuleContext subscribes to the devices' topics on
+ * External broker mode: instead of running its own broker, Bastion subscribes to the devices' topics on
  * the operator's broker (Mosquitto, EMQX, HiveMQ) with MQTT 5 shared subscriptions, so that the instances
  * in one share group split the messages. A QoS 1 message is acknowledged only after the batch holding it
  * committed (mqtt.js `customHandleAcks`, with the PUBACK held in external-acks.ts), so the broker keeps, and
- * after a reconnect sends again, every message ModuleContext did not commit.
+ * after a reconnect sends again, every message Bastion did not commit.
  */
 export function startExternalIngest(context: ModuleContext, config: BastionConfig, logger: Logger): ExternalIngest {
   const url = config.mqtt.url!;

@@ -1,10 +1,12 @@
 import { AppError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import type { CommandContext } from '../../kernel/pipeline/types.js';
+import type { Database } from './db.js';
 import { recordState } from '../performance/index.js';
 import { applyTelemetry, type MachineSample, type TelemetryOutcome } from '../performance/index.js';
 import type { ValueRow } from './batch-root.js';
-import type { Offline } from './commit.js';
+import type { Offline } from './batch-content.js';
+import { sameTransaction } from './same-transaction.js';
 
 type Kind = 'state' | 'fault' | 'total' | 'good';
 
@@ -73,7 +75,7 @@ function collect(rows: readonly ValueRow[]): { sources: Map<string, Source>; bad
  * The equipment a Sparkplug device of an edge node stands for: the live plant node below the node's
  * equipment E whose code is the device ID (lowercased), e.g. E/extrude/press-1 for `press-1`; else E.
  */
-export async function equipmentOf(ctx: CommandContext, base: string, device: string | null): Promise<string> {
+export async function equipmentOf(ctx: CommandContext<Database>, base: string, device: string | null): Promise<string> {
   if (device === null) return base;
   const code = device.toLowerCase();
   const below = await ctx.tx
@@ -86,7 +88,7 @@ export async function equipmentOf(ctx: CommandContext, base: string, device: str
   return match ?? base;
 }
 
-export async function bindings(ctx: CommandContext, deviceIds: string[]): Promise<Map<string, string>> {
+export async function bindings(ctx: CommandContext<Database>, deviceIds: string[]): Promise<Map<string, string>> {
   if (deviceIds.length === 0) return new Map();
   const rows = await ctx.tx
     .selectFrom('ingest_devices')
@@ -108,7 +110,7 @@ const HOUR = 3_600_000;
  * One row per device and equipment an hour, its count raised by each later batch, so a machine reporting
  * every second does not add a row a second (how many parts is in each batch's audit record).
  */
-async function unratedEvent(ctx: CommandContext, deviceId: string, equipment: string): Promise<void> {
+async function unratedEvent(ctx: CommandContext<Database>, deviceId: string, equipment: string): Promise<void> {
   const detail = `parts at ${equipment} without an ideal cycle time: performance cannot be computed`;
   const recent = await ctx.tx
     .selectFrom('ingest_security_events')
@@ -147,7 +149,10 @@ async function unratedEvent(ctx: CommandContext, deviceId: string, equipment: st
  * Turns a batch's machine metrics into states and part counts (performance's applyTelemetry), inside the
  * batch's transaction: committed, or rolled back, with the values themselves.
  */
-export async function applyMachineTelemetry(ctx: CommandContext, rows: readonly ValueRow[]): Promise<MachineOutcome> {
+export async function applyMachineTelemetry(
+  ctx: CommandContext<Database>,
+  rows: readonly ValueRow[],
+): Promise<MachineOutcome> {
   const { sources, bad } = collect(rows);
   const outcome: MachineOutcome = { equipment: 0, states: 0, parts: 0, unrated: 0, ignored: bad };
   if (sources.size === 0) return outcome;
@@ -161,7 +166,7 @@ export async function applyMachineTelemetry(ctx: CommandContext, rows: readonly 
     perEquipment.set(equipment, { ...entry, samples: [...entry.samples, ...source.samples] });
   }
   for (const [equipment, { deviceId, samples }] of perEquipment) {
-    const result = await applyTelemetry(ctx, equipment, samples);
+    const result = await sameTransaction(applyTelemetry, ctx, equipment, samples);
     outcome.equipment += 1;
     outcome.states += result.states;
     outcome.parts += result.parts;
@@ -177,7 +182,7 @@ export async function applyMachineTelemetry(ctx: CommandContext, rows: readonly 
  * on: its equipment's open state ends, so running time stops accruing until it reports a state again. The
  * time is the moment Bastion learnt it. An equipment with a later state already is left as it is.
  */
-export async function markDisconnected(ctx: CommandContext, offline: readonly Offline[]): Promise<number> {
+export async function markDisconnected(ctx: CommandContext<Database>, offline: readonly Offline[]): Promise<number> {
   if (offline.length === 0) return 0;
   const bound = await bindings(ctx, [...new Set(offline.map((o) => o.deviceId))]);
   let changed = 0;
@@ -187,7 +192,7 @@ export async function markDisconnected(ctx: CommandContext, offline: readonly Of
     for (const device of devices) {
       const equipment = await equipmentOf(ctx, base, device);
       try {
-        if ((await recordState(ctx, { equipment, state: 'disconnected', at })).changed) changed += 1;
+        if ((await sameTransaction(recordState, ctx, { equipment, state: 'disconnected', at })).changed) changed += 1;
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
       }

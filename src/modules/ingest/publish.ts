@@ -1,5 +1,5 @@
 import type { Client, PublishPacket } from 'aedes';
-import type { Offline } from './commit.js';
+import type { Offline } from './batch-content.js';
 import { interpret, type Interpretation } from './interpret.js';
 import { MalformedPayload } from './payloads.js';
 import { sourceOf, type IngestRuntime, type Session } from './runtime.js';

@@ -1,7 +1,9 @@
 import type { CommandContext } from '../../kernel/pipeline/types.js';
+import type { Database } from './db.js';
 import { checkProcessValues } from '../recipes/index.js';
 import { checkSetPoints, type SetPointReading } from '../recipes/index.js';
 import type { ValueRow } from './batch-root.js';
+import { sameTransaction } from './same-transaction.js';
 
 /**
  * Recipe metrics a machine reports: `<device>/SetPoint/<parameter>` (what it holds: compared with the last
@@ -30,7 +32,7 @@ export interface RecipeOutcome {
 
 /** Groups a batch's recipe metrics per equipment and hands them to the recipes module, in the batch's transaction. */
 export async function applyRecipeMetrics(
-  ctx: CommandContext,
+  ctx: CommandContext<Database>,
   rows: readonly ValueRow[],
   resolver: () => Promise<(row: ValueRow, device: string | null) => Promise<string | undefined>>,
 ): Promise<RecipeOutcome> {
@@ -49,9 +51,9 @@ export async function applyRecipeMetrics(
   }
   for (const [equipment, group] of groups) {
     if (group.setPoints.length)
-      outcome.setPointMismatches += (await checkSetPoints(ctx, equipment, group.setPoints)).mismatches;
+      outcome.setPointMismatches += (await sameTransaction(checkSetPoints, ctx, equipment, group.setPoints)).mismatches;
     if (group.process.length) {
-      const result = await checkProcessValues(ctx, equipment, group.process);
+      const result = await sameTransaction(checkProcessValues, ctx, equipment, group.process);
       outcome.deviations += result.deviations;
       outcome.held += result.held;
     }

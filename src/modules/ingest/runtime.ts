@@ -1,6 +1,6 @@
 import type { Client } from 'aedes';
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { ReadDb } from '../../kernel/store.js';
 import type { Database } from './db.js';
 import type { BatchWriter } from './batch.js';
 import type { EdgeNodes } from './edges.js';
@@ -18,7 +18,7 @@ export interface Session extends Namespace {
 
 /** What the broker hooks share. */
 export interface IngestRuntime {
-  db: Kysely<Database>;
+  db: ReadDb<Database>;
   logger: Logger;
   now(): number;
   writer: BatchWriter;

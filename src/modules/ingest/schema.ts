@@ -1,4 +1,4 @@
-import type { ModuleMigration } from '../../storage/migrations.js';
+import type { ModuleMigration } from '../../kernel/store.js';
 
 export interface IngestTables {
   /** Devices: an identity bound to one plant node and to its Sparkplug namespace (group + edge node). */

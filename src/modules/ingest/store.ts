@@ -1,21 +1,9 @@
-import type { Kysely } from 'kysely';
 import { NotFoundError } from '../../kernel/errors.js';
+import type { ReadDb } from '../../kernel/store.js';
 import type { Database } from './db.js';
+import type { DeviceView } from './views.js';
 
 export type DeviceRow = Database['ingest_devices'];
-
-/** What may leave Bastion about a device: never its secret hash. */
-export interface DeviceView {
-  id: string;
-  name: string;
-  equipment: string;
-  groupId: string;
-  edgeNodeId: string;
-  state: string;
-  quarantineReason: string | null;
-  createdAt: string;
-  rotatedAt: string;
-}
 
 export function toDeviceView(row: DeviceRow): DeviceView {
   return {
@@ -31,22 +19,22 @@ export function toDeviceView(row: DeviceRow): DeviceView {
   };
 }
 
-export async function deviceByName(db: Kysely<Database>, name: string): Promise<DeviceRow | undefined> {
+export async function deviceByName(db: ReadDb<Database>, name: string): Promise<DeviceRow | undefined> {
   return db.selectFrom('ingest_devices').selectAll().where('name', '=', name).executeTakeFirst();
 }
 
-export async function requireDevice(db: Kysely<Database>, name: string): Promise<DeviceRow> {
+export async function requireDevice(db: ReadDb<Database>, name: string): Promise<DeviceRow> {
   const device = await deviceByName(db, name);
   if (!device) throw new NotFoundError(`No device named ${name}.`);
   return device;
 }
 
-export async function listDevices(db: Kysely<Database>): Promise<DeviceView[]> {
+export async function listDevices(db: ReadDb<Database>): Promise<DeviceView[]> {
   const rows = await db.selectFrom('ingest_devices').selectAll().orderBy('name').execute();
   return rows.map(toDeviceView);
 }
 
-export async function listSecurityEvents(db: Kysely<Database>, limit: number) {
+export async function listSecurityEvents(db: ReadDb<Database>, limit: number) {
   const rows = await db.selectFrom('ingest_security_events').selectAll().orderBy('at', 'desc').limit(limit).execute();
   return rows.map((r) => ({
     id: r.id,
@@ -60,7 +48,7 @@ export async function listSecurityEvents(db: Kysely<Database>, limit: number) {
   }));
 }
 
-export async function listQuarantined(db: Kysely<Database>, limit: number) {
+export async function listQuarantined(db: ReadDb<Database>, limit: number) {
   const rows = await db
     .selectFrom('ingest_quarantine')
     .selectAll()

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import type { Kysely } from 'kysely';
 import { ConflictError, NotFoundError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
+import type { ReadDb } from '../../kernel/store.js';
 import { type CommandContext } from '../../kernel/pipeline/types.js';
 import { defineCommand } from './db.js';
 import type { Database } from './db.js';
@@ -11,7 +11,7 @@ import { equipmentPath, recordState } from '../performance/index.js';
 type OrderRow = Database['maintenance_orders'];
 const orderNumber = Type.String({ pattern: '^MO-[0-9]{6,}$' });
 
-export async function orderByNumber(db: Kysely<Database>, number: string): Promise<OrderRow> {
+export async function orderByNumber(db: ReadDb<Database>, number: string): Promise<OrderRow> {
   const row = await db.selectFrom('maintenance_orders').selectAll().where('number', '=', number).executeTakeFirst();
   if (!row) throw new NotFoundError(`No maintenance order ${number}.`);
   return row;
@@ -21,7 +21,7 @@ export async function orderByNumber(db: Kysely<Database>, number: string): Promi
  * Work on an order names the equipment it is at, and it must be the order's: the authorizer then checks the
  * mechanic's grant against the real place (as shop-floor commands on work orders do).
  */
-async function orderAt(db: Kysely<Database>, input: { number: string; equipment: string }): Promise<OrderRow> {
+async function orderAt(db: ReadDb<Database>, input: { number: string; equipment: string }): Promise<OrderRow> {
   const order = await orderByNumber(db, input.number);
   if (order.equipment_path !== input.equipment)
     throw new ConflictError(
@@ -33,7 +33,7 @@ async function orderAt(db: Kysely<Database>, input: { number: string; equipment:
 
 /** Opens an order numbered MO-000001, MO-000002, … (the unique index refuses a concurrent duplicate). */
 export async function openOrder(
-  ctx: CommandContext,
+  ctx: CommandContext<Database>,
   fields: Pick<OrderRow, 'equipment_path' | 'kind' | 'plan_id' | 'description'> & { stopsEquipment: boolean },
 ): Promise<OrderRow> {
   await requireNode(ctx.tx, fields.equipment_path);
@@ -61,6 +61,24 @@ export async function openOrder(
   ctx.emit('maintenance.order-opened', { number: row.number, equipment: row.equipment_path, kind: row.kind });
   return row;
 }
+
+const nullableString = Type.Union([Type.String(), Type.Null()]);
+export const orderSchema = Type.Object(
+  {
+    number: Type.String(),
+    equipment: Type.String(),
+    kind: Type.String(),
+    description: Type.String(),
+    state: Type.String(),
+    stopsEquipment: Type.Boolean(),
+    workDone: nullableString,
+    createdAt: nullableString,
+    startedAt: nullableString,
+    completedAt: nullableString,
+    downtimeMinutes: Type.Number(),
+  },
+  { additionalProperties: false },
+);
 
 export function orderView(row: OrderRow) {
   const iso = (t: number | null) => (t === null ? null : new Date(Number(t)).toISOString());
@@ -93,6 +111,9 @@ export const reportFault = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: orderSchema,
+  errors: ['not_found'],
+  http: { method: 'POST', url: '/api/maintenance/orders' },
   permission: 'maintenance.request',
   scope: (input) => input.equipment,
   async handler(ctx, input) {
@@ -110,7 +131,7 @@ export const reportFault = defineCommand({
 });
 
 /** Maintenance that stops the equipment is its down time: corrective as a breakdown, preventive as planned. */
-async function stopFor(ctx: CommandContext, order: OrderRow) {
+async function stopFor(ctx: CommandContext<Database>, order: OrderRow) {
   if (order.stops_equipment !== 1) return;
   await recordState(ctx, {
     equipment: order.equipment_path,
@@ -125,6 +146,10 @@ export const startOrder = defineCommand({
   name: 'maintenance.order.start',
   summary: 'Start work on a maintenance order (records the equipment down if the work stops it)',
   input: Type.Object({ number: orderNumber, equipment: equipmentPath }, { additionalProperties: false }),
+  output: orderSchema,
+  // out_of_order: recording the equipment down before a state it already has (performance's recordState).
+  errors: ['not_found', 'wrong_equipment', 'illegal_transition', 'out_of_order'],
+  http: { method: 'POST', url: '/api/maintenance/orders/start' },
   permission: 'maintenance.manage',
   scope: (input) => input.equipment,
   async handler(ctx, input) {
@@ -166,6 +191,9 @@ export const completeOrder = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: orderSchema,
+  errors: ['not_found', 'wrong_equipment', 'illegal_transition', 'out_of_order'],
+  http: { method: 'POST', url: '/api/maintenance/orders/complete' },
   permission: 'maintenance.manage',
   scope: (input) => input.equipment,
   async handler(ctx, input) {

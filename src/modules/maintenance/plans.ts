@@ -1,11 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import type { Kysely } from 'kysely';
 import { ConflictError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
+import type { ReadDb } from '../../kernel/store.js';
 import { defineCommand } from './db.js';
 import type { Database } from './db.js';
-import { equipmentPath } from '../performance/index.js';
-import { partsMadeSince } from '../performance/index.js';
+import { equipmentPath, partsMadeSince } from '../performance/index.js';
 import { requireNode } from '../plant/index.js';
 import { openOrder } from './orders.js';
 import { atOrBelow } from './queries.js';
@@ -26,6 +25,17 @@ export const definePlan = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: Type.Object(
+    {
+      code: Type.String(),
+      equipment: Type.String(),
+      trigger: Type.Union([Type.Literal('calendar'), Type.Literal('counter')]),
+      interval: Type.Number(),
+    },
+    { additionalProperties: false },
+  ),
+  errors: ['not_found', 'plan_exists'],
+  http: { method: 'POST', url: '/api/maintenance/plans' },
   permission: 'maintenance.manage',
   scope: (input) => input.equipment,
   async handler(ctx, input) {
@@ -45,12 +55,12 @@ export const definePlan = defineCommand({
     await ctx.tx.insertInto('maintenance_plans').values(row).execute();
     ctx.setTarget({ type: 'maintenance.plan', id: row.id });
     ctx.note({ code: row.code, trigger: row.trigger, interval: row.interval });
-    return { code: row.code, equipment: row.equipment_path, trigger: row.trigger, interval: row.interval };
+    return { code: row.code, equipment: row.equipment_path, trigger: input.trigger, interval: row.interval };
   },
 });
 
 /** How far a plan has run: days or parts since it was last done, against its interval. */
-async function progressOf(db: Kysely<Database>, plan: PlanRow, now: number) {
+async function progressOf(db: ReadDb<Database>, plan: PlanRow, now: number) {
   const used =
     plan.trigger === 'calendar'
       ? (now - Number(plan.last_done_at)) / DAY_MS
@@ -58,7 +68,21 @@ async function progressOf(db: Kysely<Database>, plan: PlanRow, now: number) {
   return { used, due: used >= plan.interval };
 }
 
-export async function plansWithProgress(db: Kysely<Database>, now: number, equipment: string) {
+export const planProgressSchema = Type.Object(
+  {
+    code: Type.String(),
+    equipment: Type.String(),
+    trigger: Type.String(),
+    interval: Type.Number(),
+    task: Type.String(),
+    lastDoneAt: Type.String(),
+    used: Type.Number(),
+    due: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+export async function plansWithProgress(db: ReadDb<Database>, now: number, equipment: string) {
   const plans = await db
     .selectFrom('maintenance_plans')
     .selectAll()
@@ -93,6 +117,10 @@ export const schedulePlans = defineCommand({
     { equipment: Type.Optional(equipmentPath) },
     { additionalProperties: false, description: 'only plans at this equipment and below (default: all)' },
   ),
+  output: Type.Object({ opened: Type.Array(Type.String()) }, { additionalProperties: false }),
+  // not_found: a due plan's equipment has been retired since (openOrder checks the node).
+  errors: ['not_found'],
+  http: { method: 'POST', url: '/api/maintenance/plans/schedule' },
   permission: 'maintenance.manage',
   scope: (input) => input.equipment ?? '/',
   async handler(ctx, input) {

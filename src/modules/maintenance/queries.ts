@@ -1,6 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import { Type } from '@sinclair/typebox';
+import { sql } from 'kysely';
+import type { ReadDb } from '../../kernel/store.js';
 import type { Database } from './db.js';
-import { orderView } from './orders.js';
+import { orderSchema, orderView } from './orders.js';
 
 /** Equipment `path` itself or anything below it ('/' is everything). */
 export function atOrBelow(path: string) {
@@ -9,8 +11,30 @@ export function atOrBelow(path: string) {
   return sql<boolean>`(equipment_path = ${path} or equipment_path like ${pattern} escape '\\')`;
 }
 
+export const historySchema = Type.Object(
+  {
+    equipment: Type.String(),
+    orders: Type.Array(
+      Type.Object(
+        {
+          ...orderSchema.properties,
+          parts: Type.Array(
+            Type.Object(
+              { part: Type.String(), quantity: Type.Number(), unit: Type.String() },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    downtimeMinutes: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+
 /** Equipment history: its maintenance orders (and those of everything below it), newest first, with parts. */
-export async function equipmentHistory(db: Kysely<Database>, equipment: string) {
+export async function equipmentHistory(db: ReadDb<Database>, equipment: string) {
   const orders = await db
     .selectFrom('maintenance_orders')
     .selectAll()
@@ -40,7 +64,7 @@ export async function equipmentHistory(db: Kysely<Database>, equipment: string) 
   };
 }
 
-export async function listOrders(db: Kysely<Database>, equipment: string, state?: string) {
+export async function listOrders(db: ReadDb<Database>, equipment: string, state?: string) {
   let query = db.selectFrom('maintenance_orders').selectAll().where(atOrBelow(equipment));
   if (state) query = query.where('state', '=', state);
   return (await query.orderBy('number', 'desc').limit(500).execute()).map(orderView);

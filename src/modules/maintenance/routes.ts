@@ -1,25 +1,32 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { commandRoute, authorizeScopedRead, errorResponses } from '../../http/index.js';
-import { plansWithProgress } from './plans.js';
-import { equipmentHistory, listOrders } from './queries.js';
+import type { ReadDb } from '../../kernel/store.js';
+import { authorizeScopedRead, errorResponses } from '../../http/index.js';
+import type { Database } from './db.js';
+import { orderSchema } from './orders.js';
+import { planProgressSchema, plansWithProgress } from './plans.js';
+import { equipmentHistory, historySchema, listOrders } from './queries.js';
 
 const tags = ['maintenance'];
-const open = Type.Object({}, { additionalProperties: true });
 const equipment = Type.String({ pattern: '^/[a-z0-9._/-]*$', maxLength: 300 });
 
+/** The read routes; the command routes come from the commands' own `http` (src/http/commands.ts). */
 export function maintenanceRoutes(app: FastifyInstance, context: ModuleContext): void {
-  const { db } = context;
+  const db: ReadDb<Database> = context.db;
   app.get(
     '/api/maintenance/plans',
     {
       config: { permission: 'maintenance.read', scopedRead: true },
       schema: {
         tags,
+        operationId: 'maintenance.plans.list',
         summary: 'Preventive plans at a place (default: everywhere) and how far each has run',
         querystring: Type.Object({ equipment: Type.Optional(equipment) }, { additionalProperties: false }),
-        response: { 200: open, ...errorResponses },
+        response: {
+          200: Type.Object({ plans: Type.Array(planProgressSchema) }, { additionalProperties: false }),
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
@@ -34,6 +41,7 @@ export function maintenanceRoutes(app: FastifyInstance, context: ModuleContext):
       config: { permission: 'maintenance.read', scopedRead: true },
       schema: {
         tags,
+        operationId: 'maintenance.orders.list',
         summary: 'Maintenance orders at a place (default: everywhere), newest first',
         querystring: Type.Object(
           {
@@ -42,7 +50,10 @@ export function maintenanceRoutes(app: FastifyInstance, context: ModuleContext):
           },
           { additionalProperties: false },
         ),
-        response: { 200: open, ...errorResponses },
+        response: {
+          200: Type.Object({ orders: Type.Array(orderSchema) }, { additionalProperties: false }),
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
@@ -57,9 +68,10 @@ export function maintenanceRoutes(app: FastifyInstance, context: ModuleContext):
       config: { permission: 'maintenance.read', scopedRead: true },
       schema: {
         tags,
+        operationId: 'maintenance.history',
         summary: 'Equipment history: maintenance orders, work done, parts used and down time',
         querystring: Type.Object({ equipment }, { additionalProperties: false }),
-        response: { 200: open, ...errorResponses },
+        response: { 200: historySchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -68,12 +80,4 @@ export function maintenanceRoutes(app: FastifyInstance, context: ModuleContext):
       return equipmentHistory(db, equipment);
     },
   );
-  for (const [url, name] of [
-    ['/api/maintenance/orders', 'maintenance.order.open'],
-    ['/api/maintenance/orders/start', 'maintenance.order.start'],
-    ['/api/maintenance/orders/complete', 'maintenance.order.complete'],
-    ['/api/maintenance/plans', 'maintenance.plan.define'],
-    ['/api/maintenance/plans/schedule', 'maintenance.plans.schedule'],
-  ] as const)
-    commandRoute(app, context, { method: 'POST', url, command: context.commands.get(name), tags });
 }

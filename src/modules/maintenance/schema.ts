@@ -1,4 +1,4 @@
-import type { ModuleMigration } from '../../storage/migrations.js';
+import type { ModuleMigration } from '../../kernel/store.js';
 
 export interface MaintenanceTables {
   /** Preventive maintenance: every N days (calendar) or every N parts made (counter), per equipment. */

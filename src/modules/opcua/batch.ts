@@ -1,8 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { canonicalJson } from '../../kernel/canonical-json.js';
 import { newId } from '../../kernel/ids.js';
-import { defineCommand } from './db.js';
-import type { Database } from './db.js';
+import { defineCommand, type Database } from './db.js';
 import { merkleTreeHash } from '../audit/index.js';
 
 const sample = Type.Object(
@@ -18,6 +17,7 @@ const sample = Type.Object(
 );
 const batchInput = Type.Object({ samples: Type.Array(sample, { minItems: 1 }) }, { additionalProperties: false });
 export type TagSample = Static<typeof sample>;
+const batchOutput = Type.Object({ batchId: Type.String(), count: Type.Integer() }, { additionalProperties: false });
 
 type SampleRow = Database['opcua_samples'];
 
@@ -64,6 +64,8 @@ export const commitSamples = defineCommand({
   name: 'opcua.samples.commit',
   summary: 'Commit a batch of OPC UA samples and chain its Merkle root into the audit log',
   input: batchInput,
+  output: batchOutput,
+  errors: [],
   permission: 'opcua.batch',
   internal: true,
   async handler(ctx, input) {

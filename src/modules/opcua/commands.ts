@@ -1,13 +1,14 @@
 import { placePath } from '../plant/index.js';
 import { Type } from '@sinclair/typebox';
 import { ValidationError } from '../../kernel/errors.js';
-import { type CommandDefinition } from '../../kernel/pipeline/types.js';
+import type { AnyCommand } from '../../kernel/pipeline/types.js';
 import { defineCommand } from './db.js';
 import { requireNode } from '../plant/index.js';
 import { commitSamples } from './batch.js';
 import type { OpcUaPki } from './pki.js';
 import { connectionByName, toSpec } from './queries.js';
 import { SECURITY_POLICIES } from './status.js';
+import { definedConnection, judgedCertificate } from './views.js';
 
 const nodeSchema = Type.Object(
   {
@@ -31,16 +32,20 @@ const defineInput = Type.Object(
   { additionalProperties: false },
 );
 
-const certificateInput = Type.Object(
-  { thumbprint: Type.String({ pattern: '^[0-9a-f]{40}$', description: 'SHA-1 thumbprint, lower-case hex' }) },
-  { additionalProperties: false },
-);
+const thumbprint = Type.String({ pattern: '^[0-9a-f]{40}$', description: 'SHA-1 thumbprint, lower-case hex' });
+const certificateInput = Type.Object({ thumbprint }, { additionalProperties: false });
+// The thumbprint is in the path of the verdict routes; its pattern shows in the document.
+const thumbprintParams = Type.Object({ thumbprint });
 
 export const defineConnection = defineCommand({
   name: 'opcua.connection.define',
   summary: 'Define (or redefine) an OPC UA server connection and the nodes to subscribe to',
   input: defineInput,
+  output: definedConnection,
+  // not_found: no such equipment; validation_failed: a tag named twice.
+  errors: ['not_found', 'validation_failed'],
   permission: 'opcua.manage',
+  http: { method: 'POST', url: '/api/opcua/connections' },
   scope: (input) => input.equipment,
   async handler(ctx, input) {
     await requireNode(ctx.tx, input.equipment);
@@ -79,7 +84,11 @@ function verdict(pki: OpcUaPki, to: 'trusted' | 'rejected') {
         ? 'Trust an OPC UA server certificate, so that Bastion connects to that server'
         : 'Reject (or stop trusting) an OPC UA server certificate',
     input: certificateInput,
+    output: judgedCertificate,
+    // not_found: no such certificate seen; validation_failed: trusting an expired one.
+    errors: ['not_found', 'validation_failed'],
     permission: 'opcua.manage',
+    http: { method: 'POST', url: `/api/opcua/certificates/:thumbprint/${verb}`, params: thumbprintParams },
     async handler(ctx, input) {
       const { certificate } = await pki.find(input.thumbprint);
       if (to === 'trusted' && Date.parse(certificate.validTo) < ctx.now)
@@ -94,6 +103,6 @@ function verdict(pki: OpcUaPki, to: 'trusted' | 'rejected') {
   });
 }
 
-export function opcuaCommands(pki: OpcUaPki): CommandDefinition[] {
-  return [defineConnection, verdict(pki, 'trusted'), verdict(pki, 'rejected'), commitSamples] as CommandDefinition[];
+export function opcuaCommands(pki: OpcUaPki): AnyCommand[] {
+  return [defineConnection, verdict(pki, 'trusted'), verdict(pki, 'rejected'), commitSamples];
 }

@@ -1,3 +1,2 @@
 /** The public surface of the opcua module: what other modules, the CLI and app/ may use. */
 export { type OpcUaTables } from './schema.js';
-export { opcuaService, type OpcUaService } from './service.js';

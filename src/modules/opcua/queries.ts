@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ReadDb } from '../../kernel/store.js';
 import type { Database } from './db.js';
 import type { ConnectionSpec, SecurityPolicyName } from './status.js';
 
@@ -15,11 +15,11 @@ export function toSpec(row: Row): ConnectionSpec {
   };
 }
 
-export async function connectionByName(db: Kysely<Database>, name: string): Promise<Row | undefined> {
+export async function connectionByName(db: ReadDb<Database>, name: string): Promise<Row | undefined> {
   return db.selectFrom('opcua_connections').selectAll().where('name', '=', name).executeTakeFirst();
 }
 
-export async function allConnections(db: Kysely<Database>): Promise<ConnectionSpec[]> {
+export async function allConnections(db: ReadDb<Database>): Promise<ConnectionSpec[]> {
   const rows = await db.selectFrom('opcua_connections').selectAll().orderBy('name').execute();
   return rows.map(toSpec);
 }

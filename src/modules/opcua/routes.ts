@@ -1,52 +1,55 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { commandRoute, errorResponses } from '../../http/index.js';
+import { errorResponses } from '../../http/index.js';
+import type { Database } from './db.js';
 import { allConnections } from './queries.js';
 import { opcuaService } from './service.js';
+import { CONNECTION_STATES } from './status.js';
+import { certificateFields, certificateState, connectionFields } from './views.js';
 
 const tags = ['opcua'];
 const iso = Type.String({ format: 'date-time' });
 
 // Output allowlists: a route sends only these fields.
-const connectionList = Type.Object({
-  connections: Type.Array(
-    Type.Object({
-      name: Type.String(),
-      endpointUrl: Type.String(),
-      equipment: Type.String(),
-      securityPolicy: Type.String(),
-      samplingMs: Type.Integer(),
-      nodes: Type.Array(Type.Object({ nodeId: Type.String(), tag: Type.String() })),
-      status: Type.Object({
-        state: Type.String(),
-        reason: Type.Optional(Type.String()),
-        security: Type.Optional(Type.String()),
-        serverThumbprint: Type.Optional(Type.String()),
-        since: Type.Union([iso, Type.Null()]),
-      }),
-    }),
-  ),
-});
-const certificateFields = {
-  thumbprint: Type.String(),
-  subject: Type.String(),
-  issuer: Type.String(),
-  validFrom: iso,
-  validTo: iso,
-};
-const certificateList = Type.Object({
-  // ModuleContext's own certificate: what the server's administrator must trust in turn.
-  own: Type.Union([Type.Object(certificateFields), Type.Null()]),
-  certificates: Type.Array(
-    Type.Object({ ...certificateFields, state: Type.Union([Type.Literal('rejected'), Type.Literal('trusted')]) }),
-  ),
-});
-const thumbprintParams = Type.Object({ thumbprint: Type.String({ pattern: '^[0-9a-f]{40}$' }) });
+const connectionList = Type.Object(
+  {
+    connections: Type.Array(
+      Type.Object(
+        {
+          ...connectionFields,
+          status: Type.Object(
+            {
+              state: Type.Union(CONNECTION_STATES.map((state) => Type.Literal(state))),
+              reason: Type.Optional(Type.String()),
+              security: Type.Optional(Type.String()),
+              serverThumbprint: Type.Optional(Type.String()),
+              since: Type.Union([iso, Type.Null()]),
+            },
+            { additionalProperties: false },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+const certificateList = Type.Object(
+  {
+    // Bastion's own certificate: what the server's administrator must trust in turn.
+    own: Type.Union([Type.Object(certificateFields, { additionalProperties: false }), Type.Null()]),
+    certificates: Type.Array(
+      Type.Object({ ...certificateFields, state: certificateState }, { additionalProperties: false }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
-export function opcuaRoutes(app: FastifyInstance, context: ModuleContext): void {
+/** The read routes; the commands' routes come from the commands themselves (commands.ts, `http`). */
+export function opcuaRoutes(app: FastifyInstance, context: ModuleContext<Database>): void {
   const service = opcuaService(context);
-  // Connectors run where ModuleContext serves, and stop with it; CLI verbs never open OPC UA sessions.
+  // Connectors run where Bastion serves, and stop with it; CLI verbs never open OPC UA sessions.
   if (context.config.opcua.enabled) {
     app.addHook('onReady', async () => void service.start().catch((e: unknown) => context.logger.error({ err: e })));
     app.addHook('onClose', () => service.stop());
@@ -59,6 +62,7 @@ export function opcuaRoutes(app: FastifyInstance, context: ModuleContext): void 
       schema: {
         tags,
         summary: 'OPC UA connections and their status',
+        operationId: 'opcua.connections.list',
         response: { 200: connectionList, ...errorResponses },
       },
     },
@@ -75,24 +79,11 @@ export function opcuaRoutes(app: FastifyInstance, context: ModuleContext): void 
       ...read,
       schema: {
         tags,
-        summary: 'OPC UA server certificates ModuleContext has seen: rejected until trusted',
+        summary: 'OPC UA server certificates Bastion has seen: rejected until trusted',
+        operationId: 'opcua.certificates.list',
         response: { 200: certificateList, ...errorResponses },
       },
     },
     async () => ({ own: await service.pki.own(), certificates: await service.pki.list() }),
   );
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/opcua/connections',
-    command: context.commands.get('opcua.connection.define'),
-    tags,
-  });
-  for (const verb of ['trust', 'reject'] as const)
-    commandRoute(app, context, {
-      method: 'POST',
-      url: `/api/opcua/certificates/:thumbprint/${verb}`,
-      command: context.commands.get(`opcua.certificate.${verb}`),
-      tags,
-      params: thumbprintParams,
-    });
 }

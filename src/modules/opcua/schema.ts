@@ -1,4 +1,4 @@
-import type { ModuleMigration } from '../../storage/migrations.js';
+import type { ModuleMigration } from '../../kernel/store.js';
 
 export interface OpcUaTables {
   /** One row per OPC UA server Bastion subscribes to; `nodes` is JSON `[{ nodeId, tag }]`. */

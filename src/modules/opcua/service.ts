@@ -11,7 +11,7 @@ interface Running {
 }
 
 /**
- * The OPC UA side of one ModuleContext instance: its PKI, its sample sink and the running connectors.
+ * The OPC UA side of one Bastion instance: its PKI, its sample sink and the running connectors.
  * Connector status is runtime state of this instance (not stored): another instance may see otherwise.
  */
 export class OpcUaService {
@@ -116,7 +116,7 @@ export class OpcUaService {
 
 const services = new WeakMap<ModuleContext, OpcUaService>();
 
-/** One service per ModuleContext instance, made when the module's commands are registered. */
+/** One service per module context (per Bastion instance), made when the module's commands are registered. */
 export function opcuaService(context: ModuleContext): OpcUaService {
   let service = services.get(context);
   if (!service) services.set(context, (service = new OpcUaService(context)));

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { SYSTEM_ACTOR } from '../../kernel/actors.js';
-import type { CommandPipeline } from '../../kernel/pipeline/pipeline.js';
-import type { TagSample } from './batch.js';
+import type { CommandPort } from '../../kernel/module.js';
+import { commitSamples, type TagSample } from './batch.js';
 
 export type { TagSample } from './batch.js';
 
@@ -32,7 +32,7 @@ export class SampleTableSink implements TagSink {
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly pipeline: CommandPipeline,
+    private readonly commands: CommandPort,
     private readonly logger: Logger,
     private readonly options: BatchOptions,
   ) {}
@@ -59,7 +59,7 @@ export class SampleTableSink implements TagSink {
   private async commit(batch: Pending[]): Promise<void> {
     try {
       const samples = batch.map((p) => p.sample);
-      await this.pipeline.execute('opcua.samples.commit', { samples }, SYSTEM_ACTOR, { channel: 'opcua' });
+      await this.commands.execute(commitSamples, { samples }, SYSTEM_ACTOR, { channel: 'opcua' });
       for (const p of batch) p.done.resolve();
     } catch (error) {
       this.logger.error({ err: error, samples: batch.length }, 'OPC UA sample batch not stored');

@@ -11,7 +11,8 @@ export interface ConnectionSpec {
   nodes: { nodeId: string; tag: string }[];
 }
 
-export type ConnectionState = 'stopped' | 'connecting' | 'connected' | 'disconnected' | 'refused' | 'failed';
+export const CONNECTION_STATES = ['stopped', 'connecting', 'connected', 'disconnected', 'refused', 'failed'] as const;
+export type ConnectionState = (typeof CONNECTION_STATES)[number];
 
 export interface ConnectionStatus {
   state: ConnectionState;

@@ -2,9 +2,8 @@ import { Type } from '@sinclair/typebox';
 import { ConflictError, ValidationError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { type CommandContext } from '../../kernel/pipeline/types.js';
-import { defineCommand } from './db.js';
-import { placePath } from '../plant/index.js';
-import { requireNode, toNode } from '../plant/index.js';
+import { defineCommand, type Database } from './db.js';
+import { placePath, requireNode, toNode } from '../plant/index.js';
 import type { DownCategory, MachineState } from './oee.js';
 
 export const equipmentPath = placePath('the plant path of the equipment');
@@ -32,10 +31,12 @@ export interface StateChange {
  * states inside its own batch commands; the same rules hold for both.
  */
 export async function recordState(ctx: CommandContext, change: StateChange): Promise<{ changed: boolean }> {
-  await requireNode(ctx.tx, change.equipment);
+  // The caller's context is typed with the caller's tables (maintenance, ingest); these are performance's.
+  const tx: CommandContext<Database>['tx'] = ctx.tx;
+  await requireNode(tx, change.equipment);
   if (change.state === 'down' && !change.reason)
     throw new ValidationError('A down state needs a reason.', [{ path: '/reason', message: 'required when down' }]);
-  const open = await ctx.tx
+  const open = await tx
     .selectFrom('performance_states')
     .selectAll()
     .where('equipment_path', '=', change.equipment)
@@ -44,9 +45,8 @@ export async function recordState(ctx: CommandContext, change: StateChange): Pro
   if (open && change.at < open.started_at)
     throw new ConflictError(`${change.equipment} has a later state already.`, 'out_of_order');
   if (open && open.state === change.state && open.reason === (change.reason ?? null)) return { changed: false };
-  if (open)
-    await ctx.tx.updateTable('performance_states').set({ ended_at: change.at }).where('id', '=', open.id).execute();
-  await ctx.tx
+  if (open) await tx.updateTable('performance_states').set({ ended_at: change.at }).where('id', '=', open.id).execute();
+  await tx
     .insertInto('performance_states')
     .values({
       id: newId(),
@@ -82,6 +82,13 @@ export const setState = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: Type.Object(
+    { equipment: Type.String(), state: Type.String(), since: Type.String(), changed: Type.Boolean() },
+    { additionalProperties: false },
+  ),
+  // validation_failed: a time in the future or a down state without a reason; out_of_order: a later state exists.
+  errors: ['validation_failed', 'not_found', 'out_of_order'],
+  http: { method: 'POST', url: '/api/performance/states' },
   permission: 'performance.record',
   scope: (input) => input.equipment,
   async handler(ctx, input) {
@@ -122,13 +129,14 @@ function idealOf(properties: { id: string; value: unknown }[]): number | undefin
  * cannot be computed, and so does this function's answer.
  */
 export async function recordCount(ctx: CommandContext, report: CountReport): Promise<CountOutcome> {
-  const node = toNode(await requireNode(ctx.tx, report.equipment));
+  const tx: CommandContext<Database>['tx'] = ctx.tx;
+  const node = toNode(await requireNode(tx, report.equipment));
   if (report.good > report.total)
     throw new ValidationError('Good parts cannot outnumber all parts.', [
       { path: '/good', message: 'more than total' },
     ]);
   const ideal = report.idealCycleSeconds ?? idealOf(node.properties) ?? null;
-  await ctx.tx
+  await tx
     .insertInto('performance_counts')
     .values({
       id: newId(),
@@ -164,6 +172,19 @@ export const reportCount = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: Type.Object(
+    {
+      equipment: Type.String(),
+      total: Type.Integer(),
+      good: Type.Integer(),
+      idealCycleSeconds: Type.Union([Type.Number(), Type.Null()]),
+      performanceComputable: Type.Boolean(),
+      warnings: Type.Array(Type.String()),
+    },
+    { additionalProperties: false },
+  ),
+  errors: ['validation_failed', 'not_found'],
+  http: { method: 'POST', url: '/api/performance/counts' },
   permission: 'performance.record',
   scope: (input) => input.equipment,
   async handler(ctx, input) {

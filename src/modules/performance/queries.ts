@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { ReadDb } from '../../kernel/store.js';
 import type { Database } from './db.js';
 import { computeOee, downtimePareto, type DownCategory, type MachineState, type StateInterval } from './oee.js';
 
@@ -12,7 +13,7 @@ export interface Window {
 const under = (column: string, path: string) =>
   sql<boolean>`(${sql.ref(column)} = ${path} or ${sql.ref(column)} like ${`${path.replace(/[\\%_]/g, '\\$&')}/%`} escape '\\')`;
 
-async function intervals(db: Kysely<Database>, w: Window, now: number) {
+async function intervals(db: ReadDb<Database>, w: Window, now: number) {
   const rows = await db
     .selectFrom('performance_states')
     .selectAll()
@@ -32,7 +33,7 @@ async function intervals(db: Kysely<Database>, w: Window, now: number) {
   return { list, machines };
 }
 
-export async function oee(db: Kysely<Database>, w: Window, now: number) {
+export async function oee(db: ReadDb<Database>, w: Window, now: number) {
   const { list, machines } = await intervals(db, w, now);
   const counts = await db
     .selectFrom('performance_counts')
@@ -64,13 +65,15 @@ export async function oee(db: Kysely<Database>, w: Window, now: number) {
   };
 }
 
-export async function downtime(db: Kysely<Database>, w: Window, now: number) {
+export async function downtime(db: ReadDb<Database>, w: Window, now: number) {
   const { list } = await intervals(db, w, now);
   return { equipment: w.equipment, reasons: downtimePareto(list, w.from, w.to) };
 }
 
 /** Parts made by equipment (and everything below it) since a moment: what counter-based maintenance needs. */
-export async function partsMadeSince(db: Kysely<Database>, equipment: string, since: number): Promise<number> {
+export async function partsMadeSince(handle: ReadDb, equipment: string, since: number): Promise<number> {
+  // The caller's handle is typed with the caller's tables (maintenance); this reads performance's.
+  const db: ReadDb<Database> = handle;
   const row = await db
     .selectFrom('performance_counts')
     .select((eb) => eb.fn.sum<number>('total').as('parts'))

@@ -1,9 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { commandRoute, authorizeScopedRead, errorResponses, sendSvg } from '../../http/index.js';
+import type { ReadDb } from '../../kernel/store.js';
+import { authorizeScopedRead, errorResponses, sendSvg } from '../../http/index.js';
 import { ValidationError } from '../../kernel/errors.js';
 import { oeeSvg, paretoSvg } from './charts.js';
+import type { Database } from './db.js';
 import { downtime, oee, type Window } from './queries.js';
 
 const tags = ['performance'];
@@ -17,6 +19,57 @@ const windowQuery = Type.Object(
   { additionalProperties: false },
 );
 
+const minutes = Type.Number({ description: 'minutes' });
+const figure = Type.Union([Type.Number(), Type.Null()], { description: 'a ratio (0–1); null: cannot be computed' });
+const nullableMinutes = Type.Union([Type.Number(), Type.Null()]);
+/** What `oee` answers: the window, the machines summed, and computeOee's figures (see oee.ts for their meaning). */
+const oeeSchema = Type.Object(
+  {
+    equipment: Type.String(),
+    from: Type.String(),
+    to: Type.String(),
+    machines: Type.Integer(),
+    calendarMinutes: minutes,
+    unknownMinutes: minutes,
+    plannedMinutes: minutes,
+    runMinutes: minutes,
+    downMinutes: minutes,
+    total: Type.Number(),
+    good: Type.Number(),
+    unratedParts: Type.Number(),
+    availability: figure,
+    performance: figure,
+    quality: Type.Number(),
+    oee: figure,
+    teep: figure,
+    warnings: Type.Array(Type.String()),
+    losses: Type.Object(
+      {
+        breakdowns: minutes,
+        setupAndAdjustments: minutes,
+        smallStops: minutes,
+        reducedSpeed: nullableMinutes,
+        startupRejects: nullableMinutes,
+        productionRejects: nullableMinutes,
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+const downtimeSchema = Type.Object(
+  {
+    equipment: Type.String(),
+    reasons: Type.Array(
+      Type.Object(
+        { reason: Type.String(), minutes, stops: Type.Integer(), cumulativeShare: Type.Number() },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 function windowOf(query: { equipment: string; from: string; to: string }): Window {
   const w = { equipment: query.equipment, from: Date.parse(query.from), to: Date.parse(query.to) };
   if (!(w.to > w.from))
@@ -26,18 +79,19 @@ function windowOf(query: { equipment: string; from: string; to: string }): Windo
   return w;
 }
 
+/** The read routes; the command routes come from the commands' own `http` (src/http/commands.ts). */
 export function performanceRoutes(app: FastifyInstance, context: ModuleContext): void {
-  const { db } = context;
-  const open = Type.Object({}, { additionalProperties: true });
+  const db: ReadDb<Database> = context.db;
   app.get(
     '/api/performance/oee',
     {
       config: { permission: 'performance.read', scopedRead: true },
       schema: {
         tags,
+        operationId: 'performance.oee',
         summary: 'OEE, TEEP and the six big losses of equipment (and everything below it) over a window',
         querystring: windowQuery,
-        response: { 200: open, ...errorResponses },
+        response: { 200: oeeSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -53,9 +107,10 @@ export function performanceRoutes(app: FastifyInstance, context: ModuleContext):
       config: { permission: 'performance.read', scopedRead: true },
       schema: {
         tags,
+        operationId: 'performance.downtime',
         summary: 'Down time by reason, largest first (Pareto)',
         querystring: windowQuery,
-        response: { 200: open, ...errorResponses },
+        response: { 200: downtimeSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -67,10 +122,4 @@ export function performanceRoutes(app: FastifyInstance, context: ModuleContext):
         : result;
     },
   );
-  for (const [url, name] of [
-    ['/api/performance/states', 'performance.state.record'],
-    ['/api/performance/counts', 'performance.count.record'],
-    ['/api/performance/telemetry', 'performance.telemetry.apply'],
-  ] as const)
-    commandRoute(app, context, { method: 'POST', url, command: context.commands.get(name), tags });
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { ModuleMigration } from '../../storage/migrations.js';
+import type { ModuleMigration } from '../../kernel/store.js';
 
 export interface PerformanceTables {
   /** Machine-state intervals per equipment; the open one has no end. */

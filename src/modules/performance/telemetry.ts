@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { AppError, ConflictError, ValidationError } from '../../kernel/errors.js';
-import type { CommandContext } from '../../kernel/pipeline/types.js';
+import type { AnyCommand, CommandContext } from '../../kernel/pipeline/types.js';
 import { reportAtPlace } from '../plant/index.js';
+import type { Database } from './db.js';
 import { FUTURE_SKEW_MS, recordCount, recordState } from './commands.js';
 import type { MachineState } from './oee.js';
 
@@ -60,9 +61,11 @@ export async function applyTelemetry(
 
 /** The parts made since the last report: the counter's increase, or all of it after a restart at zero. */
 async function countDelta(ctx: CommandContext, equipment: string, sample: MachineSample) {
+  // The caller's context is typed with the caller's tables (ingest's batches); these are performance's.
+  const tx: CommandContext<Database>['tx'] = ctx.tx;
   const total = sample.total!;
   const good = sample.good ?? total;
-  const last = await ctx.tx
+  const last = await tx
     .selectFrom('performance_counters')
     .selectAll()
     .where('equipment_path', '=', equipment)
@@ -74,13 +77,13 @@ async function countDelta(ctx: CommandContext, equipment: string, sample: Machin
   const made = restarted ? (last ? total : 0) : total - last.total;
   const madeGood = restarted ? (last ? good : 0) : good - last.good;
   if (last)
-    await ctx.tx
+    await tx
       .updateTable('performance_counters')
       .set({ total, good, updated_at: sample.ts })
       .where('equipment_path', '=', equipment)
       .execute();
   else
-    await ctx.tx
+    await tx
       .insertInto('performance_counters')
       .values({ equipment_path: equipment, total, good, updated_at: sample.ts })
       .execute();
@@ -89,28 +92,40 @@ async function countDelta(ctx: CommandContext, equipment: string, sample: Machin
   return { made, rated: counted.performanceComputable };
 }
 
-/** Telemetry from an integration that is not a registered device stream (a gateway, a script, a test). */
-export const applyTelemetryCommand = reportAtPlace({
-  name: 'performance.telemetry.apply',
-  summary: 'Apply machine telemetry (state, fault, cumulative counters) to states and part counts',
-  key: 'samples',
-  items: Type.Object(
-    {
-      ts: Type.Integer({ minimum: 0, description: 'epoch milliseconds' }),
-      state: Type.Optional(Type.String({ maxLength: 40 })),
-      fault: Type.Optional(Type.String({ maxLength: 200 })),
-      total: Type.Optional(Type.Integer({ minimum: 0 })),
-      good: Type.Optional(Type.Integer({ minimum: 0 })),
+/**
+ * Telemetry from an integration that is not a registered device stream (a gateway, a script, a test).
+ * The contract is set over plant's generic report command: a bad sample is counted in `ignored`, never thrown,
+ * so only a time in the future refuses the batch.
+ */
+export const applyTelemetryCommand = {
+  ...reportAtPlace({
+    name: 'performance.telemetry.apply',
+    summary: 'Apply machine telemetry (state, fault, cumulative counters) to states and part counts',
+    key: 'samples',
+    items: Type.Object(
+      {
+        ts: Type.Integer({ minimum: 0, description: 'epoch milliseconds' }),
+        state: Type.Optional(Type.String({ maxLength: 40 })),
+        fault: Type.Optional(Type.String({ maxLength: 200 })),
+        total: Type.Optional(Type.Integer({ minimum: 0 })),
+        good: Type.Optional(Type.Integer({ minimum: 0 })),
+      },
+      { additionalProperties: false },
+    ),
+    apply: (ctx, equipment, samples) => {
+      // As for recorded states and counts: a clock ahead of ours would open states in the future.
+      const ahead = samples.findIndex((s) => s.ts > ctx.now + FUTURE_SKEW_MS);
+      if (ahead >= 0)
+        throw new ValidationError('That time is in the future.', [
+          { path: `/samples/${ahead}/ts`, message: 'later than now' },
+        ]);
+      return applyTelemetry(ctx, equipment, samples);
     },
+  }),
+  output: Type.Object(
+    { states: Type.Integer(), parts: Type.Integer(), unrated: Type.Integer(), ignored: Type.Integer() },
     { additionalProperties: false },
   ),
-  apply: (ctx, equipment, samples) => {
-    // As for recorded states and counts: a clock ahead of ours would open states in the future.
-    const ahead = samples.findIndex((s) => s.ts > ctx.now + FUTURE_SKEW_MS);
-    if (ahead >= 0)
-      throw new ValidationError('That time is in the future.', [
-        { path: `/samples/${ahead}/ts`, message: 'later than now' },
-      ]);
-    return applyTelemetry(ctx, equipment, samples);
-  },
-});
+  errors: ['validation_failed'],
+  http: { method: 'POST', url: '/api/performance/telemetry' },
+} satisfies AnyCommand;

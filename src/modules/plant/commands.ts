@@ -2,9 +2,10 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ConflictError, ValidationError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { type CommandContext } from '../../kernel/pipeline/types.js';
-import { defineCommand } from './db.js';
+import { defineCommand, type Database } from './db.js';
 import { LEVELS, allowedParents, mayContain, type Level } from './levels.js';
 import { equipmentElement, levelOf, type EquipmentElement } from './b2mml.js';
+import { nodeView } from './views.js';
 import { childPath, nodeByPath, requireNode, ROOT_PATH, toNode, type PlantProperty } from './store.js';
 
 const path = Type.String({
@@ -50,7 +51,7 @@ function uniqueProperties(list: PlantProperty[] = []): PlantProperty[] {
 }
 
 /** Creates one node under a live parent of an allowed level; the enterprise is the single root, at '/'. */
-export async function createNode(ctx: CommandContext, input: NodeInput) {
+export async function createNode(ctx: CommandContext<Database>, input: NodeInput) {
   const isRoot = input.level === 'enterprise';
   if (isRoot !== (input.parentPath === undefined)) {
     throw new ValidationError('The enterprise has no parent; every other node needs parentPath.', [
@@ -89,6 +90,9 @@ export const createNodeCommand = defineCommand({
   name: 'plant.node.create',
   summary: 'Add a node to the plant hierarchy',
   input: nodeInput,
+  output: nodeView,
+  errors: ['validation_failed', 'not_found', 'node_exists'],
+  http: { method: 'POST', url: '/api/plant/nodes' },
   permission: 'plant.manage',
   scope: (input) => input.parentPath ?? ROOT_PATH,
   handler: createNode,
@@ -106,6 +110,9 @@ export const updateNodeCommand = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: nodeView,
+  errors: ['validation_failed', 'not_found'],
+  http: { method: 'POST', url: '/api/plant/nodes/update' },
   permission: 'plant.manage',
   scope: (input) => input.path,
   async handler(ctx, input) {
@@ -129,6 +136,9 @@ export const retireNodeCommand = defineCommand({
   name: 'plant.node.retire',
   summary: 'Retire a node that has no live children',
   input: Type.Object({ path }, { additionalProperties: false }),
+  output: Type.Object({ retired: Type.Boolean() }, { additionalProperties: false }),
+  errors: ['not_found', 'node_has_children'],
+  http: { method: 'POST', url: '/api/plant/nodes/retire' },
   permission: 'plant.manage',
   scope: (input) => input.path,
   async handler(ctx, input) {
@@ -156,6 +166,13 @@ export const importCommand = defineCommand({
   name: 'plant.import',
   summary: 'Import a plant hierarchy (B2MML-style JSON); adds and updates, never removes',
   input: Type.Object({ Equipment: equipmentElement }, { additionalProperties: false }),
+  output: Type.Object(
+    { created: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer() },
+    { additionalProperties: false },
+  ),
+  // createNode's codes, plus an existing node at another level.
+  errors: ['validation_failed', 'not_found', 'node_exists', 'level_mismatch'],
+  http: { method: 'POST', url: '/api/plant/import' },
   permission: 'plant.manage',
   async handler(ctx, input) {
     const counts = { created: 0, updated: 0, unchanged: 0 };

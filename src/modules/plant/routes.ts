@@ -1,32 +1,18 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { commandRoute, errorResponses } from '../../http/index.js';
+import { errorResponses } from '../../http/index.js';
 import { NotFoundError } from '../../kernel/errors.js';
 import { equipmentElement, toB2mml } from './b2mml.js';
+import type { Database } from './db.js';
 import { allNodes } from './store.js';
+import { nodeView } from './views.js';
 
 const tags = ['plant'];
-const property = Type.Object({
-  id: Type.String(),
-  value: Type.Union([Type.String(), Type.Number(), Type.Boolean()]),
-  unitOfMeasure: Type.Optional(Type.String()),
-});
-const nodeView = Type.Object({
-  id: Type.String(),
-  path: Type.String(),
-  level: Type.String(),
-  code: Type.String(),
-  name: Type.String(),
-  equipmentClass: Type.Union([Type.String(), Type.Null()]),
-  properties: Type.Array(property),
-  parentPath: Type.Union([Type.String(), Type.Null()]),
-  retired: Type.Boolean(),
-});
 
-export function plantRoutes(app: FastifyInstance, context: ModuleContext): void {
+/** The reads of the hierarchy; its changes are commands, whose routes come from the commands themselves. */
+export function plantRoutes(app: FastifyInstance, context: ModuleContext<Database>): void {
   const { db } = context;
-  const command = (name: string) => context.commands.get(name);
   app.get(
     '/api/plant',
     {
@@ -34,7 +20,11 @@ export function plantRoutes(app: FastifyInstance, context: ModuleContext): void 
       schema: {
         tags,
         summary: 'The plant hierarchy, parents before children',
-        response: { 200: Type.Object({ nodes: Type.Array(nodeView) }), ...errorResponses },
+        operationId: 'plant.nodes.list',
+        response: {
+          200: Type.Object({ nodes: Type.Array(nodeView) }, { additionalProperties: false }),
+          ...errorResponses,
+        },
       },
     },
     async () => ({ nodes: await allNodes(db) }),
@@ -46,7 +36,11 @@ export function plantRoutes(app: FastifyInstance, context: ModuleContext): void 
       schema: {
         tags,
         summary: 'The hierarchy as B2MML-style JSON',
-        response: { 200: Type.Object({ Equipment: equipmentElement }), ...errorResponses },
+        operationId: 'plant.export',
+        response: {
+          200: Type.Object({ Equipment: equipmentElement }, { additionalProperties: false }),
+          ...errorResponses,
+        },
       },
     },
     async () => {
@@ -55,32 +49,4 @@ export function plantRoutes(app: FastifyInstance, context: ModuleContext): void 
       return tree;
     },
   );
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/plant/nodes',
-    command: command('plant.node.create'),
-    tags,
-    response: nodeView,
-  });
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/plant/nodes/update',
-    command: command('plant.node.update'),
-    tags,
-    response: nodeView,
-  });
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/plant/nodes/retire',
-    command: command('plant.node.retire'),
-    tags,
-    response: Type.Object({ retired: Type.Boolean() }),
-  });
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/plant/import',
-    command: command('plant.import'),
-    tags,
-    response: Type.Object({ created: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer() }),
-  });
 }

@@ -1,7 +1,13 @@
-import type { Kysely } from 'kysely';
 import { NotFoundError } from '../../kernel/errors.js';
+import type { ReadDb } from '../../kernel/store.js';
 import type { Database } from './db.js';
 import type { Level } from './levels.js';
+
+/*
+ * Reads take `ReadDb<DB>` for any `DB` holding the tables they read, and look at it with just those tables:
+ * TypeScript compares two `ReadDb` instantiations as invariant in their tables, so a module's handle (with more
+ * tables) would not be accepted otherwise, though reading a subset of a handle's tables is always safe.
+ */
 
 export type NodeRow = Database['plant_nodes'];
 
@@ -49,24 +55,28 @@ export function toNode(row: NodeRow): PlantNode {
   };
 }
 
-export async function nodeByPath(db: Kysely<Database>, path: string): Promise<NodeRow | undefined> {
+export async function nodeByPath<DB extends Database>(handle: ReadDb<DB>, path: string): Promise<NodeRow | undefined> {
+  const db = handle as unknown as ReadDb<Database>;
   return db.selectFrom('plant_nodes').selectAll().where('path', '=', path).executeTakeFirst();
 }
 
-export async function requireNode(db: Kysely<Database>, path: string): Promise<NodeRow> {
+export async function requireNode<DB extends Database>(handle: ReadDb<DB>, path: string): Promise<NodeRow> {
+  const db = handle as unknown as ReadDb<Database>;
   const node = await nodeByPath(db, path);
   if (!node || node.retired_at !== null) throw new NotFoundError(`No plant node at ${path}.`);
   return node;
 }
 
 /** True when `path` names a live node: identity grants may attach only to such scopes. */
-export async function isLiveNode(db: Kysely<Database>, path: string): Promise<boolean> {
+export async function isLiveNode<DB extends Database>(handle: ReadDb<DB>, path: string): Promise<boolean> {
+  const db = handle as unknown as ReadDb<Database>;
   const node = await nodeByPath(db, path);
   return node !== undefined && node.retired_at === null;
 }
 
 /** Every node in path order (parents before children), retired ones included on request. */
-export async function allNodes(db: Kysely<Database>, includeRetired = false): Promise<PlantNode[]> {
+export async function allNodes<DB extends Database>(handle: ReadDb<DB>, includeRetired = false): Promise<PlantNode[]> {
+  const db = handle as unknown as ReadDb<Database>;
   let query = db.selectFrom('plant_nodes').selectAll().orderBy('path');
   if (!includeRetired) query = query.where('retired_at', 'is', null);
   return (await query.execute()).map(toNode);

@@ -1,17 +1,36 @@
 import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import type { Kysely } from 'kysely';
 import { ConflictError, NotFoundError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { type CommandContext } from '../../kernel/pipeline/types.js';
 import { defineCommand } from './db.js';
+import type { ReadDb } from '../../kernel/store.js';
 import type { Database } from './db.js';
 import { checkContent, MEDIA_TYPES, normaliseFileName } from './attachment-files.js';
 import { materialByCode, materialCode, type Operation } from './definitions.js';
 
+/*
+ * Reads take `ReadDb<DB>` for any `DB` holding the tables they read, and look at it with just those tables:
+ * TypeScript compares two `ReadDb` instantiations as invariant in their tables, so a module's handle (with more
+ * tables) would not be accepted otherwise, though reading a subset of a handle's tables is always safe.
+ */
+
 export const MAX_ATTACHMENT_BYTES = 8 * 1024 * 1024;
 
 export type AttachmentRow = Database['production_attachments'];
+
+export const attachmentOutput = Type.Object(
+  {
+    id: Type.String(),
+    operation: Type.Integer(),
+    filename: Type.String(),
+    mediaType: Type.String(),
+    size: Type.Integer(),
+    sha256: Type.String(),
+    createdAt: Type.String(),
+  },
+  { additionalProperties: false },
+);
 
 export function attachmentView(row: Omit<AttachmentRow, 'content'>) {
   return {
@@ -25,7 +44,7 @@ export function attachmentView(row: Omit<AttachmentRow, 'content'>) {
   };
 }
 
-async function draftOf(ctx: CommandContext, product: string, version: number) {
+async function draftOf(ctx: CommandContext<Database>, product: string, version: number) {
   const material = await materialByCode(ctx.tx, product);
   const definition = await ctx.tx
     .selectFrom('production_definitions')
@@ -65,6 +84,15 @@ export const addAttachment = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: attachmentOutput,
+  // validation_failed: the file name, or content that is not what its type and name say.
+  errors: ['not_found', 'illegal_transition', 'validation_failed'],
+  http: {
+    method: 'POST',
+    url: '/api/products/versions/attachments',
+    // The body carries the file in base64 (4/3 of its size) plus the JSON around it.
+    bodyLimit: Math.ceil(MAX_ATTACHMENT_BYTES * 1.4) + 4096,
+  },
   permission: 'production.definitions.manage',
   async handler(ctx, input) {
     const definition = await draftOf(ctx, input.product, input.version);
@@ -94,7 +122,12 @@ export const addAttachment = defineCommand({
 });
 
 /** A new draft starts with the previous version's attachments for the operations it keeps. */
-export async function carryAttachments(ctx: CommandContext, fromId: string, toId: string, routing: Operation[]) {
+export async function carryAttachments(
+  ctx: CommandContext<Database>,
+  fromId: string,
+  toId: string,
+  routing: Operation[],
+) {
   const previous = await ctx.tx
     .selectFrom('production_attachments')
     .selectAll()
@@ -108,7 +141,8 @@ export async function carryAttachments(ctx: CommandContext, fromId: string, toId
       .execute();
 }
 
-export async function listAttachments(db: Kysely<Database>, product: string, version: number) {
+export async function listAttachments<DB extends Database>(handle: ReadDb<DB>, product: string, version: number) {
+  const db = handle as unknown as ReadDb<Database>;
   const material = await materialByCode(db, product);
   const rows = await db
     .selectFrom('production_attachments as a')
@@ -132,7 +166,8 @@ export async function listAttachments(db: Kysely<Database>, product: string, ver
   return rows.map(attachmentView);
 }
 
-export async function attachmentById(db: Kysely<Database>, id: string): Promise<AttachmentRow> {
+export async function attachmentById<DB extends Database>(handle: ReadDb<DB>, id: string): Promise<AttachmentRow> {
+  const db = handle as unknown as ReadDb<Database>;
   const row = await db.selectFrom('production_attachments').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFoundError(`No attachment ${id}.`);
   return { ...row, content: Buffer.from(row.content) };

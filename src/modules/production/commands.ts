@@ -10,7 +10,9 @@ import {
   materialByCode,
   materialCode,
   materialKind,
+  materialOutput,
   materialView,
+  definitionOutput,
   operation,
   unit,
 } from './definitions.js';
@@ -25,6 +27,9 @@ export const createMaterial = defineCommand({
     { code: materialCode, name: Type.String({ minLength: 1, maxLength: 200 }), kind: materialKind, unit },
     { additionalProperties: false },
   ),
+  output: materialOutput,
+  errors: ['material_exists'],
+  http: { method: 'POST', url: '/api/materials' },
   permission: 'production.materials.manage',
   async handler(ctx, input) {
     const taken = await ctx.tx
@@ -113,6 +118,10 @@ export const draftDefinition = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: definitionOutput,
+  // not_found: the product, a BOM material or a work cell is missing.
+  errors: ['not_found', 'validation_failed'],
+  http: { method: 'POST', url: '/api/products/versions' },
   permission: 'production.definitions.manage',
   async handler(ctx, input) {
     const product = await materialByCode(ctx.tx, input.product);
@@ -156,6 +165,12 @@ export const releaseDefinition = defineCommand({
   name: 'production.definition.release',
   summary: 'Release a draft version for production (the previous release is superseded)',
   input: Type.Object({ product: materialCode, version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  output: Type.Object(
+    { product: Type.String(), version: Type.Integer(), state: Type.Literal('released') },
+    { additionalProperties: false },
+  ),
+  errors: ['not_found', 'illegal_transition'],
+  http: { method: 'POST', url: '/api/products/versions/release' },
   permission: 'production.definitions.manage',
   async handler(ctx, input) {
     const product = await materialByCode(ctx.tx, input.product);
@@ -184,7 +199,7 @@ export const releaseDefinition = defineCommand({
       .execute();
     ctx.setTarget({ type: 'production.definition', id: draft.id });
     ctx.note({ product: product.code, version: draft.version });
-    return { product: product.code, version: draft.version, state: 'released' };
+    return { product: product.code, version: draft.version, state: 'released' as const };
   },
 });
 

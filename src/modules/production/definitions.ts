@@ -1,7 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { Kysely } from 'kysely';
 import { NotFoundError } from '../../kernel/errors.js';
-import type { Database } from './db.js';
+import type { ReadDb } from '../../kernel/store.js';
+import type { ProductionTables } from './schema.js';
+
+/*
+ * Reads take `ReadDb<DB>` for any `DB` holding the tables they read, and look at it with just those tables:
+ * TypeScript compares two `ReadDb` instantiations as invariant in their tables, so a module's handle (with more
+ * tables) would not be accepted otherwise, though reading a subset of a handle's tables is always safe.
+ */
 
 export const materialCode = Type.String({
   pattern: '^[A-Z0-9][A-Z0-9._-]{0,39}$',
@@ -35,8 +41,8 @@ export const operation = Type.Object(
 export type BomItem = Static<typeof bomItem>;
 export type Operation = Static<typeof operation>;
 
-export type MaterialRow = Database['production_materials'];
-export type DefinitionRow = Database['production_definitions'];
+export type MaterialRow = ProductionTables['production_materials'];
+export type DefinitionRow = ProductionTables['production_definitions'];
 
 export function materialView(row: MaterialRow) {
   return {
@@ -63,13 +69,19 @@ export function definitionView(row: DefinitionRow, product: string) {
   };
 }
 
-export async function materialByCode(db: Kysely<Database>, code: string): Promise<MaterialRow> {
+/** Reads take only the tables they read, so any module's handle that holds them can be passed. */
+export async function materialByCode<DB extends ProductionTables>(
+  handle: ReadDb<DB>,
+  code: string,
+): Promise<MaterialRow> {
+  const db = handle as unknown as ReadDb<ProductionTables>;
   const row = await db.selectFrom('production_materials').selectAll().where('code', '=', code).executeTakeFirst();
   if (!row || row.retired_at !== null) throw new NotFoundError(`No material ${code}.`);
   return row;
 }
 
-export async function definitionsOf(db: Kysely<Database>, product: MaterialRow) {
+export async function definitionsOf<DB extends ProductionTables>(handle: ReadDb<DB>, product: MaterialRow) {
+  const db = handle as unknown as ReadDb<ProductionTables>;
   const rows = await db
     .selectFrom('production_definitions')
     .selectAll()
@@ -78,3 +90,30 @@ export async function definitionsOf(db: Kysely<Database>, product: MaterialRow) 
     .execute();
   return rows.map((row) => definitionView(row, product.code));
 }
+
+/** A material and a product version as every answer shows them (commands and reads alike). */
+export const materialOutput = Type.Object(
+  {
+    id: Type.String(),
+    code: Type.String(),
+    name: Type.String(),
+    kind: Type.String(),
+    unit: Type.String(),
+    retired: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export const definitionOutput = Type.Object(
+  {
+    id: Type.String(),
+    product: Type.String(),
+    version: Type.Integer(),
+    state: Type.String(),
+    bom: Type.Array(bomItem),
+    routing: Type.Array(operation),
+    reason: Type.String(),
+    createdAt: Type.String(),
+    releasedAt: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: false },
+);

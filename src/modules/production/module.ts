@@ -1,5 +1,6 @@
 import type { BastionModule } from '../../kernel/module.js';
 import { productionCommands } from './commands.js';
+import { operationCommands } from './operations.js';
 import { orderCommands } from './orders.js';
 import { productionPermissions } from './permissions.js';
 import { productionRoutes } from './routes.js';
@@ -10,6 +11,6 @@ export const productionModule: BastionModule = {
   name: 'production',
   permissions: productionPermissions,
   migrations: productionMigrations,
-  commands: () => [...productionCommands, ...orderCommands],
+  commands: () => [...productionCommands, ...orderCommands, ...operationCommands],
   routes: productionRoutes,
 };

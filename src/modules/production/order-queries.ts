@@ -1,16 +1,60 @@
-import type { Kysely } from 'kysely';
+import { Type } from '@sinclair/typebox';
 import { ConflictError, NotFoundError } from '../../kernel/errors.js';
-import type { Database } from './db.js';
+import type { ReadDb } from '../../kernel/store.js';
+import type { OrderTables } from './schema.js';
 
-/** Reads of work orders, for this module's commands and for the modules that book to orders. */
+/*
+ * Reads take `ReadDb<DB>` for any `DB` holding the tables they read, and look at it with just those tables:
+ * TypeScript compares two `ReadDb` instantiations as invariant in their tables, so a module's handle (with more
+ * tables) would not be accepted otherwise, though reading a subset of a handle's tables is always safe.
+ */
 
-export type OrderRow = Database['production_orders'];
+/**
+ * Reads of work orders, for this module's commands and for the modules that book to orders. They take only the
+ * order tables, so another module's handle (which holds them among its own) can be passed.
+ */
 
-export async function orderByNumber(db: Kysely<Database>, number: string): Promise<OrderRow> {
+export type OrderRow = OrderTables['production_orders'];
+
+export async function orderByNumber<DB extends OrderTables>(handle: ReadDb<DB>, number: string): Promise<OrderRow> {
+  const db = handle as unknown as ReadDb<OrderTables>;
   const order = await db.selectFrom('production_orders').selectAll().where('number', '=', number).executeTakeFirst();
   if (!order) throw new NotFoundError(`No work order ${number}.`);
   return order;
 }
+
+/** A work order as every answer shows it; `line` is null until the order is dispatched. */
+export const orderOutput = Type.Object(
+  {
+    number: Type.String(),
+    state: Type.String(),
+    quantity: Type.Number(),
+    line: Type.Union([Type.String(), Type.Null()]),
+    good: Type.Number(),
+    scrap: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+
+export const orderDetailOutput = Type.Object(
+  {
+    ...orderOutput.properties,
+    operations: Type.Array(
+      Type.Object(
+        {
+          sequence: Type.Integer(),
+          name: Type.String(),
+          workCell: Type.String(),
+          state: Type.String(),
+          good: Type.Number(),
+          scrap: Type.Number(),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export function orderView(order: OrderRow) {
   return {
@@ -24,7 +68,8 @@ export function orderView(order: OrderRow) {
 }
 
 /** An order's operations in routing sequence. */
-export function operationsOf(db: Kysely<Database>, orderId: string) {
+export function operationsOf<DB extends OrderTables>(handle: ReadDb<DB>, orderId: string) {
+  const db = handle as unknown as ReadDb<OrderTables>;
   return db
     .selectFrom('production_order_operations')
     .selectAll()
@@ -33,7 +78,8 @@ export function operationsOf(db: Kysely<Database>, orderId: string) {
     .execute();
 }
 
-export async function orderDetail(db: Kysely<Database>, number: string) {
+export async function orderDetail<DB extends OrderTables>(handle: ReadDb<DB>, number: string) {
+  const db = handle as unknown as ReadDb<OrderTables>;
   const order = await orderByNumber(db, number);
   const operations = await operationsOf(db, order.id);
   return {
@@ -53,11 +99,12 @@ export async function orderDetail(db: Kysely<Database>, number: string) {
  * The work order (and, when given, its operation) that consumption and output are booked to. Material goes
  * into an operation only while it runs; an order that is not executing takes none.
  */
-export async function bookingTarget(
-  db: Kysely<Database>,
+export async function bookingTarget<DB extends OrderTables>(
+  handle: ReadDb<DB>,
   number: string,
   operation?: number,
 ): Promise<{ orderId: string; operation: number | null }> {
+  const db = handle as unknown as ReadDb<OrderTables>;
   const order = await orderByNumber(db, number);
   if (operation === undefined) return { orderId: order.id, operation: null };
   const op = await db
@@ -76,7 +123,8 @@ export async function bookingTarget(
 }
 
 /** The work order running at a place: the one whose line is the equipment's line (or the equipment itself). */
-export async function runningOrderAt(db: Kysely<Database>, equipment: string) {
+export async function runningOrderAt<DB extends OrderTables>(handle: ReadDb<DB>, equipment: string) {
+  const db = handle as unknown as ReadDb<OrderTables>;
   const running = await db
     .selectFrom('production_orders')
     .select(['id', 'number', 'line_path', 'material_id'])

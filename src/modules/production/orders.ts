@@ -2,21 +2,20 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { type CommandContext } from '../../kernel/pipeline/types.js';
-import { defineCommand } from './db.js';
+import { defineCommand, type Database } from './db.js';
 import { requireNode } from '../plant/index.js';
 import { materialByCode, materialCode, type Operation } from './definitions.js';
-import { orderByNumber, orderView, type OrderRow } from './order-queries.js';
+import { orderByNumber, orderOutput, orderView, type OrderRow } from './order-queries.js';
 
-const orderNumber = Type.String({
+export const orderNumber = Type.String({
   pattern: '^[A-Z0-9][A-Z0-9._-]{0,39}$',
   description: 'an order number: upper-case letters, digits, dot, dash, underscore',
 });
-const linePath = Type.String({
+export const linePath = Type.String({
   pattern: '^/[a-z0-9][a-z0-9._/-]*$',
   maxLength: 300,
   description: 'the plant path of the line',
 });
-const quantity = Type.Number({ minimum: 0, maximum: 1e9 });
 
 /** Order states and the transitions each command may make; anything else is refused (21 CFR 11.10(f)). */
 const ORDER_MOVES: Record<string, { from: string[]; to: string }> = {
@@ -35,7 +34,12 @@ function move(order: OrderRow, action: keyof typeof ORDER_MOVES): string {
   return rule.to;
 }
 
-async function setOrderState(ctx: CommandContext, order: OrderRow, state: string, extra: Partial<OrderRow> = {}) {
+async function setOrderState(
+  ctx: CommandContext<Database>,
+  order: OrderRow,
+  state: string,
+  extra: Partial<OrderRow> = {},
+) {
   await ctx.tx
     .updateTable('production_orders')
     .set({ state, ...extra })
@@ -56,7 +60,7 @@ const orderInput = Type.Object(
   { additionalProperties: false },
 );
 
-async function insertOrder(ctx: CommandContext, input: Static<typeof orderInput>): Promise<OrderRow> {
+async function insertOrder(ctx: CommandContext<Database>, input: Static<typeof orderInput>): Promise<OrderRow> {
   const product = await materialByCode(ctx.tx, input.product);
   if (product.kind === 'raw')
     throw new ValidationError(`${input.product} is a raw material; orders make intermediates or finished goods.`, [
@@ -80,13 +84,17 @@ async function insertOrder(ctx: CommandContext, input: Static<typeof orderInput>
   return row;
 }
 
-const findOrder = (ctx: CommandContext, number: string) =>
+const findOrder = (ctx: CommandContext<Database>, number: string) =>
   ctx.tx.selectFrom('production_orders').selectAll().where('number', '=', number).executeTakeFirst();
 
 export const createOrder = defineCommand({
   name: 'production.order.create',
   summary: 'Create a work order',
   input: orderInput,
+  output: orderOutput,
+  // not_found: no such product; validation_failed: the product is a raw material.
+  errors: ['order_exists', 'not_found', 'validation_failed'],
+  http: { method: 'POST', url: '/api/orders' },
   permission: 'production.orders.plan',
   async handler(ctx, input) {
     if (await findOrder(ctx, input.number))
@@ -113,6 +121,13 @@ export const importOrders = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: Type.Object(
+    { source: Type.String(), created: Type.Array(Type.String()), unchanged: Type.Array(Type.String()) },
+    { additionalProperties: false },
+  ),
+  // An order's missing product is reported as validation_failed; not_found only when comparing an existing one.
+  errors: ['validation_failed', 'order_exists', 'not_found'],
+  http: { method: 'POST', url: '/api/orders/import' },
   permission: 'production.orders.plan',
   async handler(ctx, input) {
     const numbers = input.orders.map((o) => o.number);
@@ -151,6 +166,9 @@ export const releaseOrder = defineCommand({
   name: 'production.order.release',
   summary: 'Release a work order with the released product version',
   input: Type.Object({ number: orderNumber }, { additionalProperties: false }),
+  output: orderOutput,
+  errors: ['not_found', 'illegal_transition', 'no_released_definition'],
+  http: { method: 'POST', url: '/api/orders/release' },
   permission: 'production.orders.plan',
   async handler(ctx, input) {
     const order = await orderByNumber(ctx.tx, input.number);
@@ -190,6 +208,10 @@ export const dispatchOrder = defineCommand({
   name: 'production.order.dispatch',
   summary: 'Dispatch a released work order to a line',
   input: Type.Object({ number: orderNumber, line: linePath }, { additionalProperties: false }),
+  output: orderOutput,
+  // not_found: no such order or line; validation_failed: the place is not a line or process cell.
+  errors: ['not_found', 'illegal_transition', 'validation_failed'],
+  http: { method: 'POST', url: '/api/orders/dispatch' },
   permission: 'production.orders.plan',
   scope: (input) => input.line,
   async handler(ctx, input) {
@@ -209,6 +231,9 @@ export const closeOrder = defineCommand({
   name: 'production.order.close',
   summary: 'Close a completed work order',
   input: Type.Object({ number: orderNumber }, { additionalProperties: false }),
+  output: orderOutput,
+  errors: ['not_found', 'illegal_transition'],
+  http: { method: 'POST', url: '/api/orders/close' },
   permission: 'production.orders.plan',
   async handler(ctx, input) {
     const order = await orderByNumber(ctx.tx, input.number);
@@ -218,157 +243,4 @@ export const closeOrder = defineCommand({
   },
 });
 
-/** Shop-floor commands name the line they act at; it must be the order's line, so scopes are checked truly. */
-const atLine = Type.Object(
-  { number: orderNumber, line: linePath, sequence: Type.Integer({ minimum: 1 }) },
-  { additionalProperties: false },
-);
-
-async function operationAt(ctx: CommandContext, input: { number: string; line: string; sequence: number }) {
-  const order = await orderByNumber(ctx.tx, input.number);
-  if (order.line_path !== input.line)
-    throw new ConflictError(
-      `Work order ${order.number} runs on ${order.line_path ?? 'no line yet'}, not ${input.line}.`,
-      'wrong_line',
-    );
-  const operation = await ctx.tx
-    .selectFrom('production_order_operations')
-    .selectAll()
-    .where('order_id', '=', order.id)
-    .where('sequence', '=', input.sequence)
-    .executeTakeFirst();
-  if (!operation) throw new NotFoundError(`Work order ${order.number} has no operation ${input.sequence}.`);
-  ctx.setTarget({ type: 'production.order', id: order.id });
-  ctx.note({ number: order.number, sequence: input.sequence });
-  return { order, operation };
-}
-
-const OPERATION_MOVES: Record<string, { from: string; to: string }> = {
-  start: { from: 'pending', to: 'running' },
-  pause: { from: 'running', to: 'paused' },
-  resume: { from: 'paused', to: 'running' },
-  complete: { from: 'running', to: 'completed' },
-};
-
-const operationCommand = (action: keyof typeof OPERATION_MOVES) =>
-  defineCommand({
-    name: `production.operation.${action}`,
-    summary: `${action[0]!.toUpperCase()}${action.slice(1)} an operation of a work order`,
-    input: atLine,
-    permission: 'production.orders.execute',
-    scope: (input) => input.line,
-    async handler(ctx, input) {
-      const { order, operation } = await operationAt(ctx, input);
-      const rule = OPERATION_MOVES[action]!;
-      if (!['dispatched', 'running'].includes(order.state))
-        throw new ConflictError(`Work order ${order.number} is ${order.state}.`, 'illegal_transition');
-      if (operation.state !== rule.from)
-        throw new ConflictError(
-          `Operation ${operation.sequence} is ${operation.state}; it cannot ${action}.`,
-          'illegal_transition',
-        );
-      if (action === 'start') {
-        const earlier = await ctx.tx
-          .selectFrom('production_order_operations')
-          .select('sequence')
-          .where('order_id', '=', order.id)
-          .where('sequence', '<', operation.sequence)
-          .where('state', '<>', 'completed')
-          .executeTakeFirst();
-        if (earlier)
-          throw new ConflictError(`Operation ${earlier.sequence} must be completed first.`, 'sequence_enforced');
-      }
-      const stamp =
-        action === 'start' ? { started_at: ctx.now } : action === 'complete' ? { completed_at: ctx.now } : {};
-      await ctx.tx
-        .updateTable('production_order_operations')
-        .set({ state: rule.to, ...stamp })
-        .where('order_id', '=', order.id)
-        .where('sequence', '=', operation.sequence)
-        .execute();
-      const open = await ctx.tx
-        .selectFrom('production_order_operations')
-        .select('sequence')
-        .where('order_id', '=', order.id)
-        .where('state', '<>', 'completed')
-        .executeTakeFirst();
-      const orderState = open ? 'running' : 'completed';
-      if (orderState !== order.state)
-        await ctx.tx.updateTable('production_orders').set({ state: orderState }).where('id', '=', order.id).execute();
-      ctx.note({ operationState: rule.to, orderState });
-      return { number: order.number, sequence: operation.sequence, state: rule.to, orderState };
-    },
-  });
-
-/** Good and scrap counts on a running operation; never negative; a retry with the same Idempotency-Key counts once. */
-export const reportQuantities = defineCommand({
-  name: 'production.operation.report',
-  summary: 'Report good and scrap quantities on a running operation',
-  input: Type.Object(
-    {
-      number: orderNumber,
-      line: linePath,
-      sequence: Type.Integer({ minimum: 1 }),
-      good: quantity,
-      scrap: quantity,
-      scrapReason: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    },
-    { additionalProperties: false },
-  ),
-  permission: 'production.orders.execute',
-  scope: (input) => input.line,
-  async handler(ctx, input) {
-    const { order, operation } = await operationAt(ctx, input);
-    if (operation.state !== 'running')
-      throw new ConflictError(
-        `Operation ${operation.sequence} is ${operation.state}; report on a running operation.`,
-        'illegal_transition',
-      );
-    if (input.good + input.scrap === 0) throw new ValidationError('Report at least one good or scrapped unit.');
-    if (input.scrap > 0 && !input.scrapReason)
-      throw new ValidationError('Scrap needs a reason.', [
-        { path: '/scrapReason', message: 'required when scrap > 0' },
-      ]);
-    await ctx.tx
-      .updateTable('production_order_operations')
-      .set({
-        good_quantity: operation.good_quantity + input.good,
-        scrap_quantity: operation.scrap_quantity + input.scrap,
-      })
-      .where('order_id', '=', order.id)
-      .where('sequence', '=', operation.sequence)
-      .execute();
-    const last = await ctx.tx
-      .selectFrom('production_order_operations')
-      .select((eb) => eb.fn.max('sequence').as('s'))
-      .where('order_id', '=', order.id)
-      .executeTakeFirstOrThrow();
-    if (Number(last.s) === operation.sequence) {
-      await ctx.tx
-        .updateTable('production_orders')
-        .set({ good_quantity: order.good_quantity + input.good, scrap_quantity: order.scrap_quantity + input.scrap })
-        .where('id', '=', order.id)
-        .execute();
-    }
-    ctx.note({ good: input.good, scrap: input.scrap, scrapReason: input.scrapReason ?? null });
-    return {
-      number: order.number,
-      sequence: operation.sequence,
-      good: operation.good_quantity + input.good,
-      scrap: operation.scrap_quantity + input.scrap,
-    };
-  },
-});
-
-export const orderCommands = [
-  createOrder,
-  importOrders,
-  releaseOrder,
-  dispatchOrder,
-  closeOrder,
-  operationCommand('start'),
-  operationCommand('pause'),
-  operationCommand('resume'),
-  operationCommand('complete'),
-  reportQuantities,
-];
+export const orderCommands = [createOrder, importOrders, releaseOrder, dispatchOrder, closeOrder];

@@ -1,36 +1,18 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { commandRoute, errorResponses } from '../../http/index.js';
-import { bomItem, definitionsOf, materialByCode, materialView, operation } from './definitions.js';
-import { orderDetail } from './order-queries.js';
+import { errorResponses } from '../../http/index.js';
+import { definitionOutput, definitionsOf, materialByCode, materialOutput, materialView } from './definitions.js';
+import type { Database } from './db.js';
+import { orderDetail, orderDetailOutput } from './order-queries.js';
 import { contentDisposition } from './attachment-files.js';
-import { attachmentById, listAttachments, MAX_ATTACHMENT_BYTES } from './attachments.js';
+import { attachmentById, attachmentOutput, listAttachments } from './attachments.js';
 
 const tags = ['production'];
-const material = Type.Object({
-  id: Type.String(),
-  code: Type.String(),
-  name: Type.String(),
-  kind: Type.String(),
-  unit: Type.String(),
-  retired: Type.Boolean(),
-});
-const definition = Type.Object({
-  id: Type.String(),
-  product: Type.String(),
-  version: Type.Integer(),
-  state: Type.String(),
-  bom: Type.Array(bomItem),
-  routing: Type.Array(operation),
-  reason: Type.String(),
-  createdAt: Type.String(),
-  releasedAt: Type.Union([Type.String(), Type.Null()]),
-});
 
-export function productionRoutes(app: FastifyInstance, context: ModuleContext): void {
+/** The reads of materials, versions, orders and files; changes are commands, routed from the commands themselves. */
+export function productionRoutes(app: FastifyInstance, context: ModuleContext<Database>): void {
   const { db } = context;
-  const command = (name: string) => context.commands.get(name);
   app.get(
     '/api/materials',
     {
@@ -38,7 +20,11 @@ export function productionRoutes(app: FastifyInstance, context: ModuleContext): 
       schema: {
         tags,
         summary: 'Material definitions',
-        response: { 200: Type.Object({ materials: Type.Array(material) }), ...errorResponses },
+        operationId: 'production.materials.list',
+        response: {
+          200: Type.Object({ materials: Type.Array(materialOutput) }, { additionalProperties: false }),
+          ...errorResponses,
+        },
       },
     },
     async () => ({
@@ -52,28 +38,18 @@ export function productionRoutes(app: FastifyInstance, context: ModuleContext): 
       schema: {
         tags,
         summary: 'Every version of a product, oldest first',
+        operationId: 'production.versions.list',
         params: Type.Object({ code: Type.String({ maxLength: 40 }) }),
-        response: { 200: Type.Object({ versions: Type.Array(definition) }), ...errorResponses },
+        response: {
+          200: Type.Object({ versions: Type.Array(definitionOutput) }, { additionalProperties: false }),
+          ...errorResponses,
+        },
       },
     },
     async (request) => ({
       versions: await definitionsOf(db, await materialByCode(db, (request.params as { code: string }).code)),
     }),
   );
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/materials',
-    command: command('production.material.create'),
-    tags,
-    response: material,
-  });
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/products/versions',
-    command: command('production.definition.draft'),
-    tags,
-    response: definition,
-  });
   app.get(
     '/api/orders/:number',
     {
@@ -81,40 +57,13 @@ export function productionRoutes(app: FastifyInstance, context: ModuleContext): 
       schema: {
         tags,
         summary: 'A work order with its operations',
+        operationId: 'production.orders.get',
         params: Type.Object({ number: Type.String({ maxLength: 40 }) }),
-        response: { 200: Type.Object({}, { additionalProperties: true }), ...errorResponses },
+        response: { 200: orderDetailOutput, ...errorResponses },
       },
     },
     async (request) => orderDetail(db, (request.params as { number: string }).number),
   );
-  const orderRoutes: [string, string][] = [
-    ['/api/orders', 'production.order.create'],
-    ['/api/orders/import', 'production.order.import'],
-    ['/api/orders/release', 'production.order.release'],
-    ['/api/orders/dispatch', 'production.order.dispatch'],
-    ['/api/orders/close', 'production.order.close'],
-    ['/api/orders/operations/start', 'production.operation.start'],
-    ['/api/orders/operations/pause', 'production.operation.pause'],
-    ['/api/orders/operations/resume', 'production.operation.resume'],
-    ['/api/orders/operations/complete', 'production.operation.complete'],
-    ['/api/orders/operations/report', 'production.operation.report'],
-  ];
-  for (const [url, name] of orderRoutes)
-    commandRoute(app, context, { method: 'POST', url, command: command(name), tags });
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/products/versions/release',
-    command: command('production.definition.release'),
-    tags,
-    response: Type.Object({ product: Type.String(), version: Type.Integer(), state: Type.String() }),
-  });
-  commandRoute(app, context, {
-    method: 'POST',
-    url: '/api/products/versions/attachments',
-    command: command('production.attachment.add'),
-    tags,
-    bodyLimit: Math.ceil(MAX_ATTACHMENT_BYTES * 1.4) + 4096,
-  });
   app.get(
     '/api/products/:code/versions/:version/attachments',
     {
@@ -122,9 +71,10 @@ export function productionRoutes(app: FastifyInstance, context: ModuleContext): 
       schema: {
         tags,
         summary: 'Work-instruction files of a product version',
+        operationId: 'production.attachments.list',
         params: Type.Object({ code: Type.String({ maxLength: 40 }), version: Type.Integer({ minimum: 1 }) }),
         response: {
-          200: Type.Object({ attachments: Type.Array(Type.Object({}, { additionalProperties: true })) }),
+          200: Type.Object({ attachments: Type.Array(attachmentOutput) }, { additionalProperties: false }),
           ...errorResponses,
         },
       },
@@ -141,6 +91,7 @@ export function productionRoutes(app: FastifyInstance, context: ModuleContext): 
       schema: {
         tags,
         summary: 'Download a work-instruction file (always as a download, never rendered inline)',
+        operationId: 'production.attachments.download',
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
         // The file itself, in the media type it was stored with: documented, never serialised as JSON.
         response: {

@@ -1,4 +1,4 @@
-import type { ModuleMigration } from '../../storage/migrations.js';
+import type { ModuleMigration } from '../../kernel/store.js';
 
 export interface ProductionTables {
   /** ISA-95 material definitions: raw, intermediate and finished materials with their unit of measure. */

@@ -1,39 +1,16 @@
-// PHASE-1 PLACEHOLDER: every table; narrow to this module's own tables and the public table types it reads.
-import type { AuditTables } from '../audit/index.js';
-import type { IdentityTables } from '../identity/index.js';
-import type { KernelTables } from '../../kernel/pipeline/schema.js';
 import type { GenealogyTables, SerialTables } from '../genealogy/index.js';
-import type { QualityTables } from '../quality/schema.js';
-import type { CounterTables, PerformanceTables } from '../performance/index.js';
-import type { MaintenanceTables } from '../maintenance/index.js';
-import type { IngestTables } from '../ingest/index.js';
-import type { OpcUaTables } from '../opcua/index.js';
 import type { PlantTables } from '../plant/index.js';
-import type { DeviationTables, DownloadTables, RecipeTables } from '../recipes/index.js';
-import type { BatchRecordTables } from '../recipes/index.js';
 import type { AttachmentTables, OrderTables, ProductionTables } from '../production/index.js';
 import { commandsOn } from '../../kernel/pipeline/types.js';
+import type { QualityTables } from './schema.js';
 
+/**
+ * The tables quality sees: its own, the lots it holds and judges (genealogy), the products and work orders
+ * its plans and inspections refer to (production). Production's and genealogy's lookups are called with this
+ * handle, and Kysely's handle types are invariant in their tables, so it carries every table their handles
+ * carry (attachments, serials, plant) although quality itself never queries them.
+ */
 export interface Database
-  extends
-    KernelTables,
-    AuditTables,
-    IdentityTables,
-    PlantTables,
-    ProductionTables,
-    OrderTables,
-    AttachmentTables,
-    GenealogyTables,
-    SerialTables,
-    QualityTables,
-    PerformanceTables,
-    CounterTables,
-    MaintenanceTables,
-    IngestTables,
-    OpcUaTables,
-    RecipeTables,
-    DeviationTables,
-    DownloadTables,
-    BatchRecordTables {}
+  extends QualityTables, GenealogyTables, SerialTables, ProductionTables, OrderTables, AttachmentTables, PlantTables {}
 
 export const defineCommand = commandsOn<Database>();

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { NotFoundError, ValidationError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { type CommandContext } from '../../kernel/pipeline/types.js';
-import { defineCommand } from './db.js';
+import { defineCommand, type Database } from './db.js';
 import { holdLot, lotByNumber, lotNumber, type LotRow } from '../genealogy/index.js';
 import { activePlan, planCode, type Characteristic, type PlanRow } from './plans.js';
 import { openNcr } from './ncrs.js';
@@ -34,7 +34,7 @@ export function judge(c: Characteristic, value: number): boolean {
   return value >= c.lower && value <= c.upper;
 }
 
-async function subjectOf(ctx: CommandContext, plan: PlanRow, input: { lot?: string; order?: string }) {
+async function subjectOf(ctx: CommandContext<Database>, plan: PlanRow, input: { lot?: string; order?: string }) {
   const lot = input.lot ? await lotByNumber(ctx.tx, input.lot) : undefined;
   if (lot && lot.material_id !== plan.material_id)
     throw new ValidationError(`Lot ${lot.number} is not of the plan's product.`, [
@@ -55,7 +55,12 @@ async function subjectOf(ctx: CommandContext, plan: PlanRow, input: { lot?: stri
   return { lot, orderId: order?.id ?? null };
 }
 
-async function onFailure(ctx: CommandContext, lot: LotRow | undefined, inspectionId: string, failed: string[]) {
+async function onFailure(
+  ctx: CommandContext<Database>,
+  lot: LotRow | undefined,
+  inspectionId: string,
+  failed: string[],
+) {
   const description = `Inspection failed: ${failed.join(', ')} outside the specification limits.`;
   if (lot?.state === 'available') await holdLot(ctx, lot, description);
   return (await openNcr(ctx, { lotId: lot?.id ?? null, inspectionId, description })).number;
@@ -77,6 +82,28 @@ export const recordInspection = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: Type.Object(
+    {
+      id: Type.String(),
+      plan: Type.String(),
+      planVersion: Type.Integer(),
+      lot: Type.Union([Type.String(), Type.Null()]),
+      result: Type.Union([Type.Literal('pass'), Type.Literal('fail')]),
+      failed: Type.Array(Type.String()),
+      ncr: Type.Union([Type.String(), Type.Null()]),
+      lotHeld: Type.Boolean(),
+      measurements: Type.Array(
+        Type.Object(
+          { characteristic: Type.String(), sample: Type.Integer(), value: Type.Number(), passed: Type.Boolean() },
+          { additionalProperties: false },
+        ),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  // validation_failed: the sample does not match the plan, or the lot or order is of another product.
+  errors: ['validation_failed', 'not_found'],
+  http: { method: 'POST', url: '/api/quality/inspections' },
   permission: 'quality.inspect',
   async handler(ctx, input) {
     const plan = await activePlan(ctx.tx, input.plan);
@@ -90,7 +117,7 @@ export const recordInspection = defineCommand({
         .values.map((value, sample) => ({ characteristic: c.name, sample, value, passed: judge(c, value) })),
     );
     const failed = [...new Set(rows.filter((r) => !r.passed).map((r) => r.characteristic))];
-    const result = failed.length ? 'fail' : 'pass';
+    const result = failed.length ? ('fail' as const) : ('pass' as const);
     await ctx.tx
       .insertInto('quality_inspections')
       .values({

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import type { Kysely } from 'kysely';
 import { ConflictError, NotFoundError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
+import type { ReadDb } from '../../kernel/store.js';
 import { type CommandContext } from '../../kernel/pipeline/types.js';
 import { defineCommand } from './db.js';
 import type { Database } from './db.js';
@@ -12,7 +12,7 @@ const ncrNumber = Type.String({ pattern: '^NCR-[0-9]{6,}$' });
 
 /** Opens a report numbered NCR-000001, NCR-000002, … (the unique index refuses a concurrent duplicate). */
 export async function openNcr(
-  ctx: CommandContext,
+  ctx: CommandContext<Database>,
   subject: { lotId: string | null; inspectionId: string | null; description: string },
 ): Promise<{ id: string; number: string }> {
   const { count } = await ctx.tx
@@ -43,7 +43,7 @@ export async function openNcr(
   return { id, number };
 }
 
-export async function ncrByNumber(db: Kysely<Database>, number: string): Promise<NcrRow> {
+export async function ncrByNumber(db: ReadDb<Database>, number: string): Promise<NcrRow> {
   const row = await db.selectFrom('quality_ncrs').selectAll().where('number', '=', number).executeTakeFirst();
   if (!row) throw new NotFoundError(`No non-conformance report ${number}.`);
   return row;
@@ -56,6 +56,12 @@ export const raiseNcr = defineCommand({
     { lot: Type.Optional(lotNumber), description: Type.String({ minLength: 5, maxLength: 2000 }) },
     { additionalProperties: false },
   ),
+  output: Type.Object(
+    { number: Type.String(), lot: Type.Union([Type.String(), Type.Null()]), state: Type.String() },
+    { additionalProperties: false },
+  ),
+  errors: ['not_found'],
+  http: { method: 'POST', url: '/api/quality/ncrs' },
   permission: 'quality.ncr.manage',
   async handler(ctx, input) {
     const lot = input.lot ? await lotByNumber(ctx.tx, input.lot) : undefined;
@@ -75,7 +81,7 @@ const dispositions = ['rework', 'scrap', 'use-as-is'] as const;
 type Disposition = (typeof dispositions)[number];
 
 /** What a disposition does to the lot: rework keeps it held, scrap scraps it, use-as-is releases it. */
-async function applyToLot(ctx: CommandContext, ncr: NcrRow, disposition: Disposition) {
+async function applyToLot(ctx: CommandContext<Database>, ncr: NcrRow, disposition: Disposition) {
   if (!ncr.lot_id) return;
   const lot = await ctx.tx
     .selectFrom('genealogy_lots')
@@ -103,6 +109,18 @@ export const dispositionNcr = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: Type.Object(
+    {
+      number: Type.String(),
+      state: Type.String(),
+      disposition: Type.Union(dispositions.map((d) => Type.Literal(d))),
+      approvedBy: Type.Union([Type.String(), Type.Null()]),
+    },
+    { additionalProperties: false },
+  ),
+  // illegal_transition: the report is closed already, or the lot is in no state the disposition can change.
+  errors: ['not_found', 'illegal_transition'],
+  http: { method: 'POST', url: '/api/quality/ncrs/disposition' },
   permission: 'quality.ncr.manage',
   approvals: (input) => (input.disposition === 'use-as-is' ? 1 : 0),
   async handler(ctx, input) {
@@ -132,6 +150,22 @@ export const dispositionNcr = defineCommand({
     };
   },
 });
+
+const nullableString = Type.Union([Type.String(), Type.Null()]);
+export const ncrSchema = Type.Object(
+  {
+    number: Type.String(),
+    lot: nullableString,
+    description: Type.String(),
+    state: Type.String(),
+    disposition: nullableString,
+    dispositionReason: nullableString,
+    approved: Type.Boolean(),
+    createdAt: Type.String(),
+    closedAt: nullableString,
+  },
+  { additionalProperties: false },
+);
 
 export function ncrView(row: NcrRow & { lot: string | null }) {
   return {

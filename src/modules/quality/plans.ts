@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { Kysely } from 'kysely';
 import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
+import type { ReadDb } from '../../kernel/store.js';
 import { defineCommand } from './db.js';
 import type { Database } from './db.js';
 import { definitionsOf, materialByCode, materialCode, unit } from '../production/index.js';
@@ -25,6 +25,20 @@ export const characteristic = Type.Object(
 export type Characteristic = Static<typeof characteristic> & { subgroupSize: number };
 export type PlanRow = Database['quality_plans'];
 
+/** A plan as answered: stored characteristics always carry their subgroup size. */
+export const planSchema = Type.Object(
+  {
+    code: Type.String(),
+    version: Type.Integer(),
+    product: Type.String(),
+    operation: Type.Union([Type.Integer(), Type.Null()]),
+    state: Type.String(),
+    characteristics: Type.Array(characteristic),
+    createdAt: Type.String(),
+  },
+  { additionalProperties: false },
+);
+
 export function planView(row: PlanRow, product: string) {
   return {
     code: row.code,
@@ -38,7 +52,7 @@ export function planView(row: PlanRow, product: string) {
 }
 
 /** The plan version in force for `code`. */
-export async function activePlan(db: Kysely<Database>, code: string): Promise<PlanRow> {
+export async function activePlan(db: ReadDb<Database>, code: string): Promise<PlanRow> {
   const plan = await db
     .selectFrom('quality_plans')
     .selectAll()
@@ -73,6 +87,9 @@ export const definePlan = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: planSchema,
+  errors: ['validation_failed', 'not_found', 'plan_product_mismatch'],
+  http: { method: 'POST', url: '/api/quality/plans' },
   permission: 'quality.plans.manage',
   async handler(ctx, input) {
     checkCharacteristics(input.characteristics);

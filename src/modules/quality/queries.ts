@@ -1,11 +1,11 @@
-import type { Kysely } from 'kysely';
 import { NotFoundError, ValidationError } from '../../kernel/errors.js';
+import type { ReadDb } from '../../kernel/store.js';
 import type { Database } from './db.js';
 import { activePlan, planView, type Characteristic } from './plans.js';
 import { ncrView } from './ncrs.js';
 import { controlChart } from './spc.js';
 
-export async function listPlans(db: Kysely<Database>) {
+export async function listPlans(db: ReadDb<Database>) {
   const rows = await db
     .selectFrom('quality_plans as p')
     .innerJoin('production_materials as m', 'm.id', 'p.material_id')
@@ -17,7 +17,7 @@ export async function listPlans(db: Kysely<Database>) {
   return rows.map((row) => planView(row, row.product));
 }
 
-export async function listInspections(db: Kysely<Database>, filter: { lot?: string; plan?: string }, limit = 200) {
+export async function listInspections(db: ReadDb<Database>, filter: { lot?: string; plan?: string }, limit = 200) {
   let query = db
     .selectFrom('quality_inspections as i')
     .innerJoin('quality_plans as p', 'p.id', 'i.plan_id')
@@ -46,7 +46,7 @@ export async function listInspections(db: Kysely<Database>, filter: { lot?: stri
   }));
 }
 
-export async function listNcrs(db: Kysely<Database>, state?: string) {
+export async function listNcrs(db: ReadDb<Database>, state?: string) {
   let query = db
     .selectFrom('quality_ncrs as n')
     .leftJoin('genealogy_lots as l', 'l.id', 'n.lot_id')
@@ -61,7 +61,7 @@ export async function listNcrs(db: Kysely<Database>, state?: string) {
  * first; the first `baseline` subgroups set the limits.
  */
 export async function spcChart(
-  db: Kysely<Database>,
+  db: ReadDb<Database>,
   query: { plan: string; characteristic: string; baseline?: number; last?: number },
 ) {
   const plan = await activePlan(db, query.plan);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ReadDb } from '../../kernel/store.js';
 import { operationsOf } from '../production/index.js';
 import { NotFoundError } from '../../kernel/errors.js';
 import type { Database } from './db.js';
@@ -15,13 +15,13 @@ import { recipeByCode, sealedContent, sealOf, versionOf } from './store.js';
 
 export type OrderRow = Database['production_orders'];
 
-export async function orderRow(db: Kysely<Database>, number: string): Promise<OrderRow> {
+export async function orderRow(db: ReadDb<Database>, number: string): Promise<OrderRow> {
   const order = await db.selectFrom('production_orders').selectAll().where('number', '=', number).executeTakeFirst();
   if (!order) throw new NotFoundError(`No work order ${number}.`);
   return order;
 }
 
-export async function orderPart(db: Kysely<Database>, order: OrderRow): Promise<OrderPart> {
+export async function orderPart(db: ReadDb<Database>, order: OrderRow): Promise<OrderPart> {
   const product = await db
     .selectFrom('production_materials')
     .select(['code', 'name'])
@@ -55,7 +55,7 @@ export async function orderPart(db: Kysely<Database>, order: OrderRow): Promise<
 
 /** Every control recipe issued to the order, each with a fresh check of its version against the seal. */
 export async function controlRecipeParts(
-  db: Kysely<Database>,
+  db: ReadDb<Database>,
   sealer: RecipeSealer,
   orderId: string,
 ): Promise<{ parts: ControlRecipePart[]; versionIds: string[] }> {
@@ -92,7 +92,7 @@ export async function controlRecipeParts(
   return { parts, versionIds: [...versionIds] };
 }
 
-export async function deviationParts(db: Kysely<Database>, orderId: string): Promise<DeviationPart[]> {
+export async function deviationParts(db: ReadDb<Database>, orderId: string): Promise<DeviationPart[]> {
   const rows = await db
     .selectFrom('recipe_deviations as d')
     .innerJoin('recipe_control as c', 'c.id', 'd.control_id')
@@ -119,7 +119,7 @@ export async function deviationParts(db: Kysely<Database>, orderId: string): Pro
 }
 
 /** The electronic signatures that made the issued versions effective (approver ids, never names). */
-export async function approvalParts(db: Kysely<Database>, versionIds: string[]): Promise<ApprovalPart[]> {
+export async function approvalParts(db: ReadDb<Database>, versionIds: string[]): Promise<ApprovalPart[]> {
   if (versionIds.length === 0) return [];
   const rows = await db
     .selectFrom('recipe_approvals as a')

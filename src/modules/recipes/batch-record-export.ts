@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
-import type { Kysely } from 'kysely';
+import { Type, type Static } from '@sinclair/typebox';
+import type { ReadDb } from '../../kernel/store.js';
 import { sha256Hex } from '../../kernel/digest.js';
 import { NotFoundError } from '../../kernel/errors.js';
 import type { PermissionCatalog } from '../../kernel/pipeline/permissions.js';
@@ -10,18 +10,25 @@ import { grantHolds } from '../identity/index.js';
 import { covers, ENTERPRISE } from '../identity/index.js';
 import { latestBatchRecord, orderNumber } from './batch-record.js';
 import { orderRow } from './batch-record-collect.js';
-import type { BatchRecord } from './batch-record-model.js';
-import type { RecipeSealer, Seal } from './seal.js';
+import { batchRecord, type BatchRecord } from './batch-record-model.js';
+import { sealSchema, type RecipeSealer } from './seal.js';
 
-export interface BatchRecordExport {
-  record: BatchRecord;
-  seal: Seal;
-  /** The stored bytes still match the seal (recomputed at every export). */
-  intact: boolean;
-  /** Display names by actor id, only for a reader who may read accounts; null otherwise (ids only). */
-  names: Record<string, string> | null;
-  watermark: { reader: string; at: string; fingerprint: string; notice: string };
-}
+export const batchRecordExport = Type.Object(
+  {
+    record: batchRecord,
+    seal: sealSchema,
+    /** The stored bytes still match the seal (recomputed at every export). */
+    intact: Type.Boolean(),
+    /** Display names by actor id, only for a reader who may read accounts; null otherwise (ids only). */
+    names: Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()]),
+    watermark: Type.Object(
+      { reader: Type.String(), at: Type.String(), fingerprint: Type.String(), notice: Type.String() },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type BatchRecordExport = Static<typeof batchRecordExport>;
 
 /**
  * Whether the actor holds a permission at enterprise scope, asked without the pipeline: a "no" here is not a
@@ -45,7 +52,7 @@ function actorIds(record: BatchRecord): string[] {
   ];
 }
 
-async function displayNames(db: Kysely<Database>, ids: string[]): Promise<Record<string, string>> {
+async function displayNames(db: ReadDb<Database>, ids: string[]): Promise<Record<string, string>> {
   const rows = await db
     .selectFrom('users')
     .select(['id', 'display_name'])
@@ -73,6 +80,8 @@ export const exportBatchRecord = (sealer: RecipeSealer, catalog: PermissionCatal
       },
       { additionalProperties: false },
     ),
+    output: batchRecordExport,
+    errors: ['not_found'],
     permission: 'recipes.read-secret',
     async handler(ctx, input): Promise<BatchRecordExport> {
       const order = await orderRow(ctx.tx, input.order);

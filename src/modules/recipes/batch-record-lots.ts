@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
+import type { Dialect, ReadDb } from '../../kernel/store.js';
 import { jsonText } from '../../storage/json.js';
-import type { Storage } from '../../storage/storage.js';
 import type { Database } from './db.js';
 import {
   iso,
@@ -12,7 +11,7 @@ import {
 
 /** Lots the order produced (genealogy_lots.order_id), by number. */
 export async function producedLots(
-  db: Kysely<Database>,
+  db: ReadDb<Database>,
   orderId: string,
 ): Promise<{ ids: string[]; lots: ProducedLot[] }> {
   const rows = await db
@@ -34,7 +33,7 @@ export async function producedLots(
 }
 
 /** What went into the order's output: every genealogy edge whose child lot the order produced. */
-export async function consumedLots(db: Kysely<Database>, orderId: string): Promise<ConsumedLot[]> {
+export async function consumedLots(db: ReadDb<Database>, orderId: string): Promise<ConsumedLot[]> {
   const rows = await db
     .selectFrom('genealogy_links as g')
     .innerJoin('genealogy_lots as child', 'child.id', 'g.child_id')
@@ -62,7 +61,7 @@ export async function consumedLots(db: Kysely<Database>, orderId: string): Promi
 
 /** Inspections of the order or of any lot it produced, each with the characteristics that failed. */
 export async function inspectionParts(
-  db: Kysely<Database>,
+  db: ReadDb<Database>,
   orderId: string,
   lotIds: string[],
 ): Promise<InspectionPart[]> {
@@ -110,11 +109,11 @@ export async function inspectionParts(
  * Read through the command's transaction (on SQLite the one connection is held by it).
  */
 export async function commandParts(
-  db: Kysely<Database>,
-  storage: Storage,
+  db: ReadDb<Database>,
+  dialect: Dialect,
   targetIds: string[],
 ): Promise<CommandPart[]> {
-  const field = (...path: string[]) => jsonText(storage, 'body', path);
+  const field = (...path: string[]) => jsonText(dialect, 'body', path);
   const rows = await db
     .selectFrom('audit_records')
     .select(['seq', 'body', 'hash'])

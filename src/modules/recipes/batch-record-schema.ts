@@ -1,5 +1,5 @@
 import { forbidUpdateAndDelete } from '../../storage/ddl.js';
-import type { ModuleMigration } from '../../storage/migrations.js';
+import type { ModuleMigration } from '../../kernel/store.js';
 
 export interface BatchRecordTables {
   /**

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { Kysely } from 'kysely';
+import type { ReadDb } from '../../kernel/store.js';
 import { canonicalJson } from '../../kernel/canonical-json.js';
 import { ConflictError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
@@ -16,14 +16,14 @@ import {
 } from './batch-record-collect.js';
 import { commandParts, consumedLots, inspectionParts, producedLots } from './batch-record-lots.js';
 import { iso, type BatchRecord } from './batch-record-model.js';
-import type { RecipeSealer } from './seal.js';
+import { sealSchema, type RecipeSealer } from './seal.js';
 
 export const orderNumber = Type.String({ pattern: '^[A-Z0-9][A-Z0-9._-]{0,39}$', description: 'work order number' });
 
 /** A record is made once the order can no longer change what it made: completed or closed. */
 const FINISHED = ['completed', 'closed'];
 
-export async function latestBatchRecord(db: Kysely<Database>, orderId: string, revision?: number) {
+export async function latestBatchRecord(db: ReadDb<Database>, orderId: string, revision?: number) {
   let query = db.selectFrom('recipe_batch_records').selectAll().where('order_id', '=', orderId);
   if (revision !== undefined) query = query.where('revision', '=', revision);
   return query.orderBy('revision', 'desc').limit(1).executeTakeFirst();
@@ -62,7 +62,20 @@ export const generateBatchRecord = (sealer: RecipeSealer) =>
     name: 'recipes.batch-record.generate',
     summary: 'Generate the sealed electronic batch record of a completed or closed work order',
     input: Type.Object({ order: orderNumber }, { additionalProperties: false }),
+    output: Type.Object(
+      { order: Type.String(), revision: Type.Integer(), generatedAt: Type.String(), seal: sealSchema },
+      { additionalProperties: false },
+    ),
+    // not_found: the order, or a control recipe's version while the record is assembled.
+    errors: ['not_found', 'order_not_finished'],
     permission: 'recipes.batch-record',
+    http: {
+      method: 'POST',
+      url: '/api/orders/:number/batch-record',
+      // The pattern the command enforces on `order`, so the OpenAPI document shows it.
+      params: Type.Object({ number: orderNumber }),
+      toInput: (params) => ({ order: params.number }),
+    },
     async handler(ctx, input) {
       const order = await orderRow(ctx.tx, input.order);
       if (!FINISHED.includes(order.state))

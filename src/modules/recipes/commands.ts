@@ -21,6 +21,13 @@ export const versionRef = Type.Object(
   { additionalProperties: false },
 );
 
+const closed = { additionalProperties: false } as const;
+/** What a step of the version life cycle answers: which version, and the state it is in now. */
+export const versionState = Type.Object(
+  { recipe: Type.String(), version: Type.Integer(), state: Type.String() },
+  closed,
+);
+
 export function requireState(v: VersionRow, code: string, ...states: string[]) {
   if (!states.includes(v.state))
     throw new ConflictError(
@@ -71,7 +78,11 @@ export const createRecipe = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: versionState,
+  // validation_failed: parameters that make no sense; not_found: the product or its operation.
+  errors: ['validation_failed', 'not_found', 'recipe_exists'],
   permission: 'recipes.author',
+  http: { method: 'POST', url: '/api/recipes' },
   async handler(ctx, input) {
     checkParameters(input.parameters);
     const product = await materialByCode(ctx.tx, input.product);
@@ -108,7 +119,10 @@ export const draftVersion = defineCommand({
   name: 'recipes.version.draft',
   summary: 'Draft a new version of a recipe, with a reason',
   input: Type.Object({ recipe: recipeCode, ...content }, { additionalProperties: false }),
+  output: versionState,
+  errors: ['validation_failed', 'not_found'],
   permission: 'recipes.author',
+  http: { method: 'POST', url: '/api/recipes/versions' },
   async handler(ctx, input) {
     checkParameters(input.parameters);
     const recipe = await recipeByCode(ctx.tx, input.recipe);
@@ -124,7 +138,13 @@ export const submitVersion = defineCommand({
   name: 'recipes.version.submit',
   summary: 'Submit a draft for review; its content is frozen from now on',
   input: versionRef,
+  output: Type.Object(
+    { recipe: Type.String(), version: Type.Integer(), state: Type.String(), approvalsRequired: Type.Integer() },
+    closed,
+  ),
+  errors: ['not_found', 'illegal_transition'],
   permission: 'recipes.author',
+  http: { method: 'POST', url: '/api/recipes/versions/submit' },
   async handler(ctx, input) {
     const recipe = await recipeByCode(ctx.tx, input.recipe);
     const v = await versionOf(ctx.tx, recipe, input.version);
@@ -151,7 +171,13 @@ export const approveVersion = (sealer: RecipeSealer) =>
     name: 'recipes.version.approve',
     summary: 'Approve a version under review (electronic signature; never your own; two for critical changes)',
     input: versionRef,
+    output: Type.Object(
+      { recipe: Type.String(), version: Type.Integer(), state: Type.String(), approvals: Type.Integer() },
+      closed,
+    ),
+    errors: ['not_found', 'illegal_transition', 'separation_of_duties', 'duplicate_approver'],
     permission: 'recipes.approve',
+    http: { method: 'POST', url: '/api/recipes/versions/approve' },
     signature: { meanings: ['approved'] },
     async handler(ctx, input) {
       const recipe = await recipeByCode(ctx.tx, input.recipe);

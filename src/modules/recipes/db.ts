@@ -1,39 +1,42 @@
-// PHASE-1 PLACEHOLDER: every table; narrow to this module's own tables and the public table types it reads.
-import type { AuditTables } from '../audit/index.js';
-import type { IdentityTables } from '../identity/index.js';
-import type { KernelTables } from '../../kernel/pipeline/schema.js';
-import type { GenealogyTables, SerialTables } from '../genealogy/index.js';
-import type { QualityTables } from '../quality/index.js';
-import type { CounterTables, PerformanceTables } from '../performance/index.js';
-import type { MaintenanceTables } from '../maintenance/index.js';
-import type { IngestTables } from '../ingest/index.js';
-import type { OpcUaTables } from '../opcua/index.js';
-import type { PlantTables } from '../plant/index.js';
-import type { DeviationTables, DownloadTables, RecipeTables } from '../recipes/schema.js';
-import type { BatchRecordTables } from '../recipes/batch-record-schema.js';
-import type { AttachmentTables, OrderTables, ProductionTables } from '../production/index.js';
 import { commandsOn } from '../../kernel/pipeline/types.js';
+import type { GenealogyTables } from '../genealogy/index.js';
+import type { IdentityTables } from '../identity/index.js';
+import type { OrderTables, ProductionTables } from '../production/index.js';
+import type { BatchRecordTables } from './batch-record-schema.js';
+import type { DeviationTables, DownloadTables, RecipeTables } from './schema.js';
 
+/**
+ * The columns a batch record reads of tables owned by modules recipes may not import: quality (it sits beside
+ * recipes, not below) and audit (the log). Structural, so no import edge; the owners' schema.ts are the truth.
+ */
+interface ForeignTables {
+  /** Owner: quality (quality/schema.ts). */
+  quality_plans: { id: string; code: string; version: number };
+  quality_inspections: {
+    id: string;
+    plan_id: string;
+    lot_id: string | null;
+    order_id: string | null;
+    result: string;
+    inspected_at: number;
+    inspected_by: string;
+  };
+  quality_measurements: { inspection_id: string; characteristic: string; passed: number };
+  /** Owner: audit (audit/schema.ts). */
+  audit_records: { seq: number; body: string; hash: Buffer };
+}
+
+/** The recipes module's own tables, and those of the modules it reads (production, genealogy, identity). */
 export interface Database
   extends
-    KernelTables,
-    AuditTables,
-    IdentityTables,
-    PlantTables,
-    ProductionTables,
-    OrderTables,
-    AttachmentTables,
-    GenealogyTables,
-    SerialTables,
-    QualityTables,
-    PerformanceTables,
-    CounterTables,
-    MaintenanceTables,
-    IngestTables,
-    OpcUaTables,
     RecipeTables,
     DeviationTables,
     DownloadTables,
-    BatchRecordTables {}
+    BatchRecordTables,
+    ProductionTables,
+    OrderTables,
+    GenealogyTables,
+    IdentityTables,
+    ForeignTables {}
 
 export const defineCommand = commandsOn<Database>();

@@ -4,6 +4,7 @@ import type { CommandContext } from '../../kernel/pipeline/types.js';
 import { reportAtPlace } from '../plant/index.js';
 import { holdLot } from '../genealogy/index.js';
 import { runningOrderAt } from '../production/index.js';
+import type { Database } from './db.js';
 import type { Parameter } from './model.js';
 
 export interface ProcessValue {
@@ -13,7 +14,7 @@ export interface ProcessValue {
 }
 
 /** The control recipe in force for an order: the one issued last. */
-async function controlRecipeOf(ctx: CommandContext, orderId: string) {
+async function controlRecipeOf(ctx: CommandContext<Database>, orderId: string) {
   const control = await ctx.tx
     .selectFrom('recipe_control as c')
     .innerJoin('recipe_versions as v', 'v.id', 'c.version_id')
@@ -25,7 +26,7 @@ async function controlRecipeOf(ctx: CommandContext, orderId: string) {
 }
 
 /** A critical parameter out of range puts the order's output on hold: quality decides what happens to it. */
-async function holdOutput(ctx: CommandContext, orderId: string, reason: string) {
+async function holdOutput(ctx: CommandContext<Database>, orderId: string, reason: string) {
   const lots = await ctx.tx
     .selectFrom('genealogy_lots')
     .selectAll()
@@ -41,7 +42,7 @@ async function holdOutput(ctx: CommandContext, orderId: string, reason: string) 
  * running there; each value outside its range is a deviation on the order, and a critical one holds the
  * order's output lots. Values of parameters the recipe does not name are not its business.
  */
-export async function checkProcessValues(ctx: CommandContext, equipment: string, values: ProcessValue[]) {
+export async function checkProcessValues(ctx: CommandContext<Database>, equipment: string, values: ProcessValue[]) {
   const order = await runningOrderAt(ctx.tx, equipment);
   const control = order ? await controlRecipeOf(ctx, order.id) : undefined;
   if (!order || !control) return { deviations: 0, held: 0 };
@@ -73,13 +74,20 @@ export async function checkProcessValues(ctx: CommandContext, equipment: string,
   return { deviations, held };
 }
 
-export const reportProcessValues = reportAtPlace({
-  name: 'recipes.process-values.report',
-  summary: 'Report process values at a place; values outside the control recipe’s ranges become deviations',
-  key: 'values',
-  items: Type.Object(
-    { parameter: Type.String({ maxLength: 80 }), value: Type.Number(), ts: Type.Integer({ minimum: 0 }) },
-    { additionalProperties: false },
-  ),
-  apply: checkProcessValues,
-});
+/** The plant's report-at-a-place command, with what this report answers and where it is reached. */
+export const reportProcessValues = {
+  ...reportAtPlace({
+    name: 'recipes.process-values.report',
+    summary: 'Report process values at a place; values outside the control recipe’s ranges become deviations',
+    key: 'values',
+    items: Type.Object(
+      { parameter: Type.String({ maxLength: 80 }), value: Type.Number(), ts: Type.Integer({ minimum: 0 }) },
+      { additionalProperties: false },
+    ),
+    apply: checkProcessValues,
+  }),
+  output: Type.Object({ deviations: Type.Integer(), held: Type.Integer() }, { additionalProperties: false }),
+  // illegal_transition: holding an output lot that left 'available' meanwhile (holdLot).
+  errors: ['illegal_transition'] as const,
+  http: { method: 'POST' as const, url: '/api/process-values' },
+};

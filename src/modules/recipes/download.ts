@@ -4,6 +4,7 @@ import { newId } from '../../kernel/ids.js';
 import { type CommandContext } from '../../kernel/pipeline/types.js';
 import { defineCommand } from './db.js';
 import { placePath, reportAtPlace } from '../plant/index.js';
+import type { Database } from './db.js';
 import type { Parameter } from './model.js';
 import { verifiedOrBlocked } from './release.js';
 import type { RecipeSealer } from './seal.js';
@@ -24,7 +25,13 @@ export const downloadControlRecipe = (sealer: RecipeSealer) =>
       { order: Type.String({ maxLength: 40 }), equipment: placePath() },
       { additionalProperties: false },
     ),
+    output: Type.Object(
+      { download: Type.String(), order: Type.String(), equipment: Type.String(), parameters: Type.Integer() },
+      { additionalProperties: false },
+    ),
+    errors: ['not_found', 'illegal_transition', 'seal_broken'],
     permission: 'recipes.issue',
+    http: { method: 'POST', url: '/api/recipes/download' },
     scope: (input) => input.equipment,
     async handler(ctx, input) {
       const control = await ctx.tx
@@ -87,7 +94,7 @@ const same = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Mat
  * is a failed download; a later change is a change at the machine that Bastion did not issue. Each is a
  * deviation on the order and an alert, recorded once per new value (not at every telemetry cycle).
  */
-export async function checkSetPoints(ctx: CommandContext, equipment: string, readings: SetPointReading[]) {
+export async function checkSetPoints(ctx: CommandContext<Database>, equipment: string, readings: SetPointReading[]) {
   const download = await ctx.tx
     .selectFrom('recipe_downloads as d')
     .innerJoin('recipe_control as c', 'c.id', 'd.control_id')
@@ -163,13 +170,19 @@ export async function checkSetPoints(ctx: CommandContext, equipment: string, rea
   return { mismatches };
 }
 
-export const reportSetPoints = reportAtPlace({
-  name: 'recipes.set-points.report',
-  summary: 'Report the set points a machine holds; differences from the last download become deviations',
-  key: 'readings',
-  items: Type.Object(
-    { parameter: Type.String({ maxLength: 80 }), value: Type.Number(), ts: Type.Integer({ minimum: 0 }) },
-    { additionalProperties: false },
-  ),
-  apply: checkSetPoints,
-});
+/** The plant's report-at-a-place command, with what this report answers and where it is reached. */
+export const reportSetPoints = {
+  ...reportAtPlace({
+    name: 'recipes.set-points.report',
+    summary: 'Report the set points a machine holds; differences from the last download become deviations',
+    key: 'readings',
+    items: Type.Object(
+      { parameter: Type.String({ maxLength: 80 }), value: Type.Number(), ts: Type.Integer({ minimum: 0 }) },
+      { additionalProperties: false },
+    ),
+    apply: checkSetPoints,
+  }),
+  output: Type.Object({ mismatches: Type.Integer() }, { additionalProperties: false }),
+  errors: [] as const,
+  http: { method: 'POST' as const, url: '/api/set-points' },
+};

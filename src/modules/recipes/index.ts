@@ -1,5 +1,4 @@
 /** The public surface of the recipes module: what other modules, the CLI and app/ may use. */
-export { type BatchRecordExport } from './batch-record-export.js';
 export { type BatchRecordTables } from './batch-record-schema.js';
 export { checkProcessValues } from './deviations.js';
 export { DOWNLOAD_EVENT, checkSetPoints, type SetPointReading } from './download.js';

@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import type { ReadDb } from '../../kernel/store.js';
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { Database } from './db.js';
-import { diffParameters, type Parameter, type ParameterChange } from './model.js';
+import { diffParameters, step, type Parameter, type ParameterChange } from './model.js';
 import type { RecipeSealer } from './seal.js';
 import {
   parametersOf,
@@ -13,10 +14,113 @@ import {
   type VersionRow,
 } from './store.js';
 
+const closed = { additionalProperties: false } as const;
+const nullableString = Type.Union([Type.String(), Type.Null()]);
+
+/** What GET routes may send for a parameter: the value fields can only ever be null (an output allowlist). */
+export const maskedParameter = Type.Object(
+  {
+    name: Type.String(),
+    unit: Type.String(),
+    critical: Type.Boolean(),
+    setPoint: Type.Null(),
+    low: Type.Null(),
+    high: Type.Null(),
+    masked: Type.Literal(true),
+  },
+  closed,
+);
+
 /** A parameter as a reader without recipes.read-secret sees it: what it is, never its values. */
 export function masked(p: Parameter) {
-  return { name: p.name, unit: p.unit, critical: p.critical, setPoint: null, low: null, high: null, masked: true };
+  return {
+    name: p.name,
+    unit: p.unit,
+    critical: p.critical,
+    setPoint: null,
+    low: null,
+    high: null,
+    masked: true as const,
+  };
 }
+
+export const versionSummaryFields = {
+  version: Type.Integer(),
+  state: Type.String(),
+  reason: Type.String(),
+  createdAt: nullableString,
+  approvalsRequired: Type.Union([Type.Integer(), Type.Null()]),
+  seal: nullableString,
+  sealedAt: nullableString,
+  effectiveAt: nullableString,
+};
+
+export const recipeList = Type.Object(
+  {
+    recipes: Type.Array(
+      Type.Object(
+        {
+          code: Type.String(),
+          name: Type.String(),
+          product: Type.String(),
+          operation: Type.Union([Type.Integer(), Type.Null()]),
+          equipmentClass: nullableString,
+          classification: Type.String(),
+          effectiveVersion: Type.Union([Type.Integer(), Type.Null()]),
+          latestVersion: Type.Union([Type.Integer(), Type.Null()]),
+        },
+        closed,
+      ),
+    ),
+  },
+  closed,
+);
+
+export const versionHistorySchema = Type.Object(
+  { recipe: Type.String(), versions: Type.Array(Type.Object(versionSummaryFields, closed)) },
+  closed,
+);
+
+export const maskedVersionSchema = Type.Object(
+  {
+    recipe: Type.String(),
+    ...versionSummaryFields,
+    parameters: Type.Array(maskedParameter),
+    steps: Type.Array(step),
+  },
+  closed,
+);
+
+/**
+ * A diff of two versions. `full` diffs (the audited read) show parameters with their values; the GET route
+ * declares only the masked form, so a full parameter can never leave through it.
+ */
+export const versionDiff = <S extends TSchema>(shown: S) =>
+  Type.Object(
+    {
+      recipe: Type.String(),
+      from: Type.Integer(),
+      to: Type.Integer(),
+      parameters: Type.Array(
+        Type.Object(
+          {
+            name: Type.String(),
+            change: Type.Union([
+              Type.Literal('added'),
+              Type.Literal('removed'),
+              Type.Literal('changed'),
+              Type.Literal('same'),
+            ]),
+            before: Type.Union([shown, Type.Null()]),
+            after: Type.Union([shown, Type.Null()]),
+          },
+          closed,
+        ),
+      ),
+      stepsChanged: Type.Boolean(),
+    },
+    closed,
+  );
 
 function versionSummary(v: VersionRow) {
   const iso = (t: number | null) => (t === null ? null : new Date(Number(t)).toISOString());
@@ -32,7 +136,7 @@ function versionSummary(v: VersionRow) {
   };
 }
 
-export async function listRecipes(db: Kysely<Database>) {
+export async function listRecipes(db: ReadDb<Database>) {
   const rows = await db
     .selectFrom('recipes as r')
     .innerJoin('production_materials as m', 'm.id', 'r.material_id')
@@ -57,13 +161,13 @@ export async function listRecipes(db: Kysely<Database>) {
 }
 
 /** A version with its values masked: the form every GET route answers in. */
-export async function maskedVersion(db: Kysely<Database>, code: string, version: number) {
+export async function maskedVersion(db: ReadDb<Database>, code: string, version: number) {
   const recipe = await recipeByCode(db, code);
   const v = await versionOf(db, recipe, version);
   return { recipe: code, ...versionSummary(v), parameters: parametersOf(v).map(masked), steps: stepsOf(v) };
 }
 
-export async function versionHistory(db: Kysely<Database>, code: string) {
+export async function versionHistory(db: ReadDb<Database>, code: string) {
   const recipe = await recipeByCode(db, code);
   return { recipe: code, versions: (await versionsOf(db, recipe)).map(versionSummary) };
 }
@@ -73,7 +177,7 @@ export type MaskedChange = Omit<ParameterChange, 'before' | 'after'> & {
   after: ReturnType<typeof masked> | Parameter | null;
 };
 
-export async function diffVersions(db: Kysely<Database>, code: string, from: number, to: number, full: boolean) {
+export async function diffVersions(db: ReadDb<Database>, code: string, from: number, to: number, full: boolean) {
   const recipe = await recipeByCode(db, code);
   const [a, b] = [await versionOf(db, recipe, from), await versionOf(db, recipe, to)];
   const show = (p: Parameter | null) => (p === null ? null : full ? p : masked(p));
@@ -87,7 +191,7 @@ export async function diffVersions(db: Kysely<Database>, code: string, from: num
 }
 
 /** Every sealed version's stored content against its seal (what `bastion recipes verify` reports). */
-export async function verifySeals(db: Kysely<Database>, sealer: RecipeSealer) {
+export async function verifySeals(db: ReadDb<Database>, sealer: RecipeSealer) {
   const results = [];
   for (const r of await listRecipes(db)) {
     const recipe = await recipeByCode(db, r.code);

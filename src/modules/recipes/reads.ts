@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { sha256Hex } from '../../kernel/digest.js';
 import { defineCommand } from './db.js';
-import { recipeCode } from './model.js';
-import { diffVersions } from './queries.js';
+import { parameter, recipeCode, step } from './model.js';
+import { diffVersions, maskedParameter, versionDiff } from './queries.js';
 import { parametersOf, recipeByCode, stepsOf, versionOf } from './store.js';
 
 /**
@@ -21,7 +21,26 @@ export const readSecret = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: Type.Object(
+    {
+      recipe: Type.String(),
+      version: Type.Integer(),
+      state: Type.String(),
+      seal: Type.Union([Type.String(), Type.Null()]),
+      parameters: Type.Array(parameter),
+      steps: Type.Array(step),
+      // Full values here (diffVersions with full = true); the masked form only types the shared helper.
+      diff: Type.Union([versionDiff(Type.Union([parameter, maskedParameter])), Type.Null()]),
+      watermark: Type.Object(
+        { reader: Type.String(), at: Type.String(), fingerprint: Type.String(), notice: Type.String() },
+        { additionalProperties: false },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  errors: ['not_found'],
   permission: 'recipes.read-secret',
+  http: { method: 'POST', url: '/api/recipes/read' },
   async handler(ctx, input) {
     const recipe = await recipeByCode(ctx.tx, input.recipe);
     const v = await versionOf(ctx.tx, recipe, input.version);

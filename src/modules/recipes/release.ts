@@ -4,7 +4,7 @@ import { newId } from '../../kernel/ids.js';
 import { CommandRefusal, type CommandContext } from '../../kernel/pipeline/types.js';
 import { defineCommand } from './db.js';
 import { recipeCode } from './model.js';
-import { requireState, versionRef } from './commands.js';
+import { requireState, versionRef, versionState } from './commands.js';
 import type { RecipeSealer } from './seal.js';
 import {
   effectiveVersion,
@@ -45,7 +45,18 @@ export const activateVersion = (sealer: RecipeSealer) =>
     name: 'recipes.version.activate',
     summary: 'Make an approved version effective (the seal is verified first; the previous one is superseded)',
     input: versionRef,
+    output: Type.Object(
+      {
+        recipe: Type.String(),
+        version: Type.Integer(),
+        state: Type.String(),
+        superseded: Type.Union([Type.Integer(), Type.Null()]),
+      },
+      { additionalProperties: false },
+    ),
+    errors: ['not_found', 'illegal_transition', 'seal_broken'],
     permission: 'recipes.release',
+    http: { method: 'POST', url: '/api/recipes/versions/activate' },
     async handler(ctx, input) {
       const recipe = await recipeByCode(ctx.tx, input.recipe);
       const v = await versionOf(ctx.tx, recipe, input.version);
@@ -81,7 +92,10 @@ export const retireVersion = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: versionState,
+  errors: ['not_found', 'illegal_transition'],
   permission: 'recipes.release',
+  http: { method: 'POST', url: '/api/recipes/versions/retire' },
   async handler(ctx, input) {
     const recipe = await recipeByCode(ctx.tx, input.recipe);
     const v = await versionOf(ctx.tx, recipe, input.version);
@@ -109,7 +123,18 @@ export const issueControlRecipe = (sealer: RecipeSealer) =>
       },
       { additionalProperties: false },
     ),
+    output: Type.Object(
+      {
+        recipe: Type.String(),
+        version: Type.Integer(),
+        order: Type.String(),
+        seal: Type.Union([Type.String(), Type.Null()]),
+      },
+      { additionalProperties: false },
+    ),
+    errors: ['not_found', 'not_effective', 'illegal_transition', 'wrong_product', 'seal_broken'],
     permission: 'recipes.issue',
+    http: { method: 'POST', url: '/api/recipes/issue' },
     async handler(ctx, input) {
       const recipe = await recipeByCode(ctx.tx, input.recipe);
       const v = input.version ? await versionOf(ctx.tx, recipe, input.version) : await effectiveVersion(ctx.tx, recipe);

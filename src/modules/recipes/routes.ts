@@ -1,36 +1,31 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { commandRoute, errorResponses } from '../../http/index.js';
-import { batchRecordRoutes } from './batch-record-routes.js';
-import { diffVersions, listRecipes, maskedVersion, versionHistory } from './queries.js';
+import { errorResponses } from '../../http/index.js';
+import { batchRecordRoutes, type BatchRecordExporter } from './batch-record-routes.js';
+import type { ReadDb } from '../../kernel/store.js';
+import type { Database } from './db.js';
+import {
+  diffVersions,
+  listRecipes,
+  maskedParameter,
+  maskedVersion,
+  maskedVersionSchema,
+  recipeList,
+  versionDiff,
+  versionHistory,
+  versionHistorySchema,
+} from './queries.js';
 
 const tags = ['recipes'];
-const nullableString = Type.Union([Type.String(), Type.Null()]);
-/** What GET routes may send for a parameter: the value fields can only ever be null (an output allowlist). */
-const maskedParameter = Type.Object({
-  name: Type.String(),
-  unit: Type.String(),
-  critical: Type.Boolean(),
-  setPoint: Type.Null(),
-  low: Type.Null(),
-  high: Type.Null(),
-  masked: Type.Literal(true),
-});
-const summary = {
-  version: Type.Integer(),
-  state: Type.String(),
-  reason: Type.String(),
-  createdAt: nullableString,
-  approvalsRequired: Type.Union([Type.Integer(), Type.Null()]),
-  seal: nullableString,
-  sealedAt: nullableString,
-  effectiveAt: nullableString,
-};
 const code = Type.String({ maxLength: 40 });
 
-export function recipeRoutes(app: FastifyInstance, context: ModuleContext): void {
-  const { db } = context;
+/**
+ * The masked reads of recipes (GET; values never leave here: the schemas allow only nulls in their place).
+ * The commands reach HTTP through their own `http` field; the batch record's GET is in batch-record-routes.
+ */
+export function recipeRoutes(app: FastifyInstance, context: ModuleContext, exporter: BatchRecordExporter): void {
+  const db: ReadDb<Database> = context.db;
   const read = { permission: 'recipes.read' };
   app.get(
     '/api/recipes',
@@ -38,24 +33,9 @@ export function recipeRoutes(app: FastifyInstance, context: ModuleContext): void
       config: read,
       schema: {
         tags,
+        operationId: 'recipes.list',
         summary: 'Recipes and their effective versions',
-        response: {
-          200: Type.Object({
-            recipes: Type.Array(
-              Type.Object({
-                code: Type.String(),
-                name: Type.String(),
-                product: Type.String(),
-                operation: Type.Union([Type.Integer(), Type.Null()]),
-                equipmentClass: nullableString,
-                classification: Type.String(),
-                effectiveVersion: Type.Union([Type.Integer(), Type.Null()]),
-                latestVersion: Type.Union([Type.Integer(), Type.Null()]),
-              }),
-            ),
-          }),
-          ...errorResponses,
-        },
+        response: { 200: recipeList, ...errorResponses },
       },
     },
     async () => ({ recipes: await listRecipes(db) }),
@@ -66,12 +46,10 @@ export function recipeRoutes(app: FastifyInstance, context: ModuleContext): void
       config: read,
       schema: {
         tags,
+        operationId: 'recipes.versions.list',
         summary: 'Every version of a recipe with its state and seal',
         params: Type.Object({ code }),
-        response: {
-          200: Type.Object({ recipe: Type.String(), versions: Type.Array(Type.Object(summary)) }),
-          ...errorResponses,
-        },
+        response: { 200: versionHistorySchema, ...errorResponses },
       },
     },
     async (request) => versionHistory(db, (request.params as { code: string }).code),
@@ -82,17 +60,10 @@ export function recipeRoutes(app: FastifyInstance, context: ModuleContext): void
       config: read,
       schema: {
         tags,
+        operationId: 'recipes.versions.get',
         summary: 'A version with its parameter values masked (full values: POST /api/recipes/read, audited)',
         params: Type.Object({ code, version: Type.Integer({ minimum: 1 }) }),
-        response: {
-          200: Type.Object({
-            recipe: Type.String(),
-            ...summary,
-            parameters: Type.Array(maskedParameter),
-            steps: Type.Array(Type.Object({ name: Type.String(), instruction: Type.String() })),
-          }),
-          ...errorResponses,
-        },
+        response: { 200: maskedVersionSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -100,34 +71,20 @@ export function recipeRoutes(app: FastifyInstance, context: ModuleContext): void
       return maskedVersion(db, c, version);
     },
   );
-  const change = Type.Object({
-    name: Type.String(),
-    change: Type.String(),
-    before: Type.Union([maskedParameter, Type.Null()]),
-    after: Type.Union([maskedParameter, Type.Null()]),
-  });
   app.get(
     '/api/recipes/:code/diff',
     {
       config: read,
       schema: {
         tags,
+        operationId: 'recipes.diff',
         summary: 'Which parameters changed between two versions (values masked)',
         params: Type.Object({ code }),
         querystring: Type.Object(
           { from: Type.Integer({ minimum: 1 }), to: Type.Integer({ minimum: 1 }) },
           { additionalProperties: false },
         ),
-        response: {
-          200: Type.Object({
-            recipe: Type.String(),
-            from: Type.Integer(),
-            to: Type.Integer(),
-            parameters: Type.Array(change),
-            stepsChanged: Type.Boolean(),
-          }),
-          ...errorResponses,
-        },
+        response: { 200: versionDiff(maskedParameter), ...errorResponses },
       },
     },
     async (request) => {
@@ -135,19 +92,5 @@ export function recipeRoutes(app: FastifyInstance, context: ModuleContext): void
       return diffVersions(db, (request.params as { code: string }).code, from, to, false);
     },
   );
-  for (const [url, name] of [
-    ['/api/recipes', 'recipes.recipe.create'],
-    ['/api/recipes/versions', 'recipes.version.draft'],
-    ['/api/recipes/versions/submit', 'recipes.version.submit'],
-    ['/api/recipes/versions/approve', 'recipes.version.approve'],
-    ['/api/recipes/versions/activate', 'recipes.version.activate'],
-    ['/api/recipes/versions/retire', 'recipes.version.retire'],
-    ['/api/recipes/issue', 'recipes.control.issue'],
-    ['/api/recipes/read', 'recipes.version.read'],
-    ['/api/process-values', 'recipes.process-values.report'],
-    ['/api/recipes/download', 'recipes.control.download'],
-    ['/api/set-points', 'recipes.set-points.report'],
-  ] as const)
-    commandRoute(app, context, { method: 'POST', url, command: context.commands.get(name), tags });
-  batchRecordRoutes(app, context);
+  batchRecordRoutes(app, context, exporter);
 }

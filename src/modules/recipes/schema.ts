@@ -1,4 +1,4 @@
-import type { ModuleMigration } from '../../storage/migrations.js';
+import type { ModuleMigration } from '../../kernel/store.js';
 
 export interface RecipeTables {
   /** A master recipe (ISA-88): what it makes, at which operation, on which class of equipment. */

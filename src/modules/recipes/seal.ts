@@ -1,3 +1,4 @@
+import { Type, type Static } from '@sinclair/typebox';
 import { canonicalJson } from '../../kernel/canonical-json.js';
 import { sha256 } from '../../kernel/digest.js';
 import { KeyStore, verifySignature, type SigningKey } from '../../kernel/keys/key-store.js';
@@ -5,11 +6,12 @@ import type { SealedContent } from './model.js';
 
 export const RECIPE_KEY_FILE = 'recipe-signing.key';
 
-export interface Seal {
-  digest: string;
-  signature: string;
-  keyId: string;
-}
+/** SHA-256 digest (hex), Ed25519 signature over it (base64), and the id of the key that made it. */
+export const sealSchema = Type.Object(
+  { digest: Type.String(), signature: Type.String(), keyId: Type.String() },
+  { additionalProperties: false },
+);
+export type Seal = Static<typeof sealSchema>;
 
 /**
  * The recipe signing key (Ed25519, 0600, separate from the audit key so either can be rotated alone),

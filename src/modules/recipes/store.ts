@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ReadDb } from '../../kernel/store.js';
 import { NotFoundError } from '../../kernel/errors.js';
 import type { Database } from './db.js';
 import type { Parameter, SealedContent, Step } from './model.js';
@@ -7,7 +7,7 @@ import type { Seal } from './seal.js';
 export type RecipeRow = Database['recipes'] & { product: string };
 export type VersionRow = Database['recipe_versions'];
 
-export async function recipeByCode(db: Kysely<Database>, code: string): Promise<RecipeRow> {
+export async function recipeByCode(db: ReadDb<Database>, code: string): Promise<RecipeRow> {
   const row = await db
     .selectFrom('recipes as r')
     .innerJoin('production_materials as m', 'm.id', 'r.material_id')
@@ -19,7 +19,7 @@ export async function recipeByCode(db: Kysely<Database>, code: string): Promise<
   return row;
 }
 
-export async function versionOf(db: Kysely<Database>, recipe: RecipeRow, version: number): Promise<VersionRow> {
+export async function versionOf(db: ReadDb<Database>, recipe: RecipeRow, version: number): Promise<VersionRow> {
   const row = await db
     .selectFrom('recipe_versions')
     .selectAll()
@@ -30,11 +30,11 @@ export async function versionOf(db: Kysely<Database>, recipe: RecipeRow, version
   return row;
 }
 
-export async function versionsOf(db: Kysely<Database>, recipe: RecipeRow): Promise<VersionRow[]> {
+export async function versionsOf(db: ReadDb<Database>, recipe: RecipeRow): Promise<VersionRow[]> {
   return db.selectFrom('recipe_versions').selectAll().where('recipe_id', '=', recipe.id).orderBy('version').execute();
 }
 
-export async function effectiveVersion(db: Kysely<Database>, recipe: RecipeRow): Promise<VersionRow | undefined> {
+export async function effectiveVersion(db: ReadDb<Database>, recipe: RecipeRow): Promise<VersionRow | undefined> {
   return db
     .selectFrom('recipe_versions')
     .selectAll()

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { canonicalDigest } from '../../kernel/digest.js';
 import { defineCommand } from './db.js';
-import type { Storage } from '../../storage/storage.js';
+import type { Dialect } from '../../kernel/store.js';
 import { latestRecordOf } from '../audit/index.js';
 
 const lifecycleInput = Type.Object(
@@ -28,21 +28,23 @@ export function changedKeys(before: Record<string, unknown>, after: Record<strin
  * Records a start-up with the (secret-free) configuration in force; when it differs from the previous
  * start, the record lists the changed keys, so every configuration change is on the audit trail.
  */
-export const systemStartCommand = (storage: Storage) =>
+export const systemStartCommand = (dialect: Dialect) =>
   defineCommand({
     name: 'system.start',
     summary: 'Record a start of Bastion and any configuration change since the last start',
     input: lifecycleInput,
+    output: Type.Object({ configChanged: Type.Array(Type.String()) }, { additionalProperties: false }),
+    errors: [],
     permission: 'system.lifecycle',
     internal: true,
     async handler(ctx, input) {
-      const previous = await latestRecordOf(storage, 'system.start', ctx.tx);
+      const previous = await latestRecordOf(dialect, 'system.start', ctx.tx);
       const before = (previous?.record.details?.config ?? undefined) as Record<string, unknown> | undefined;
       const changed = before ? changedKeys(before, input.config) : [];
       ctx.note({
         version: input.version,
         node: process.version,
-        dialect: storage.dialect,
+        dialect: dialect.dialect,
         config: input.config,
         configDigest: canonicalDigest(input.config),
         configChanged: changed,
@@ -56,6 +58,8 @@ export const systemStop = defineCommand({
   name: 'system.stop',
   summary: 'Record an orderly stop of Bastion',
   input: Type.Object({ reason: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+  output: Type.Object({ stopped: Type.Boolean() }, { additionalProperties: false }),
+  errors: [],
   permission: 'system.lifecycle',
   internal: true,
   async handler(ctx, input) {

@@ -12,6 +12,11 @@ export const bootstrapAdmin = defineCommand({
   name: 'identity.bootstrap',
   summary: 'Create the bootstrap administrator',
   input: Type.Object({ username }, { additionalProperties: false }),
+  output: Type.Object(
+    { userId: Type.String(), username: Type.String(), oneTimePassword: Type.String() },
+    { additionalProperties: false },
+  ),
+  errors: ['already_bootstrapped'],
   permission: 'identity.bootstrap',
   internal: true,
   async handler(ctx, input) {

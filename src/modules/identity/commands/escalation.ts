@@ -1,14 +1,15 @@
-import type { Kysely } from 'kysely';
 import { ForbiddenError, NotFoundError } from '../../../kernel/errors.js';
 import type { PermissionCatalog, PermissionDefinition } from '../../../kernel/pipeline/permissions.js';
 import type { Actor, CommandContext, RoleGrant } from '../../../kernel/pipeline/types.js';
+import type { ReadDb } from '../../../kernel/store.js';
 import type { Database } from '../db.js';
 import { grantHolds } from '../authorizer.js';
 import { ADMINISTRATOR, builtInRole } from '../roles.js';
 import { covers, ENTERPRISE } from '../scope.js';
 import { grantsOf } from '../sessions.js';
 
-type Db = Kysely<Database>;
+/** Every check here only reads: it runs on the command's transaction or, for `approvals`, outside any. */
+type Db = ReadDb<Database>;
 
 /**
  * The permissions a role carries: custom roles list theirs, built-in roles take them from the catalog. A name

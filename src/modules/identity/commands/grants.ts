@@ -35,7 +35,10 @@ export const grantRoleCommand = (deps: IdentityDeps) =>
       { userId, role: roleName, scope, expiresAt: Type.Optional(isoTime) },
       { additionalProperties: false },
     ),
+    output: Type.Object({ grantId: Type.String() }, { additionalProperties: false }),
+    errors: ['not_found', 'validation_failed', 'privilege_escalation', 'dual_control'],
     permission: 'identity.grants.manage',
+    http: { method: 'POST', url: '/api/grants' },
     scope: (input) => input.scope,
     approvals: (input, actor) =>
       actor.kind !== 'console' && (input.role === ADMINISTRATOR || input.userId === actor.id) ? 1 : 0,
@@ -81,7 +84,10 @@ export const revokeRoleCommand = (deps: IdentityDeps) =>
     name: 'identity.revoke',
     summary: 'Revoke a role held at a scope (from an administrator: a second administrator approves)',
     input: Type.Object({ userId, role: roleName, scope }, { additionalProperties: false }),
+    output: Type.Object({ revoked: Type.Boolean() }, { additionalProperties: false }),
+    errors: ['not_found', 'privilege_escalation', 'dual_control'],
     permission: 'identity.grants.manage',
+    http: { method: 'POST', url: '/api/grants/revoke' },
     scope: (input) => input.scope,
     approvals: accountApprovals(deps.permissions, revoking),
     async handler(ctx, input) {
@@ -114,7 +120,10 @@ export const defineRoleCommand = (deps: IdentityDeps) =>
       },
       { additionalProperties: false },
     ),
+    output: Type.Object({ name: Type.String() }, { additionalProperties: false }),
+    errors: ['role_exists', 'validation_failed'],
     permission: 'identity.grants.manage',
+    http: { method: 'POST', url: '/api/roles' },
     async handler(ctx, input) {
       if (builtInRole(input.name)) throw new ConflictError(`${input.name} is a built-in role.`, 'role_exists');
       // Found by index, not by name: a name that is empty or otherwise falsy must be refused too.
@@ -163,7 +172,10 @@ export const grantOverrideCommand = (deps: IdentityDeps) =>
       },
       { additionalProperties: false },
     ),
+    output: Type.Object({ overrideId: Type.String(), expiresAt: Type.String() }, { additionalProperties: false }),
+    errors: ['validation_failed', 'separation_of_duties', 'not_found', 'privilege_escalation'],
     permission: 'identity.override.grant',
+    http: { method: 'POST', url: '/api/overrides' },
     scope: (input) => input.scope,
     async handler(ctx, input) {
       const definition = deps.permissions.get(input.permission);

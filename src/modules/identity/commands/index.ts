@@ -1,4 +1,4 @@
-import type { CommandDefinition } from '../../../kernel/pipeline/types.js';
+import type { AnyCommand } from '../../../kernel/pipeline/types.js';
 import type { IdentityDeps } from '../deps.js';
 import type { AddressThrottle } from '../throttle.js';
 import { bootstrapAdmin } from './bootstrap.js';
@@ -22,7 +22,7 @@ import {
   unlockUser,
 } from './users.js';
 
-export function identityCommands(deps: IdentityDeps, throttle: AddressThrottle): CommandDefinition[] {
+export function identityCommands(deps: IdentityDeps, throttle: AddressThrottle): AnyCommand[] {
   return [
     bootstrapAdmin,
     loginCommand(deps, throttle),
@@ -46,5 +46,5 @@ export function identityCommands(deps: IdentityDeps, throttle: AddressThrottle):
     confirmCommand(deps, throttle),
     verifyCommand(deps, throttle),
     resetMfaCommand(deps),
-  ] as CommandDefinition[];
+  ];
 }

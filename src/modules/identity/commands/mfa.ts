@@ -1,8 +1,9 @@
+import { CommandRefusal } from '../../../kernel/pipeline/types.js';
 import { Type } from '@sinclair/typebox';
 import { AuthenticationError, ConflictError } from '../../../kernel/errors.js';
 import { sha256Hex } from '../../../kernel/digest.js';
 import { newId } from '../../../kernel/ids.js';
-import { CommandRefusal, type CommandContext } from '../../../kernel/pipeline/types.js';
+import { type CommandContext } from '../../../kernel/pipeline/types.js';
 import { defineCommand } from '../db.js';
 import type { IdentityDeps } from '../deps.js';
 import { assertNotLocked, countFailure } from '../lockout.js';
@@ -50,7 +51,13 @@ export const enrolCommand = (deps: IdentityDeps) =>
     name: 'identity.mfa.enrol',
     summary: 'Start enrolling an authenticator app (TOTP, RFC 6238)',
     input: Type.Object({}, { additionalProperties: false }),
+    output: Type.Object(
+      { secret: Type.String(), otpauthUri: Type.String(), qrSvg: Type.String() },
+      { additionalProperties: false },
+    ),
+    errors: ['not_found', 'mfa_enrolled'],
     permission: 'identity.mfa.manage',
+    http: { method: 'POST', url: '/api/auth/mfa/enrol' },
     async handler(ctx) {
       const user = await userById(ctx.tx, ctx.actor.id);
       if (user.totp_enabled === 1)
@@ -73,7 +80,13 @@ export const confirmCommand = (deps: IdentityDeps, throttle: AddressThrottle) =>
     name: 'identity.mfa.confirm',
     summary: 'Confirm the authenticator with a first code and receive recovery codes',
     input: Type.Object({ code: totpCode }, { additionalProperties: false }),
+    output: Type.Object(
+      { enrolled: Type.Boolean(), recoveryCodes: Type.Array(Type.String()) },
+      { additionalProperties: false },
+    ),
+    errors: ['not_found', 'mfa_enrolled', 'mfa_not_enrolled', 'unauthenticated'],
     permission: 'identity.mfa.manage',
+    http: { method: 'POST', url: '/api/auth/mfa/confirm' },
     async handler(ctx, input) {
       const user = await userById(ctx.tx, ctx.actor.id);
       if (user.totp_enabled === 1) throw new ConflictError('The authenticator is already confirmed.', 'mfa_enrolled');
@@ -114,7 +127,10 @@ export const verifyCommand = (deps: IdentityDeps, throttle: AddressThrottle) =>
       Type.Object({ code: totpCode }, { additionalProperties: false }),
       Type.Object({ recoveryCode: Type.String({ minLength: 16, maxLength: 40 }) }, { additionalProperties: false }),
     ]),
+    output: Type.Object({ verified: Type.Boolean() }, { additionalProperties: false }),
+    errors: ['not_found', 'mfa_not_enrolled', 'unauthenticated'],
     permission: 'identity.mfa.manage',
+    http: { method: 'POST', url: '/api/auth/mfa/verify' },
     async handler(ctx, input) {
       const user = await userById(ctx.tx, ctx.actor.id);
       ctx.setTarget({ type: 'user', id: user.id });
@@ -167,6 +183,8 @@ export const resetMfaCommand = (deps: IdentityDeps) =>
     summary:
       "Remove another account's authenticator and recovery codes (an administrator's: a second administrator approves)",
     act: resetting,
+    path: 'mfa-reset',
+    output: Type.Object({ reset: Type.Boolean() }, { additionalProperties: false }),
     async run(ctx, input) {
       await ctx.tx
         .updateTable('users')

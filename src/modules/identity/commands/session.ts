@@ -1,11 +1,15 @@
+import { CommandRefusal } from '../../../kernel/pipeline/types.js';
 import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
+import { SESSION_COOKIE } from '../../../http/index.js';
 import { AuthenticationError, NotFoundError, RateLimitedError, ValidationError } from '../../../kernel/errors.js';
 import { newId } from '../../../kernel/ids.js';
-import { CommandRefusal, type CommandContext } from '../../../kernel/pipeline/types.js';
+import { type CommandContext } from '../../../kernel/pipeline/types.js';
 import { defineCommand } from '../db.js';
 import type { IdentityDeps } from '../deps.js';
 import { decoyHash, hashPassword, needsRehash, newToken, verifyPassword } from '../passwords.js';
-import { password, username } from '../schemas.js';
+import { idParams, password, username } from '../schemas.js';
+import { ended as endedResult, loginResult } from '../views.js';
 import { grantsOf, hashToken, mfaRequired } from '../sessions.js';
 import { countFailure } from '../lockout.js';
 import type { AddressThrottle } from '../throttle.js';
@@ -63,13 +67,29 @@ async function openSession(ctx: CommandContext, user: UserRow, deps: IdentityDep
   return { token, csrfToken, sessionId, expiresAt };
 }
 
+const cookie = (value: string, maxAgeSeconds: number) =>
+  `${SESSION_COOKIE}=${value}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}`;
+
+/** A browser login carries its session in a cookie as well as in the body (for API clients). */
+function setSessionCookie(result: unknown, reply: FastifyReply, maxAgeSeconds: number): void {
+  const { token } = result as { token?: string };
+  if (token) reply.header('set-cookie', cookie(token, maxAgeSeconds));
+}
+
 /** Login: argon2id check (a decoy hash for unknown names), lockout or throttling, session limit, rehash. */
 export const loginCommand = (deps: IdentityDeps, throttle: AddressThrottle) =>
   defineCommand({
     name: 'identity.login',
     summary: 'Log in and open a session',
     input: Type.Object({ username, password }, { additionalProperties: false }),
+    output: loginResult,
+    errors: ['unauthenticated', 'rate_limited'],
     permission: 'identity.session.create',
+    http: {
+      method: 'POST',
+      url: '/api/auth/login',
+      onResult: (result, reply) => setSessionCookie(result, reply, deps.config.session.absoluteHours * 3600),
+    },
     async handler(ctx, input) {
       const address = ctx.origin.address;
       if (throttle.blocked(address, ctx.now)) {
@@ -99,7 +119,7 @@ export const loginCommand = (deps: IdentityDeps, throttle: AddressThrottle) =>
         .execute();
       const session = await openSession(ctx, user, deps);
       const grants = await grantsOf(ctx.tx, user.id, ctx.now);
-      const mfa =
+      const mfa: 'pending' | 'enrolment-required' | 'not-required' =
         user.totp_enabled === 1
           ? 'pending'
           : mfaRequired(grants, user.vendor === 1)
@@ -119,7 +139,14 @@ export const logout = defineCommand({
   name: 'identity.logout',
   summary: 'End the current session',
   input: Type.Object({}, { additionalProperties: false }),
+  output: endedResult,
+  errors: ['validation_failed'],
   permission: 'identity.session.end',
+  http: {
+    method: 'POST',
+    url: '/api/auth/logout',
+    onResult: (_result, reply) => void reply.header('set-cookie', cookie('', 0)),
+  },
   async handler(ctx) {
     if (!ctx.actor.sessionId) throw new ValidationError('There is no session to end.');
     await ctx.tx.updateTable('sessions').set({ revoked_at: ctx.now }).where('id', '=', ctx.actor.sessionId).execute();
@@ -133,6 +160,8 @@ export const touchSession = defineCommand({
   name: 'identity.session.touch',
   summary: 'Record session activity',
   input: Type.Object({ sessionId: Type.String() }, { additionalProperties: false }),
+  output: Type.Object({ touched: Type.Boolean() }, { additionalProperties: false }),
+  errors: [],
   permission: 'identity.session.touch',
   internal: true,
   async handler(ctx, input) {
@@ -151,7 +180,10 @@ export const revokeOwnSession = defineCommand({
   name: 'identity.session.revoke-own',
   summary: 'End one of my other sessions',
   input: Type.Object({ sessionId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
+  output: endedResult,
+  errors: ['not_found'],
   permission: 'identity.session.revoke-own',
+  http: { method: 'DELETE', url: '/api/auth/sessions/:id', params: idParams, toInput: (p) => ({ sessionId: p.id }) },
   async handler(ctx, input) {
     const result = await ctx.tx
       .updateTable('sessions')
@@ -174,6 +206,8 @@ export const revokeUserSessionsCommand = (deps: IdentityDeps) =>
     name: 'identity.sessions.revoke',
     summary: "End all of an account's sessions (an administrator's: a second administrator approves)",
     act: endingSessions,
+    path: 'sessions/revoke',
+    output: Type.Object({ ended: Type.Integer() }, { additionalProperties: false }),
     async run(ctx, input) {
       const ended = await revokeSessions(ctx.tx, input.userId, ctx.now);
       ctx.setTarget({ type: 'user', id: input.userId });
@@ -187,6 +221,8 @@ export const signatureFailed = defineCommand({
   name: 'identity.signature.failed',
   summary: 'Record a failed electronic signature',
   input: Type.Object({ sessionId: Type.String() }, { additionalProperties: false }),
+  output: Type.Object({ failures: Type.Integer() }, { additionalProperties: false }),
+  errors: ['not_found'],
   permission: 'identity.signature.record',
   internal: true,
   async handler(ctx, input) {

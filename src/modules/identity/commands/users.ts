@@ -1,11 +1,12 @@
+import { CommandRefusal } from '../../../kernel/pipeline/types.js';
 import { Type } from '@sinclair/typebox';
 import { AuthenticationError, ConflictError, ValidationError } from '../../../kernel/errors.js';
-import { CommandRefusal } from '../../../kernel/pipeline/types.js';
 import { defineCommand } from '../db.js';
 import type { IdentityDeps } from '../deps.js';
 import { countFailure } from '../lockout.js';
 import { generateOneTimePassword, hashPassword, passwordProblems, verifyPassword } from '../passwords.js';
 import { isoTime, newPassword, password, username } from '../schemas.js';
+import { oneTimePasswordResult, userResult, userView } from '../views.js';
 import { insertAccount, publicUser, revokeSessions, userById } from '../users-store.js';
 import { accountCommand } from './account-command.js';
 import type { AccountAct } from './escalation.js';
@@ -37,7 +38,10 @@ export const createUser = defineCommand({
     },
     { additionalProperties: false },
   ),
+  output: Type.Object({ user: userView, oneTimePassword: Type.String() }, { additionalProperties: false }),
+  errors: ['validation_failed', 'username_taken'],
   permission: 'identity.users.manage',
+  http: { method: 'POST', url: '/api/users' },
   async handler(ctx, input) {
     const expiresAt = parseExpiry(input.expiresAt, ctx.now);
     if (input.vendor && (expiresAt === null || expiresAt > ctx.now + MAX_VENDOR_DAYS * 86_400_000)) {
@@ -68,6 +72,7 @@ export const createUser = defineCommand({
 
 /** A change an account manager makes to another account (see escalation.ts for who may make it). */
 const accountChange = (
+  path: string,
   name: string,
   summary: string,
   act: AccountAct,
@@ -79,6 +84,8 @@ const accountChange = (
       name,
       summary,
       act,
+      path,
+      output: userResult,
       async run(ctx, input) {
         const before = await userById(ctx.tx, input.userId);
         await ctx.tx.updateTable('users').set(apply(ctx.now)).where('id', '=', input.userId).execute();
@@ -100,6 +107,7 @@ const manage = (what: string, notOnSelf = false): AccountAct => ({
 });
 
 export const disableUser = accountChange(
+  'disable',
   'identity.user.disable',
   'Disable an account and end its sessions',
   manage('disable'),
@@ -107,6 +115,7 @@ export const disableUser = accountChange(
   true,
 );
 export const enableUser = accountChange(
+  'enable',
   'identity.user.enable',
   'Enable a disabled account',
   manage('enable'),
@@ -115,6 +124,7 @@ export const enableUser = accountChange(
 );
 // Never one's own: the lockout counts failures in one's own sessions too (see lockout.ts).
 export const unlockUser = accountChange(
+  'unlock',
   'identity.user.unlock',
   'Unlock an account locked by failed logins',
   manage('unlock', true),
@@ -122,6 +132,7 @@ export const unlockUser = accountChange(
   false,
 );
 export const expireUser = accountChange(
+  'expire',
   'identity.user.expire',
   'Expire an account now and end its sessions',
   manage('expire'),
@@ -138,6 +149,8 @@ export const resetPasswordCommand = (deps: IdentityDeps) =>
     summary:
       "Reset another account's password to a new one-time password (an administrator's: a second administrator approves)",
     act: resetting,
+    path: 'reset',
+    output: oneTimePasswordResult,
     async run(ctx, input) {
       const oneTimePassword = generateOneTimePassword();
       await ctx.tx
@@ -166,7 +179,10 @@ export const changePasswordCommand = (deps: IdentityDeps) =>
     name: 'identity.change-password',
     summary: "Change one's own password",
     input: Type.Object({ currentPassword: password, newPassword }, { additionalProperties: false }),
+    output: Type.Object({ changed: Type.Boolean() }, { additionalProperties: false }),
+    errors: ['not_found', 'unauthenticated', 'validation_failed'],
     permission: 'identity.password.change',
+    http: { method: 'POST', url: '/api/auth/password' },
     async handler(ctx, input) {
       const user = await userById(ctx.tx, ctx.actor.id);
       ctx.setTarget({ type: 'user', id: user.id });
