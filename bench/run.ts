@@ -17,8 +17,8 @@ function availableBenches(): string[] {
 
 const name = process.argv[2];
 const benches = availableBenches();
-if (!name || !benches.includes(name)) {
-  const problem = name ? `Unknown bench "${name}". ` : '';
+if (name === undefined || !benches.includes(name)) {
+  const problem = name !== undefined ? `Unknown bench "${name}". ` : '';
   console.error(`${problem}Usage: npm run bench -- NAME\nAvailable benches: ${benches.join(', ')}`);
   process.exit(2);
 }

@@ -29,7 +29,7 @@ const openapiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
 /** An object schema that declares no field and lets any through: it would send whatever the handler returns. */
 function isOpenObject(schema: Schema | undefined): boolean {
-  if (!schema || schema.$ref || schema.allOf) return false;
+  if (!schema || schema.$ref !== undefined || schema.allOf) return false;
   const declaresNothing = Object.keys(schema.properties ?? {}).length === 0;
   return schema.type === 'object' && declaresNothing && schema.additionalProperties !== false;
 }
@@ -64,7 +64,8 @@ describe(`every route and command carries its contract (${testDialect})`, () => 
       if (!t.bastion.permissions.get(route.permission)) problems.push(`${where}: undeclared permission`);
       const operation = operationOf(route.method, route.url);
       if (!operation) continue; // hidden from the document on purpose (the document itself)
-      if (!operation.operationId) problems.push(`${where}: no operationId`);
+      if (operation.operationId === undefined || operation.operationId === '')
+        problems.push(`${where}: no operationId`);
       else if (operationIds.has(operation.operationId)) problems.push(`${where}: operationId reused`);
       else operationIds.add(operation.operationId);
       const success = Object.entries(operation.responses).filter(([status]) => /^2/.test(status));

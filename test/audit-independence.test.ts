@@ -16,7 +16,8 @@ function otherFileSystem(): string {
       return false;
     }
   });
-  if (!candidate) throw new Error(`no directory on another file system than ${tmpdir()} to put a witness in`);
+  if (candidate === undefined)
+    throw new Error(`no directory on another file system than ${tmpdir()} to put a witness in`);
   return mkdtempSync(join(candidate, 'bastion-witness-'));
 }
 
@@ -34,7 +35,7 @@ describe('audit witnesses on the database file system (SQLite file)', () => {
   });
   afterEach(async () => {
     await cleanup();
-    if (remote) rmSync(remote, { recursive: true, force: true });
+    if (remote !== undefined) rmSync(remote, { recursive: true, force: true });
   });
 
   it('serve warns at start and audit verify says "not independently witnessed" when every witness shares the database file system', async () => {

@@ -69,7 +69,7 @@ describe(`bastion users and access (${testDialect})`, () => {
         .select('body')
         .where('body', 'like', `%"action":"${action}"%`)
         .execute();
-      return rows.filter((r) => r.body.includes('"outcome":"success"')).length;
+      return rows.filter((r: { body: string }) => r.body.includes('"outcome":"success"')).length;
     });
 
   it('adds an account with a one-time password shown once, and refuses a taken user name', async () => {

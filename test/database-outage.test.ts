@@ -28,8 +28,8 @@ function https(port: number, ca: Buffer, agent: Agent) {
     new Promise((resolve, reject) => {
       const body = payload ? JSON.stringify(payload) : undefined;
       const headers: Record<string, string> = {};
-      if (token) headers.authorization = `Bearer ${token}`;
-      if (body) headers['content-type'] = 'application/json';
+      if (token !== undefined) headers.authorization = `Bearer ${token}`;
+      if (body !== undefined) headers['content-type'] = 'application/json';
       const req = request({ host: '127.0.0.1', port, path, method, ca, agent, headers }, (res) => {
         let text = '';
         res.on('data', (d: Buffer) => (text += d.toString()));
@@ -160,14 +160,14 @@ describe(`a PostgreSQL restart under HTTP and MQTT load (suite on ${testDialect}
     });
     try {
       await eventually(
-        async (): Promise<[number, number]> => [okCount(), device.acked.size],
+        (): [number, number] => [okCount(), device.acked.size],
         ([h, m]) => h >= 20 && m >= 300,
         60_000,
       );
 
       await cluster.stop(); // every connection ends with 57P01, in-flight commands and batches included
       const unavailable = await eventually(
-        async () => [...http.replies.values()].find((r) => r.status === 503),
+        () => [...http.replies.values()].find((r) => r.status === 503),
         (r) => r !== undefined,
       );
       const notReady = await eventually(readyz, (r) => r.status === 503);
@@ -181,7 +181,7 @@ describe(`a PostgreSQL restart under HTTP and MQTT load (suite on ${testDialect}
       expect(JSON.parse(ready.body)).toEqual({ status: 'ready' });
       const before = okCount();
       await eventually(
-        async (): Promise<[number, number]> => [okCount(), device.acked.size],
+        (): [number, number] => [okCount(), device.acked.size],
         ([h, m]) => h >= before + 20 && m >= ackedDuringOutage + 300,
         30_000,
       );

@@ -32,7 +32,7 @@ describe(`authentication (${testDialect})`, () => {
       return {
         ms: performance.now() - start,
         status: response.statusCode,
-        body: response.json() as { detail: string; code: string },
+        body: response.json<{ detail: string; code: string }>(),
       };
     };
     const wrong: Awaited<ReturnType<typeof time>>[] = [];

@@ -25,7 +25,7 @@ async function databaseText(t: Awaited<ReturnType<typeof createTestBastion>>): P
     const rows = await sql`select * from ${sql.table(tablename)}`.execute(t.bastion.storage.db);
     dumps.push(
       JSON.stringify(rows.rows, (_key, value: unknown) =>
-        value && typeof value === 'object' && 'type' in value && (value as { type: string }).type === 'Buffer'
+        typeof value === 'object' && value !== null && 'type' in value && (value as { type: string }).type === 'Buffer'
           ? Buffer.from((value as unknown as { data: number[] }).data).toString('latin1')
           : value,
       ),

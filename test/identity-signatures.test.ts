@@ -21,9 +21,9 @@ const release = defineCommand({
   permission: 'batch.release',
   http: { method: 'POST', url: '/api/test/release', tags: ['test'] },
   signature: { meanings: ['released', 'approved'] },
-  async handler(ctx, input) {
+  handler(ctx, input) {
     ctx.setTarget({ type: 'batch', id: input.batch });
-    return { released: input.batch };
+    return Promise.resolve({ released: input.batch });
   },
 });
 

@@ -19,7 +19,8 @@ const MINUTE = 60_000;
 // An hour ago, on a minute boundary: the device's own timestamps place states and counts in the past.
 const T0 = Math.floor(Date.now() / MINUTE) * MINUTE - 60 * MINUTE;
 const iso = (minute: number) => new Date(T0 + minute * MINUTE).toISOString();
-const topic = (type: string, device?: string) => `spBv1.0/plant/${type}/line-2-edge${device ? `/${device}` : ''}`;
+const topic = (type: string, device?: string) =>
+  `spBv1.0/plant/${type}/line-2-edge${device !== undefined ? `/${device}` : ''}`;
 
 type Metric = {
   name?: string;

@@ -13,7 +13,7 @@ import { seedPlant } from './support/plant.js';
 const LINE = '/site-1/area-1/line-2';
 const HOST = 'mes-north';
 const topic = (edge: string, type: string, device?: string) =>
-  `spBv1.0/plant/${type}/${edge}${device ? `/${device}` : ''}`;
+  `spBv1.0/plant/${type}/${edge}${device !== undefined ? `/${device}` : ''}`;
 const sparkplug = (seq: number, metrics: { name: string; type: 'String' | 'Int64'; value: unknown }[] = []) =>
   encodeSparkplug({ timestamp: Date.now(), seq, metrics: metrics as never });
 const running = [{ name: 'State', type: 'String' as const, value: 'running' }];

@@ -62,7 +62,7 @@ async function startServer(pki: string, secure: boolean): Promise<TestServer> {
   const timer = setInterval(() => {
     n += 1;
     counter.setValueFromSource({ dataType: DataType.Int32, value: n });
-    state.setValueFromSource({ dataType: DataType.String, value: n % 2 ? 'running' : 'idle' });
+    state.setValueFromSource({ dataType: DataType.String, value: n % 2 === 1 ? 'running' : 'idle' });
   }, 100);
   await server.start();
   return {
@@ -74,7 +74,7 @@ async function startServer(pki: string, secure: boolean): Promise<TestServer> {
   };
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
+async function until<T>(probe: () => T | undefined | Promise<T | undefined>, ms = 15_000): Promise<T> {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
     const value = await probe();
     if (value !== undefined) return value;
@@ -161,7 +161,7 @@ describe(`OPC UA connector (${testDialect})`, () => {
     expect(await run('opcua.certificate.trust', { thumbprint })).toMatchObject({ state: 'trusted', changed: true });
     expect((await certificates()).certificates[0]).toMatchObject({ thumbprint, state: 'trusted' });
     // The refused connection is tried again at once, without waiting for its retry timer.
-    expect(await until(async () => connected('press-1'))).toMatchObject({
+    expect(await until(() => connected('press-1'))).toMatchObject({
       security: 'SignAndEncrypt Basic256Sha256',
       serverThumbprint: thumbprint,
     });
@@ -183,11 +183,11 @@ describe(`OPC UA connector (${testDialect})`, () => {
     expect(['running', 'idle']).toContain(stored.find((r) => r.tag === 'state')!.value_text);
     // Rejecting the certificate again ends the session it secured.
     await run('opcua.certificate.reject', { thumbprint });
-    await until(async () => (service.status('press-1').state === 'refused' ? true : undefined));
+    await until(() => (service.status('press-1').state === 'refused' ? true : undefined));
     await run('opcua.certificate.trust', { thumbprint });
-    await until(async () => connected('press-1'));
+    await until(() => connected('press-1'));
     await define('press-pss', firstEndpoint, 'Aes256_Sha256_RsaPss');
-    expect(await until(async () => connected('press-pss'))).toMatchObject({
+    expect(await until(() => connected('press-pss'))).toMatchObject({
       security: 'SignAndEncrypt Aes256_Sha256_RsaPss',
     });
     for (const name of ['press-1', 'press-pss']) await service.disconnect(name);

@@ -33,7 +33,7 @@ describe(`plant hierarchy (${testDialect})`, () => {
 
   it('imports a B2MML-style tree in one transaction and exports the same tree', async () => {
     const broken = structuredClone(testPlant);
-    broken.Equipment.Equipment[0]!.Equipment![0]!.Equipment![1] = {
+    broken.Equipment.Equipment[0]!.Equipment![0]!.Equipment[1] = {
       ID: 'line-2',
       Description: 'Line 2',
       EquipmentLevel: 'Site',

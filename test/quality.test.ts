@@ -31,7 +31,7 @@ describe(`quality (${testDialect})`, () => {
       '/api/quality/inspections',
       {
         plan: 'QP-SHAFT',
-        ...(lotNumber ? { lot: lotNumber } : {}),
+        ...(lotNumber !== undefined ? { lot: lotNumber } : {}),
         measurements: [
           { characteristic: 'diameter', values: diameter },
           { characteristic: 'hardness', values: [hardness] },

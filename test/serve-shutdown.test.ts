@@ -32,8 +32,8 @@ function https(
 ): Promise<{ status: number; json: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const payload = body ? JSON.stringify(body) : undefined;
-    const headers: Record<string, string> = payload ? { 'content-type': 'application/json' } : {};
-    if (token) headers.authorization = `Bearer ${token}`;
+    const headers: Record<string, string> = payload !== undefined ? { 'content-type': 'application/json' } : {};
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
     const req = request({ host: '127.0.0.1', port, path, method, ca, headers }, (res) => {
       let text = '';
       res.on('data', (d: Buffer) => (text += d.toString()));
@@ -102,7 +102,7 @@ describe(`serve --demo shutdown (${testDialect})`, () => {
       expect(refused).toBeDefined();
       const reportDue = Number(refused!.at) + 3000;
       await eventually(
-        async () => Date.now(),
+        () => Date.now(),
         (now) => now > reportDue,
       );
       expect(child.exitCode).toBeNull();

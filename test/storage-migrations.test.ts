@@ -21,7 +21,7 @@ describe(`migrations (${testDialect})`, () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'bastion-migrations-'));
     url = await freshDatabaseUrl();
-    storage = url ? openPostgres(url) : openSqlite(join(dir, 'bastion.db'));
+    storage = url !== undefined ? openPostgres(url) : openSqlite(join(dir, 'bastion.db'));
   });
   afterEach(async () => {
     await storage.close();

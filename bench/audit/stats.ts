@@ -24,7 +24,8 @@ export const goal = (value: number, target: number): string =>
 
 /** Deterministic pseudo-random integers (xorshift32), so runs pick the same seqs and stay comparable. */
 export function seededInts(seed: number): (maxInclusive: number) => number {
-  let state = seed >>> 0 || 1;
+  // xorshift stays at 0 forever: a zero seed starts from 1.
+  let state = seed >>> 0 === 0 ? 1 : seed >>> 0;
   return (maxInclusive) => {
     state ^= state << 13;
     state >>>= 0;

@@ -4,7 +4,7 @@ import { Secret, TOTP } from 'otpauth';
 const NEW_PASSWORD = 'correct horse battery staple 42';
 
 async function post<T>(app: FastifyInstance, url: string, payload: object, token?: string): Promise<T> {
-  const headers = token ? { authorization: `Bearer ${token}` } : {};
+  const headers = token !== undefined ? { authorization: `Bearer ${token}` } : {};
   const response = await app.inject({ method: 'POST', url, headers, payload });
   if (response.statusCode !== 200) throw new Error(`POST ${url}: ${response.statusCode} ${response.body}`);
   return response.json<T>();

@@ -12,7 +12,7 @@ const COLUMNS = 6;
 /** One multi-row INSERT text per row count, built with Kysely once and reused with fresh parameters. */
 function statementFor(db: Kysely<Database>, rows: number, cache: Map<number, string>): string {
   let text = cache.get(rows);
-  if (!text) {
+  if (text === undefined) {
     const row = { batch_id: '', device_id: '', metric: '', ts: 0, value_num: 0, value_text: null };
     const compiled = db
       .insertInto('ingest_values')

@@ -19,7 +19,9 @@ export const line = (label: string, r: RunResult) =>
   console.log(
     `   ${label} QoS ${r.qos}: ${fmt(r.messagesPerSecond)} messages/s, ${fmt(r.valuesPerSecond)} values/s ` +
       `(${fmt(r.messages)} in ${(r.ms / 1000).toFixed(2)} s, CPU ${r.cpuMicrosPerValue.toFixed(1)} µs/value` +
-      (r.batches ? `; ${fmt(r.batches)} batches of ${fmt(r.rowsPerBatch!)} rows on average)` : ')'),
+      (r.batches !== undefined && r.batches > 0
+        ? `; ${fmt(r.batches)} batches of ${fmt(r.rowsPerBatch!)} rows on average)`
+        : ')'),
   );
 
 const better = (a: RunResult | undefined, b: RunResult) => (a && a.messagesPerSecond >= b.messagesPerSecond ? a : b);

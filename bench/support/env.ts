@@ -21,17 +21,19 @@ export interface BenchBastion {
  * so a private schema (dropped at the end) is the only clean way to start from an empty log on PostgreSQL.
  */
 export async function openBenchBastion(settings: Record<string, string> = {}): Promise<BenchBastion> {
-  const databaseUrl = process.env.BASTION_DATABASE_URL;
+  const fromEnv = process.env.BASTION_DATABASE_URL;
+  const databaseUrl = fromEnv === '' ? undefined : fromEnv;
   // The schema first: when the database cannot be reached, nothing has been made that would need removing.
-  const schema = databaseUrl ? await createSchema(databaseUrl) : undefined;
+  const schema = databaseUrl !== undefined ? await createSchema(databaseUrl) : undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'bastion-bench-'));
   const removeAll = async () => {
     rmSync(dataDir, { recursive: true, force: true });
-    if (databaseUrl && schema) await dropSchema(databaseUrl, schema);
+    if (databaseUrl !== undefined && schema !== undefined) await dropSchema(databaseUrl, schema);
   };
   try {
     const env: Record<string, string> = { ...settings, BASTION_DATA_DIR: dataDir };
-    if (databaseUrl && schema) env.BASTION_DATABASE_URL = withSearchPath(databaseUrl, schema);
+    if (databaseUrl !== undefined && schema !== undefined)
+      env.BASTION_DATABASE_URL = withSearchPath(databaseUrl, schema);
     // cwd is the temporary directory so that a bastion.config.json lying in the repository cannot change
     // what is measured (checkpoint interval, witnesses): the bench runs on the defaults plus `settings`.
     const config = loadConfig({ env, cwd: dataDir });
@@ -44,7 +46,7 @@ export async function openBenchBastion(settings: Record<string, string> = {}): P
     };
     return {
       bastion,
-      backend: databaseUrl ? 'postgres' : 'sqlite',
+      backend: databaseUrl !== undefined ? 'postgres' : 'sqlite',
       oneTimePassword: init.admin!.oneTimePassword,
       close,
     };

@@ -126,10 +126,10 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     denialWindowMs: config.audit.denialWindowSeconds * 1000,
   });
   const context = moduleContext({ config, clock, logger, events, health, permissions, pipeline, storage });
-  const authenticating = modules.find((m) => m.authenticator);
+  const authenticator = firstSupplied(modules, (m) => (m.authenticator ? m.authenticator(context) : undefined));
   const bastion: Bastion = {
     context,
-    ...(authenticating?.authenticator ? { authenticator: authenticating.authenticator(context) } : {}),
+    ...(authenticator ? { authenticator } : {}),
     config,
     logger,
     clock,
@@ -149,9 +149,18 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     },
   };
   for (const module of modules) pipeline.register(...module.commands(context));
-  const authorizing = modules.find((m) => m.authorizer);
-  if (authorizing?.authorizer) pipeline.setAuthorizer(authorizing.authorizer(context));
-  const signing = modules.find((m) => m.signatures);
-  if (signing?.signatures) pipeline.setSignatureVerifier(signing.signatures(context));
+  const authorizer = firstSupplied(modules, (m) => (m.authorizer ? m.authorizer(context) : undefined));
+  if (authorizer) pipeline.setAuthorizer(authorizer);
+  const signatures = firstSupplied(modules, (m) => (m.signatures ? m.signatures(context) : undefined));
+  if (signatures) pipeline.setSignatureVerifier(signatures);
   return bastion;
+}
+
+/** What the first module supplying an optional hook gives (one module supplies each: identity). */
+function firstSupplied<T>(modules: BastionModule[], supply: (module: BastionModule) => T | undefined): T | undefined {
+  for (const module of modules) {
+    const supplied = supply(module);
+    if (supplied !== undefined) return supplied;
+  }
+  return undefined;
 }

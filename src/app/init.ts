@@ -22,9 +22,8 @@ export interface InitResult {
  */
 export async function initialize(config: BastionConfig, logger: Logger, adminUsername = 'admin'): Promise<InitResult> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const certificateCreated = config.http.tlsCertFile
-    ? false
-    : await createSelfSignedCertificate(config.dataDir, [config.host]);
+  const certificateCreated =
+    config.http.tlsCertFile !== undefined ? false : await createSelfSignedCertificate(config.dataDir, [config.host]);
   const bastion = await openBastion(config, { logger, initializing: true });
   const signingKeyCreated = bastion.createdKeys.includes(SIGNING_KEY_FILE);
   const publicKeyFile = bastion.publicKeyFile;

@@ -80,7 +80,7 @@ export async function reconcileKeys(
   for (const key of SHARED_KEYS) {
     const known = recorded.get(key.file);
     if (!KeyStore.of(dataDir).has(key.file)) {
-      if (known) throw missing(key, dataDir, known);
+      if (known !== undefined) throw missing(key, dataDir, known);
       if (key.madeAtInit && !options.initializing) continue;
       key.create(dataDir);
       created.push(key.file);

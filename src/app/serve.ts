@@ -46,7 +46,7 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `${config.http.plain ? 'http' : 'https'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  const external = config.mqtt.enabled && config.mqtt.url;
+  const external = config.mqtt.enabled && config.mqtt.url !== undefined;
   const ingest =
     config.mqtt.enabled && !external
       ? await orClose(bastion, app, () => startIngest(bastion.context, config, logger))
@@ -100,7 +100,7 @@ export async function bounded(logger: Logger, what: string, work: Promise<unknow
 }
 
 function startWarnings(bastion: Bastion): string[] {
-  const databaseFile = bastion.config.databaseUrl ? undefined : sqliteFile(bastion.config);
+  const databaseFile = bastion.config.databaseUrl !== undefined ? undefined : sqliteFile(bastion.config);
   return notIndependentlyWitnessed(databaseFile, bastion.witnesses) ? [NOT_INDEPENDENT] : [];
 }
 

@@ -23,8 +23,10 @@ export interface HttpOptions {
  */
 export async function buildHttpApp(host: HttpHost, options: HttpOptions = {}): Promise<FastifyInstance> {
   const { config, logger, permissions } = host.context;
+  // Typed, not asserted: Fastify infers its logger type from this option, and routes expect the base one.
+  const baseLogger: FastifyBaseLogger = logger;
   const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
+    loggerInstance: baseLogger,
     bodyLimit: config.http.bodyLimitBytes,
     genReqId: () => newId(),
     frameworkErrors: frameworkErrorHandler,

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { ANONYMOUS_ACTOR, SYSTEM_ACTOR } from '../kernel/actors.js';
 import { equalBytes, sha256 } from '../kernel/digest.js';
 import { AuthenticationError, ForbiddenError, type AppError } from '../kernel/errors.js';
@@ -38,7 +38,7 @@ function cookieToken(request: FastifyRequest): string | undefined {
     .map((part) => part.trim())
     .find((part) => part.startsWith(`${SESSION_COOKIE}=`))
     ?.slice(SESSION_COOKIE.length + 1);
-  return value && TOKEN.test(value) ? value : undefined;
+  return value !== undefined && TOKEN.test(value) ? value : undefined;
 }
 
 /** Cookies ride along on cross-site requests; a state change sent with one must prove it came from our page. */
@@ -60,7 +60,7 @@ function checkCsrf(request: FastifyRequest, csrfHash: string): void {
  * its route's permission before its handler runs. `limit` (the rate limiter) runs between the two: it needs to
  * know the account to key on, and refusals (401/403) must count against the limit like any other request.
  */
-export function installAuthorization(app: FastifyInstance, host: HttpHost, limit: onRequestHookHandler): void {
+export function installAuthorization(app: FastifyInstance, host: HttpHost, limit: onRequestAsyncHookHandler): void {
   const context = host.context;
   app.decorateRequest('actor', null as unknown as Actor);
   app.decorateRequest('refusal', null);
@@ -68,8 +68,9 @@ export function installAuthorization(app: FastifyInstance, host: HttpHost, limit
   app.decorate('routeTable', routes);
   app.addHook('onRoute', (route) => {
     const permission = route.config?.permission;
-    if (!permission) throw new Error(`route ${route.method} ${route.url} declares no permission`);
-    context.permissions.require(permission, `route ${route.method} ${route.url}`);
+    if (permission === undefined || permission === '')
+      throw new Error(`route ${String(route.method)} ${route.url} declares no permission`);
+    context.permissions.require(permission, `route ${String(route.method)} ${route.url}`);
     for (const method of [route.method].flat())
       if (method !== 'HEAD') routes.push({ method, url: route.url, permission });
   });
@@ -93,17 +94,17 @@ async function authenticateRequest(request: FastifyRequest, host: HttpHost): Pro
   const context = host.context;
   const bearer = bearerToken(request);
   const token = bearer ?? cookieToken(request);
-  if (!token) return null;
+  if (token === undefined) return null;
   const session = await host.authenticator?.authenticate(token, context.clock.now());
   if (!session) {
     // A public route (health, notice, login) needs no session: a stale bearer token there is ignored, not
     // refused, so an API client whose session ended can log in again and a probe never fails on a leftover
     // header. A stale cookie is still refused: a planted cookie must never ride along silently (fixation).
-    if (bearer && isPublicRoute(request, context)) return null;
+    if (bearer !== undefined && isPublicRoute(request, context)) return null;
     return new AuthenticationError('The session is unknown, expired or ended; log in again.');
   }
   request.actor = session.actor;
-  if (!bearer) {
+  if (bearer === undefined) {
     try {
       checkCsrf(request, session.csrfHash);
     } catch (error) {
@@ -132,7 +133,7 @@ function isPublicRoute(request: FastifyRequest, context: ModuleContext): boolean
  */
 async function authorizeRoute(request: FastifyRequest, context: ModuleContext): Promise<void> {
   const { permission, command, scopedRead } = request.routeOptions.config;
-  if (!permission) return; // the not-found handler, which has no route
+  if (permission === undefined || permission === '') return; // the not-found handler, which has no route
   if (isPublicRoute(request, context)) return;
   if (request.actor.kind === 'anonymous') throw new AuthenticationError();
   await context.commands.authorizeRead(

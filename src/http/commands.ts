@@ -94,7 +94,7 @@ function registerCommandRoute(app: FastifyInstance, context: ModuleContext, comm
   app.route({
     method: http.method,
     url: http.url,
-    ...(http.bodyLimit ? { bodyLimit: http.bodyLimit } : {}),
+    ...(http.bodyLimit !== undefined ? { bodyLimit: http.bodyLimit } : {}),
     config: { permission: command.permission, command: true },
     schema: {
       tags: http.tags ?? [command.name.split('.')[0]!],
@@ -108,14 +108,15 @@ function registerCommandRoute(app: FastifyInstance, context: ModuleContext, comm
       const params = (request.params ?? {}) as Record<string, unknown>;
       const signed = command.signature ? (request.body as { input: unknown; signature: SignatureInput }) : undefined;
       const input = inputOf(command, params, signed ? signed.input : request.body);
-      const result = await context.commands.execute(
+      const result: unknown = await context.commands.execute(
         command,
         input,
         request.actor,
         originOf(request),
         signed?.signature,
       );
-      if (result && typeof result === 'object' && 'approvalPending' in result) return reply.code(202).send(result);
+      if (typeof result === 'object' && result !== null && 'approvalPending' in result)
+        return reply.code(202).send(result);
       http.onResult?.(result, reply);
       return reply.send(result);
     },

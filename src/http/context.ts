@@ -29,5 +29,10 @@ export function originOf(request: FastifyRequest): Origin {
       { path: 'header/idempotency-key', message: 'must be 8 to 128 printable ASCII characters' },
     ]);
   }
-  return { channel: 'http', address: request.ip, requestId: request.id, ...(key ? { idempotencyKey: key } : {}) };
+  return {
+    channel: 'http',
+    address: request.ip,
+    requestId: request.id,
+    ...(key !== undefined ? { idempotencyKey: key } : {}),
+  };
 }

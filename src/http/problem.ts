@@ -72,7 +72,10 @@ export function frameworkErrorHandler(error: FastifyError, request: FastifyReque
 
 function validationError(error: FastifyError): AppError {
   const fields = (error.validation ?? []).map((v) => {
-    const extra = v.params && 'additionalProperty' in v.params ? `/${String(v.params.additionalProperty)}` : '';
+    const extra =
+      typeof v.params === 'object' && v.params !== null && 'additionalProperty' in v.params
+        ? `/${String(v.params.additionalProperty)}`
+        : '';
     return { path: v.instancePath + extra || '/', message: v.message ?? 'is invalid' };
   });
   const where = error.validationContext ?? 'request';

@@ -38,7 +38,7 @@ export async function createSelfSignedCertificate(dataDir: string, hostNames: st
     notBefore: new Date(now - 60_000),
     notAfter: new Date(now + 365 * 24 * 3_600_000),
     signingAlgorithm: algorithm,
-    keys: keys as unknown as x509.X509CertificateCreateSelfSignedParams['keys'],
+    keys,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),

@@ -17,7 +17,7 @@ const FILES: Record<string, string> = {
 };
 
 function asset(name: string): Buffer {
-  if (!FILES[name]) throw new NotFoundError(`No ${name}.`);
+  if (FILES[name] === undefined) throw new NotFoundError(`No ${name}.`);
   try {
     return readFileSync(join(UI_DIR, name));
   } catch {

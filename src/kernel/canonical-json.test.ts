@@ -115,7 +115,7 @@ describe('canonicalJson (RFC 8785)', () => {
         const reversed = (v: unknown): unknown =>
           Array.isArray(v)
             ? v.map(reversed)
-            : v && typeof v === 'object'
+            : typeof v === 'object' && v !== null
               ? Object.fromEntries(
                   Object.entries(v)
                     .reverse()

@@ -28,7 +28,8 @@ const numeric = (node: ts.Node | undefined): number | undefined =>
 /** The class a `super(...)` call constructs: the one named in the enclosing class's `extends`. */
 function superClassOf(node: ts.Node): string | undefined {
   let at: ts.Node | undefined = node;
-  while (at && !ts.isClassLike(at)) at = at.parent;
+  // `parent` is typed as always present, but a source file has none.
+  while (at !== undefined && !ts.isClassLike(at)) at = at.parent;
   const heritage = at?.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
   return heritage && ts.isIdentifier(heritage.expression) ? heritage.expression.text : undefined;
 }
@@ -52,7 +53,7 @@ function codesIn(fileName: string, text: string): Found[] {
       const name =
         callee.kind === ts.SyntaxKind.SuperKeyword ? superClassOf(node) : ts.isIdentifier(callee) ? callee.text : '';
       const args = node.arguments ?? ts.factory.createNodeArray();
-      const rule = name ? codeArgument[name] : undefined;
+      const rule = name !== undefined ? codeArgument[name] : undefined;
       if (rule) add(node, literal(args[rule.index]), rule.status ?? numeric(args[rule.index + 1]));
       if (ts.isCallExpression(node) && name === 'deny') add(node, literal(args[1]), numeric(args[2]));
     }
@@ -67,7 +68,7 @@ function codesIn(fileName: string, text: string): Found[] {
     }
     if (ts.isArrayLiteralExpression(node) && node.elements.length === 2) {
       const [code, message] = node.elements.map(literal);
-      if (code && CODE_SHAPE.test(code) && message?.includes(' ')) add(node, code);
+      if (code !== undefined && CODE_SHAPE.test(code) && message?.includes(' ') === true) add(node, code);
     }
     ts.forEachChild(node, visit);
   };

@@ -103,5 +103,5 @@ export function validate<S extends TSchema>(
     const first = problems[0]!;
     throw new ValidationError(`Invalid ${what}: ${first.path} ${first.message}`, problems);
   }
-  return value as Static<S>;
+  return value;
 }

@@ -55,7 +55,7 @@ export class SparkplugEdge {
   ) {
     client.on('message', (topic, payload) => {
       const command = this.deviceCommand(topic);
-      if (command) {
+      if (command !== undefined) {
         for (const m of sparkplug.decodePayload(payload).metrics ?? [])
           if (typeof m.name === 'string' && m.name.startsWith(SET_POINT))
             this.write(command, m.name.slice(SET_POINT.length), Number(m.value));
@@ -85,7 +85,7 @@ export class SparkplugEdge {
   private deviceCommand(topic: string): string | undefined {
     const prefix = `${this.topic('DCMD')}/`;
     const device = topic.startsWith(prefix) ? topic.slice(prefix.length) : undefined;
-    return device && this.machines().has(device) ? device : undefined;
+    return device !== undefined && device !== '' && this.machines().has(device) ? device : undefined;
   }
 
   async start(): Promise<void> {
@@ -112,7 +112,7 @@ export class SparkplugEdge {
   }
 
   private topic(type: string, device?: string) {
-    return `spBv1.0/${this.group}/${type}/${this.edge}${device ? `/${device}` : ''}`;
+    return `spBv1.0/${this.group}/${type}/${this.edge}${device !== undefined && device !== '' ? `/${device}` : ''}`;
   }
 
   private async publish(topic: string, metrics: Metric[]) {

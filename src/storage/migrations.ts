@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { ModuleMigration } from '../kernel/store.js';
 import type { Storage } from './storage.js';
 
@@ -10,9 +10,9 @@ class ListProvider implements MigrationProvider {
     private readonly storage: Storage,
   ) {}
 
-  async getMigrations(): Promise<Record<string, Migration>> {
+  getMigrations(): Promise<Record<string, Migration>> {
     const entries = this.migrations.map((m): [string, Migration] => [m.name, { up: (db) => m.up(db, this.storage) }]);
-    return Object.fromEntries(entries);
+    return Promise.resolve(Object.fromEntries(entries));
   }
 }
 
@@ -30,6 +30,7 @@ export async function migrate(storage: Storage, migrations: ModuleMigration[]): 
     allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error;
+  // Kysely reports what the failed migration threw, which is an Error unless a migration threw something else.
+  if (error !== undefined) throw error instanceof Error ? error : new Error('a migration failed', { cause: error });
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

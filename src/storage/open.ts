@@ -8,7 +8,7 @@ export { sqliteFile } from './files.js';
 
 /** PostgreSQL when a URL is configured, otherwise the SQLite file in the data directory. */
 export function openStorage(config: BastionConfig, onConnectionLost?: (error: Error) => void): Storage {
-  return config.databaseUrl
+  return config.databaseUrl !== undefined
     ? openPostgres(config.databaseUrl, undefined, onConnectionLost)
     : openSqlite(sqliteFile(config));
 }

@@ -26,7 +26,9 @@ function guardedPool(pool: pg.Pool): PostgresPool {
   const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
   const wrap = (client: pg.PoolClient): PostgresPoolClient => {
     const query = (sql: string, parameters: readonly unknown[]) =>
-      client.query(sql, [...parameters]).catch((error: unknown) => Promise.reject(translated(error)));
+      client.query(sql, [...parameters]).catch((error: unknown) => {
+        throw translated(error);
+      });
     // pg-pool sets a new `release` on every checkout: read it at call time.
     const wrapper = { query, release: () => client.release() } as unknown as PostgresPoolClient;
     wrappers.set(client, wrapper);

@@ -57,7 +57,7 @@ function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqliteDataba
       let statement = cache.get(sql);
       if (!statement) {
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
-        statement = sqlite.prepare(sql) as unknown as SqliteStatement;
+        statement = sqlite.prepare(sql);
         cache.set(sql, statement);
       }
       return statement;

@@ -19,9 +19,9 @@ bastion.pipeline.register(
     errors: [],
     permission: 'test.write',
     internal: true,
-    async handler(ctx, input) {
+    handler(ctx, input) {
       ctx.note(input);
-      return input;
+      return Promise.resolve(input);
     },
   }),
 );

@@ -39,7 +39,7 @@ export interface TestBastion {
 /** A data directory for a test, initialised, on the suite's database (a fresh PostgreSQL database or a SQLite file). */
 export async function testEnvironment(
   extraEnv: Record<string, string> = {},
-): Promise<{ env: Record<string, string>; dataDir: string; cleanup(): Promise<void> }> {
+): Promise<{ env: Record<string, string>; dataDir: string; cleanup: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bastion-test-'));
   const databaseUrl = await freshDatabaseUrl();
   const env: Record<string, string> = {
@@ -47,13 +47,13 @@ export async function testEnvironment(
     BASTION_LOG_LEVEL: 'silent',
     // Any free port: two suites (or CI and a developer) on one machine must not fight over 8883.
     BASTION_MQTT_PORT: '0',
-    ...(databaseUrl ? { BASTION_DATABASE_URL: databaseUrl } : {}),
+    ...(databaseUrl !== undefined ? { BASTION_DATABASE_URL: databaseUrl } : {}),
     ...extraEnv,
   };
   return {
     env,
     dataDir,
-    async cleanup() {
+    cleanup: async () => {
       await dropDatabase(databaseUrl);
       rmSync(dataDir, { recursive: true, force: true });
     },

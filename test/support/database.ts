@@ -5,7 +5,8 @@ import pg from 'pg';
  * The dialect of this worker's project (vitest.config.ts): the postgres project's workers get
  * BASTION_TEST_DATABASE_URL in their environment, the sqlite project's get it empty.
  */
-export const testDialect: 'sqlite' | 'postgres' = process.env.BASTION_TEST_DATABASE_URL ? 'postgres' : 'sqlite';
+export const testDialect: 'sqlite' | 'postgres' =
+  (process.env.BASTION_TEST_DATABASE_URL ?? '') !== '' ? 'postgres' : 'sqlite';
 
 async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: process.env.BASTION_TEST_DATABASE_URL });
@@ -20,7 +21,7 @@ async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T>
 /** A new, empty PostgreSQL database named after the run's database, or undefined on SQLite. */
 export async function freshDatabaseUrl(): Promise<string | undefined> {
   const base = process.env.BASTION_TEST_DATABASE_URL;
-  if (!base) return undefined;
+  if (base === undefined || base === '') return undefined;
   const url = new URL(base);
   const name = `${url.pathname.slice(1)}_${randomBytes(5).toString('hex')}`;
   await withAdmin((client) => client.query(`create database "${name}"`));
@@ -29,7 +30,7 @@ export async function freshDatabaseUrl(): Promise<string | undefined> {
 }
 
 export async function dropDatabase(url: string | undefined): Promise<void> {
-  if (!url) return;
+  if (url === undefined) return;
   const name = new URL(url).pathname.slice(1);
   await withAdmin((client) => client.query(`drop database if exists "${name}" with (force)`));
 }

@@ -20,7 +20,7 @@ export const NDATA = 'spBv1.0/plant/NDATA/press';
 export async function initPressDevice(
   env: Record<string, string>,
   dataDir: string,
-  more: (bastion: Bastion) => Promise<void> = async () => undefined,
+  more: (bastion: Bastion) => Promise<void> = () => Promise.resolve(),
 ): Promise<string> {
   const config = loadConfig({ env, cwd: dataDir });
   const logger = createLogger('silent');

@@ -50,20 +50,29 @@ function operations(exec: Exec, close: () => Promise<void>): RawAccess {
 
 export async function rawAccess(env: Record<string, string>, dataDir: string): Promise<RawAccess> {
   const url = env.BASTION_DATABASE_URL;
-  if (!url) {
+  if (url === undefined || url === '') {
     const db = new SqliteDatabase(join(dataDir, 'bastion.db'));
     for (const { name } of db.prepare("select name from sqlite_master where type = 'trigger'").all() as {
       name: string;
     }[]) {
       db.exec(`drop trigger "${name}"`);
     }
-    const exec: Exec = async (text, params = []) => {
-      const statement = db.prepare(text);
-      return statement.reader
-        ? (statement.all(...params) as Record<string, unknown>[])
-        : (statement.run(...params), []);
-    };
-    return operations(exec, async () => void db.close());
+    // better-sqlite3 is synchronous: the executor runs it at once and turns a throw into a rejection, as pg's would be.
+    const exec: Exec = (text, params = []) =>
+      new Promise((resolve) => {
+        const statement = db.prepare(text);
+        resolve(
+          statement.reader ? (statement.all(...params) as Record<string, unknown>[]) : (statement.run(...params), []),
+        );
+      });
+    return operations(
+      exec,
+      () =>
+        new Promise<void>((resolve) => {
+          db.close();
+          resolve();
+        }),
+    );
   }
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -83,7 +92,7 @@ export async function rawAccess(env: Record<string, string>, dataDir: string): P
 /** Runs one statement through an ordinary connection, with the triggers in force. */
 export async function plainExec(env: Record<string, string>, dataDir: string, text: string): Promise<void> {
   const url = env.BASTION_DATABASE_URL;
-  if (!url) {
+  if (url === undefined || url === '') {
     const db = new SqliteDatabase(join(dataDir, 'bastion.db'));
     try {
       db.exec(text);

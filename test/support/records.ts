@@ -16,9 +16,9 @@ export function registerNoteCommand(bastion: Bastion): string {
         errors: [],
         permission: 'test.note',
         internal: true,
-        async handler(ctx, input) {
+        handler(ctx, input) {
           ctx.note({ n: input.n });
-          return { n: input.n };
+          return Promise.resolve({ n: input.n });
         },
       }),
     );

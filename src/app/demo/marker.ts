@@ -16,7 +16,7 @@ export interface DemoMarker {
 
 /** The configured database, named without credentials. */
 export function databaseOf(config: BastionConfig): string {
-  if (!config.databaseUrl) return 'sqlite:bastion.db';
+  if (config.databaseUrl === undefined) return 'sqlite:bastion.db';
   const url = new URL(config.databaseUrl);
   return `postgres://${url.host}${url.pathname}`;
 }

@@ -50,7 +50,7 @@ export function assertDemoAccounts(admin: string): void {
     throw new Error(`${admin} is the name of a demo account; choose another administrator name`);
   const covered = new Set([ADMINISTRATOR, ...demoPeople.map((p) => p.role)]);
   const missing = builtInRoles.filter((r) => !covered.has(r.name)).map((r) => r.name);
-  if (missing.length) throw new Error(`the demo has no account for role(s) ${missing.join(', ')}`);
+  if (missing.length > 0) throw new Error(`the demo has no account for role(s) ${missing.join(', ')}`);
 }
 
 /**
@@ -75,7 +75,7 @@ export async function createDemoAccounts(bastion: Bastion): Promise<DemoAccount[
         userId: created.user.id,
         role: person.role,
         scope,
-        ...(expiresAt ? { expiresAt } : {}),
+        ...(expiresAt !== undefined ? { expiresAt } : {}),
       });
     accounts.push({ username: person.username, role: person.role, oneTimePassword: created.oneTimePassword });
   }

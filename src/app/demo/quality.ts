@@ -82,7 +82,7 @@ export async function seedQuality(run: DemoRunner): Promise<QualitySummary> {
     });
     summary.inspections++;
     if (result.result === 'fail') summary.failed++;
-    if (result.ncr) summary.ncrs.push(result.ncr);
+    if (result.ncr !== null && result.ncr !== '') summary.ncrs.push(result.ncr);
   }
   return summary;
 }

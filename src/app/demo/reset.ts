@@ -83,7 +83,7 @@ function clearWitnessCopies(config: BastionConfig): void {
 export async function resetDemo(config: BastionConfig, logger: Logger, reporter: DemoReporter): Promise<DemoResult> {
   const marker = requireDemoMarker(config);
   if (!isInitialized(config)) throw new NotInitializedError(config.dataDir);
-  if (config.databaseUrl) {
+  if (config.databaseUrl !== undefined) {
     const dropped = await dropPostgresObjects(config.databaseUrl);
     reporter.step(`Dropped the demo's ${dropped} tables in ${marker.database}.`);
   } else {

@@ -49,7 +49,10 @@ export async function verifyVerb(ctx: VerbContext, options: { json?: boolean; pu
     verifyLog({ storage, publicKey, witnesses, onProgress: (d, t) => progress.update(d, t) }),
   );
   progress.stop();
-  const shared = notIndependentlyWitnessed(ctx.config.databaseUrl ? undefined : sqliteFile(ctx.config), witnesses);
+  const shared = notIndependentlyWitnessed(
+    ctx.config.databaseUrl !== undefined ? undefined : sqliteFile(ctx.config),
+    witnesses,
+  );
   if (options.json) ctx.print(JSON.stringify({ ...report, independentlyWitnessed: !shared }, null, 2));
   else {
     printReport(ctx, report);
@@ -64,7 +67,8 @@ export async function verifyVerb(ctx: VerbContext, options: { json?: boolean; pu
 export async function exportVerb(ctx: VerbContext, options: { out?: string }): Promise<void> {
   await ctx.authorize('audit.export');
   await withStorage(ctx, async (storage) => {
-    const out = options.out ? createWriteStream(options.out, { mode: 0o600 }) : undefined;
+    const out =
+      options.out !== undefined && options.out !== '' ? createWriteStream(options.out, { mode: 0o600 }) : undefined;
     const write = async (line: string) => {
       if (!out) return void ctx.io.stdout.write(line);
       if (!out.write(line)) await once(out, 'drain');

@@ -32,7 +32,10 @@ async function listVerb(ctx: VerbContext, options: { json?: boolean }) {
 async function showVerb(ctx: VerbContext, code: string, options: { version?: string; full?: boolean; json?: boolean }) {
   await ctx.authorize('recipes.read');
   const latest = async () => (await withStorage(ctx, (s) => listRecipes(s.db))).find((r) => r.code === code);
-  const version = options.version ? whole(options.version, '--version') : ((await latest())?.latestVersion ?? 1);
+  const version =
+    options.version !== undefined && options.version !== ''
+      ? whole(options.version, '--version')
+      : ((await latest())?.latestVersion ?? 1);
   const shown = options.full
     ? await withBastion(ctx, 'recipes.read-secret', (bastion) =>
         bastion.pipeline.execute<{

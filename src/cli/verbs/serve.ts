@@ -16,7 +16,7 @@ export async function serveVerb(ctx: VerbContext, options: { demo?: boolean } = 
     if (options.demo) await initDemo(ctx);
     else printInitResult(ctx, await initialize(ctx.config, ctx.logger));
   } else if (
-    !ctx.config.http.tlsCertFile &&
+    ctx.config.http.tlsCertFile === undefined &&
     (await createSelfSignedCertificate(ctx.config.dataDir, [ctx.config.host]))
   ) {
     // A further instance on a shared database starts from a copy of keys/ (OPERATIONS.md): its TLS identity is its own.

@@ -33,7 +33,7 @@ export async function simulateVerb(ctx: VerbContext, options: SimulateOptions): 
   let reports = 0;
   const running = await simulate({
     url: options.url,
-    ca: options.ca ? readFileSync(options.ca, 'utf8') : undefined,
+    ca: options.ca !== undefined && options.ca !== '' ? readFileSync(options.ca, 'utf8') : undefined,
     username: options.username,
     password,
     group: options.group,
@@ -42,7 +42,10 @@ export async function simulateVerb(ctx: VerbContext, options: SimulateOptions): 
     periodMs: positive(options.period, 'period'),
     speed: positive(options.speed, 'speed'),
     seed: Math.round(positive(options.seed, 'seed')),
-    reports: options.reports ? Math.round(positive(options.reports, 'reports')) : undefined,
+    reports:
+      options.reports !== undefined && options.reports !== ''
+        ? Math.round(positive(options.reports, 'reports'))
+        : undefined,
     onReport: ({ sent, machines: now }) => {
       reports += sent;
       const states = [...now.values()].map((m) => m.state[0]!.toUpperCase()).join('');

@@ -287,7 +287,7 @@ describe('loaded configuration', () => {
     expect(() => {
       (config.http as { plain: boolean }).plain = true;
     }).toThrow(TypeError);
-    expect(() => (config.audit.witnessDirs as string[]).push('c')).toThrow(TypeError);
+    expect(() => config.audit.witnessDirs.push('c')).toThrow(TypeError);
     expect(config.port).toBe(8443);
     expect(config.http.plain).toBe(false);
   });

@@ -71,7 +71,7 @@ function applyEnvironment(raw: Raw, env: NodeJS.ProcessEnv, origins: Map<string,
 function describeProblems(raw: Raw, origins: Map<string, string>, file: string | undefined): string {
   const lines = problemsOf(configSchema, raw).map(({ path, message }) => {
     const key = path.slice(1).replaceAll('/', '.') || '(root)';
-    const origin = origins.get(path) ?? (file ? `in ${file}` : 'default');
+    const origin = origins.get(path) ?? (file !== undefined ? `in ${file}` : 'default');
     if (message.startsWith('Unexpected property')) {
       return `unknown key "${key}" (${origin}); allowed keys are those in docs/OPERATIONS.md`;
     }
@@ -81,7 +81,7 @@ function describeProblems(raw: Raw, origins: Map<string, string>, file: string |
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
+  if (typeof value === 'object' && value !== null) {
     for (const child of Object.values(value)) deepFreeze(child);
     Object.freeze(value);
   }
@@ -96,8 +96,10 @@ export function loadConfig(options: LoadOptions = {}): BastionConfig {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const explicit = options.file ?? env.BASTION_CONFIG;
-  const file = explicit ? resolve(cwd, explicit) : resolve(cwd, 'bastion.config.json');
-  if (explicit && !existsSync(file)) throw new ConfigError(`Configuration file ${file} does not exist`);
+  // An empty BASTION_CONFIG means "not set", as an unset one does.
+  const named = explicit !== undefined && explicit !== '';
+  const file = named ? resolve(cwd, explicit) : resolve(cwd, 'bastion.config.json');
+  if (named && !existsSync(file)) throw new ConfigError(`Configuration file ${file} does not exist`);
   const raw: Raw = existsSync(file) ? readConfigFile(file) : {};
   const origins = new Map<string, string>();
   applyEnvironment(raw, env, origins);
@@ -114,7 +116,7 @@ export function loadConfig(options: LoadOptions = {}): BastionConfig {
 /** The configuration with secrets removed, fit for the audit log and for `config show`. */
 export function publicConfig(config: BastionConfig): Record<string, unknown> {
   const copy = structuredClone(config) as Record<string, unknown>;
-  if (config.databaseUrl) copy.databaseUrl = redactUrl(config.databaseUrl);
+  if (config.databaseUrl !== undefined) copy.databaseUrl = redactUrl(config.databaseUrl);
   return copy;
 }
 

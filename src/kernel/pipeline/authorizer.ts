@@ -1,6 +1,6 @@
 import type { ErrorCodeWithStatus } from '../error-codes.js';
 import type { PermissionCatalog } from './permissions.js';
-import type { AccessDecision, AccessRequest, Authorizer } from './types.js';
+import type { AccessDecision, AccessRequest, Actor, Authorizer } from './types.js';
 
 const allow: AccessDecision = { allowed: true };
 const deny = (reason: string, code?: ErrorCodeWithStatus<401 | 403>): AccessDecision => ({
@@ -25,7 +25,12 @@ export const PASSWORD_CHANGE_PERMISSIONS = new Set([
 export class BootstrapAuthorizer implements Authorizer {
   constructor(private readonly catalog: PermissionCatalog) {}
 
-  async authorize({ actor, permission, command }: AccessRequest): Promise<AccessDecision> {
+  // Nothing here waits or throws; the interface is asynchronous for authorizers that read grants.
+  authorize({ actor, permission, command }: AccessRequest): Promise<AccessDecision> {
+    return Promise.resolve(this.decide(actor, permission, command));
+  }
+
+  private decide(actor: Actor, permission: string, command: AccessRequest['command']): AccessDecision {
     const definition = this.catalog.get(permission);
     if (!definition) return deny(`permission ${permission} is not declared`);
     if (command?.internal) return actor.kind === 'system' ? allow : deny('internal command');

@@ -44,6 +44,11 @@ export async function storeResult(tx: Kysely<Database>, call: IdempotentCall, re
     .execute();
 }
 
-export function idempotentCall(command: CommandDefinition, input: unknown, actor: Actor, key: string): IdempotentCall {
+export function idempotentCall(
+  command: Pick<CommandDefinition, 'name'>,
+  input: unknown,
+  actor: Actor,
+  key: string,
+): IdempotentCall {
   return { actorId: actor.id, key, command: command.name, inputDigest: canonicalDigest(input) };
 }

@@ -16,7 +16,7 @@ interface WidgetDb {
 
 const actor: Actor = { kind: 'user', id: '0190a0a0-0000-7000-8000-00000000abcd' };
 const origin: Origin = { channel: 'cli' };
-const allowAll: Authorizer = { authorize: async () => ({ allowed: true }) };
+const allowAll: Authorizer = { authorize: () => Promise.resolve({ allowed: true }) };
 
 const createWidget = defineCommand({
   name: 'widget.create',
@@ -110,7 +110,7 @@ describe(`command pipeline (${testDialect})`, () => {
 
   it('audits a denied command and changes nothing else', async () => {
     t.bastion.pipeline.setAuthorizer({
-      authorize: async () => ({ allowed: false, reason: 'no role grants widget.create' }),
+      authorize: () => Promise.resolve({ allowed: false, reason: 'no role grants widget.create' }),
     });
     const before = await auditCount(t.bastion);
     await expect(

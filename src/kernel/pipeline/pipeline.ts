@@ -138,13 +138,18 @@ export class CommandPipeline {
   ): Promise<unknown> {
     const command = typeof nameOrCommand === 'string' ? this.get(nameOrCommand) : this.registered(nameOrCommand);
     const name = command.name;
-    const input = validate(command.input, rawInput, `input for ${name}`, { rawText: command.internal === true });
+    const input: unknown = validate(command.input, rawInput, `input for ${name}`, {
+      rawText: command.internal === true,
+    });
     await this.authorizeCommand(command, input, actor, origin, name);
     const manifest = command.signature ? await this.sign(command, input, actor, origin, signature) : undefined;
     const read = { db: this.deps.store.db, now: this.deps.clock.now() };
     const required = (await command.approvals?.(input, actor, read)) ?? 0;
     if (required > 0) return await this.requestApproval(command, input, actor, origin, required);
-    const call = origin.idempotencyKey ? idempotentCall(command, input, actor, origin.idempotencyKey) : undefined;
+    const call =
+      origin.idempotencyKey !== undefined && origin.idempotencyKey !== ''
+        ? idempotentCall(command, input, actor, origin.idempotencyKey)
+        : undefined;
     try {
       return await this.run(command, input, actor, origin, call, manifest);
     } catch (error) {
@@ -237,7 +242,7 @@ export class CommandPipeline {
         : !this.deps.signatures
           ? 'No signature verifier is configured.'
           : undefined;
-    if (problem) {
+    if (problem !== undefined) {
       await this.recordAttempt({
         action: command.name,
         outcome: 'denied',
@@ -287,8 +292,13 @@ export class CommandPipeline {
   }
 
   /** Runs the handler and appends its audit record, in the caller's transaction. */
-  private async handle(uow: UnitOfWork, command: AnyCommand, input: unknown, context: PipelineContext) {
-    const value = await command.handler(context, input);
+  private async handle(
+    uow: UnitOfWork,
+    command: AnyCommand,
+    input: unknown,
+    context: PipelineContext,
+  ): Promise<unknown> {
+    const value: unknown = await command.handler(context, input);
     const entry = auditEntryOf(command.name, context);
     if (value instanceof CommandRefusal) {
       await this.deps.audit.append(uow, { ...entry, outcome: 'failed', reason: value.error.code }, context.now);
