@@ -49,7 +49,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
-  { files: ['**/*.{js,mjs,cjs}'], ...tseslint.configs.disableTypeChecked },
+  {
+    files: ['**/*.{js,mjs,cjs}'],
+    ...tseslint.configs.disableTypeChecked,
+    // Plain JavaScript here is Node scripts (the `globals` package is not a dependency, so named by hand).
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { process: 'readonly' } },
+  },
   { files: ['**/*.cjs'], languageOptions: { globals: { module: 'writable' } } },
   prettier,
 );

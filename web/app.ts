@@ -83,7 +83,7 @@ async function fillCharacteristics() {
 /** Charts are <img> of server-drawn SVG: the cookie authorises them, and no chart code runs in the page. */
 function refreshCharts() {
   const { equipment, hours } = formValues('oee-form');
-  if (equipment) {
+  if (equipment !== undefined && equipment !== '') {
     const to = new Date();
     const from = new Date(to.getTime() - Number(hours) * 3_600_000);
     const window = { equipment, from: from.toISOString(), to: to.toISOString(), format: 'svg' };
@@ -91,7 +91,7 @@ function refreshCharts() {
     byId<HTMLImageElement>('pareto-chart').src = withQuery('/api/performance/downtime', window);
   }
   const [plan, characteristic] = (formValues('spc-form').characteristic ?? '').split('\n');
-  if (plan && characteristic)
+  if (plan !== undefined && plan !== '' && characteristic !== undefined && characteristic !== '')
     byId<HTMLImageElement>('spc-chart').src = withQuery('/api/quality/spc', { plan, characteristic, format: 'svg' });
 }
 

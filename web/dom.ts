@@ -11,5 +11,7 @@ export function show(id: string, visible: boolean): void {
 /** A form's fields as strings (text only: this page uploads no files). */
 export function formValues(id: string): Record<string, string | undefined> {
   const data = new FormData(byId<HTMLFormElement>(id));
-  return Object.fromEntries([...data.entries()].map(([key, value]) => [key, String(value)]));
+  return Object.fromEntries(
+    [...data.entries()].map(([key, value]) => [key, typeof value === 'string' ? value : value.name]),
+  );
 }

@@ -74,9 +74,9 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const modules = allModules();
-  const storage: Storage<Database> = openStorage(config, (error) =>
+  const storage = openStorage(config, (error) =>
     logger.warn({ err: { message: error.message } }, 'a database connection was lost; it is replaced on next use'),
-  );
+  ) as Storage<Database>;
   let createdKeys: string[];
   try {
     await migrate(storage, [...kernelMigrations, ...storageMigrations, ...modules.flatMap((m) => m.migrations)]);

@@ -1,10 +1,11 @@
+import type { Kysely } from 'kysely';
 import type { Clock } from '../kernel/clock.js';
 import { ConfigError } from '../kernel/config/load.js';
 import { KeyStore } from '../kernel/keys/key-store.js';
 import { createSigningKey, PUBLIC_KEY_FILE, SIGNING_KEY_FILE } from '../modules/audit/index.js';
 import { createSecretsKey, SECRETS_KEY_FILE, secretsKeyFingerprint } from '../modules/identity/index.js';
 import { RECIPE_KEY_FILE } from '../modules/recipes/index.js';
-import { recordedKeys, recordKey } from '../storage/instance-keys.js';
+import { recordedKeys, recordKey, type InstanceKeyTables } from '../storage/instance-keys.js';
 import type { Storage } from '../storage/storage.js';
 
 /** A key in data/keys/ that every instance on one database must hold (the TLS key is per instance, not here). */
@@ -75,7 +76,8 @@ export async function reconcileKeys(
   clock: Clock,
   options: { initializing: boolean },
 ): Promise<string[]> {
-  const recorded = await recordedKeys(storage.db);
+  const db = storage.db as Kysely<InstanceKeyTables>;
+  const recorded = await recordedKeys(db);
   const created: string[] = [];
   for (const key of SHARED_KEYS) {
     const known = recorded.get(key.file);
@@ -86,7 +88,7 @@ export async function reconcileKeys(
       created.push(key.file);
     }
     const found = key.fingerprint(dataDir);
-    const standing = known ?? (await recordKey(storage.db, key.file, found, clock.now()));
+    const standing = known ?? (await recordKey(db, key.file, found, clock.now()));
     if (standing !== found) throw differs(key, dataDir, standing, found);
   }
   restorePublicKey(dataDir);

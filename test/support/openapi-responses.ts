@@ -70,7 +70,7 @@ export class ResponseValidator {
     // OpenAPI's own formats for non-JSON and numeric content: any value is acceptable to a JSON Schema validator.
     for (const format of ['binary', 'byte', 'int32', 'int64', 'float', 'double', 'password'])
       this.ajv.addFormat(format, true);
-    for (const [hash, document] of documents) this.ajv.addSchema(document as object, this.idOf(hash));
+    for (const [hash, document] of documents) this.ajv.addSchema(document, this.idOf(hash));
   }
 
   private idOf(hash: string): string {

@@ -4,7 +4,8 @@ import type { TestProject } from 'vitest/node';
 /** Vitest global setup of the postgres project: fails the run once, with the fix, when the server is down. */
 export default async function postgresReachable(project: TestProject): Promise<void> {
   const url = project.config.env.BASTION_TEST_DATABASE_URL;
-  if (!url) throw new Error('the postgres project runs only with BASTION_TEST_DATABASE_URL set');
+  if (url === undefined || url === '')
+    throw new Error('the postgres project runs only with BASTION_TEST_DATABASE_URL set');
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   try {
     await client.connect();

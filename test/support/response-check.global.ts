@@ -11,7 +11,8 @@ function knownDrift(): Set<string> {
   return new Set((JSON.parse(readFileSync(KNOWN_DRIFT, 'utf8')) as { entries: string[] }).entries);
 }
 
-const line = (m: Mismatch) => `  ${driftEntry(m)}: ${m.reason}\n    (${m.url}${m.testFile ? `, ${m.testFile}` : ''})`;
+const line = (m: Mismatch) =>
+  `  ${driftEntry(m)}: ${m.reason}\n    (${m.url}${m.testFile !== undefined && m.testFile !== '' ? `, ${m.testFile}` : ''})`;
 
 export interface CheckResult {
   responses: number;

@@ -1,4 +1,5 @@
 import type { Static, TSchema } from '@sinclair/typebox';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { canonicalDigest } from '../digest.js';
@@ -8,6 +9,7 @@ import { newId } from '../ids.js';
 import { validate } from '../validation.js';
 import type { ApprovalPending } from '../module.js';
 import type { AnyTables, TransactionalStore, UnitOfWork } from '../store.js';
+import type { KernelTables } from './schema.js';
 import {
   APPROVAL_LIFETIME_MS,
   approvalTarget,
@@ -285,7 +287,8 @@ export class CommandPipeline {
         await this.deps.signatures!.signed(uow.tx, actor, now);
       }
       const value = await this.handle(uow, command, input, context);
-      if (call && !(value instanceof CommandRefusal)) await storeResult(uow.tx, call, value, now);
+      if (call && !(value instanceof CommandRefusal))
+        await storeResult(uow.tx as Kysely<KernelTables>, call, value, now);
       return value;
     });
     return this.afterCommit(result, context);
@@ -338,7 +341,7 @@ export class CommandPipeline {
       expiresAt: now + APPROVAL_LIFETIME_MS,
     };
     await this.deps.store.transact(async (uow) => {
-      await insertApproval(uow.tx, approval);
+      await insertApproval(uow.tx as Kysely<KernelTables>, approval);
       const entry: AuditEntry = {
         action: 'approval.request',
         outcome: 'success',
@@ -367,7 +370,7 @@ export class CommandPipeline {
       if (problem) throw problem;
       current.approvers.push(actor.id);
       current.state = !approve ? 'rejected' : current.approvers.length >= current.required ? 'executed' : 'pending';
-      await saveDecision(uow.tx, current);
+      await saveDecision(uow.tx as Kysely<KernelTables>, current);
       const decision: AuditEntry = {
         action: `approval.${approve ? 'approve' : 'reject'}`,
         outcome: 'success',

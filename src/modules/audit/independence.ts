@@ -27,7 +27,7 @@ function deviceOf(path: string): number | undefined {
  * (SQLite); for a database on a server (PostgreSQL) nothing is claimed either way.
  */
 export function notIndependentlyWitnessed(databaseFile: string | undefined, witnesses: Witness[]): boolean {
-  if (!databaseFile) return false;
+  if (databaseFile === undefined || databaseFile === '') return false;
   const database = deviceOf(databaseFile);
   if (database === undefined) return false;
   return witnesses.every((w) => w.directory !== undefined && deviceOf(w.directory) === database);

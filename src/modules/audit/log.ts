@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../../kernel/clock.js';
 import { newId } from '../../kernel/ids.js';
@@ -106,7 +107,7 @@ export class AuditLog implements AuditSink {
   private async tryAppend(uow: UnitOfWork, head: Head, entry: AuditEntry, at: number, id: string) {
     const next = nextRecord(head, entry, at, id);
     if (!(await appendIfHead(uow, head, next.record))) return undefined;
-    await insertNodes(uow.tx, next.nodes);
+    await insertNodes(uow.tx as Kysely<Database>, next.nodes);
     this.pending.set(uow, next.head);
     uow.afterCommit(() => (this.cached = next.head));
     if (next.head.seq % this.deps.checkpointEvery === 0) await this.checkpoint(uow, next.head, at);
@@ -115,7 +116,7 @@ export class AuditLog implements AuditSink {
 
   private async checkpoint(uow: UnitOfWork, head: Head, at: number): Promise<SignedCheckpoint> {
     const checkpoint = makeCheckpoint(this.deps.signer, head.seq, head.frontier.root(), at);
-    await insertCheckpoint(uow.tx, checkpoint, at);
+    await insertCheckpoint(uow.tx as Kysely<Database>, checkpoint, at);
     uow.afterCommit(() => this.witness(checkpoint));
     return checkpoint;
   }
@@ -140,7 +141,7 @@ export class AuditLog implements AuditSink {
   private async lockedHead(uow: UnitOfWork): Promise<Head> {
     const inThisTransaction = this.pending.get(uow);
     if (inThisTransaction) return inThisTransaction;
-    await lockForAppend(uow.tx, uow.storage);
+    await lockForAppend(uow.tx as Kysely<Database>, uow.storage);
     const stored = await readHead(uow.tx);
     const cached = this.cached;
     if (!stored) return EMPTY_HEAD;

@@ -249,7 +249,7 @@ describe('Frontier', () => {
           const created = frontier.append(leaf);
           // Leaf i completes the subtrees of levels 1..t where t is the number of trailing one bits of i.
           let trailingOnes = 0;
-          while ((i >> trailingOnes) & 1) trailingOnes += 1;
+          while (((i >> trailingOnes) & 1) === 1) trailingOnes += 1;
           expect(created.map((c) => c.level)).toEqual(Array.from({ length: trailingOnes }, (_, l) => l + 1));
           for (const { level, index, hash } of created) {
             const width = 2 ** level;

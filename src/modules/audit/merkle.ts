@@ -25,9 +25,10 @@ export function nodeHash(left: Buffer, right: Buffer): Buffer {
 export const EMPTY_ROOT = createHash('sha256').digest();
 
 // One-shot hashing (crypto.hash, Node 20.12+) skips a Hash object per call; createHash on older Node 20.
-const sha256: (data: string | Buffer) => Buffer = crypto.hash
-  ? (data) => crypto.hash('sha256', data, 'buffer')
-  : (data) => crypto.createHash('sha256').update(data).digest();
+const sha256: (data: string | Buffer) => Buffer =
+  typeof crypto.hash === 'function'
+    ? (data) => crypto.hash('sha256', data, 'buffer')
+    : (data) => crypto.createHash('sha256').update(data).digest();
 
 const NODE = Buffer.alloc(65, 0x01); // 0x01 ‖ left ‖ right, reused: one hash input per interior node
 

@@ -30,12 +30,14 @@ function toListed(row: { seq: number; body: string; hash: Buffer }): ListedRecor
 export async function listRecords(reader: AuditReader, filter: RecordFilter): Promise<ListedRecord[]> {
   let query = reader.db.selectFrom('audit_records').select(['seq', 'body', 'hash']);
   const field = (...path: string[]) => jsonText(reader, 'body', path);
-  if (filter.action) query = query.where(field('action'), '=', filter.action);
-  if (filter.actorId) query = query.where(field('actor', 'id'), '=', filter.actorId);
-  if (filter.outcome) query = query.where(field('outcome'), '=', filter.outcome);
-  if (filter.targetId) query = query.where(field('target', 'id'), '=', filter.targetId);
-  if (filter.from) query = query.where(field('ts'), '>=', filter.from);
-  if (filter.to) query = query.where(field('ts'), '<=', filter.to);
+  if (filter.action !== undefined && filter.action !== '') query = query.where(field('action'), '=', filter.action);
+  if (filter.actorId !== undefined && filter.actorId !== '')
+    query = query.where(field('actor', 'id'), '=', filter.actorId);
+  if (filter.outcome !== undefined && filter.outcome !== '') query = query.where(field('outcome'), '=', filter.outcome);
+  if (filter.targetId !== undefined && filter.targetId !== '')
+    query = query.where(field('target', 'id'), '=', filter.targetId);
+  if (filter.from !== undefined && filter.from !== '') query = query.where(field('ts'), '>=', filter.from);
+  if (filter.to !== undefined && filter.to !== '') query = query.where(field('ts'), '<=', filter.to);
   if (filter.afterSeq !== undefined) query = query.where('seq', '>', filter.afterSeq);
   const rows = await query.orderBy('seq').limit(filter.limit).execute();
   return rows.map(toListed);

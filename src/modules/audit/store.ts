@@ -48,11 +48,11 @@ export async function fetchNodes(db: Reader, refs: NodeRef[]): Promise<Buffer[]>
     const leaves = db
       .selectFrom('audit_records')
       .select([(eb) => eb.neg('seq').as('k'), 'hash'])
-      .where('seq', 'in', seqs.length ? seqs : [0]);
+      .where('seq', 'in', seqs.length > 0 ? seqs : [0]);
     const nodes = db
       .selectFrom('audit_merkle_nodes')
       .select(['node as k', 'hash'])
-      .where('node', 'in', keys.length ? keys : [-1]);
+      .where('node', 'in', keys.length > 0 ? keys : [-1]);
     for (const row of await leaves.unionAll(nodes).execute()) found.set(Number(row.k), row.hash);
   }
   return refs.map((ref) => {
@@ -73,9 +73,7 @@ function rebuild(ref: NodeRef, found: Map<number, Buffer>): Buffer | undefined {
 /** INSERT of one record, built once per database: this is the statement every command pays for. */
 const insertRecordQuery = preparedQuery(
   (db, seq, body, hash) =>
-    db
-      .insertInto('audit_records')
-      .values({ seq: seq as unknown as number, body: body!, hash: hash as unknown as Buffer }),
+    db.insertInto('audit_records').values({ seq: seq as unknown as number, body, hash: hash as unknown as Buffer }),
   3,
 );
 

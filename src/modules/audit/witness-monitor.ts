@@ -59,7 +59,7 @@ export class WitnessMonitor {
       this.failing.delete(witness.name);
       health.clear(witness.name);
     }
-    const payload = { witness: witness.name, treeSize, ...(reason ? { reason } : {}) };
+    const payload = { witness: witness.name, treeSize, ...(reason !== undefined && reason !== '' ? { reason } : {}) };
     await events.publish({ type: state === 'failed' ? WITNESS_FAILED : WITNESS_RECOVERED, payload, at });
     try {
       await this.deps.record({ witness: witness.name, state, treeSize, reason });

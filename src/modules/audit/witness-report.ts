@@ -21,9 +21,13 @@ export const witnessReport = defineCommand({
   errors: [],
   permission: 'audit.witness',
   internal: true,
-  async handler(ctx, input) {
+  handler(ctx, input) {
     ctx.setTarget({ type: 'audit.witness', id: input.witness });
-    ctx.note({ state: input.state, treeSize: input.treeSize, ...(input.reason ? { reason: input.reason } : {}) });
-    return { recorded: true as const };
+    ctx.note({
+      state: input.state,
+      treeSize: input.treeSize,
+      ...(input.reason !== undefined && input.reason !== '' ? { reason: input.reason } : {}),
+    });
+    return Promise.resolve({ recorded: true as const });
   },
 });

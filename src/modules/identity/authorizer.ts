@@ -56,11 +56,11 @@ export class RoleAuthorizer implements Authorizer {
     const gate = this.sessionGate(actor, permission);
     if (gate) return gate;
     if (definition.everyone) return allow();
-    const target = scope ?? command?.scope?.(input as never) ?? ENTERPRISE;
+    const target = scope ?? command?.scope?.(input) ?? ENTERPRISE;
     const grant = (actor.grants ?? []).find((g) => grantHolds(g, definition) && (anyScope || covers(g.scope, target)));
     if (grant) return allow(`role ${grant.role} at ${grant.scope}`);
     const override = await this.liveOverride(actor.id, permission, anyScope ? undefined : target);
-    if (override) return allow(`override ${override}`);
+    if (override !== undefined && override !== '') return allow(`override ${override}`);
     return deny(`no role grants ${permission} at ${target}`);
   }
 

@@ -31,7 +31,12 @@ const alarms: Record<Factor, string> = {
  * without end. At the limit the account is locked (or, shop-floor only, alarmed) and a session used for the
  * guess ends.
  */
-export async function countFailure(ctx: CommandContext, user: UserRow, config: BastionConfig, factor: Factor) {
+export async function countFailure(
+  ctx: CommandContext<Database>,
+  user: UserRow,
+  config: BastionConfig,
+  factor: Factor,
+) {
   const failed = await increment(ctx.tx, user.id);
   const { lockoutThreshold, lockoutMinutes } = config.identity;
   const policy = await lockoutPolicy(ctx.tx, user.id, ctx.now);

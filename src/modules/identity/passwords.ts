@@ -39,7 +39,7 @@ export function decoyHash(): Promise<string> {
 }
 
 // ~49,000 most common passwords (zxcvbn-ts common list), shipped in the package; compared case-insensitively.
-const common = new Set((dictionary['passwords-common'] as string[]).map((word) => word.toLowerCase()));
+const common = new Set(dictionary['passwords-common'].map((word) => word.toLowerCase()));
 
 export const MIN_PASSWORD_LENGTH = 12;
 

@@ -45,7 +45,7 @@ function selfRoutes(app: FastifyInstance, context: ModuleContext, db: ReadDb<Dat
         response: { 200: Type.Object({ notice: Type.String() }, closed) },
       },
     },
-    async () => ({ notice: context.config.identity.notice }),
+    () => ({ notice: context.config.identity.notice }),
   );
   app.get(
     '/api/auth/me',
@@ -137,7 +137,7 @@ function adminRoutes(app: FastifyInstance, context: ModuleContext, db: ReadDb<Da
         response: { 200: matrixSchema, ...errorResponses },
       },
     },
-    async () => accessMatrix(context, app),
+    () => accessMatrix(context, app),
   );
 }
 

@@ -54,7 +54,16 @@ export function loadSecretBox(dataDir: string): SecretBox {
     },
     open(sealed, context) {
       const [version, iv, tag, data] = sealed.split('.');
-      if (version !== 'v1' || !iv || !tag || !data) throw new Error('unknown sealed secret format');
+      if (
+        version !== 'v1' ||
+        iv === undefined ||
+        iv === '' ||
+        tag === undefined ||
+        tag === '' ||
+        data === undefined ||
+        data === ''
+      )
+        throw new Error('unknown sealed secret format');
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url')).setAAD(Buffer.from(context));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');

@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import { sha256Hex } from '../../kernel/digest.js';
 import type { Actor, Authenticated, RoleGrant } from '../../kernel/pipeline/types.js';
 import type { ReadDb } from '../../kernel/store.js';
@@ -27,7 +28,9 @@ export async function grantsOf(db: ReadDb<Database>, userId: string, now: number
   return rows.map((row) => ({
     role: row.role,
     scope: row.scope,
-    ...(row.permissions ? { permissions: JSON.parse(row.permissions) as string[] } : {}),
+    ...(row.permissions !== null && row.permissions !== ''
+      ? { permissions: JSON.parse(row.permissions) as string[] }
+      : {}),
   }));
 }
 
@@ -42,7 +45,7 @@ export function mfaRequired(grants: RoleGrant[], vendor: boolean): boolean {
  */
 const sessionQuery = preparedQuery(
   (db, tokenHash, now) =>
-    db
+    (db as Kysely<Database>)
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
       .leftJoin('role_grants', (join) =>
@@ -76,7 +79,7 @@ const sessionQuery = preparedQuery(
         'role_grants.scope',
         'custom_roles.permissions',
       ])
-      .where('sessions.token_hash', '=', tokenHash!),
+      .where('sessions.token_hash', '=', tokenHash),
   2,
 );
 
@@ -97,7 +100,7 @@ export async function authenticate(
     .map((r) => ({
       role: r.role!,
       scope: r.scope!,
-      ...(r.permissions ? { permissions: JSON.parse(r.permissions) as string[] } : {}),
+      ...(r.permissions !== null && r.permissions !== '' ? { permissions: JSON.parse(r.permissions) as string[] } : {}),
     }));
   const mfa: Actor['mfa'] =
     row.totp_enabled === 1

@@ -3,6 +3,7 @@ import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../../kernel/actors.js';
 import type { ModuleContext } from '../../kernel/module.js';
 import { AuthenticationError, ForbiddenError } from '../../kernel/errors.js';
 import type { Actor, SignatureInput, SignatureVerifier } from '../../kernel/pipeline/types.js';
+import type { ReadDb } from '../../kernel/store.js';
 import type { Database } from './db.js';
 import { signatureFailed } from './commands/session.js';
 import type { SecretBox } from './secrets.js';
@@ -24,9 +25,9 @@ export class SessionSignatures implements SignatureVerifier {
   ) {}
 
   async verify(actor: Actor, signature: SignatureInput, at: number): Promise<void> {
-    if (actor.kind !== 'user' || !actor.sessionId)
+    if (actor.kind !== 'user' || actor.sessionId === undefined || actor.sessionId === '')
       throw new ForbiddenError('Only a person logged in can sign electronically.', 'signer_not_person');
-    const row = await this.context.db
+    const row = await (this.context.db as ReadDb<Database>)
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
       .select([
@@ -42,10 +43,11 @@ export class SessionSignatures implements SignatureVerifier {
     let valid = await verifyPassword(row.password_hash, signature.password);
     if (row.signed_at === null) {
       valid &&= signature.username === row.username;
-      if (row.totp_enabled === 1 && row.totp_secret) {
-        const step = signature.totp
-          ? totpStep(this.secrets.open(row.totp_secret, `identity.totp:${actor.id}`), signature.totp, at)
-          : undefined;
+      if (row.totp_enabled === 1 && row.totp_secret !== null && row.totp_secret !== '') {
+        const step =
+          signature.totp !== undefined && signature.totp !== ''
+            ? totpStep(this.secrets.open(row.totp_secret, `identity.totp:${actor.id}`), signature.totp, at)
+            : undefined;
         valid &&= step !== undefined && (row.totp_last_step === null || step > row.totp_last_step);
         if (valid) this.steps.set(actor.sessionId, step!);
       }

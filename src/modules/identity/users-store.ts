@@ -29,7 +29,7 @@ export async function revokeSessions(
     .set({ revoked_at: now })
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null);
-  if (except) query = query.where('id', '<>', except);
+  if (except !== undefined && except !== '') query = query.where('id', '<>', except);
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -51,7 +51,7 @@ export const defineConnection = defineCommand({
     await requireNode(ctx.tx, input.equipment);
     const tags = input.nodes.map((n) => n.tag);
     const twice = tags.find((tag, i) => tags.indexOf(tag) !== i);
-    if (twice)
+    if (twice !== undefined)
       throw new ValidationError(`Tag ${twice} is named twice.`, [{ path: '/nodes', message: 'duplicate tag' }]);
     const before = await connectionByName(ctx.tx, input.name);
     const row = {

@@ -85,7 +85,10 @@ export class OpcUaPki {
     const all: ServerCertificate[] = [];
     for (const state of ['trusted', 'rejected'] as const)
       for (const { certificate } of await this.read(state)) all.push({ ...describe(certificate), state });
-    return all.sort((a, b) => a.subject.localeCompare(b.subject) || a.thumbprint.localeCompare(b.thumbprint));
+    return all.sort((a, b) => {
+      const bySubject = a.subject.localeCompare(b.subject);
+      return bySubject !== 0 ? bySubject : a.thumbprint.localeCompare(b.thumbprint);
+    });
   }
 
   /** Bastion's own certificate (made at the first connect): the server's administrator must trust it. */

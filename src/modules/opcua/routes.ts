@@ -51,7 +51,10 @@ export function opcuaRoutes(app: FastifyInstance, context: ModuleContext<Databas
   const service = opcuaService(context);
   // Connectors run where Bastion serves, and stop with it; CLI verbs never open OPC UA sessions.
   if (context.config.opcua.enabled) {
-    app.addHook('onReady', async () => void service.start().catch((e: unknown) => context.logger.error({ err: e })));
+    app.addHook('onReady', () => {
+      void service.start().catch((e: unknown) => context.logger.error({ err: e }));
+      return Promise.resolve();
+    });
     app.addHook('onClose', () => service.stop());
   }
   const read = { config: { permission: 'opcua.read' } };
@@ -69,7 +72,7 @@ export function opcuaRoutes(app: FastifyInstance, context: ModuleContext<Databas
     async () => ({
       connections: (await allConnections(context.db)).map((spec) => {
         const { since, ...status } = service.status(spec.name);
-        return { ...spec, status: { ...status, since: since ? new Date(since).toISOString() : null } };
+        return { ...spec, status: { ...status, since: since !== 0 ? new Date(since).toISOString() : null } };
       }),
     }),
   );

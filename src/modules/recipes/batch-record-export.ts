@@ -88,7 +88,7 @@ export const exportBatchRecord = (sealer: RecipeSealer, catalog: PermissionCatal
       const row = await latestBatchRecord(ctx.tx, order.id, input.revision);
       if (!row)
         throw new NotFoundError(
-          `Work order ${order.number} has no batch record${input.revision ? ` revision ${input.revision}` : ''}.`,
+          `Work order ${order.number} has no batch record${input.revision !== undefined ? ` revision ${input.revision}` : ''}.`,
         );
       const seal = { digest: row.digest, signature: row.signature, keyId: row.key_id };
       const record = JSON.parse(row.body) as BatchRecord;

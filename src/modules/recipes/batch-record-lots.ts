@@ -71,25 +71,26 @@ export async function inspectionParts(
     .leftJoin('genealogy_lots as l', 'l.id', 'i.lot_id')
     .select(['i.id', 'p.code', 'p.version', 'l.number as lot', 'i.result', 'i.inspected_at', 'i.inspected_by'])
     .where((eb) =>
-      lotIds.length
+      lotIds.length > 0
         ? eb.or([eb('i.order_id', '=', orderId), eb('i.lot_id', 'in', lotIds)])
         : eb('i.order_id', '=', orderId),
     )
     .orderBy('i.inspected_at')
     .orderBy('i.id')
     .execute();
-  const failed = rows.length
-    ? await db
-        .selectFrom('quality_measurements')
-        .select(['inspection_id', 'characteristic'])
-        .where('passed', '=', 0)
-        .where(
-          'inspection_id',
-          'in',
-          rows.map((r) => r.id),
-        )
-        .execute()
-    : [];
+  const failed =
+    rows.length > 0
+      ? await db
+          .selectFrom('quality_measurements')
+          .select(['inspection_id', 'characteristic'])
+          .where('passed', '=', 0)
+          .where(
+            'inspection_id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .execute()
+      : [];
   return rows.map((r) => ({
     plan: r.code,
     planVersion: r.version,

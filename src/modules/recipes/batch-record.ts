@@ -29,7 +29,7 @@ export async function latestBatchRecord(db: ReadDb<Database>, orderId: string, r
   return query.orderBy('revision', 'desc').limit(1).executeTakeFirst();
 }
 
-async function assemble(ctx: CommandContext, sealer: RecipeSealer, order: OrderRow, revision: number) {
+async function assemble(ctx: CommandContext<Database>, sealer: RecipeSealer, order: OrderRow, revision: number) {
   const db = ctx.tx;
   const control = await controlRecipeParts(db, sealer, order.id);
   const produced = await producedLots(db, order.id);

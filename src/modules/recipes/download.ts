@@ -8,7 +8,7 @@ import type { Database } from './db.js';
 import type { Parameter } from './model.js';
 import { verifiedOrBlocked } from './release.js';
 import type { RecipeSealer } from './seal.js';
-import { recipeByCode, type VersionRow } from './store.js';
+import { recipeByCode } from './store.js';
 
 /** Emitted after commit; the device connectors (MQTT DCMD, OPC UA write) send the set points. In-process only. */
 export const DOWNLOAD_EVENT = 'recipes.download-requested';
@@ -47,11 +47,11 @@ export const downloadControlRecipe = (sealer: RecipeSealer) =>
       if (['completed', 'closed'].includes(control.orderState))
         throw new ConflictError(`Work order ${input.order} is ${control.orderState}.`, 'illegal_transition');
       const recipe = await recipeByCode(ctx.tx, control.code);
-      const v = (await ctx.tx
+      const v = await ctx.tx
         .selectFrom('recipe_versions')
         .selectAll()
         .where('id', '=', control.versionId)
-        .executeTakeFirstOrThrow()) as VersionRow;
+        .executeTakeFirstOrThrow();
       const refusal = await verifiedOrBlocked(ctx, sealer, recipe, v);
       if (refusal) return refusal;
       const id = newId();

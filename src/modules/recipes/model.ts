@@ -35,7 +35,7 @@ export function checkParameters(parameters: Parameter[]): void {
     if (parameters.findIndex((q) => q.name === p.name) !== i) return [{ path, message: 'name used twice' }];
     return [];
   });
-  if (problems.length) throw new ValidationError('The parameters do not make sense.', problems);
+  if (problems.length > 0) throw new ValidationError('The parameters do not make sense.', problems);
 }
 
 /** What the seal covers: everything that decides what the machine does, and which recipe and version it is. */

@@ -3,7 +3,7 @@ import type { BatchRecord } from './batch-record-model.js';
 import { fields, heading, lines, mono, newDocument, table, toBuffer, type Doc } from './pdf-layout.js';
 
 const num = (n: number) => String(n);
-const when = (iso: string | null) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—');
+const when = (iso: string | null) => (iso !== null && iso !== '' ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—');
 
 /**
  * The batch record as a PDF a person can read. It is a rendering of the sealed JSON, not the sealed object:
@@ -11,7 +11,10 @@ const when = (iso: string | null) => (iso ? iso.replace('T', ' ').replace(/\.\d+
  */
 export function renderBatchRecordPdf(exported: BatchRecordExport): Promise<Buffer> {
   const { record } = exported;
-  const who = (id: string) => (exported.names?.[id] ? `${exported.names[id]} (${id})` : id);
+  const who = (id: string) => {
+    const name = exported.names?.[id];
+    return name !== undefined && name !== '' ? `${name} (${id})` : id;
+  };
   const doc = newDocument(`Batch record ${record.order.number}`);
   header(doc, exported, who);
   orderSection(doc, record);
@@ -146,8 +149,8 @@ function qualitySection(doc: Doc, record: BatchRecord, who: (id: string) => stri
   lines(
     doc,
     record.quality.flatMap((q) => [
-      `${q.plan} v${q.planVersion}${q.lot ? ` on lot ${q.lot}` : ' on the order'}: ${q.result.toUpperCase()}` +
-        (q.failedCharacteristics.length ? ` (failed: ${q.failedCharacteristics.join(', ')})` : ''),
+      `${q.plan} v${q.planVersion}${q.lot !== null && q.lot !== '' ? ` on lot ${q.lot}` : ' on the order'}: ${q.result.toUpperCase()}` +
+        (q.failedCharacteristics.length > 0 ? ` (failed: ${q.failedCharacteristics.join(', ')})` : ''),
       `    inspected ${when(q.inspectedAt)} by ${who(q.inspectedBy)}`,
     ]),
     'No inspection was recorded.',

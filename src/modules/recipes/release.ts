@@ -137,7 +137,10 @@ export const issueControlRecipe = (sealer: RecipeSealer) =>
     http: { method: 'POST', url: '/api/recipes/issue' },
     async handler(ctx, input) {
       const recipe = await recipeByCode(ctx.tx, input.recipe);
-      const v = input.version ? await versionOf(ctx.tx, recipe, input.version) : await effectiveVersion(ctx.tx, recipe);
+      const v =
+        input.version !== undefined
+          ? await versionOf(ctx.tx, recipe, input.version)
+          : await effectiveVersion(ctx.tx, recipe);
       if (!v) throw new ConflictError(`Recipe ${recipe.code} has no effective version.`, 'not_effective');
       requireState(v, recipe.code, 'effective');
       const order = await ctx.tx

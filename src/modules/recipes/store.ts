@@ -59,7 +59,12 @@ export function sealedContent(recipe: RecipeRow, v: VersionRow): SealedContent {
 }
 
 export function sealOf(v: VersionRow): Seal | null {
-  return v.seal_digest && v.seal_signature && v.seal_key_id
+  return v.seal_digest !== null &&
+    v.seal_digest !== '' &&
+    v.seal_signature !== null &&
+    v.seal_signature !== '' &&
+    v.seal_key_id !== null &&
+    v.seal_key_id !== ''
     ? { digest: v.seal_digest, signature: v.seal_signature, keyId: v.seal_key_id }
     : null;
 }

@@ -62,8 +62,8 @@ export const systemStop = defineCommand({
   errors: [],
   permission: 'system.lifecycle',
   internal: true,
-  async handler(ctx, input) {
+  handler(ctx, input) {
     ctx.note({ reason: input.reason });
-    return { stopped: true };
+    return Promise.resolve({ stopped: true });
   },
 });

@@ -34,7 +34,7 @@ export function systemRoutes(app: FastifyInstance, context: ModuleContext): void
       config: { permission: 'system.health' },
       schema: { tags: ['system'], summary: 'Liveness', operationId: 'system.live', response: { 200: health } },
     },
-    async () => ({ status: 'ok' }),
+    () => ({ status: 'ok' }),
   );
   app.get(
     '/readyz',
@@ -66,6 +66,6 @@ export function systemRoutes(app: FastifyInstance, context: ModuleContext): void
       config: { permission: 'system.api-docs' },
       schema: { hide: true, operationId: 'system.openapi', response: { 200: openApiDocument } },
     },
-    async () => app.swagger(),
+    () => app.swagger(),
   );
 }

@@ -4,7 +4,7 @@ import { AuthenticationError, ConflictError } from '../../../kernel/errors.js';
 import { sha256Hex } from '../../../kernel/digest.js';
 import { newId } from '../../../kernel/ids.js';
 import { type CommandContext } from '../../../kernel/pipeline/types.js';
-import { defineCommand } from '../db.js';
+import { defineCommand, type Database } from '../db.js';
 import type { IdentityDeps } from '../deps.js';
 import { assertNotLocked, countFailure } from '../lockout.js';
 import { randomCode } from '../passwords.js';
@@ -22,12 +22,13 @@ const hashRecoveryCode = (code: string) => sha256Hex(`bastion-recovery:${code.re
 const totpContext = (id: string) => `identity.totp:${id}`;
 
 function secretOf(deps: IdentityDeps, user: UserRow): string {
-  if (!user.totp_secret) throw new ConflictError('No authenticator is enrolled.', 'mfa_not_enrolled');
+  if (user.totp_secret === null || user.totp_secret === '')
+    throw new ConflictError('No authenticator is enrolled.', 'mfa_not_enrolled');
   return deps.secrets.open(user.totp_secret, totpContext(user.id));
 }
 
 async function markSessionVerified(ctx: CommandContext) {
-  if (ctx.actor.sessionId)
+  if (ctx.actor.sessionId !== undefined && ctx.actor.sessionId !== '')
     await ctx.tx
       .updateTable('sessions')
       .set({ mfa_verified_at: ctx.now })
@@ -40,7 +41,7 @@ async function markSessionVerified(ctx: CommandContext) {
  * same lockout; it also counts against the source address, so shop-floor accounts, throttled rather than
  * locked, cannot be guessed at without bound from one place either.
  */
-async function wrongCode(ctx: CommandContext, user: UserRow, deps: IdentityDeps, throttle: AddressThrottle) {
+async function wrongCode(ctx: CommandContext<Database>, user: UserRow, deps: IdentityDeps, throttle: AddressThrottle) {
   throttle.fail(ctx.origin.address, ctx.now);
   await countFailure(ctx, user, deps.config, 'second-factor');
   return new CommandRefusal(new AuthenticationError('The code is wrong or was already used.'));

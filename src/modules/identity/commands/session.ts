@@ -5,7 +5,7 @@ import { SESSION_COOKIE } from '../../../http/index.js';
 import { AuthenticationError, NotFoundError, RateLimitedError, ValidationError } from '../../../kernel/errors.js';
 import { newId } from '../../../kernel/ids.js';
 import { type CommandContext } from '../../../kernel/pipeline/types.js';
-import { defineCommand } from '../db.js';
+import { defineCommand, type Database } from '../db.js';
 import type { IdentityDeps } from '../deps.js';
 import { decoyHash, hashPassword, needsRehash, newToken, verifyPassword } from '../passwords.js';
 import { idParams, password, username } from '../schemas.js';
@@ -25,12 +25,12 @@ function refuse(ctx: CommandContext, reason: string, details: Record<string, unk
   return new CommandRefusal(wrongCredentials());
 }
 
-async function recordWrongPassword(ctx: CommandContext, user: UserRow, deps: IdentityDeps) {
+async function recordWrongPassword(ctx: CommandContext<Database>, user: UserRow, deps: IdentityDeps) {
   await countFailure(ctx, user, deps.config, 'password');
   return new CommandRefusal(wrongCredentials());
 }
 
-async function openSession(ctx: CommandContext, user: UserRow, deps: IdentityDeps) {
+async function openSession(ctx: CommandContext<Database>, user: UserRow, deps: IdentityDeps) {
   const { absoluteHours, maxPerAccount } = deps.config.session;
   const live = await ctx.tx
     .selectFrom('sessions')
@@ -73,7 +73,7 @@ const cookie = (value: string, maxAgeSeconds: number) =>
 /** A browser login carries its session in a cookie as well as in the body (for API clients). */
 function setSessionCookie(result: unknown, reply: FastifyReply, maxAgeSeconds: number): void {
   const { token } = result as { token?: string };
-  if (token) reply.header('set-cookie', cookie(token, maxAgeSeconds));
+  if (token !== undefined && token !== '') reply.header('set-cookie', cookie(token, maxAgeSeconds));
 }
 
 /** Login: argon2id check (a decoy hash for unknown names), lockout or throttling, session limit, rehash. */
@@ -148,7 +148,8 @@ export const logout = defineCommand({
     onResult: (_result, reply) => void reply.header('set-cookie', cookie('', 0)),
   },
   async handler(ctx) {
-    if (!ctx.actor.sessionId) throw new ValidationError('There is no session to end.');
+    if (ctx.actor.sessionId === undefined || ctx.actor.sessionId === '')
+      throw new ValidationError('There is no session to end.');
     await ctx.tx.updateTable('sessions').set({ revoked_at: ctx.now }).where('id', '=', ctx.actor.sessionId).execute();
     ctx.setTarget({ type: 'session', id: ctx.actor.sessionId });
     return { ended: true };

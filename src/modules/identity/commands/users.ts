@@ -93,7 +93,7 @@ const accountChange = (
         const after = await userById(ctx.tx, input.userId);
         ctx.setTarget({ type: 'user', id: input.userId });
         ctx.recordChange(publicUser(before), publicUser(after));
-        if (ended) ctx.note({ endedSessions: ended });
+        if (ended !== 0) ctx.note({ endedSessions: ended });
         return { user: publicUser(after) };
       },
     });
