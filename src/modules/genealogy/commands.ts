@@ -178,7 +178,7 @@ async function registerSerials(ctx: CommandContext, lot: LotRow, serials: string
     ]);
   const tx = tablesOf(ctx);
   const taken = await tx.selectFrom('genealogy_serials').select('serial').where('serial', 'in', serials).execute();
-  if (taken.length) throw new ConflictError(`Serial number ${taken[0]!.serial} is taken already.`, 'serial_exists');
+  if (taken.length > 0) throw new ConflictError(`Serial number ${taken[0]!.serial} is taken already.`, 'serial_exists');
   await tx
     .insertInto('genealogy_serials')
     .values(serials.map((serial) => ({ serial, lot_id: lot.id, created_at: ctx.now })))
@@ -231,11 +231,14 @@ export const produceLot = defineCommand({
   permission: 'genealogy.produce',
   async handler(ctx, input) {
     const material = await materialByCode(ctx.tx, input.output.material);
-    if (input.operation !== undefined && !input.order)
+    if (input.operation !== undefined && (input.order === undefined || input.order === ''))
       throw new ValidationError('An operation belongs to a work order: name the order too.', [
         { path: '/order', message: 'required with operation' },
       ]);
-    const booking = input.order ? await bookingTarget(ctx.tx, input.order, input.operation) : undefined;
+    const booking =
+      input.order !== undefined && input.order !== ''
+        ? await bookingTarget(ctx.tx, input.order, input.operation)
+        : undefined;
     assertDistinct(
       input.inputs.map((i) => i.lot),
       '/inputs',

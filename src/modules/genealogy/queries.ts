@@ -18,9 +18,10 @@ export async function lotDetail<DB extends Database>(handle: ReadDb<DB>, number:
     .select('code')
     .where('id', '=', lot.material_id)
     .executeTakeFirstOrThrow();
-  const order = lot.order_id
-    ? await db.selectFrom('production_orders').select('number').where('id', '=', lot.order_id).executeTakeFirst()
-    : undefined;
+  const order =
+    lot.order_id !== null
+      ? await db.selectFrom('production_orders').select('number').where('id', '=', lot.order_id).executeTakeFirst()
+      : undefined;
   const serials = await db
     .selectFrom('genealogy_serials')
     .select('serial')

@@ -71,7 +71,7 @@ const compiled = new WeakMap<ReadDb<Database>, Map<string, string>>();
 
 function traceSql(db: ReadDb<Database>, direction: 'backward' | 'forward'): string {
   let texts = compiled.get(db);
-  if (!texts) compiled.set(db, (texts = new Map()));
+  if (!texts) compiled.set(db, (texts = new Map<string, string>()));
   let text = texts.get(direction);
   if (text === undefined) {
     text = traceQuery(direction, '', 0).compile(db).sql;

@@ -7,7 +7,10 @@ import { deviceByName } from './store.js';
 type Done = (error: AuthenticateError | null, success: boolean | null) => void;
 
 /** MQTT 3.1.1 return code 4, "bad user name or password", the same for every refusal: it tells nothing. */
-const refusal = () => Object.assign(new Error('bad user name or password'), { returnCode: 4 }) as AuthenticateError;
+const refusal = () =>
+  Object.assign<Error, Pick<AuthenticateError, 'returnCode'>>(new Error('bad user name or password'), {
+    returnCode: 4,
+  });
 
 /**
  * Checks a device's credentials: user name = device name, password = its secret. The client ID must be
@@ -16,7 +19,7 @@ const refusal = () => Object.assign(new Error('bad user name or password'), { re
  */
 async function login(rt: IngestRuntime, client: Client, username?: string, password?: Buffer): Promise<boolean> {
   const address = addressOf(client);
-  if (!username || !password) {
+  if (username === undefined || username === '' || !password) {
     rt.security.record('bad-credentials', { username, address }, 'no user name or password');
     return false;
   }
@@ -51,7 +54,12 @@ export function authenticator(rt: IngestRuntime) {
       (ok) => (ok ? done(null, true) : done(refusal(), false)),
       (error: unknown) => {
         rt.logger.error({ err: error }, 'device authentication failed');
-        done(Object.assign(new Error('server unavailable'), { returnCode: 3 }) as AuthenticateError, false);
+        done(
+          Object.assign<Error, Pick<AuthenticateError, 'returnCode'>>(new Error('server unavailable'), {
+            returnCode: 3,
+          }),
+          false,
+        );
       },
     );
   };

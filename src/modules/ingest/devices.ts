@@ -21,7 +21,7 @@ const reasonBody = Type.Object(
 
 /** The secret is shown once; an idempotent replay would have to store it, so such calls are refused. */
 function refuseReplayableSecret(ctx: CommandContext<Database>): void {
-  if (ctx.origin.idempotencyKey)
+  if (ctx.origin.idempotencyKey !== undefined && ctx.origin.idempotencyKey !== '')
     throw new ValidationError('A device secret is shown once and never stored: send this without an Idempotency-Key.');
 }
 

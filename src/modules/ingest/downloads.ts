@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { ModuleContext } from '../../kernel/module.js';
+import type { ReadDb } from '../../kernel/store.js';
 import { DOWNLOAD_EVENT } from '../recipes/index.js';
+import type { Database } from './db.js';
 import { encodeSparkplug } from './payloads.js';
 
 /**
@@ -19,7 +21,7 @@ export function forwardDownloads(
       setPoints: Record<string, number>;
       downloadId: string;
     };
-    const devices = await context.db
+    const devices = await (context.db as ReadDb<Database>)
       .selectFrom('ingest_devices')
       .select(['name', 'node_path', 'group_id', 'edge_node_id'])
       .where('state', '=', 'active')

@@ -131,7 +131,7 @@ export function startExternalIngest(context: ModuleContext, config: BastionConfi
     if (!closing && client.connected && !onlineIn(payload)) void born();
   };
   const filters = [...sharedFilters(config.mqtt.sharedGroup, config.mqtt.shared), host.topic];
-  const link = new BrokerLink(client, filters, logger, new URL(url).host, born);
+  const link = new BrokerLink(client, filters, logger, new URL(url).host, () => void born());
   client.connect();
   const unsubscribe = DEVICE_EVENTS.map((type) =>
     context.events.subscribe(type, (event) => {

@@ -19,7 +19,8 @@ export interface Now {
   window: TimeWindow;
 }
 
-const fullName = (device: string | null, name: string) => (device ? `${device}/${name}` : name);
+const fullName = (device: string | null, name: string) =>
+  device !== null && device !== '' ? `${device}/${name}` : name;
 
 function rows(deviceId: string, decoded: Decoded, names: (m: MetricValue) => string | undefined, clock: Now) {
   const values: ValueRow[] = [];

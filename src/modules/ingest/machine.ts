@@ -57,7 +57,7 @@ function collect(rows: readonly ValueRow[]): { sources: Map<string, Source>; bad
       bad += 1;
       continue;
     }
-    if (row.deviceId !== lastDevice) [open, lastDevice] = [new Map(), row.deviceId];
+    if (row.deviceId !== lastDevice) [open, lastDevice] = [new Map<string, MachineSample>(), row.deviceId];
     const key = `${row.deviceId}\u0000${found.device ?? ''}`;
     let sample = open.get(key);
     if (!sample || sample[found.kind] !== undefined) {

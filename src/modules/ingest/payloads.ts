@@ -55,7 +55,7 @@ function valueOf(value: unknown): Pick<MetricValue, 'num' | 'text'> | undefined 
     if (value.length > MAX_TEXT || LONE_SURROGATE.test(value)) throw new MalformedPayload('metric text too long');
     return { num: null, text: value };
   }
-  if (value && typeof value === 'object' && 'toNumber' in value)
+  if (typeof value === 'object' && value !== null && 'toNumber' in value)
     return valueOf((value as { toNumber(): number }).toNumber());
   return undefined;
 }
@@ -93,9 +93,9 @@ export function decodeSparkplug(payload: Buffer): Decoded {
   } catch {
     throw new MalformedPayload('not a Sparkplug B payload');
   }
-  const seq = toNumber(decoded.seq as Longish);
+  const seq = toNumber(decoded.seq);
   if (seq !== null && (seq < 0 || seq > 255)) throw new MalformedPayload('sequence number out of 0-255');
-  return { timestamp: toNumber(decoded.timestamp as Longish), seq, metrics: metricsOf(decoded.metrics ?? []) };
+  return { timestamp: toNumber(decoded.timestamp), seq, metrics: metricsOf(decoded.metrics ?? []) };
 }
 
 /** Decodes the JSON layout `{ "timestamp": ms, "metrics": [{ "name", "value", "timestamp"?, "isHistorical"? }] }`. */
@@ -109,8 +109,15 @@ export function decodeJson(payload: Buffer): Decoded {
   const { timestamp, metrics } = (body ?? {}) as { timestamp?: unknown; metrics?: unknown };
   if (timestamp !== undefined && !Number.isSafeInteger(timestamp)) throw new MalformedPayload('bad timestamp');
   if (!Array.isArray(metrics)) throw new MalformedPayload('no metrics array');
-  for (const m of metrics)
-    if (!m || typeof m !== 'object' || typeof m.name !== 'string' || !('value' in m) || 'alias' in m)
+  for (const m of metrics as unknown[])
+    if (
+      typeof m !== 'object' ||
+      m === null ||
+      !('name' in m) ||
+      typeof m.name !== 'string' ||
+      !('value' in m) ||
+      'alias' in m
+    )
       throw new MalformedPayload('a metric needs a name and a value');
     else if ('timestamp' in m && !Number.isSafeInteger(m.timestamp)) throw new MalformedPayload('bad metric timestamp');
     else if ('isHistorical' in m && typeof m.isHistorical !== 'boolean') throw new MalformedPayload('bad isHistorical');

@@ -108,7 +108,7 @@ function ingest(rt: IngestRuntime, session: Session, route: Route, topic: string
   if (result.gap)
     rt.security.record('sequence-gap', sourceOf(session), `expected ${result.gap.expected}, got ${result.gap.got}`);
   if (result.rebirth) rt.requestRebirth(session);
-  if (result.outOfWindow) {
+  if (result.outOfWindow !== undefined && result.outOfWindow !== '') {
     // Kept whole for review, never applied: a late or future-dated value must not rewrite a reported shift.
     rt.security.record('timestamp-out-of-window', sourceOf(session), `topic ${topic}: ${result.outOfWindow}`);
     return quarantine(rt, session, topic, payload, callback, result.outOfWindow);

@@ -44,15 +44,15 @@ export async function applyRecipeMetrics(
     if (!found) continue;
     equipmentOf ??= await resolver(); // only batches that carry recipe metrics look devices up
     const equipment = await equipmentOf(row, found.device);
-    if (!equipment) continue;
+    if (equipment === undefined || equipment === '') continue;
     const group = groups.get(equipment) ?? { setPoints: [], process: [] };
     group[found.family].push({ parameter: found.parameter, value: row.num!, ts: row.ts });
     groups.set(equipment, group);
   }
   for (const [equipment, group] of groups) {
-    if (group.setPoints.length)
+    if (group.setPoints.length > 0)
       outcome.setPointMismatches += (await sameTransaction(checkSetPoints, ctx, equipment, group.setPoints)).mismatches;
-    if (group.process.length) {
+    if (group.process.length > 0) {
       const result = await sameTransaction(checkProcessValues, ctx, equipment, group.process);
       outcome.deviations += result.deviations;
       outcome.held += result.held;

@@ -19,7 +19,8 @@ export interface Source {
 }
 
 /** Attacker-chosen text (user names, topics) is cut short before it is stored or logged. */
-const clip = (text: string | null | undefined, max = 120) => (text ? text.slice(0, max) : null);
+const clip = (text: string | null | undefined, max = 120) =>
+  text !== null && text !== undefined && text !== '' ? text.slice(0, max) : null;
 
 /**
  * Records refusals: counted in the next batch (repeats in one batch add up), warned in the log at most

@@ -2,6 +2,9 @@
 const PUBLISHED = new Set(['NBIRTH', 'NDATA', 'NDEATH', 'DBIRTH', 'DDATA', 'DDEATH']);
 const ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** A topic level that is missing or empty. */
+const blank = (level: string | undefined): level is undefined | '' => level === undefined || level === '';
+
 export type MessageType = 'NBIRTH' | 'NDATA' | 'NDEATH' | 'DBIRTH' | 'DDATA' | 'DDEATH';
 
 export type Route =
@@ -17,11 +20,13 @@ export interface Namespace {
 /** The JSON layout: `bastion/v1/<device name>/data`, body `{ timestamp, metrics: [{ name, value }] }`. */
 export const jsonTopic = (deviceName: string) => `bastion/v1/${deviceName}/data`;
 export const commandTopic = (ns: Namespace, device?: string) =>
-  device ? `spBv1.0/${ns.groupId}/DCMD/${ns.edgeNodeId}/${device}` : `spBv1.0/${ns.groupId}/NCMD/${ns.edgeNodeId}`;
+  !blank(device)
+    ? `spBv1.0/${ns.groupId}/DCMD/${ns.edgeNodeId}/${device}`
+    : `spBv1.0/${ns.groupId}/NCMD/${ns.edgeNodeId}`;
 
 function sparkplugRoute(levels: string[]): Route | undefined {
   const [, group, type, edge, device, ...rest] = levels;
-  if (!group || !type || !edge || rest.length > 0 || !PUBLISHED.has(type)) return undefined;
+  if (blank(group) || blank(type) || blank(edge) || rest.length > 0 || !PUBLISHED.has(type)) return undefined;
   if (!ID.test(group) || !ID.test(edge) || (device !== undefined && !ID.test(device))) return undefined;
   const deviceLevel = type.startsWith('D');
   if (deviceLevel !== (device !== undefined)) return undefined;
@@ -32,7 +37,7 @@ function sparkplugRoute(levels: string[]): Route | undefined {
 export function parseTopic(topic: string): Route | undefined {
   const levels = topic.split('/');
   if (levels[0] === 'spBv1.0') return sparkplugRoute(levels);
-  if (levels.length === 4 && levels[0] === 'bastion' && levels[1] === 'v1' && levels[3] === 'data' && levels[2])
+  if (levels.length === 4 && levels[0] === 'bastion' && levels[1] === 'v1' && levels[3] === 'data' && !blank(levels[2]))
     return { kind: 'json', device: levels[2] };
   return undefined;
 }

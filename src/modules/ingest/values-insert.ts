@@ -19,9 +19,9 @@ const texts = new WeakMap<object, Map<number, string>>();
 function statement(db: Kysely<Database>, rows: number): string {
   const adapter = db.getExecutor().adapter;
   let bySize = texts.get(adapter);
-  if (!bySize) texts.set(adapter, (bySize = new Map()));
+  if (!bySize) texts.set(adapter, (bySize = new Map<number, string>()));
   let text = bySize.get(rows);
-  if (!text) {
+  if (text === undefined || text === '') {
     const row = { batch_id: '', device_id: '', metric: '', ts: 0, value_num: 0, value_text: '' };
     const compiled = db
       .insertInto('ingest_values')
@@ -37,7 +37,7 @@ function statement(db: Kysely<Database>, rows: number): string {
 /** The statement sizes that add up to `count`: whole 2048s, then the powers of two of the remainder. */
 export function chunkSizes(count: number): number[] {
   const sizes: number[] = Array.from({ length: Math.floor(count / MAX_ROWS) }, () => MAX_ROWS);
-  for (let size = MAX_ROWS / 2; size >= 1; size /= 2) if ((count % MAX_ROWS) & size) sizes.push(size);
+  for (let size = MAX_ROWS / 2; size >= 1; size /= 2) if (((count % MAX_ROWS) & size) !== 0) sizes.push(size);
   return sizes;
 }
 

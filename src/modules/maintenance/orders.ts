@@ -202,7 +202,7 @@ export const completeOrder = defineCommand({
       throw new ConflictError(`${order.number} is ${order.state}; start it first.`, 'illegal_transition');
     const done = { state: 'completed', work_done: input.workDone, completed_at: ctx.now, completed_by: ctx.actor.id };
     await ctx.tx.updateTable('maintenance_orders').set(done).where('id', '=', order.id).execute();
-    if (input.parts?.length)
+    if (input.parts !== undefined && input.parts.length > 0)
       await ctx.tx
         .insertInto('maintenance_parts')
         .values(input.parts.map((p) => ({ order_id: order.id, ...p })))
@@ -210,7 +210,7 @@ export const completeOrder = defineCommand({
     // Back from maintenance the equipment waits for production: idle, until the line reports running.
     if (order.stops_equipment === 1)
       await recordState(ctx, { equipment: order.equipment_path, state: 'idle', at: ctx.now });
-    if (order.plan_id)
+    if (order.plan_id !== null)
       await ctx.tx
         .updateTable('maintenance_plans')
         .set({ last_done_at: ctx.now })

@@ -128,7 +128,8 @@ export const schedulePlans = defineCommand({
     const scope = input.equipment;
     const plans = await ctx.tx.selectFrom('maintenance_plans').selectAll().execute();
     const inScope = plans.filter(
-      (p) => !scope || p.equipment_path === scope || p.equipment_path.startsWith(`${scope}/`),
+      (p) =>
+        scope === undefined || scope === '' || p.equipment_path === scope || p.equipment_path.startsWith(`${scope}/`),
     );
     for (const plan of inScope) {
       if (!(await progressOf(ctx.tx, plan, ctx.now)).due) continue;

@@ -42,17 +42,18 @@ export async function equipmentHistory(db: ReadDb<Database>, equipment: string) 
     .orderBy('created_at', 'desc')
     .limit(500)
     .execute();
-  const parts = orders.length
-    ? await db
-        .selectFrom('maintenance_parts')
-        .selectAll()
-        .where(
-          'order_id',
-          'in',
-          orders.map((o) => o.id),
-        )
-        .execute()
-    : [];
+  const parts =
+    orders.length > 0
+      ? await db
+          .selectFrom('maintenance_parts')
+          .selectAll()
+          .where(
+            'order_id',
+            'in',
+            orders.map((o) => o.id),
+          )
+          .execute()
+      : [];
   const history = orders.map((o) => ({
     ...orderView(o),
     parts: parts.filter((p) => p.order_id === o.id).map(({ part, quantity, unit }) => ({ part, quantity, unit })),
@@ -66,6 +67,6 @@ export async function equipmentHistory(db: ReadDb<Database>, equipment: string) 
 
 export async function listOrders(db: ReadDb<Database>, equipment: string, state?: string) {
   let query = db.selectFrom('maintenance_orders').selectAll().where(atOrBelow(equipment));
-  if (state) query = query.where('state', '=', state);
+  if (state !== undefined && state !== '') query = query.where('state', '=', state);
   return (await query.orderBy('number', 'desc').limit(500).execute()).map(orderView);
 }

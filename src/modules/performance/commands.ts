@@ -32,9 +32,9 @@ export interface StateChange {
  */
 export async function recordState(ctx: CommandContext, change: StateChange): Promise<{ changed: boolean }> {
   // The caller's context is typed with the caller's tables (maintenance, ingest); these are performance's.
-  const tx: CommandContext<Database>['tx'] = ctx.tx;
+  const tx = ctx.tx as CommandContext<Database>['tx'];
   await requireNode(tx, change.equipment);
-  if (change.state === 'down' && !change.reason)
+  if (change.state === 'down' && (change.reason === undefined || change.reason === ''))
     throw new ValidationError('A down state needs a reason.', [{ path: '/reason', message: 'required when down' }]);
   const open = await tx
     .selectFrom('performance_states')
@@ -129,7 +129,7 @@ function idealOf(properties: { id: string; value: unknown }[]): number | undefin
  * cannot be computed, and so does this function's answer.
  */
 export async function recordCount(ctx: CommandContext, report: CountReport): Promise<CountOutcome> {
-  const tx: CommandContext<Database>['tx'] = ctx.tx;
+  const tx = ctx.tx as CommandContext<Database>['tx'];
   const node = toNode(await requireNode(tx, report.equipment));
   if (report.good > report.total)
     throw new ValidationError('Good parts cannot outnumber all parts.', [

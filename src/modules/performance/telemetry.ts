@@ -43,7 +43,8 @@ export async function applyTelemetry(
       if (sample.state !== undefined) {
         if (!STATES.has(sample.state as MachineState)) throw new Error('unknown state');
         const state = sample.state as MachineState;
-        const reason = state === 'down' ? sample.fault || 'unspecified fault' : undefined;
+        const fault = sample.fault !== undefined && sample.fault !== '' ? sample.fault : 'unspecified fault';
+        const reason = state === 'down' ? fault : undefined;
         if ((await recordState(ctx, { equipment, state, reason, at: sample.ts })).changed) outcome.states += 1;
       }
       if (sample.total !== undefined) {
@@ -62,7 +63,7 @@ export async function applyTelemetry(
 /** The parts made since the last report: the counter's increase, or all of it after a restart at zero. */
 async function countDelta(ctx: CommandContext, equipment: string, sample: MachineSample) {
   // The caller's context is typed with the caller's tables (ingest's batches); these are performance's.
-  const tx: CommandContext<Database>['tx'] = ctx.tx;
+  const tx = ctx.tx as CommandContext<Database>['tx'];
   const total = sample.total!;
   const good = sample.good ?? total;
   const last = await tx

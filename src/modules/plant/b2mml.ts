@@ -54,14 +54,14 @@ function element(node: PlantNode, children: Map<string, PlantNode[]>): Equipment
   return {
     ID: node.code,
     Description: node.name,
-    EquipmentLevel: b2mmlLevels[node.level] as EquipmentElement['EquipmentLevel'],
-    ...(node.equipmentClass ? { EquipmentClassID: node.equipmentClass } : {}),
+    EquipmentLevel: b2mmlLevels[node.level],
+    ...(node.equipmentClass !== null && node.equipmentClass !== '' ? { EquipmentClassID: node.equipmentClass } : {}),
     ...(node.properties.length > 0
       ? {
           EquipmentProperty: node.properties.map((p) => ({
             ID: p.id,
             Value: p.value,
-            ...(p.unitOfMeasure ? { UnitOfMeasure: p.unitOfMeasure } : {}),
+            ...(p.unitOfMeasure !== undefined && p.unitOfMeasure !== '' ? { UnitOfMeasure: p.unitOfMeasure } : {}),
           })),
         }
       : {}),
@@ -75,6 +75,7 @@ export function toB2mml(nodes: PlantNode[]): { Equipment: EquipmentElement } | u
   if (!root) return undefined;
   const children = new Map<string, PlantNode[]>();
   for (const node of nodes)
-    if (node.parentPath) children.set(node.parentPath, [...(children.get(node.parentPath) ?? []), node]);
+    if (node.parentPath !== null && node.parentPath !== '')
+      children.set(node.parentPath, [...(children.get(node.parentPath) ?? []), node]);
   return { Equipment: element(root, children) };
 }

@@ -184,7 +184,7 @@ export const importCommand = defineCommand({
         properties: (element.EquipmentProperty ?? []).map((p) => ({
           id: p.ID,
           value: p.Value,
-          ...(p.UnitOfMeasure ? { unitOfMeasure: p.UnitOfMeasure } : {}),
+          ...(p.UnitOfMeasure !== undefined && p.UnitOfMeasure !== '' ? { unitOfMeasure: p.UnitOfMeasure } : {}),
         })),
       };
       const nodePath = parentPath === undefined ? ROOT_PATH : childPath(parentPath, element.ID);

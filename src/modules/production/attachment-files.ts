@@ -61,14 +61,14 @@ export function normaliseFileName(raw: string): string {
 /** Refuses what is not the declared type, and names whose extension does not match the content. */
 export function checkContent(name: string, declared: string, content: Buffer): void {
   const extension = /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase();
-  if (extension && ACTIVE.has(extension))
+  if (extension !== undefined && ACTIVE.has(extension))
     throw problem(`.${extension} files (executables, scripts, active content) are not accepted`);
   const detected = content.length > 0 ? KINDS.find((k) => k.matches(content)) : undefined;
   if (!detected || detected.type !== declared)
     throw new ValidationError(`The file is not a valid ${declared}.`, [
       { path: '/content', message: `does not match ${declared}` },
     ]);
-  if (!extension || !detected.extensions.includes(extension))
+  if (extension === undefined || !detected.extensions.includes(extension))
     throw problem(`a ${declared} file must be named .${detected.extensions.join(' or .')}`);
 }
 

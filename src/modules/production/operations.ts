@@ -127,7 +127,7 @@ export const reportQuantities = defineCommand({
         'illegal_transition',
       );
     if (input.good + input.scrap === 0) throw new ValidationError('Report at least one good or scrapped unit.');
-    if (input.scrap > 0 && !input.scrapReason)
+    if (input.scrap > 0 && (input.scrapReason === undefined || input.scrapReason === ''))
       throw new ValidationError('Scrap needs a reason.', [
         { path: '/scrapReason', message: 'required when scrap > 0' },
       ]);

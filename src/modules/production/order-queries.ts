@@ -130,5 +130,10 @@ export async function runningOrderAt<DB extends OrderTables>(handle: ReadDb<DB>,
     .select(['id', 'number', 'line_path', 'material_id'])
     .where('state', '=', 'running')
     .execute();
-  return running.find((o) => o.line_path && (equipment === o.line_path || equipment.startsWith(`${o.line_path}/`)));
+  return running.find(
+    (o) =>
+      o.line_path !== null &&
+      o.line_path !== '' &&
+      (equipment === o.line_path || equipment.startsWith(`${o.line_path}/`)),
+  );
 }

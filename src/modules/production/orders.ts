@@ -132,7 +132,8 @@ export const importOrders = defineCommand({
   async handler(ctx, input) {
     const numbers = input.orders.map((o) => o.number);
     const twice = numbers.find((n, i) => numbers.indexOf(n) !== i);
-    if (twice) throw new ValidationError(`Order ${twice} appears twice.`, [{ path: '/orders', message: 'duplicate' }]);
+    if (twice !== undefined && twice !== '')
+      throw new ValidationError(`Order ${twice} appears twice.`, [{ path: '/orders', message: 'duplicate' }]);
     const created: string[] = [];
     const unchanged: string[] = [];
     for (const [i, order] of input.orders.entries()) {
@@ -156,7 +157,7 @@ export const importOrders = defineCommand({
     }
     ctx.setTarget({ type: 'production.import', id: input.source });
     ctx.note({ source: input.source, created: created.length, unchanged: unchanged.length });
-    if (created.length) ctx.emit('production.orders-imported', { source: input.source, created });
+    if (created.length > 0) ctx.emit('production.orders-imported', { source: input.source, created });
     return { source: input.source, created, unchanged };
   },
 });

@@ -14,7 +14,8 @@ function panel(values: (number | null)[], limits: Limits, top: number, label: st
   const present = values.filter((v): v is number => v !== null);
   const low = Math.min(limits.lower, ...present);
   const high = Math.max(limits.upper, ...present);
-  const pad = (high - low) * 0.08 || 1;
+  const spread = (high - low) * 0.08;
+  const pad = spread === 0 || Number.isNaN(spread) ? 1 : spread;
   const y = (v: number) => top + 20 + (1 - (v - (low - pad)) / (high - low + 2 * pad)) * (PANEL - 40);
   const x = (i: number) => LEFT + ((WIDTH - LEFT - RIGHT) * (i + 0.5)) / values.length;
   const body = [text(8, top + 14, label, 'font-weight="bold"')];

@@ -26,7 +26,7 @@ function matchPlan(characteristics: Characteristic[], measurements: { characteri
   });
   const unknown = measurements.filter((m) => !characteristics.some((c) => c.name === m.characteristic));
   problems.push(...unknown.map((m) => ({ path: '/measurements', message: `${m.characteristic}: not in the plan` })));
-  if (problems.length) throw new ValidationError('The measurements do not match the inspection plan.', problems);
+  if (problems.length > 0) throw new ValidationError('The measurements do not match the inspection plan.', problems);
 }
 
 /** Pass/fail is computed here from the plan's limits, never taken from the caller. */
@@ -35,19 +35,21 @@ export function judge(c: Characteristic, value: number): boolean {
 }
 
 async function subjectOf(ctx: CommandContext<Database>, plan: PlanRow, input: { lot?: string; order?: string }) {
-  const lot = input.lot ? await lotByNumber(ctx.tx, input.lot) : undefined;
+  const lot = input.lot !== undefined && input.lot !== '' ? await lotByNumber(ctx.tx, input.lot) : undefined;
   if (lot && lot.material_id !== plan.material_id)
     throw new ValidationError(`Lot ${lot.number} is not of the plan's product.`, [
       { path: '/lot', message: 'wrong material' },
     ]);
-  const order = input.order
-    ? await ctx.tx
-        .selectFrom('production_orders')
-        .select(['id', 'material_id'])
-        .where('number', '=', input.order)
-        .executeTakeFirst()
-    : undefined;
-  if (input.order && !order) throw new NotFoundError(`No work order ${input.order}.`);
+  const order =
+    input.order !== undefined && input.order !== ''
+      ? await ctx.tx
+          .selectFrom('production_orders')
+          .select(['id', 'material_id'])
+          .where('number', '=', input.order)
+          .executeTakeFirst()
+      : undefined;
+  if (input.order !== undefined && input.order !== '' && !order)
+    throw new NotFoundError(`No work order ${input.order}.`);
   if (order && order.material_id !== plan.material_id)
     throw new ValidationError(`Order ${input.order} makes another product.`, [
       { path: '/order', message: 'wrong product' },
@@ -117,7 +119,7 @@ export const recordInspection = defineCommand({
         .values.map((value, sample) => ({ characteristic: c.name, sample, value, passed: judge(c, value) })),
     );
     const failed = [...new Set(rows.filter((r) => !r.passed).map((r) => r.characteristic))];
-    const result = failed.length ? ('fail' as const) : ('pass' as const);
+    const result = failed.length > 0 ? ('fail' as const) : ('pass' as const);
     await ctx.tx
       .insertInto('quality_inspections')
       .values({
@@ -134,7 +136,7 @@ export const recordInspection = defineCommand({
       .insertInto('quality_measurements')
       .values(rows.map((r) => ({ ...r, inspection_id: id, passed: r.passed ? 1 : 0 })))
       .execute();
-    const ncr = failed.length ? await onFailure(ctx, lot, id, failed) : null;
+    const ncr = failed.length > 0 ? await onFailure(ctx, lot, id, failed) : null;
     ctx.setTarget({ type: 'quality.inspection', id });
     ctx.note({ plan: plan.code, version: plan.version, lot: input.lot ?? null, result, failed, ncr });
     ctx.emit(`quality.inspection-${result === 'pass' ? 'passed' : 'failed'}`, { id, lot: input.lot ?? null });
@@ -146,7 +148,7 @@ export const recordInspection = defineCommand({
       result,
       failed,
       ncr,
-      lotHeld: Boolean(failed.length && lot?.state === 'available'),
+      lotHeld: failed.length > 0 && lot?.state === 'available',
       measurements: rows,
     };
   },

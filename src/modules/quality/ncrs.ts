@@ -64,7 +64,7 @@ export const raiseNcr = defineCommand({
   http: { method: 'POST', url: '/api/quality/ncrs' },
   permission: 'quality.ncr.manage',
   async handler(ctx, input) {
-    const lot = input.lot ? await lotByNumber(ctx.tx, input.lot) : undefined;
+    const lot = input.lot !== undefined && input.lot !== '' ? await lotByNumber(ctx.tx, input.lot) : undefined;
     if (lot?.state === 'available') await holdLot(ctx, lot, input.description);
     const { id, number } = await openNcr(ctx, {
       lotId: lot?.id ?? null,
@@ -82,7 +82,7 @@ type Disposition = (typeof dispositions)[number];
 
 /** What a disposition does to the lot: rework keeps it held, scrap scraps it, use-as-is releases it. */
 async function applyToLot(ctx: CommandContext<Database>, ncr: NcrRow, disposition: Disposition) {
-  if (!ncr.lot_id) return;
+  if (ncr.lot_id === null) return;
   const lot = await ctx.tx
     .selectFrom('genealogy_lots')
     .selectAll()

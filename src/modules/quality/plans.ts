@@ -71,7 +71,7 @@ function checkCharacteristics(list: Static<typeof characteristic>[]) {
     if (list.findIndex((other) => other.name === c.name) !== i) return [{ path, message: 'name used twice' }];
     return [];
   });
-  if (problems.length) throw new ValidationError('The characteristics do not make sense.', problems);
+  if (problems.length > 0) throw new ValidationError('The characteristics do not make sense.', problems);
 }
 
 /** Creates a plan or its next version (the previous version is superseded, never changed). */

@@ -32,8 +32,8 @@ export async function listInspections(db: ReadDb<Database>, filter: { lot?: stri
       'i.result',
       'i.inspected_at',
     ]);
-  if (filter.lot) query = query.where('l.number', '=', filter.lot);
-  if (filter.plan) query = query.where('p.code', '=', filter.plan);
+  if (filter.lot !== undefined && filter.lot !== '') query = query.where('l.number', '=', filter.lot);
+  if (filter.plan !== undefined && filter.plan !== '') query = query.where('p.code', '=', filter.plan);
   const rows = await query.orderBy('i.inspected_at', 'desc').orderBy('i.id', 'desc').limit(limit).execute();
   return rows.map((r) => ({
     id: r.id,
@@ -52,7 +52,7 @@ export async function listNcrs(db: ReadDb<Database>, state?: string) {
     .leftJoin('genealogy_lots as l', 'l.id', 'n.lot_id')
     .selectAll('n')
     .select('l.number as lot');
-  if (state) query = query.where('n.state', '=', state);
+  if (state !== undefined && state !== '') query = query.where('n.state', '=', state);
   return (await query.orderBy('n.number', 'desc').limit(500).execute()).map(ncrView);
 }
 
@@ -78,15 +78,16 @@ export async function spcChart(
     .execute();
   recent.reverse();
   const ids = recent.map((r) => r.id);
-  const values = ids.length
-    ? await db
-        .selectFrom('quality_measurements')
-        .select(['inspection_id', 'value'])
-        .where('inspection_id', 'in', ids)
-        .where('characteristic', '=', spec.name)
-        .orderBy('sample')
-        .execute()
-    : [];
+  const values =
+    ids.length > 0
+      ? await db
+          .selectFrom('quality_measurements')
+          .select(['inspection_id', 'value'])
+          .where('inspection_id', 'in', ids)
+          .where('characteristic', '=', spec.name)
+          .orderBy('sample')
+          .execute()
+      : [];
   const byInspection = new Map<string, number[]>(ids.map((id) => [id, []]));
   for (const v of values) byInspection.get(v.inspection_id)!.push(Number(v.value));
   // A change of subgroup size in a later plan version starts a new chart: older samples are left out.

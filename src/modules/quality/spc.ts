@@ -99,7 +99,7 @@ function chart(
       location,
     ),
     ...dispersionViolations(points, dispersion),
-  ].sort((a, b) => a.point - b.point || a.rule - b.rule);
+  ].sort((a, b) => (a.point !== b.point ? a.point - b.point : a.rule - b.rule));
   return { kind, subgroupSize, baseline, points, location, dispersion, violations };
 }
 
