@@ -5,6 +5,10 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
 // workers, so test/support/database.ts (and every child process a test spawns) sees its own project's dialect.
 const postgresUrl = process.env.BASTION_TEST_DATABASE_URL ?? '';
 
+// Every response a project's tests receive is checked against the OpenAPI document once its files have run
+// (per project: the root config runs no test, so a setup there would check nothing).
+const responseCheck = 'test/support/response-check.global.ts';
+
 // Unit tests under src/ do not open a database, except the pipeline's, which runs a real one.
 const databaseTests = ['test/**/*.test.ts', 'src/kernel/pipeline/pipeline.test.ts'];
 
@@ -15,6 +19,7 @@ const sqlite: TestProjectInlineConfiguration = {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // Empty, not absent: a URL in the developer's shell must not turn this half into a second PostgreSQL run.
     env: { BASTION_TEST_DATABASE_URL: '' },
+    globalSetup: [responseCheck],
   },
 };
 
@@ -25,7 +30,7 @@ const postgres: TestProjectInlineConfiguration = {
     include: databaseTests,
     env: { BASTION_TEST_DATABASE_URL: postgresUrl },
     // Once, before any file: an unreachable server is one clear error, not a failure in every test.
-    globalSetup: ['test/support/postgres-reachable.ts'],
+    globalSetup: ['test/support/postgres-reachable.ts', responseCheck],
   },
 };
 
@@ -37,8 +42,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default'],
-    // Every response the suite receives is checked against the OpenAPI document once all files have run.
-    globalSetup: ['test/support/response-check.global.ts'],
     setupFiles: ['test/support/response-recording.setup.ts'],
     // The check reads every recorded response after the last file; the default 10 s could cut it short.
     teardownTimeout: 60_000,

@@ -4,6 +4,6 @@
  */
 export { authorizeScopedRead, SESSION_COOKIE } from './authorization.js';
 export { originOf } from './context.js';
-export { errorResponses, problemSchema } from './schemas.js';
+export { answersIn, errorResponses, problemSchema } from './schemas.js';
 export { sendSvg } from './svg.js';
 export { createSelfSignedCertificate, loadTls, tlsPolicy } from './tls.js';

@@ -30,3 +30,16 @@ export const errorResponses = {
 export function problemFor(codes: readonly ErrorCode[]): TSchema {
   return Type.Object(problemSchema.properties, { 'x-error-codes': [...codes].sort() });
 }
+
+/**
+ * A success answer documented per media type: JSON by `json` (omit it for a route that answers only in
+ * another format), and each other format (a drawn chart, a CSV, a PDF, a PEM key) as a string. fastify picks
+ * the serializer by the reply's content type; the other formats are sent as they are.
+ */
+export function answersIn(json: TSchema | undefined, others: Record<string, string>): { content: object } {
+  const formats = Object.entries(others).map(([type, description]) => [
+    type,
+    { schema: { type: 'string', description } },
+  ]);
+  return { content: { ...(json ? { 'application/json': { schema: json } } : {}), ...Object.fromEntries(formats) } };
+}

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
 import { NotFoundError } from '../../kernel/errors.js';
-import { errorResponses } from '../../http/index.js';
+import { answersIn, errorResponses } from '../../http/index.js';
 import { parseCheckpoint } from './checkpoint.js';
 import { consistencyProof, inclusionProof } from './proofs.js';
 import { getRecord, listRecords } from './queries.js';
@@ -196,7 +196,7 @@ export function auditRoutes(app: FastifyInstance, context: ModuleContext): void 
         tags,
         operationId: 'audit.publicKey',
         summary: 'The checkpoint public key (PEM, SPKI)',
-        response: { 200: Type.String(), ...errorResponses },
+        response: { 200: answersIn(undefined, { 'application/x-pem-file': 'PEM, SPKI' }), ...errorResponses },
       },
     },
     async (_request, reply) => reply.type('application/x-pem-file').send(readFileSync(publicKeyFile, 'utf8')),

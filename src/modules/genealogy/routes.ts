@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { errorResponses, sendSvg } from '../../http/index.js';
+import { answersIn, errorResponses, sendSvg } from '../../http/index.js';
 import type { Database } from './db.js';
 import { traceSvg } from './graph-svg.js';
 import { lotDetail, lotOfSerial } from './queries.js';
@@ -53,7 +53,10 @@ export function genealogyRoutes(app: FastifyInstance, context: ModuleContext<Dat
           },
           { additionalProperties: false },
         ),
-        response: { 200: traced, ...errorResponses },
+        response: {
+          200: answersIn(traced, { 'text/csv': 'the trace as CSV', 'image/svg+xml': 'the trace drawn as a graph' }),
+          ...errorResponses,
+        },
       },
     },
     async (request, reply) => {

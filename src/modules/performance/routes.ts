@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
 import type { ReadDb } from '../../kernel/store.js';
-import { authorizeScopedRead, errorResponses, sendSvg } from '../../http/index.js';
+import { answersIn, authorizeScopedRead, errorResponses, sendSvg } from '../../http/index.js';
 import { ValidationError } from '../../kernel/errors.js';
 import { oeeSvg, paretoSvg } from './charts.js';
 import type { Database } from './db.js';
@@ -91,7 +91,7 @@ export function performanceRoutes(app: FastifyInstance, context: ModuleContext):
         operationId: 'performance.oee',
         summary: 'OEE, TEEP and the six big losses of equipment (and everything below it) over a window',
         querystring: windowQuery,
-        response: { 200: oeeSchema, ...errorResponses },
+        response: { 200: answersIn(oeeSchema, { 'image/svg+xml': 'the OEE drawn as a chart' }), ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -110,7 +110,7 @@ export function performanceRoutes(app: FastifyInstance, context: ModuleContext):
         operationId: 'performance.downtime',
         summary: 'Down time by reason, largest first (Pareto)',
         querystring: windowQuery,
-        response: { 200: downtimeSchema, ...errorResponses },
+        response: { 200: answersIn(downtimeSchema, { 'image/svg+xml': 'the Pareto chart' }), ...errorResponses },
       },
     },
     async (request, reply) => {

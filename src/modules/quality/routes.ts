@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
 import type { ReadDb } from '../../kernel/store.js';
-import { errorResponses, sendSvg } from '../../http/index.js';
+import { answersIn, errorResponses, sendSvg } from '../../http/index.js';
 import { controlChartSvg } from './chart-svg.js';
 import type { Database } from './db.js';
 import { ncrSchema } from './ncrs.js';
@@ -61,7 +61,7 @@ export function qualityRoutes(app: FastifyInstance, context: ModuleContext): voi
     operationId: string,
     summary: string,
     querystring: ReturnType<typeof Type.Object>,
-    response: ReturnType<typeof Type.Object>,
+    response: ReturnType<typeof Type.Object> | ReturnType<typeof answersIn>,
   ) =>
     ({
       url,
@@ -125,7 +125,7 @@ export function qualityRoutes(app: FastifyInstance, context: ModuleContext): voi
       },
       { additionalProperties: false },
     ),
-    chart,
+    answersIn(chart, { 'image/svg+xml': 'the control chart drawn' }),
   );
   app.get(spc.url, spc, async (request, reply) => {
     const query = request.query as {

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { errorResponses, originOf } from '../../http/index.js';
+import { answersIn, errorResponses, originOf } from '../../http/index.js';
 import { batchRecordExport, type exportBatchRecord } from './batch-record-export.js';
 import { orderNumber } from './batch-record.js';
 import { renderBatchRecordPdf } from './pdf-batch-record.js';
@@ -35,7 +35,10 @@ export function batchRecordRoutes(app: FastifyInstance, context: ModuleContext, 
           },
           { additionalProperties: false },
         ),
-        response: { 200: batchRecordExport, ...errorResponses },
+        response: {
+          200: answersIn(batchRecordExport, { 'application/pdf': 'the batch record as PDF' }),
+          ...errorResponses,
+        },
       },
     },
     async (request, reply) => {
