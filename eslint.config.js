@@ -39,6 +39,26 @@ export default tseslint.config(
     },
   },
   {
+    // One write path (issue 11): a module's read handle (`db`, `context.db`) is a ReadDb; casting it back to a
+    // Kysely would give the writes back. Only a transaction's handle (`….tx`) may be narrowed to the module's tables.
+    files: ['src/modules/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.property.name='raw'][callee.object.name='sql'] > TemplateLiteral[expressions.length>0]",
+          message: 'sql.raw with interpolation is not parameterised; use the sql tag or Kysely builders.',
+        },
+        {
+          selector: "TSAsExpression[typeAnnotation.typeName.name='Kysely']:not([expression.property.name='tx'])",
+          message:
+            'Only a transaction handle (….tx) may be cast to Kysely: reads go through ReadDb, writes through ctx.tx.',
+        },
+      ],
+    },
+  },
+  {
     // Tests and benches read JSON answers, which are `any` by nature: their assertions are the type check.
     files: ['test/**/*.ts', 'bench/**/*.ts', '**/*.test.ts'],
     rules: {

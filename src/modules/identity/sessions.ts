@@ -44,8 +44,8 @@ export function mfaRequired(grants: RoleGrant[], vendor: boolean): boolean {
  * This runs on every authenticated request.
  */
 const sessionQuery = preparedQuery(
-  (db, tokenHash, now) =>
-    (db as Kysely<Database>)
+  (db: Kysely<Database>, tokenHash, now) =>
+    db
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
       .leftJoin('role_grants', (join) =>
