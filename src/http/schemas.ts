@@ -37,7 +37,7 @@ export function problemFor(codes: readonly ErrorCode[]): TSchema {
  * the serializer by the reply's content type; the other formats are sent as they are.
  */
 export function answersIn(json: TSchema | undefined, others: Record<string, string>): { content: object } {
-  const formats = Object.entries(others).map(([type, description]) => [
+  const formats = Object.entries(others).map(([type, description]): [string, object] => [
     type,
     { schema: { type: 'string', description } },
   ]);
