@@ -39,6 +39,7 @@ export function moduleContext(parts: ContextParts): ModuleContext {
       list: () => pipeline.list(),
       decide: pipeline.decide.bind(pipeline),
       authorizeRead: pipeline.authorizeRead.bind(pipeline),
+      readScopes: pipeline.readScopes.bind(pipeline),
     },
     db: storage.db,
     dialect: { dialect: storage.dialect, capabilities: storage.capabilities },

@@ -5,6 +5,7 @@ import { AuthenticationError, ForbiddenError, type AppError } from '../kernel/er
 import type { Actor } from '../kernel/pipeline/types.js';
 import type { HttpHost } from './host.js';
 import type { ModuleContext } from '../kernel/module.js';
+import type { ReadScopes } from '../kernel/scopes.js';
 import { originOf } from './context.js';
 
 export const SESSION_COOKIE = '__Host-bastion_session';
@@ -165,4 +166,9 @@ function touchCommand(context: ModuleContext) {
   const command = context.commands.list().find((c) => c.name === 'identity.session.touch');
   if (!command) throw new Error('no identity.session.touch command: the identity module supplies the authenticator');
   return command;
+}
+
+/** Where the caller of a read route may read with the route's permission: lists filter by it. */
+export function readScopesOf(request: FastifyRequest, context: ModuleContext): Promise<ReadScopes> {
+  return context.commands.readScopes(request.actor, request.routeOptions.config.permission!);
 }

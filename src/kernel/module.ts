@@ -17,6 +17,7 @@ import type {
   SignatureInput,
   SignatureVerifier,
 } from './pipeline/types.js';
+import type { ReadScopes } from './scopes.js';
 import type { AnyTables, Dialect, ModuleMigration, ReadDb, Transact } from './store.js';
 
 /** What a command held for dual control returns to its author instead of a result. */
@@ -45,6 +46,8 @@ export interface CommandPort {
     what: string,
     where?: { scope?: string; anyScope?: boolean },
   ): Promise<void>;
+  /** Where `actor` may read with `permission`: lists and reads keep to it (see kernel/scopes.ts). */
+  readScopes(actor: Actor, permission: string): Promise<ReadScopes>;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { EventBus } from '../events.js';
 import { newId } from '../ids.js';
 import { validate } from '../validation.js';
 import type { ApprovalPending } from '../module.js';
+import type { ReadScopes } from '../scopes.js';
 import type { AnyTables, TransactionalStore, UnitOfWork } from '../store.js';
 import type { KernelTables } from './schema.js';
 import {
@@ -197,6 +198,11 @@ export class CommandPipeline {
    * Checks a permission outside a command (a read, or the early check of a command route, which passes
    * `anyScope` because the scope is known only from the validated input); a denial is audited.
    */
+  /** Where `actor` may read with `permission`; the authorizer decides, and without one it is nowhere. */
+  async readScopes(actor: Actor, permission: string): Promise<ReadScopes> {
+    return (await this.deps.authorizer.readScopes?.(actor, permission)) ?? { everywhere: false, paths: [] };
+  }
+
   async authorizeRead(
     actor: Actor,
     permission: string,

@@ -2,6 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { ErrorCode, ErrorCodeWithStatus } from '../error-codes.js';
+import type { ReadScopes } from '../scopes.js';
 import type { AnyTables, ReadDb, UnitOfWork } from '../store.js';
 import type { AppError } from '../errors.js';
 
@@ -167,6 +168,8 @@ export type AccessDecision =
 /** Decides whether an actor may use a permission. Pluggable: the identity module supplies the real one. */
 export interface Authorizer {
   authorize(request: AccessRequest): Promise<AccessDecision>;
+  /** Where the actor may read with `permission` (lists filter by it); without it, nowhere. */
+  readScopes?(actor: Actor, permission: string): Promise<ReadScopes>;
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { Clock } from '../../kernel/clock.js';
 import type { ErrorCodeWithStatus } from '../../kernel/error-codes.js';
 import type { PermissionCatalog, PermissionDefinition } from '../../kernel/pipeline/permissions.js';
-import type { AccessDecision, AccessRequest, Authorizer, RoleGrant } from '../../kernel/pipeline/types.js';
+import type { AccessDecision, AccessRequest, Actor, Authorizer, RoleGrant } from '../../kernel/pipeline/types.js';
+import { EVERYWHERE, type ReadScopes } from '../../kernel/scopes.js';
 import type { ReadDb } from '../../kernel/store.js';
 import type { Database } from './db.js';
 import { ADMINISTRATOR } from './roles.js';
@@ -62,6 +63,28 @@ export class RoleAuthorizer implements Authorizer {
     const override = await this.liveOverride(actor.id, permission, anyScope ? undefined : target);
     if (override !== undefined && override !== '') return allow(`override ${override}`);
     return deny(`no role grants ${permission} at ${target}`);
+  }
+
+  /**
+   * Where the actor may read with `permission`: everywhere when the enterprise-wide check passes (a grant at
+   * '/', the console, a public or self-service permission), else the scopes of its grants and live overrides
+   * holding it. A session that must first change its password or verify its second factor reads nowhere.
+   */
+  async readScopes(actor: Actor, permission: string): Promise<ReadScopes> {
+    if ((await this.authorize({ actor, permission })).allowed) return EVERYWHERE;
+    const definition = this.catalog.get(permission);
+    const nowhere: ReadScopes = { everywhere: false, paths: [] };
+    if (!definition || (actor.kind !== 'user' && actor.kind !== 'service' && actor.kind !== 'device')) return nowhere;
+    if (this.sessionGate(actor, permission)) return nowhere;
+    const granted = (actor.grants ?? []).filter((g) => grantHolds(g, definition)).map((g) => g.scope);
+    const overrides = await this.db
+      .selectFrom('overrides')
+      .select('scope')
+      .where('user_id', '=', actor.id)
+      .where('permission', '=', permission)
+      .where('expires_at', '>', this.clock.now())
+      .execute();
+    return { everywhere: false, paths: [...new Set([...granted, ...overrides.map((o) => o.scope)])].sort() };
   }
 
   private sessionGate(actor: AccessRequest['actor'], permission: string): AccessDecision | undefined {
