@@ -155,28 +155,20 @@ describe(`genealogy (${testDialect})`, () => {
     expect((await post('/api/lots/hold', { lot: 'ORE-9', reason: 'try' })).statusCode).toBe(200); // admin holds all permissions
   });
 
-  it('forward trace of a raw lot = every lot and work order downstream of it in a random genealogy (property)', async () => {
+  it('forward trace of a raw lot lists exactly the lots downstream of it and the work orders that made them (property)', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.integer({ min: 2, max: 5 }), { minLength: 3, maxLength: 3 }),
         fc.array(fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), { minLength: 15, maxLength: 15 }),
+        // The work order (of three) each produced lot is booked to, if any.
+        fc.array(fc.option(fc.nat({ max: 2 }), { nil: undefined }), { minLength: 15, maxLength: 15 }),
         fc.nat(),
-        async (widths, choices, pick) => {
+        async (widths, choices, bookings, pick) => {
           run++;
-          const stages: string[][] = [[]];
+          const raws = [0, 1, 2, 3].map((i) => `R${run}-RAW-${i}`);
+          // The plan comes first, so the start lot and the expected answer are known before anything is booked.
+          const stages: string[][] = [raws];
           const parents = new Map<string, string[]>();
-          const orderOf = new Map<string, string>();
-          for (let i = 0; i < 4; i++) {
-            const number = `R${run}-RAW-${i}`;
-            await execute('genealogy.lot.receive', {
-              number,
-              material: 'ORE',
-              quantity: 1000,
-              supplier: 'S',
-              supplierLot: number,
-            });
-            stages[0]!.push(number);
-          }
           let choice = 0;
           for (const [s, width] of widths.entries()) {
             stages.push([]);
@@ -186,16 +178,14 @@ describe(`genealogy (${testDialect})`, () => {
                 ...new Set((choices[choice++ % choices.length] ?? [0]).map((c) => previous[c % previous.length]!)),
               ];
               const number = `R${run}-S${s + 1}-${i}`;
-              await execute('genealogy.lot.produce', {
-                output: { number, material: 'INGOT', quantity: 1000 },
-                inputs: inputs.map((lot) => ({ lot, quantity: 1 })),
-              });
               parents.set(number, inputs);
               stages[s + 1]!.push(number);
             }
           }
-          const start = stages[0]![pick % stages[0]!.length]!;
-          // Independent answer: a fixed point over the recorded parent lists.
+          // A raw lot something consumed, so the trace has lots to find.
+          const consumed = raws.filter((raw) => [...parents.values()].some((inputs) => inputs.includes(raw)));
+          const start = consumed[pick % consumed.length]!;
+          // Independent answer: a fixed point over the planned parent lists.
           const reached = new Set<string>();
           let grew = true;
           while (grew) {
@@ -207,10 +197,41 @@ describe(`genealogy (${testDialect})`, () => {
               }
             }
           }
+          const orders = [0, 1, 2].map((k) => `R${run}-WO-${k}`);
+          const orderOf = new Map<string, string>();
+          [...parents.keys()].forEach((lot, i) => {
+            const k = bookings[i];
+            if (k !== undefined) orderOf.set(lot, orders[k]!);
+          });
+          // At least one lot downstream is made for an order, so a trace that lost the orders cannot pass.
+          if (![...reached].some((lot) => orderOf.has(lot))) orderOf.set([...reached][0]!, orders[0]!);
+
+          for (const number of orders)
+            expect((await post('/api/orders', { number, product: 'INGOT', quantity: 1000 })).statusCode).toBe(200);
+          for (const number of raws)
+            await execute('genealogy.lot.receive', {
+              number,
+              material: 'ORE',
+              quantity: 1000,
+              supplier: 'S',
+              supplierLot: number,
+            });
+          for (const [number, inputs] of parents) {
+            const order = orderOf.get(number);
+            await execute('genealogy.lot.produce', {
+              ...(order !== undefined ? { order } : {}),
+              output: { number, material: 'INGOT', quantity: 1000 },
+              inputs: inputs.map((lot) => ({ lot, quantity: 1 })),
+            });
+          }
+
           const result = await trace(t.bastion.storage.db, start, 'forward');
-          expect(result.lots.map((l) => l.number).sort()).toEqual([...reached].sort());
-          const orders = new Set([...reached].map((lot) => orderOf.get(lot)).filter((o) => o !== undefined));
-          expect(result.orders).toEqual([...orders].sort());
+          expect(result.lots.map((l) => [l.number, l.order]).sort()).toEqual(
+            [...reached].map((lot) => [lot, orderOf.get(lot) ?? null]).sort(),
+          );
+          const expected = new Set([...reached].map((lot) => orderOf.get(lot)).filter((o) => o !== undefined));
+          expect(expected.size).toBeGreaterThan(0);
+          expect(result.orders).toEqual([...expected].sort());
         },
       ),
       { numRuns: 8 },
