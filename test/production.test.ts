@@ -78,7 +78,14 @@ describe(`production definitions (${testDialect})`, () => {
 
   it('refuses bad definitions with one clear error and writes nothing', async () => {
     const before = (await versions('BIKE')).length;
-    const bad = [
+    // Each bad request: its status and problem code, and the field path it names or the missing thing.
+    const bad: {
+      body: Record<string, unknown> & { reason: string };
+      status: number;
+      code: string;
+      path?: string;
+      names?: string;
+    }[] = [
       {
         body: {
           product: 'BIKE',
@@ -87,6 +94,8 @@ describe(`production definitions (${testDialect})`, () => {
           reason: 'self-consuming',
         },
         status: 400,
+        code: 'validation_failed',
+        path: '/bom/0/material',
       },
       {
         body: {
@@ -96,6 +105,8 @@ describe(`production definitions (${testDialect})`, () => {
           reason: 'unknown material',
         },
         status: 404,
+        code: 'not_found',
+        names: 'UNOBTAINIUM',
       },
       {
         body: {
@@ -105,6 +116,8 @@ describe(`production definitions (${testDialect})`, () => {
           reason: 'wrong unit',
         },
         status: 400,
+        code: 'validation_failed',
+        path: '/bom/0/unit',
       },
       {
         body: {
@@ -114,6 +127,8 @@ describe(`production definitions (${testDialect})`, () => {
           reason: 'negative quantity',
         },
         status: 400,
+        code: 'validation_failed',
+        path: '/bom/0/quantity',
       },
       {
         body: {
@@ -123,6 +138,8 @@ describe(`production definitions (${testDialect})`, () => {
           reason: 'routing on an area',
         },
         status: 400,
+        code: 'validation_failed',
+        path: '/routing/0/workCell',
       },
       {
         body: {
@@ -132,6 +149,8 @@ describe(`production definitions (${testDialect})`, () => {
           reason: 'unknown line',
         },
         status: 404,
+        code: 'not_found',
+        names: '/site-1/area-1/line-9',
       },
       {
         body: {
@@ -141,6 +160,8 @@ describe(`production definitions (${testDialect})`, () => {
           reason: 'same sequence',
         },
         status: 400,
+        code: 'validation_failed',
+        path: '/routing',
       },
       {
         body: {
@@ -150,6 +171,8 @@ describe(`production definitions (${testDialect})`, () => {
           reason: 'raw has no BOM',
         },
         status: 400,
+        code: 'validation_failed',
+        path: '/product',
       },
       {
         body: {
@@ -159,12 +182,18 @@ describe(`production definitions (${testDialect})`, () => {
           reason: 'no',
         },
         status: 400,
+        code: 'validation_failed',
+        path: '/reason',
       },
     ];
-    for (const { body, status } of bad) {
+    for (const { body, status, code, path, names } of bad) {
       const response = await post('/api/products/versions', body);
-      expect(response.statusCode, body.reason).toBe(status);
-      expect(response.json().detail, body.reason).toBeTruthy();
+      const problem = response.json<{ code: string; detail: string; errors?: { path: string; message: string }[] }>();
+      expect([response.statusCode, problem.code], body.reason).toEqual([status, code]);
+      expect(problem.detail, body.reason).not.toBe('');
+      // A bad field is named alone, by its path; a missing thing is named in the detail.
+      if (path !== undefined) expect(problem.errors, body.reason).toEqual([{ path, message: expect.any(String) }]);
+      if (names !== undefined) expect(problem.detail, body.reason).toContain(names);
     }
     expect(await versions('BIKE')).toHaveLength(before);
     const records = await auditCount(t.bastion);
