@@ -7,7 +7,7 @@ import { loadConfig } from '../src/kernel/config/load.js';
 import { openStorage } from '../src/storage/open.js';
 import { testEnvironment } from './support/bastion.js';
 import { testDialect } from './support/database.js';
-import { freePort } from './support/eventually.js';
+import { freePort, until } from './support/eventually.js';
 import { initPressDevice, message, publishNumbered } from './support/press-device.js';
 import { exitOf, killIfRunning, requireBuiltCli, serveProcess } from './support/serve-process.js';
 
@@ -56,7 +56,7 @@ describe(`ingest durability under SIGKILL (${testDialect})`, () => {
     client.on('error', () => undefined); // the kill breaks the connection; that is the point
     await client.publishAsync('spBv1.0/plant/NBIRTH/press', message(0), { qos: 1 });
     const { acked, ended } = stream(client);
-    while (acked.size < 500) await new Promise((resolve) => setTimeout(resolve, 5));
+    await until(() => (acked.size >= 500 ? true : undefined), '500 acknowledged messages', 30_000);
     const dead = exitOf(first);
     first.kill('SIGKILL');
     await dead;

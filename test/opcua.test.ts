@@ -13,6 +13,7 @@ import { listRecords } from '../src/modules/audit/queries.js';
 import { opcuaService, type OpcUaService } from '../src/modules/opcua/service.js';
 import { createTestBastion, type TestBastion } from './support/bastion.js';
 import { testDialect } from './support/database.js';
+import { until } from './support/eventually.js';
 import type { Session } from './support/http.js';
 import { makeUser, sessionOf } from './support/identity.js';
 import { seedPlant } from './support/plant.js';
@@ -72,14 +73,6 @@ async function startServer(pki: string, secure: boolean): Promise<TestServer> {
       await server.shutdown();
     },
   };
-}
-
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, ms = 15_000): Promise<T> {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
-    const value = await probe();
-    if (value !== undefined) return value;
-  }
-  throw new Error('timed out');
 }
 
 // Bastion as an OPC UA client: SignAndEncrypt, server certificates refused until trusted (issue 5, item 6).
@@ -161,7 +154,7 @@ describe(`OPC UA connector (${testDialect})`, () => {
     expect(await run('opcua.certificate.trust', { thumbprint })).toMatchObject({ state: 'trusted', changed: true });
     expect((await certificates()).certificates[0]).toMatchObject({ thumbprint, state: 'trusted' });
     // The refused connection is tried again at once, without waiting for its retry timer.
-    expect(await until(() => connected('press-1'))).toMatchObject({
+    expect(await until(() => connected('press-1'), 'press-1 connected')).toMatchObject({
       security: 'SignAndEncrypt Basic256Sha256',
       serverThumbprint: thumbprint,
     });
@@ -175,7 +168,7 @@ describe(`OPC UA connector (${testDialect})`, () => {
       const rows = await samples('press-1');
       const kinds = new Set(rows.map((r) => r.tag));
       return kinds.has('counter') && kinds.has('state') && rows.length >= 6 ? rows : undefined;
-    });
+    }, 'six samples of counter and state');
     const counter = stored.find((r) => r.tag === 'counter')!;
     expect(counter).toMatchObject({ equipment_path: LINE, kind: 'number' });
     expect(typeof counter.value_number).toBe('number');
@@ -183,11 +176,11 @@ describe(`OPC UA connector (${testDialect})`, () => {
     expect(['running', 'idle']).toContain(stored.find((r) => r.tag === 'state')!.value_text);
     // Rejecting the certificate again ends the session it secured.
     await run('opcua.certificate.reject', { thumbprint });
-    await until(() => (service.status('press-1').state === 'refused' ? true : undefined));
+    await until(() => (service.status('press-1').state === 'refused' ? true : undefined), 'press-1 refused');
     await run('opcua.certificate.trust', { thumbprint });
-    await until(() => connected('press-1'));
+    await until(() => connected('press-1'), 'press-1 connected again');
     await define('press-pss', firstEndpoint, 'Aes256_Sha256_RsaPss');
-    expect(await until(() => connected('press-pss'))).toMatchObject({
+    expect(await until(() => connected('press-pss'), 'press-pss connected')).toMatchObject({
       security: 'SignAndEncrypt Aes256_Sha256_RsaPss',
     });
     for (const name of ['press-1', 'press-pss']) await service.disconnect(name);
@@ -229,14 +222,16 @@ describe(`OPC UA connector (${testDialect})`, () => {
     }
   });
 
-  it('never falls back to an unencrypted channel, even to a server whose certificate it trusts', async () => {
+  it('never falls back to an unencrypted channel, even to a server whose certificate it trusts, nor on a retry', async () => {
     await server.stop();
     // Same PKI folder, so the same (now trusted) certificate: only the security mode differs.
     server = await startServer(serverPki, false);
     await define('press-plain', server.endpointUrl);
     await expect(service.connect('press-plain')).rejects.toThrow(/endpoint/i);
     expect(service.status('press-plain')).toMatchObject({ state: 'refused', reason: 'insecure-endpoint' });
-    await new Promise((r) => setTimeout(r, 500));
+    // A retry is refused the same way; attempts on one connection run one after another, so none is left.
+    await expect(service.connect('press-plain')).rejects.toThrow(/endpoint/i);
+    expect(service.status('press-plain')).toMatchObject({ state: 'refused', reason: 'insecure-endpoint' });
     expect(await samples('press-plain')).toHaveLength(0);
   }, 30_000);
 

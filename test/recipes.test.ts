@@ -9,6 +9,7 @@ import { DOWNLOAD_EVENT } from '../src/modules/recipes/download.js';
 import { createTestBastion, ManualClock, type TestBastion } from './support/bastion.js';
 import { cli } from './support/cli.js';
 import { testDialect } from './support/database.js';
+import { eventually, until } from './support/eventually.js';
 import { seedPlant } from './support/plant.js';
 import { adminSession, enrolMfa, totpNow, type Session } from './support/http.js';
 import { makeUser, sessionOf, type TestUser } from './support/identity.js';
@@ -338,15 +339,11 @@ describe(`recipes (${testDialect})`, () => {
           .where('equipment', '=', PRESS)
           .executeTakeFirst()
       )?.state;
-    const eventually = async (check: () => Promise<boolean>) => {
-      for (let i = 0; i < 100 && !(await check()); i++) await new Promise((r) => setTimeout(r, 50));
-      return check();
-    };
     try {
       expect((await post('/api/recipes/download', { order: 'WO-CAP-2', equipment: PRESS }, admin)).statusCode).toBe(
         200,
       );
-      expect(await eventually(async () => (await downloadState()) === 'confirmed')).toBe(true); // written, read back
+      expect(await eventually(downloadState, (state) => state === 'confirmed')).toBe('confirmed'); // written, read back
       expect(machines.machines[0]!.snapshot().setPoints).toEqual({ 'mould temperature': 212.75, 'screw speed': 48.5 });
       const changedAt = Date.now();
       machines.machines[0]!.write('mould temperature', 224); // at the panel, not through Bastion
@@ -357,8 +354,7 @@ describe(`recipes (${testDialect})`, () => {
           .where('equipment', '=', PRESS)
           .where('kind', '=', 'unauthorised-change')
           .executeTakeFirst();
-      expect(await eventually(async () => (await drift()) !== undefined)).toBe(true);
-      const found = (await drift())!;
+      const found = await until(drift, 'an unauthorised-change deviation');
       // The report that carried the change is the first one after it: within one telemetry cycle.
       expect(Number(found.at) - changedAt).toBeLessThanOrEqual(period + 50);
       expect(await downloadState()).toBe('drifted');

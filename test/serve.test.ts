@@ -10,6 +10,7 @@ import { loadConfig } from '../src/kernel/config/load.js';
 import { testEnvironment } from './support/bastion.js';
 import { cli } from './support/cli.js';
 import { testDialect } from './support/database.js';
+import { eventually } from './support/eventually.js';
 import { appendNotes } from './support/records.js';
 import { initialize } from '../src/app/init.js';
 import { startServer } from '../src/app/serve.js';
@@ -126,9 +127,7 @@ describe(`periodic checkpoints (${testDialect})`, () => {
       await appendNotes(server.bastion, 3);
       const size = await head();
       expect(await signed()).toBeLessThan(size);
-      const deadline = Date.now() + 5000;
-      while ((await signed()) < size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      expect(await signed()).toBe(size);
+      expect(await eventually(signed, (n) => n >= size, 5000)).toBe(size);
     } finally {
       await server.stop('test');
       await cleanup();

@@ -10,6 +10,24 @@ export async function eventually<T>(probe: () => T | Promise<T>, done: (value: T
   }
 }
 
+/**
+ * Polls `probe` until it gives something other than undefined, and returns that; fails naming `what` when
+ * nothing comes within `ms` (for waits whose outcome is not asserted again afterwards).
+ */
+export async function until<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  ms = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** A TCP port free right now, for a child process that must listen on the same port again after a restart. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
