@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import openapiTS, { astToString } from 'openapi-typescript';
@@ -156,7 +157,7 @@ describe(`a typed client generated from the live OpenAPI document (${testDialect
 
     dir = mkdtempSync(join(tmpdir(), 'bastion-client-'));
     // The generated program resolves openapi-fetch and @types/node as a client project would: from node_modules.
-    symlinkSync(resolve('node_modules'), join(dir, 'node_modules'), 'dir');
+    symlinkSync(fileURLToPath(new URL('../node_modules', import.meta.url)), join(dir, 'node_modules'), 'dir');
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
     const types = astToString(await openapiTS(new URL('/api/openapi.json', baseUrl)));
     writeFileSync(join(dir, 'api.d.ts'), types);
@@ -169,7 +170,7 @@ describe(`a typed client generated from the live OpenAPI document (${testDialect
       ...Object.keys(wrongCalls),
     ];
     diagnostics = compile(dir, programs, 'users-and-trace');
-  }, 120_000);
+  }, 240_000); // the generated types are large; a loaded machine compiles them slowly
   afterAll(async () => {
     await app.close();
     await t.destroy();
