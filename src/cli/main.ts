@@ -9,6 +9,8 @@ import { addAccessVerbs } from './verbs/access.js';
 import { addTraceVerbs } from './verbs/trace.js';
 import { exportVerb, proofVerb, verifyVerb } from './verbs/audit.js';
 import { addDemoVerbs } from './verbs/demo.js';
+import { addDeviceVerbs } from './verbs/devices.js';
+import { addOrderVerbs } from './verbs/orders.js';
 import { addSimulateVerb } from './verbs/simulate.js';
 import { addRecipeVerbs } from './verbs/recipes.js';
 import { initVerb } from './verbs/init.js';
@@ -41,6 +43,8 @@ export const verbPermissions: Record<string, string> = {
   'access matrix': 'identity.grants.read',
   'trace backward': 'genealogy.read',
   'trace forward': 'genealogy.read',
+  'devices register': 'ingest.devices.manage',
+  'orders import': 'production.orders.plan',
 };
 
 const quietLogs = 'warn';
@@ -106,8 +110,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const demo = addDemoVerbs(program, () => verbContext(io, undefined, quietLogs));
   addSimulateVerb(program, () => verbContext(io, undefined, quietLogs));
   const recipes = addRecipeVerbs(program, () => verbContext(io, undefined, quietLogs));
+  const devices = addDeviceVerbs(program, () => verbContext(io, undefined, quietLogs));
+  const orders = addOrderVerbs(program, () => verbContext(io, undefined, quietLogs));
 
-  for (const command of [program, audit, users, access, traceVerbs, demo, recipes])
+  for (const command of [program, audit, users, access, traceVerbs, demo, recipes, devices, orders])
     command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });
   return program;
 }

@@ -6,8 +6,8 @@ export interface Progress {
   stop(): void;
 }
 
-/** A bar on a terminal; on a pipe or in CI, one line of counts every so often instead. */
-export function progressFor(io: CliIo, label: string): Progress {
+/** A bar on a terminal; on a pipe or in CI, one line of counts every `every` records (and at the end) instead. */
+export function progressFor(io: CliIo, label: string, every = 100_000): Progress {
   if (io.stderr.isTTY) {
     const bar = new SingleBar(
       {
@@ -29,7 +29,7 @@ export function progressFor(io: CliIo, label: string): Progress {
   let lastPrinted = 0;
   return {
     update(done, total) {
-      if (done - lastPrinted < 100_000 && done !== total) return;
+      if (done - lastPrinted < every && done !== total) return;
       lastPrinted = done;
       io.stderr.write(`${label}: ${done}/${total} records\n`);
     },

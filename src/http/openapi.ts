@@ -20,6 +20,7 @@ const errorCodeComponent: Record<string, unknown> = {
 };
 
 interface Operation {
+  parameters?: { in: string; required?: boolean; schema?: { default?: unknown } }[];
   responses?: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }>;
 }
 
@@ -46,7 +47,22 @@ function problemResponses(operation: Operation): void {
   responses.default = { description: 'Any other error', content: { [PROBLEM]: { schema: problemRef } } };
 }
 
-/** The OpenAPI 3.1 options: the bearer requirement everywhere but on public routes, and true error media types. */
+/**
+ * A query parameter the server fills with its default when absent is optional to a client, whatever the route's
+ * TypeBox object says (a property with a default is a required key there, so that validation fills it in);
+ * generators type a required parameter as mandatory, so the document must say what the server accepts.
+ */
+function optionalDefaults(operation: Operation): void {
+  for (const parameter of operation.parameters ?? [])
+    if (parameter.in !== 'path' && parameter.schema?.default !== undefined) delete parameter.required;
+}
+
+const BEARER = [{ bearer: [] }];
+
+/**
+ * The OpenAPI 3.1 options: the bearer requirement stated on every protected operation and `security: []` on
+ * public ones, a relative server, optional defaulted parameters and true error media types.
+ */
 export function openapiOptions(permissions: PermissionCatalog): SwaggerOptions {
   return {
     openapi: {
@@ -56,18 +72,26 @@ export function openapiOptions(permissions: PermissionCatalog): SwaggerOptions {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
         schemas: { Problem: problemComponent, ErrorCode: errorCodeComponent },
       },
-      security: [{ bearer: [] }],
+      security: BEARER,
+      // Relative: the document is served by the Bastion it describes, behind whatever name and proxy the plant
+      // gives it, so `/` (resolved against the document's own URL) is the one server that is always right.
+      servers: [{ url: '/', description: 'The Bastion serving this document' }],
     },
-    // A public route (health, notice, login, the page) asks for no credential: `security: []` says so.
+    // A public route (health, notice, login, the page) asks for no credential: `security: []` says so. Every
+    // other operation states the bearer requirement itself: some generators and gateways read only the
+    // operation's own `security`, not the document-wide default.
     transform: ({ schema, url, route }) => {
       const permission = route.config?.permission;
       const isPublic = permission !== undefined && permissions.get(permission)?.public === true;
-      return { schema: isPublic ? { ...schema, security: [] } : schema, url };
+      return { schema: { ...schema, security: isPublic ? [] : BEARER }, url };
     },
     transformObject: (documentObject) => {
       const document = 'openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject;
       for (const path of Object.values(document.paths ?? {}))
-        for (const operation of Object.values(path as Record<string, Operation>)) problemResponses(operation);
+        for (const operation of Object.values(path as Record<string, Operation>)) {
+          optionalDefaults(operation);
+          problemResponses(operation);
+        }
       return document;
     },
   };

@@ -24,7 +24,7 @@ export function table(header: string[], rows: (string | string[])[][]): string[]
 }
 
 /** Every change goes through the pipeline as the console, so it is validated, authorised and audited. */
-async function run<R>(bastion: Bastion, command: string, input: Record<string, unknown>): Promise<R> {
+export async function run<R>(bastion: Bastion, command: string, input: Record<string, unknown>): Promise<R> {
   try {
     return await bastion.pipeline.execute<R>(command, input, CONSOLE_ACTOR, CLI_ORIGIN);
   } finally {

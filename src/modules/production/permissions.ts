@@ -23,6 +23,8 @@ export const productionPermissions: PermissionDefinition[] = [
     name: 'production.orders.plan',
     description: 'Create, release, dispatch and close work orders.',
     roles: ['supervisor', 'process-engineer'],
+    // The host's operator imports the ERP's orders (`bastion orders import`), e.g. from a scheduled job.
+    console: true,
   },
   {
     name: 'production.orders.execute',
