@@ -170,7 +170,7 @@ describe(`machine telemetry to OEE (${testDialect})`, () => {
     ]);
     const events = await listed<{ kind: string; detail: string; count: number }>(
       '/api/ingest/security-events',
-      'events',
+      'items',
     );
     // One event for the saw, counted once per batch that brought such parts (not a row per batch).
     expect(events.filter((e) => e.kind === 'data-quality')).toEqual([
@@ -206,7 +206,7 @@ describe(`machine telemetry to OEE (${testDialect})`, () => {
       expect.stringMatching(/^timestamp \S+ is 3[56]\d\d s ahead of the server \(limit 60 s\)$/),
     ]);
     expect(quarantined.every((q) => q.topic === topic('NDATA'))).toBe(true);
-    const events = await listed<{ kind: string }>('/api/ingest/security-events', 'events');
+    const events = await listed<{ kind: string }>('/api/ingest/security-events', 'items');
     expect(events.filter((e) => e.kind === 'timestamp-out-of-window')).toHaveLength(2);
     // The historical state is older than the equipment's current one: kept as a value, it rewrites no state.
     expect(await lineStates()).toEqual(['idle']);

@@ -138,7 +138,7 @@ describe(`ingest registry and limits (${testDialect})`, () => {
     const session = await sessionOf(app, user);
     const devices = await app.inject({ url: '/api/ingest/devices', headers: session.headers });
     expect(devices.statusCode).toBe(200);
-    expect(devices.json().devices.map((d: { name: string }) => d.name)).toEqual(['lathe', 'pump', 'robot']);
+    expect(devices.json().items.map((d: { name: string }) => d.name)).toEqual(['lathe', 'pump', 'robot']);
     expect(devices.body).not.toMatch(/secret|[0-9a-f]{64}/);
     for (const url of ['/api/ingest/security-events', '/api/ingest/quarantine'])
       expect((await app.inject({ url, headers: session.headers })).statusCode).toBe(200);

@@ -6,7 +6,9 @@ import { errorResponses, originOf } from '../../http/index.js';
 import { listPending } from '../../kernel/pipeline/approvals.js';
 import type { Database } from './db.js';
 import { accessMatrix, matrixSchema } from './matrix.js';
-import { idParams } from './schemas.js';
+import { idParams, roleName } from './schemas.js';
+import { pageUsers, type UserFilter } from './user-list.js';
+import { pageOf, pageQuery } from '../../kernel/pagination.js';
 import { grantsOf } from './sessions.js';
 import { publicUser, userById } from './users-store.js';
 import { grantView, mfaState, userView } from './views.js';
@@ -94,15 +96,23 @@ function adminRoutes(app: FastifyInstance, context: ModuleContext, db: ReadDb<Da
       config: { permission: 'identity.users.read' },
       schema: {
         tags,
-        summary: 'List accounts',
+        summary: 'List accounts by user name (paged)',
         operationId: 'identity.users.list',
-        response: { 200: Type.Object({ users: Type.Array(userView) }, closed), ...errorResponses },
+        querystring: Type.Object(
+          {
+            kind: Type.Optional(Type.Union([Type.Literal('human'), Type.Literal('service'), Type.Literal('device')])),
+            disabled: Type.Optional(Type.Boolean()),
+            role: Type.Optional({ ...roleName, description: 'accounts holding a live grant of this role' }),
+            ...pageQuery,
+          },
+          closed,
+        ),
+        response: { 200: pageOf(userView), ...errorResponses },
       },
     },
-    async () => {
-      const now = context.clock.now();
-      const users = await db.selectFrom('users').selectAll().orderBy('username').execute();
-      return { users: users.map((user) => publicUser(user, now)) };
+    async (request) => {
+      const { limit = 50, cursor, ...filter } = request.query as UserFilter & { limit?: number; cursor?: string };
+      return pageUsers(db, context.clock.now(), filter, { limit, cursor });
     },
   );
   app.get(

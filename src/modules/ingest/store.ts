@@ -29,25 +29,6 @@ export async function requireDevice(db: ReadDb<Database>, name: string): Promise
   return device;
 }
 
-export async function listDevices(db: ReadDb<Database>): Promise<DeviceView[]> {
-  const rows = await db.selectFrom('ingest_devices').selectAll().orderBy('name').execute();
-  return rows.map(toDeviceView);
-}
-
-export async function listSecurityEvents(db: ReadDb<Database>, limit: number) {
-  const rows = await db.selectFrom('ingest_security_events').selectAll().orderBy('at', 'desc').limit(limit).execute();
-  return rows.map((r) => ({
-    id: r.id,
-    at: new Date(Number(r.at)).toISOString(),
-    kind: r.kind,
-    deviceId: r.device_id,
-    username: r.username,
-    address: r.address,
-    detail: r.detail,
-    count: Number(r.count),
-  }));
-}
-
 export async function listQuarantined(db: ReadDb<Database>, limit: number) {
   const rows = await db
     .selectFrom('ingest_quarantine')

@@ -2,12 +2,14 @@ import { Type } from '@sinclair/typebox';
 import { ConflictError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import type { ReadDb } from '../../kernel/store.js';
+import { afterKey, keyOfCursor, keyOfRow, type KeysetOrder } from '../../kernel/keyset.js';
+import { pageFrom } from '../../kernel/pagination.js';
+import { withinScopes, type ReadScopes } from '../../kernel/scopes.js';
 import { defineCommand } from './db.js';
 import type { Database } from './db.js';
 import { equipmentPath, partsMadeSince } from '../performance/index.js';
 import { requireNode } from '../plant/index.js';
 import { openOrder } from './orders.js';
-import { atOrBelow } from './queries.js';
 
 type PlanRow = Database['maintenance_plans'];
 const DAY_MS = 86_400_000;
@@ -82,17 +84,40 @@ export const planProgressSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export async function plansWithProgress(db: ReadDb<Database>, now: number, equipment: string) {
-  const plans = await db
+const PLAN_ORDER: KeysetOrder = { sort: 'code', id: 'id', direction: 'asc', sortType: 'string' };
+
+/** A page of plans by code (id breaks ties) inside the reader's scopes, each with how far it has run. */
+export async function pagePlans(
+  db: ReadDb<Database>,
+  now: number,
+  filter: { equipment?: string; trigger?: string },
+  scopes: ReadScopes,
+  page: { limit: number; cursor?: string },
+) {
+  let query = db
     .selectFrom('maintenance_plans')
     .selectAll()
-    .where(atOrBelow(equipment))
+    .where((eb) => withinScopes(eb, 'equipment_path', scopes));
+  const at = filter.equipment;
+  if (at !== undefined)
+    query = query.where((eb) => withinScopes(eb, 'equipment_path', { everywhere: false, paths: [at] }));
+  if (filter.trigger !== undefined) query = query.where('trigger', '=', filter.trigger);
+  if (page.cursor !== undefined) query = query.where(afterKey(PLAN_ORDER, keyOfCursor(page.cursor, PLAN_ORDER)));
+  const rows = await query
     .orderBy('code')
+    .orderBy('id')
+    .limit(page.limit + 1)
     .execute();
-  const result = [];
-  for (const plan of plans) {
+  const shown = pageFrom(
+    rows,
+    page.limit,
+    (r) => keyOfRow(PLAN_ORDER, r.code, r.id),
+    (r) => r,
+  );
+  const items = [];
+  for (const plan of shown.items) {
     const { used, due } = await progressOf(db, plan, now);
-    result.push({
+    items.push({
       code: plan.code,
       equipment: plan.equipment_path,
       trigger: plan.trigger,
@@ -103,7 +128,7 @@ export async function plansWithProgress(db: ReadDb<Database>, now: number, equip
       due,
     });
   }
-  return result;
+  return { items, nextCursor: shown.nextCursor };
 }
 
 /**

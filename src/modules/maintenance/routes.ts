@@ -2,11 +2,25 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
 import type { ReadDb } from '../../kernel/store.js';
-import { authorizeScopedRead, errorResponses } from '../../http/index.js';
+import { authorizeScopedRead, errorResponses, readScopesOf } from '../../http/index.js';
+import { pageOf, pageQuery } from '../../kernel/pagination.js';
 import type { Database } from './db.js';
 import { orderSchema } from './orders.js';
-import { planProgressSchema, plansWithProgress } from './plans.js';
-import { equipmentHistory, historySchema, listOrders } from './queries.js';
+import { pagePlans, planProgressSchema } from './plans.js';
+import { equipmentHistory, historySchema, pageOrders } from './queries.js';
+
+interface Page {
+  limit?: number;
+  cursor?: string;
+}
+type PlanQuery = Page & { equipment?: string; trigger?: string };
+type OrderQuery = Page & {
+  equipment?: string;
+  state?: string;
+  kind?: string;
+  createdFrom?: string;
+  createdTo?: string;
+};
 
 const tags = ['maintenance'];
 const equipment = Type.String({ pattern: '^/[a-z0-9._/-]*$', maxLength: 300 });
@@ -21,18 +35,22 @@ export function maintenanceRoutes(app: FastifyInstance, context: ModuleContext):
       schema: {
         tags,
         operationId: 'maintenance.plans.list',
-        summary: 'Preventive plans at a place (default: everywhere) and how far each has run',
-        querystring: Type.Object({ equipment: Type.Optional(equipment) }, { additionalProperties: false }),
-        response: {
-          200: Type.Object({ plans: Type.Array(planProgressSchema) }, { additionalProperties: false }),
-          ...errorResponses,
-        },
+        summary: 'Preventive plans inside your grants, by code, and how far each has run (paged)',
+        querystring: Type.Object(
+          {
+            equipment: Type.Optional({ ...equipment, description: 'this place and below' }),
+            trigger: Type.Optional(Type.Union([Type.Literal('calendar'), Type.Literal('counter')])),
+            ...pageQuery,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: pageOf(planProgressSchema), ...errorResponses },
       },
     },
     async (request) => {
-      const { equipment: at = '/' } = request.query as { equipment?: string };
-      await authorizeScopedRead(request, context, at);
-      return { plans: await plansWithProgress(db, context.clock.now(), at) };
+      const { limit = 50, cursor, ...filter } = request.query as PlanQuery;
+      const scopes = await readScopesOf(request, context);
+      return pagePlans(db, context.clock.now(), filter, scopes, { limit, cursor });
     },
   );
   app.get(
@@ -42,24 +60,29 @@ export function maintenanceRoutes(app: FastifyInstance, context: ModuleContext):
       schema: {
         tags,
         operationId: 'maintenance.orders.list',
-        summary: 'Maintenance orders at a place (default: everywhere), newest first',
+        summary: 'Maintenance orders inside your grants, newest first (paged)',
         querystring: Type.Object(
           {
-            equipment: Type.Optional(equipment),
+            equipment: Type.Optional({ ...equipment, description: 'this place and below' }),
             state: Type.Optional(Type.Union(['open', 'in-progress', 'completed'].map((s) => Type.Literal(s)))),
+            kind: Type.Optional(Type.Union([Type.Literal('corrective'), Type.Literal('preventive')])),
+            createdFrom: Type.Optional(Type.String({ format: 'date-time', description: 'opened at or after' })),
+            createdTo: Type.Optional(Type.String({ format: 'date-time', description: 'opened before' })),
+            ...pageQuery,
           },
           { additionalProperties: false },
         ),
-        response: {
-          200: Type.Object({ orders: Type.Array(orderSchema) }, { additionalProperties: false }),
-          ...errorResponses,
-        },
+        response: { 200: pageOf(orderSchema), ...errorResponses },
       },
     },
     async (request) => {
-      const { equipment: at = '/', state } = request.query as { equipment?: string; state?: string };
-      await authorizeScopedRead(request, context, at);
-      return { orders: await listOrders(db, at, state) };
+      const { limit = 50, cursor, createdFrom, createdTo, ...filter } = request.query as OrderQuery;
+      const scopes = await readScopesOf(request, context);
+      const time = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
+      return pageOrders(db, { ...filter, createdFrom: time(createdFrom), createdTo: time(createdTo) }, scopes, {
+        limit,
+        cursor,
+      });
     },
   );
   app.get(

@@ -55,29 +55,17 @@ export const versionSummaryFields = {
   effectiveAt: nullableString,
 };
 
-export const recipeList = Type.Object(
+export const recipeItem = Type.Object(
   {
-    recipes: Type.Array(
-      Type.Object(
-        {
-          code: Type.String(),
-          name: Type.String(),
-          product: Type.String(),
-          operation: Type.Union([Type.Integer(), Type.Null()]),
-          equipmentClass: nullableString,
-          classification: Type.String(),
-          effectiveVersion: Type.Union([Type.Integer(), Type.Null()]),
-          latestVersion: Type.Union([Type.Integer(), Type.Null()]),
-        },
-        closed,
-      ),
-    ),
+    code: Type.String(),
+    name: Type.String(),
+    product: Type.String(),
+    operation: Type.Union([Type.Integer(), Type.Null()]),
+    equipmentClass: nullableString,
+    classification: Type.String(),
+    effectiveVersion: Type.Union([Type.Integer(), Type.Null()]),
+    latestVersion: Type.Union([Type.Integer(), Type.Null()]),
   },
-  closed,
-);
-
-export const versionHistorySchema = Type.Object(
-  { recipe: Type.String(), versions: Type.Array(Type.Object(versionSummaryFields, closed)) },
   closed,
 );
 
@@ -122,7 +110,7 @@ export const versionDiff = <S extends TSchema>(shown: S) =>
     closed,
   );
 
-function versionSummary(v: VersionRow) {
+export function versionSummary(v: VersionRow) {
   const iso = (t: number | null) => (t === null ? null : new Date(Number(t)).toISOString());
   return {
     version: v.version,
@@ -165,11 +153,6 @@ export async function maskedVersion(db: ReadDb<Database>, code: string, version:
   const recipe = await recipeByCode(db, code);
   const v = await versionOf(db, recipe, version);
   return { recipe: code, ...versionSummary(v), parameters: parametersOf(v).map(masked), steps: stepsOf(v) };
-}
-
-export async function versionHistory(db: ReadDb<Database>, code: string) {
-  const recipe = await recipeByCode(db, code);
-  return { recipe: code, versions: (await versionsOf(db, recipe)).map(versionSummary) };
 }
 
 export type MaskedChange = Omit<ParameterChange, 'before' | 'after'> & {

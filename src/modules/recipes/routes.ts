@@ -5,17 +5,15 @@ import { errorResponses } from '../../http/index.js';
 import { batchRecordRoutes, type BatchRecordExporter } from './batch-record-routes.js';
 import type { ReadDb } from '../../kernel/store.js';
 import type { Database } from './db.js';
-import {
-  diffVersions,
-  listRecipes,
-  maskedParameter,
-  maskedVersion,
-  maskedVersionSchema,
-  recipeList,
-  versionDiff,
-  versionHistory,
-  versionHistorySchema,
-} from './queries.js';
+import { diffVersions, maskedParameter, maskedVersion, maskedVersionSchema, versionDiff } from './queries.js';
+import { pageRecipes, pageVersions, recipePage, versionPage, VERSION_STATES } from './lists.js';
+import { pageQuery } from '../../kernel/pagination.js';
+
+interface Page {
+  limit?: number;
+  cursor?: string;
+}
+const versionState = Type.Union(VERSION_STATES.map((s) => Type.Literal(s)));
 
 const tags = ['recipes'];
 const code = Type.String({ maxLength: 40 });
@@ -27,32 +25,49 @@ const code = Type.String({ maxLength: 40 });
 export function recipeRoutes(app: FastifyInstance, context: ModuleContext, exporter: BatchRecordExporter): void {
   const db: ReadDb<Database> = context.db;
   const read = { permission: 'recipes.read' };
+  // Recipes belong to products, not places: a holder of recipes.read anywhere lists them all.
+  const list = { permission: 'recipes.read', scopedRead: true };
   app.get(
     '/api/recipes',
     {
-      config: read,
+      config: list,
       schema: {
         tags,
         operationId: 'recipes.list',
-        summary: 'Recipes and their effective versions',
-        response: { 200: recipeList, ...errorResponses },
+        summary: 'Recipes by code, with their effective and latest versions (paged)',
+        querystring: Type.Object(
+          {
+            product: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+            state: Type.Optional({ ...versionState, description: 'recipes having a version in this state' }),
+            ...pageQuery,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: recipePage, ...errorResponses },
       },
     },
-    async () => ({ recipes: await listRecipes(db) }),
+    async (request) => {
+      const { limit = 50, cursor, ...filter } = request.query as Page & { product?: string; state?: string };
+      return pageRecipes(db, filter, { limit, cursor });
+    },
   );
   app.get(
     '/api/recipes/:code/versions',
     {
-      config: read,
+      config: list,
       schema: {
         tags,
         operationId: 'recipes.versions.list',
-        summary: 'Every version of a recipe with its state and seal',
+        summary: 'The versions of a recipe, oldest first, with their state and seal (paged)',
         params: Type.Object({ code }),
-        response: { 200: versionHistorySchema, ...errorResponses },
+        querystring: Type.Object({ state: Type.Optional(versionState), ...pageQuery }, { additionalProperties: false }),
+        response: { 200: versionPage, ...errorResponses },
       },
     },
-    async (request) => versionHistory(db, (request.params as { code: string }).code),
+    async (request) => {
+      const { limit = 50, cursor, ...filter } = request.query as Page & { state?: string };
+      return pageVersions(db, (request.params as { code: string }).code, filter, { limit, cursor });
+    },
   );
   app.get(
     '/api/recipes/:code/versions/:version',
