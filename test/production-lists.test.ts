@@ -24,7 +24,7 @@ describe(`lists of orders, lots, serials and quality records (${testDialect})`, 
     expect(response.statusCode, response.body).toBe(200);
     return response.json<Page<T>>();
   };
-  const numbers = async (url: string, key = 'number') => (await page(url)).items.map((item) => item[key]);
+  const numbers = async (url: string, key = 'number') => (await page(url)).items.map((item) => item[key] as string);
   const post = async (url: string, payload: object) => {
     const response = await app.inject({ method: 'POST', url, headers: admin.headers, payload });
     expect(response.statusCode, response.body).toBe(200);

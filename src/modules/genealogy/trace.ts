@@ -92,8 +92,8 @@ export async function trace<DB extends Database>(
   direction: 'backward' | 'forward',
   maxDepth = 50,
 ): Promise<Trace> {
-  const { withheld: _, ...result } = await traceWithin(handle, number, direction, EVERYWHERE, maxDepth);
-  return result;
+  const { lot, lots, orders } = await traceWithin(handle, number, direction, EVERYWHERE, maxDepth);
+  return { lot, direction, lots, orders };
 }
 
 /**
