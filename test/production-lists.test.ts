@@ -68,8 +68,8 @@ describe(`lists of orders, lots, serials and quality records (${testDialect})`, 
     const byDue = await numbers('/api/orders?sort=due&limit=500');
     expect(byDue.slice(0, 3)).toEqual(['WO-D1', 'WO-D2', 'WO-D3']);
     expect(byDue.slice(3).sort()).toEqual(['WO-L1', 'WO-L2', 'WO-PLAN']);
-    const byNumber = await numbers('/api/orders?limit=500');
-    expect(byNumber).toEqual([...byNumber].sort());
+    // Names chosen to sort alike in every collation the database may have (C, en_US, ...).
+    expect(await numbers('/api/orders?limit=500')).toEqual(['WO-D1', 'WO-D2', 'WO-D3', 'WO-L1', 'WO-L2', 'WO-PLAN']);
   });
 
   it('paging through orders yields every row once, in order, while orders are added between pages', async () => {

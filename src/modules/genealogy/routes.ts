@@ -79,7 +79,7 @@ export function genealogyRoutes(app: FastifyInstance, context: ModuleContext<Dat
       schema: {
         tags,
         summary:
-          'Backward (what went in) or forward (where it went: the recall list) trace of a lot, as JSON, CSV or a drawn graph (SVG)',
+          "Backward (what went in) or forward (where it went: the recall list) trace of a lot, as JSON, CSV or a drawn graph (SVG); lots made outside the caller's scopes are left out and counted in withheld",
         operationId: 'genealogy.lots.trace',
         params: Type.Object({ number: Type.String({ maxLength: 60 }) }),
         querystring: Type.Object(
@@ -134,7 +134,8 @@ export function genealogyRoutes(app: FastifyInstance, context: ModuleContext<Dat
       config: { permission: 'genealogy.read', scopedRead: true },
       schema: {
         tags,
-        summary: 'A lot: material, quantities, state, supplier, order and serial numbers',
+        summary:
+          "A lot: material, quantities, state, supplier, order and serial numbers (404 as well for a lot made outside the caller's scopes)",
         operationId: 'genealogy.lots.get',
         params: Type.Object({ number: Type.String({ maxLength: 60 }) }),
         response: { 200: lotDetailSchema, ...errorResponses },
@@ -152,7 +153,8 @@ export function genealogyRoutes(app: FastifyInstance, context: ModuleContext<Dat
       config: { permission: 'genealogy.read', scopedRead: true },
       schema: {
         tags,
-        summary: 'The lot a serialised unit belongs to (then trace that lot)',
+        summary:
+          "The lot a serialised unit belongs to (then trace that lot); 404 as well for a unit outside the caller's scopes",
         operationId: 'genealogy.serials.get',
         params: Type.Object({ serial: Type.String({ maxLength: 60 }) }),
         response: {
