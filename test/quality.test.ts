@@ -100,8 +100,8 @@ describe(`quality (${testDialect})`, () => {
       admin,
     );
     expect(consume.json()).toMatchObject({ code: 'lot_held' });
-    const listed = (await get('/api/quality/inspections?lot=SH-1')).json<{ inspections: { result: string }[] }>();
-    expect(listed.inspections.map((i) => i.result)).toEqual(['fail', 'pass']);
+    const listed = (await get('/api/quality/inspections?lot=SH-1')).json<{ items: { result: string }[] }>();
+    expect(listed.items.map((i) => i.result)).toEqual(['fail', 'pass']);
   });
 
   it('a verdict cannot be entered, and measurements that do not match the plan change nothing', async () => {
@@ -110,7 +110,7 @@ describe(`quality (${testDialect})`, () => {
       { characteristic: 'diameter', values: [20, 20, 20] },
       { characteristic: 'hardness', values: [99] },
     ];
-    const before = (await get('/api/quality/inspections')).json<{ inspections: unknown[] }>().inspections.length;
+    const before = (await get('/api/quality/inspections?limit=500')).json<{ items: unknown[] }>().items.length;
     const attempts = [
       { plan: 'QP-SHAFT', lot: 'SH-2', result: 'pass', measurements: [{ characteristic: 'hardness', values: [60] }] },
       { plan: 'QP-SHAFT', lot: 'SH-2', measurements: [{ characteristic: 'hardness', values: [60] }] },
@@ -134,7 +134,7 @@ describe(`quality (${testDialect})`, () => {
     expect(statuses).toEqual([400, 400, 400, 404, 404]);
     await receive('BOLT-1', 'BOLT');
     expect((await inspect('BOLT-1', [20, 20, 20])).statusCode).toBe(400); // a bolt lot against a shaft plan
-    expect((await get('/api/quality/inspections')).json<{ inspections: unknown[] }>().inspections).toHaveLength(before);
+    expect((await get('/api/quality/inspections?limit=500')).json<{ items: unknown[] }>().items).toHaveLength(before);
     expect((await lot('SH-2')).state).toBe('available');
     const badPlan = await post(
       '/api/quality/plans',
@@ -200,10 +200,10 @@ describe(`quality (${testDialect})`, () => {
     expect(approved.json()).toMatchObject({ disposition: 'use-as-is', state: 'closed' });
     expect(await lot('SH-12')).toMatchObject({ state: 'available', hold_reason: null });
     const ncrs = (await get('/api/quality/ncrs?state=closed')).json<{
-      ncrs: { number: string; approved: boolean }[];
+      items: { number: string; approved: boolean }[];
     }>();
-    expect(ncrs.ncrs.find((n) => n.number === asIsNcr)?.approved).toBe(true);
-    expect(ncrs.ncrs.find((n) => n.number === scrapNcr)?.approved).toBe(false);
+    expect(ncrs.items.find((n) => n.number === asIsNcr)?.approved).toBe(true);
+    expect(ncrs.items.find((n) => n.number === scrapNcr)?.approved).toBe(false);
   });
 
   it('raises a manual NCR, which holds the lot', async () => {

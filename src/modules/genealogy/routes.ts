@@ -1,11 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { answersIn, errorResponses, sendSvg } from '../../http/index.js';
+import { answersIn, errorResponses, readScopesOf, sendSvg } from '../../http/index.js';
 import type { Database } from './db.js';
 import { traceSvg } from './graph-svg.js';
 import { lotDetail, lotOfSerial } from './queries.js';
-import { trace, traceCsv } from './trace.js';
+import { assertLotWithin, assertSerialWithin, listLots, listSerials, lotListQuery, lotPage } from './lists.js';
+import { serialListQuery, serialPage } from './lists.js';
+import { traceCsv, traceWithin } from './trace.js';
 
 const tags = ['genealogy'];
 const traced = Type.Object(
@@ -27,20 +29,57 @@ const traced = Type.Object(
       ),
     ),
     orders: Type.Array(Type.String()),
+    withheld: Type.Integer({
+      description: "reached lots left out: made on lines outside the caller's scopes (0: the trace is complete)",
+    }),
   },
   { additionalProperties: false },
 );
 
-/** The reads of lots and traces; lot changes are commands, routed from the commands themselves. */
+/**
+ * The reads of lots and traces; lot changes are commands, routed from the commands themselves. Every read is a
+ * `scopedRead`: a grant at any place lets the caller in, and it sees the lots of its lines and those bound to
+ * no line; a lot elsewhere is answered as one that does not exist (404).
+ */
 export function genealogyRoutes(app: FastifyInstance, context: ModuleContext<Database>): void {
+  app.get(
+    '/api/lots',
+    {
+      config: { permission: 'genealogy.read', scopedRead: true },
+      schema: {
+        tags,
+        summary: "Lots by number, paged and filtered, inside the caller's scopes",
+        operationId: 'genealogy.lots.list',
+        querystring: lotListQuery,
+        response: { 200: lotPage, ...errorResponses },
+      },
+    },
+    async (request) =>
+      listLots(context.db, request.query as Parameters<typeof listLots>[1], await readScopesOf(request, context)),
+  );
+  app.get(
+    '/api/serials',
+    {
+      config: { permission: 'genealogy.read', scopedRead: true },
+      schema: {
+        tags,
+        summary: "Serial numbers of units, paged, inside the caller's scopes",
+        operationId: 'genealogy.serials.list',
+        querystring: serialListQuery,
+        response: { 200: serialPage, ...errorResponses },
+      },
+    },
+    async (request) =>
+      listSerials(context.db, request.query as Parameters<typeof listSerials>[1], await readScopesOf(request, context)),
+  );
   app.get(
     '/api/lots/:number/trace',
     {
-      config: { permission: 'genealogy.read' },
+      config: { permission: 'genealogy.read', scopedRead: true },
       schema: {
         tags,
         summary:
-          'Backward (what went in) or forward (where it went: the recall list) trace of a lot, as JSON, CSV or a drawn graph (SVG)',
+          "Backward (what went in) or forward (where it went: the recall list) trace of a lot, as JSON, CSV or a drawn graph (SVG); lots made outside the caller's scopes are left out and counted in withheld",
         operationId: 'genealogy.lots.trace',
         params: Type.Object({ number: Type.String({ maxLength: 60 }) }),
         querystring: Type.Object(
@@ -62,7 +101,7 @@ export function genealogyRoutes(app: FastifyInstance, context: ModuleContext<Dat
     async (request, reply) => {
       const { number } = request.params as { number: string };
       const { direction, format } = request.query as { direction: 'backward' | 'forward'; format: string };
-      const result = await trace(context.db, number, direction);
+      const result = await traceWithin(context.db, number, direction, await readScopesOf(request, context));
       if (format === 'csv')
         return reply
           .type('text/csv')
@@ -92,24 +131,30 @@ export function genealogyRoutes(app: FastifyInstance, context: ModuleContext<Dat
   app.get(
     '/api/lots/:number',
     {
-      config: { permission: 'genealogy.read' },
+      config: { permission: 'genealogy.read', scopedRead: true },
       schema: {
         tags,
-        summary: 'A lot: material, quantities, state, supplier, order and serial numbers',
+        summary:
+          "A lot: material, quantities, state, supplier, order and serial numbers (404 as well for a lot made outside the caller's scopes)",
         operationId: 'genealogy.lots.get',
         params: Type.Object({ number: Type.String({ maxLength: 60 }) }),
         response: { 200: lotDetailSchema, ...errorResponses },
       },
     },
-    async (request) => lotDetail(context.db, (request.params as { number: string }).number),
+    async (request) => {
+      const { number } = request.params as { number: string };
+      await assertLotWithin(context.db, number, await readScopesOf(request, context));
+      return lotDetail(context.db, number);
+    },
   );
   app.get(
     '/api/serials/:serial',
     {
-      config: { permission: 'genealogy.read' },
+      config: { permission: 'genealogy.read', scopedRead: true },
       schema: {
         tags,
-        summary: 'The lot a serialised unit belongs to (then trace that lot)',
+        summary:
+          "The lot a serialised unit belongs to (then trace that lot); 404 as well for a unit outside the caller's scopes",
         operationId: 'genealogy.serials.get',
         params: Type.Object({ serial: Type.String({ maxLength: 60 }) }),
         response: {
@@ -118,6 +163,10 @@ export function genealogyRoutes(app: FastifyInstance, context: ModuleContext<Dat
         },
       },
     },
-    async (request) => lotOfSerial(context.db, (request.params as { serial: string }).serial),
+    async (request) => {
+      const { serial } = request.params as { serial: string };
+      await assertSerialWithin(context.db, serial, await readScopesOf(request, context));
+      return lotOfSerial(context.db, serial);
+    },
   );
 }

@@ -96,3 +96,21 @@ genealogyMigrations.push({
     await db.schema.alterTable('genealogy_links').addColumn('operation', 'integer').execute();
   },
 });
+
+genealogyMigrations.push({
+  name: '0512_genealogy_lot_lists',
+  async up(db) {
+    // The lot list filters by material and supplier; a lot's place is found through the order that made it.
+    await db.schema
+      .createIndex('genealogy_lots_material')
+      .on('genealogy_lots')
+      .columns(['material_id', 'number'])
+      .execute();
+    await db.schema
+      .createIndex('genealogy_lots_supplier')
+      .on('genealogy_lots')
+      .columns(['supplier', 'number'])
+      .execute();
+    await db.schema.createIndex('genealogy_lots_order').on('genealogy_lots').columns(['order_id']).execute();
+  },
+});

@@ -1,6 +1,7 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { ReadDb } from '../../kernel/store.js';
 import { NotFoundError } from '../../kernel/errors.js';
+import { EVERYWHERE, scopeIncludes, type ReadScopes } from '../../kernel/scopes.js';
 import type { Database } from './db.js';
 
 /*
@@ -34,6 +35,7 @@ interface TraceRow {
   unit: string;
   state: string;
   order_number: string | null;
+  line_path: string | null;
 }
 
 /**
@@ -55,7 +57,7 @@ function traceQuery(direction: 'backward' | 'forward', number: string, maxDepth:
       select ${to}, r.depth + 1 from reached r join genealogy_links l on ${from} = r.id where r.depth < ${maxDepth}
     ),
     best(id, depth) as (select id, min(depth) from reached group by id)
-    select g.number, m.code as material, b.depth, g.quantity, g.unit, g.state, o.number as order_number
+    select g.number, m.code as material, b.depth, g.quantity, g.unit, g.state, o.number as order_number, o.line_path
     from best b
     join genealogy_lots g on g.id = b.id
     join production_materials m on m.id = g.material_id
@@ -90,16 +92,39 @@ export async function trace<DB extends Database>(
   direction: 'backward' | 'forward',
   maxDepth = 50,
 ): Promise<Trace> {
+  const { lot, lots, orders } = await traceWithin(handle, number, direction, EVERYWHERE, maxDepth);
+  return { lot, direction, lots, orders };
+}
+
+/**
+ * The trace as a caller with these read scopes may see it. The start lot outside them is answered as one that
+ * does not exist; a reached lot made on a line outside them is left out (with its order), and `withheld` says
+ * how many were, so a recall list cut short by the caller's grants never looks complete.
+ */
+export async function traceWithin<DB extends Database>(
+  handle: ReadDb<DB>,
+  number: string,
+  direction: 'backward' | 'forward',
+  scopes: ReadScopes,
+  maxDepth = 50,
+): Promise<Trace & { withheld: number }> {
   const db = handle as unknown as ReadDb<Database>;
   // Parameters in the order they appear in traceQuery.
   const { rows } = await db.executeQuery<TraceRow>(CompiledQuery.raw(traceSql(db, direction), [number, maxDepth]));
+  const visible = (row: TraceRow) => row.line_path === null || scopeIncludes(scopes, row.line_path);
   // Depth 0 is the start lot alone (IDs are unique), so it sorts first; without it the lot does not exist.
-  if (rows.length === 0 || Number(rows[0]!.depth) !== 0) throw new NotFoundError(`No lot ${number}.`);
-  const lots: TracedLot[] = new Array<TracedLot>(rows.length - 1);
+  if (rows.length === 0 || Number(rows[0]!.depth) !== 0 || !visible(rows[0]!))
+    throw new NotFoundError(`No lot ${number}.`);
+  const lots: TracedLot[] = [];
   const orders = new Set<string>();
+  let withheld = 0;
   for (let i = 1; i < rows.length; i++) {
     const row = rows[i]!;
-    lots[i - 1] = {
+    if (!visible(row)) {
+      withheld++;
+      continue;
+    }
+    lots.push({
       number: row.number,
       material: row.material,
       depth: Number(row.depth),
@@ -107,10 +132,10 @@ export async function trace<DB extends Database>(
       unit: row.unit,
       state: row.state,
       order: row.order_number,
-    };
+    });
     if (row.order_number !== null) orders.add(row.order_number);
   }
-  return { lot: number, direction, lots, orders: [...orders].sort() };
+  return { lot: number, direction, lots, orders: [...orders].sort(), withheld };
 }
 
 export function traceCsv(result: Trace): string {

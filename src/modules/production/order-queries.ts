@@ -32,6 +32,7 @@ export const orderOutput = Type.Object(
     line: Type.Union([Type.String(), Type.Null()]),
     good: Type.Number(),
     scrap: Type.Number(),
+    due: Type.Union([Type.String(), Type.Null()]),
   },
   { additionalProperties: false },
 );
@@ -64,6 +65,7 @@ export function orderView(order: OrderRow) {
     line: order.line_path,
     good: order.good_quantity,
     scrap: order.scrap_quantity,
+    due: order.due_at !== null ? new Date(order.due_at).toISOString() : null,
   };
 }
 

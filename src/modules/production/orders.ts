@@ -56,6 +56,7 @@ const orderInput = Type.Object(
     product: materialCode,
     quantity: Type.Number({ exclusiveMinimum: 0, maximum: 1e9 }),
     erpReference: Type.Optional(Type.String({ maxLength: 100 })),
+    due: Type.Optional(Type.String({ format: 'date-time', description: 'when the order is due (ISO-8601)' })),
   },
   { additionalProperties: false },
 );
@@ -79,6 +80,7 @@ async function insertOrder(ctx: CommandContext<Database>, input: Static<typeof o
     erp_reference: input.erpReference ?? null,
     created_at: ctx.now,
     closed_at: null,
+    due_at: input.due !== undefined ? Date.parse(input.due) : null,
   };
   await ctx.tx.insertInto('production_orders').values(row).execute();
   return row;
@@ -150,6 +152,7 @@ export const importOrders = defineCommand({
       } else if (
         existing.quantity === order.quantity &&
         existing.erp_reference === (order.erpReference ?? null) &&
+        existing.due_at === (order.due !== undefined ? Date.parse(order.due) : null) &&
         (await materialByCode(ctx.tx, order.product)).id === existing.material_id
       )
         unchanged.push(order.number);

@@ -1,22 +1,27 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
-import { errorResponses } from '../../http/index.js';
+import { errorResponses, readScopesOf } from '../../http/index.js';
 import { definitionOutput, definitionsOf, materialByCode, materialOutput, materialView } from './definitions.js';
 import type { Database } from './db.js';
-import { orderDetail, orderDetailOutput } from './order-queries.js';
+import { orderDetailOutput } from './order-queries.js';
+import { listOrders, orderDetailWithin, orderListQuery, orderPage, type OrderListQuery } from './order-list.js';
 import { contentDisposition } from './attachment-files.js';
 import { attachmentById, attachmentOutput, listAttachments } from './attachments.js';
 
 const tags = ['production'];
 
-/** The reads of materials, versions, orders and files; changes are commands, routed from the commands themselves. */
+/**
+ * The reads of materials, versions, orders and files; changes are commands, routed from the commands themselves.
+ * Every read is a `scopedRead`: a grant at any place lets the caller in, and what it sees is cut to its grants.
+ * Materials, product versions and their files belong to no place, so any holder of the permission reads them.
+ */
 export function productionRoutes(app: FastifyInstance, context: ModuleContext<Database>): void {
   const { db } = context;
   app.get(
     '/api/materials',
     {
-      config: { permission: 'production.definitions.read' },
+      config: { permission: 'production.definitions.read', scopedRead: true },
       schema: {
         tags,
         summary: 'Material definitions',
@@ -34,7 +39,7 @@ export function productionRoutes(app: FastifyInstance, context: ModuleContext<Da
   app.get(
     '/api/products/:code/versions',
     {
-      config: { permission: 'production.definitions.read' },
+      config: { permission: 'production.definitions.read', scopedRead: true },
       schema: {
         tags,
         summary: 'Every version of a product, oldest first',
@@ -51,23 +56,38 @@ export function productionRoutes(app: FastifyInstance, context: ModuleContext<Da
     }),
   );
   app.get(
-    '/api/orders/:number',
+    '/api/orders',
     {
-      config: { permission: 'production.orders.read' },
+      config: { permission: 'production.orders.read', scopedRead: true },
       schema: {
         tags,
-        summary: 'A work order with its operations',
+        summary: "Work orders, paged and filtered, inside the caller's scopes (orders not yet dispatched: everyone's)",
+        operationId: 'production.orders.list',
+        querystring: orderListQuery,
+        response: { 200: orderPage, ...errorResponses },
+      },
+    },
+    async (request) => listOrders(db, request.query as OrderListQuery, await readScopesOf(request, context)),
+  );
+  app.get(
+    '/api/orders/:number',
+    {
+      config: { permission: 'production.orders.read', scopedRead: true },
+      schema: {
+        tags,
+        summary: "A work order with its operations (404 as well for an order outside the caller's scopes)",
         operationId: 'production.orders.get',
         params: Type.Object({ number: Type.String({ maxLength: 40 }) }),
         response: { 200: orderDetailOutput, ...errorResponses },
       },
     },
-    async (request) => orderDetail(db, (request.params as { number: string }).number),
+    async (request) =>
+      orderDetailWithin(db, (request.params as { number: string }).number, await readScopesOf(request, context)),
   );
   app.get(
     '/api/products/:code/versions/:version/attachments',
     {
-      config: { permission: 'production.definitions.read' },
+      config: { permission: 'production.definitions.read', scopedRead: true },
       schema: {
         tags,
         summary: 'Work-instruction files of a product version',
@@ -87,7 +107,7 @@ export function productionRoutes(app: FastifyInstance, context: ModuleContext<Da
   app.get(
     '/api/attachments/:id',
     {
-      config: { permission: 'production.definitions.read' },
+      config: { permission: 'production.definitions.read', scopedRead: true },
       schema: {
         tags,
         summary: 'Download a work-instruction file (always as a download, never rendered inline)',

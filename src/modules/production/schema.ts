@@ -77,6 +77,8 @@ export interface OrderTables {
     erp_reference: string | null;
     created_at: number;
     closed_at: number | null;
+    /** When the order is due (Unix ms), as planned or imported from the ERP; null when none was given. */
+    due_at: number | null;
   };
   /** One row per routing operation of an order, in sequence; carries its own state and counts. */
   production_order_operations: {
@@ -163,6 +165,30 @@ productionMigrations.push({
       .createIndex('production_attachments_definition')
       .on('production_attachments')
       .columns(['definition_id'])
+      .execute();
+  },
+});
+
+productionMigrations.push({
+  name: '0403_production_order_lists',
+  async up(db, storage) {
+    await db.schema.alterTable('production_orders').addColumn('due_at', storage.capabilities.bigIntType).execute();
+    // The order list filters by line, product and state and sorts by number (unique: indexed) or due date.
+    await db.schema
+      .createIndex('production_orders_line')
+      .on('production_orders')
+      .columns(['line_path', 'number'])
+      .execute();
+    await db.schema.createIndex('production_orders_due').on('production_orders').columns(['due_at', 'id']).execute();
+    await db.schema
+      .createIndex('production_orders_material')
+      .on('production_orders')
+      .columns(['material_id', 'number'])
+      .execute();
+    await db.schema
+      .createIndex('production_orders_state')
+      .on('production_orders')
+      .columns(['state', 'number'])
       .execute();
   },
 });

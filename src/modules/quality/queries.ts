@@ -1,8 +1,9 @@
 import { NotFoundError, ValidationError } from '../../kernel/errors.js';
+import type { ReadScopes } from '../../kernel/scopes.js';
 import type { ReadDb } from '../../kernel/store.js';
+import { placedWithin } from '../production/index.js';
 import type { Database } from './db.js';
 import { activePlan, planView, type Characteristic } from './plans.js';
-import { ncrView } from './ncrs.js';
 import { controlChart } from './spc.js';
 
 export async function listPlans(db: ReadDb<Database>) {
@@ -17,52 +18,15 @@ export async function listPlans(db: ReadDb<Database>) {
   return rows.map((row) => planView(row, row.product));
 }
 
-export async function listInspections(db: ReadDb<Database>, filter: { lot?: string; plan?: string }, limit = 200) {
-  let query = db
-    .selectFrom('quality_inspections as i')
-    .innerJoin('quality_plans as p', 'p.id', 'i.plan_id')
-    .leftJoin('genealogy_lots as l', 'l.id', 'i.lot_id')
-    .leftJoin('production_orders as o', 'o.id', 'i.order_id')
-    .select([
-      'i.id',
-      'p.code as plan',
-      'p.version',
-      'l.number as lot',
-      'o.number as order',
-      'i.result',
-      'i.inspected_at',
-    ]);
-  if (filter.lot !== undefined && filter.lot !== '') query = query.where('l.number', '=', filter.lot);
-  if (filter.plan !== undefined && filter.plan !== '') query = query.where('p.code', '=', filter.plan);
-  const rows = await query.orderBy('i.inspected_at', 'desc').orderBy('i.id', 'desc').limit(limit).execute();
-  return rows.map((r) => ({
-    id: r.id,
-    plan: r.plan,
-    planVersion: r.version,
-    lot: r.lot,
-    order: r.order,
-    result: r.result,
-    inspectedAt: new Date(r.inspected_at).toISOString(),
-  }));
-}
-
-export async function listNcrs(db: ReadDb<Database>, state?: string) {
-  let query = db
-    .selectFrom('quality_ncrs as n')
-    .leftJoin('genealogy_lots as l', 'l.id', 'n.lot_id')
-    .selectAll('n')
-    .select('l.number as lot');
-  if (state !== undefined && state !== '') query = query.where('n.state', '=', state);
-  return (await query.orderBy('n.number', 'desc').limit(500).execute()).map(ncrView);
-}
-
 /**
  * Control chart of one characteristic over its most recent inspections (all versions of the plan), oldest
- * first; the first `baseline` subgroups set the limits.
+ * first; the first `baseline` subgroups set the limits. Only inspections inside the caller's scopes count: a
+ * line's inspector charts the line's process (and the inspections bound to no line).
  */
 export async function spcChart(
   db: ReadDb<Database>,
   query: { plan: string; characteristic: string; baseline?: number; last?: number },
+  scopes: ReadScopes,
 ) {
   const plan = await activePlan(db, query.plan);
   const spec = (JSON.parse(plan.characteristics) as Characteristic[]).find((c) => c.name === query.characteristic);
@@ -70,8 +34,12 @@ export async function spcChart(
   const recent = await db
     .selectFrom('quality_inspections as i')
     .innerJoin('quality_plans as p', 'p.id', 'i.plan_id')
+    .leftJoin('production_orders as o', 'o.id', 'i.order_id')
+    .leftJoin('genealogy_lots as l', 'l.id', 'i.lot_id')
+    .leftJoin('production_orders as lo', 'lo.id', 'l.order_id')
     .select(['i.id', 'i.inspected_at'])
     .where('p.code', '=', query.plan)
+    .where((eb) => placedWithin(eb, ['o.line_path', 'lo.line_path'], scopes))
     .orderBy('i.inspected_at', 'desc')
     .orderBy('i.id', 'desc')
     .limit(query.last ?? 200)

@@ -2,27 +2,14 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
 import type { ReadDb } from '../../kernel/store.js';
-import { answersIn, errorResponses, sendSvg } from '../../http/index.js';
+import { answersIn, errorResponses, readScopesOf, sendSvg } from '../../http/index.js';
 import { controlChartSvg } from './chart-svg.js';
 import type { Database } from './db.js';
-import { ncrSchema } from './ncrs.js';
+import { inspectionListQuery, inspectionPage, listInspections, listNcrs, ncrListQuery, ncrPage } from './lists.js';
 import { characteristic, planSchema } from './plans.js';
-import { listInspections, listNcrs, listPlans, spcChart } from './queries.js';
+import { listPlans, spcChart } from './queries.js';
 
 const tags = ['quality'];
-const nullableString = Type.Union([Type.String(), Type.Null()]);
-const inspection = Type.Object(
-  {
-    id: Type.String(),
-    plan: Type.String(),
-    planVersion: Type.Integer(),
-    lot: nullableString,
-    order: nullableString,
-    result: Type.String(),
-    inspectedAt: Type.String(),
-  },
-  { additionalProperties: false },
-);
 const limits = Type.Object(
   { center: Type.Number(), upper: Type.Number(), lower: Type.Number() },
   { additionalProperties: false },
@@ -53,7 +40,11 @@ const chart = Type.Object(
   { additionalProperties: false },
 );
 
-/** The read routes; the command routes come from the commands' own `http` (src/http/commands.ts). */
+/**
+ * The read routes; the command routes come from the commands' own `http` (src/http/commands.ts). Each is a
+ * `scopedRead`: a grant at any place lets the caller in; inspections, NCRs and charts are cut to its scopes,
+ * plans (a product's, bound to no place) are everyone's who holds quality.read.
+ */
 export function qualityRoutes(app: FastifyInstance, context: ModuleContext): void {
   const db: ReadDb<Database> = context.db;
   const read = (
@@ -65,7 +56,7 @@ export function qualityRoutes(app: FastifyInstance, context: ModuleContext): voi
   ) =>
     ({
       url,
-      config: { permission: 'quality.read' },
+      config: { permission: 'quality.read', scopedRead: true },
       schema: { tags, summary, operationId, querystring, response: { 200: response, ...errorResponses } },
     }) as const;
   const noQuery = Type.Object({}, { additionalProperties: false });
@@ -82,30 +73,24 @@ export function qualityRoutes(app: FastifyInstance, context: ModuleContext): voi
   const inspections = read(
     '/api/quality/inspections',
     'quality.inspections.list',
-    'Recent inspections, newest first, by lot or plan',
-    Type.Object(
-      { lot: Type.Optional(Type.String({ maxLength: 60 })), plan: Type.Optional(Type.String({ maxLength: 40 })) },
-      { additionalProperties: false },
-    ),
-    Type.Object({ inspections: Type.Array(inspection) }, { additionalProperties: false }),
+    "Inspections, newest first, by lot, plan or result, paged, inside the caller's scopes",
+    inspectionListQuery,
+    inspectionPage,
   );
-  app.get(inspections.url, inspections, async (request) => ({
-    inspections: await listInspections(db, request.query as { lot?: string; plan?: string }),
-  }));
+  app.get(inspections.url, inspections, async (request) =>
+    listInspections(db, request.query as Parameters<typeof listInspections>[1], await readScopesOf(request, context)),
+  );
 
   const ncrs = read(
     '/api/quality/ncrs',
     'quality.ncrs.list',
-    'Non-conformance reports, newest first',
-    Type.Object(
-      { state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])) },
-      { additionalProperties: false },
-    ),
-    Type.Object({ ncrs: Type.Array(ncrSchema) }, { additionalProperties: false }),
+    "Non-conformance reports, newest first, paged, inside the caller's scopes",
+    ncrListQuery,
+    ncrPage,
   );
-  app.get(ncrs.url, ncrs, async (request) => ({
-    ncrs: await listNcrs(db, (request.query as { state?: string }).state),
-  }));
+  app.get(ncrs.url, ncrs, async (request) =>
+    listNcrs(db, request.query as Parameters<typeof listNcrs>[1], await readScopesOf(request, context)),
+  );
 
   const spc = read(
     '/api/quality/spc',
@@ -135,7 +120,7 @@ export function qualityRoutes(app: FastifyInstance, context: ModuleContext): voi
       last?: number;
       format?: string;
     };
-    const result = await spcChart(db, query);
+    const result = await spcChart(db, query, await readScopesOf(request, context));
     if (query.format !== 'svg') return result;
     const title = `${result.plan} · ${result.characteristic.name} (${result.characteristic.unit})`;
     return sendSvg(reply, controlChartSvg(result, title));

@@ -110,3 +110,17 @@ export const qualityMigrations: ModuleMigration[] = [
     },
   },
 ];
+
+qualityMigrations.push({
+  name: '0601_quality_lists',
+  async up(db) {
+    // Both lists are newest first, paged by (time, id).
+    await db.schema
+      .createIndex('quality_inspections_time')
+      .on('quality_inspections')
+      .columns(['inspected_at', 'id'])
+      .execute();
+    await db.schema.createIndex('quality_ncrs_time').on('quality_ncrs').columns(['created_at', 'id']).execute();
+    await db.schema.createIndex('quality_ncrs_lot').on('quality_ncrs').columns(['lot_id']).execute();
+  },
+});
