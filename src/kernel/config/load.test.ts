@@ -48,6 +48,7 @@ describe('loadConfig defaults', () => {
     expect(config.http.rateLimitMax).toBe(600);
     expect(config.http.rateLimitWindowSeconds).toBe(60);
     expect(config.logLevel).toBe('info');
+    expect(config.logFormat).toBe('json');
     expect(config.databaseUrl).toBeUndefined();
     expect(config.audit).toEqual({
       checkpointEvery: 1000,
@@ -139,6 +140,7 @@ describe('loadConfig environment', () => {
       let text = sample[kind]!;
       if (name === 'BASTION_DATABASE_URL') text = 'postgres://db/mes';
       if (name === 'BASTION_LOG_LEVEL') text = 'warn';
+      if (name === 'BASTION_LOG_FORMAT') text = 'pretty';
       if (name === 'BASTION_HTTP_BODY_LIMIT') text = '4096';
       if (name === 'BASTION_MQTT_URL') text = 'mqtts://broker.plant:8883';
       if (name === 'BASTION_TLS_MIN_VERSION') text = 'TLSv1.3';
@@ -247,6 +249,13 @@ describe('loadConfig errors', () => {
     const message = configError({ env: { BASTION_LOG_LEVEL: 'verbose' }, cwd });
     expect(message).toContain('logLevel');
     expect(message).toContain('fatal, error, warn, info, debug, trace, silent');
+  });
+
+  it('BASTION_LOG_FORMAT takes pretty, and anything but json or pretty names the key and both values', () => {
+    expect(loadConfig({ env: { BASTION_LOG_FORMAT: 'pretty' }, cwd }).logFormat).toBe('pretty');
+    const message = configError({ env: { BASTION_LOG_FORMAT: 'colour' }, cwd });
+    expect(message).toContain('key "logFormat" (BASTION_LOG_FORMAT)');
+    expect(message).toContain('json or pretty');
   });
 
   it('refuses an unknown top-level key in the file and names it', () => {
