@@ -62,7 +62,11 @@ describe(`a data directory opened with another database than its own (${testDial
       const before = readdirSync(dataDir).sort();
       // Never connected to: the refusal comes before any database is opened, so this database need not exist.
       const wrong = { ...env, BASTION_DATABASE_URL: 'postgres://bastion:secret@127.0.0.1:5432/elsewhere' };
-      for (const run of [await serveOnce(wrong), await cli(['users', 'list'], wrong)]) {
+      for (const run of [
+        await serveOnce(wrong),
+        await cli(['users', 'list'], wrong),
+        await cli(['audit', 'verify'], wrong),
+      ]) {
         expect(run.code).toBe(3);
         expect(oneLine(run.stderr)).toHaveLength(1);
         expect(run.stderr).toContain('belongs to its SQLite database bastion.db');
@@ -77,7 +81,12 @@ describe(`a data directory opened with another database than its own (${testDial
     'a PostgreSQL directory without BASTION_DATABASE_URL: exit 3, one line naming the fix, no bastion.db',
     async () => {
       const withoutUrl = withoutDatabaseUrl(env);
-      for (const run of [await serveOnce(withoutUrl), await cli(['users', 'list'], withoutUrl)]) {
+      const runs = [
+        await serveOnce(withoutUrl),
+        await cli(['users', 'list'], withoutUrl),
+        await cli(['audit', 'verify'], withoutUrl),
+      ];
+      for (const run of runs) {
         expect(run.code).toBe(3);
         expect(oneLine(run.stderr)).toHaveLength(1);
         expect(run.stderr).toMatch(/belongs to the PostgreSQL database postgres:\/\/.*BASTION_DATABASE_URL.*set it/);
