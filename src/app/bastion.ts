@@ -27,6 +27,8 @@ import { openStorage } from '../storage/open.js';
 import { inTransaction, type Storage } from '../storage/storage.js';
 import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../kernel/actors.js';
 import { NotInitializedError } from './errors.js';
+import { checkDatabaseBinding, recordDatabaseBinding } from './data-dir.js';
+import { shareDataDir } from './data-dir-lock.js';
 import { reconcileKeys } from './keys.js';
 import type { BastionModule, ModuleContext } from '../kernel/module.js';
 import type { Authenticator } from '../kernel/pipeline/types.js';
@@ -71,19 +73,31 @@ export function isInitialized(config: BastionConfig): boolean {
 /** Wires one Bastion instance: storage (migrated), the audit log, the pipeline and every module's commands. */
 export async function openBastion(config: BastionConfig, options: OpenOptions = {}): Promise<Bastion> {
   if (!options.initializing && !isInitialized(config)) throw new NotInitializedError(config.dataDir);
-  const logger = options.logger ?? createLogger(config.logLevel);
+  // Before any database is opened: a directory pointed at the wrong database stops here having created nothing.
+  checkDatabaseBinding(config, { initializing: options.initializing ?? false });
+  // Held until close(): `demo reset` refuses while any process holds it (data-dir-lock.ts).
+  const lock = shareDataDir(config.dataDir);
+  const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat);
   const clock = options.clock ?? systemClock;
   const modules = allModules();
-  const storage = openStorage(config, (error) =>
-    logger.warn({ err: { message: error.message } }, 'a database connection was lost; it is replaced on next use'),
-  ) as Storage<Database>;
+  let storage: Storage<Database>;
+  try {
+    storage = openStorage(config, (error) =>
+      logger.warn({ err: { message: error.message } }, 'a database connection was lost; it is replaced on next use'),
+    ) as Storage<Database>;
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   let createdKeys: string[];
   try {
     await migrate(storage, [...kernelMigrations, ...storageMigrations, ...modules.flatMap((m) => m.migrations)]);
     // Before any key is used or made by a module: a data directory whose keys differ from the database's stops here.
     createdKeys = await reconcileKeys(storage, config.dataDir, clock, { initializing: options.initializing ?? false });
+    recordDatabaseBinding(config);
   } catch (error) {
     await storage.close();
+    lock.release();
     throw error;
   }
   const permissions = new PermissionCatalog();
@@ -144,8 +158,12 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     health,
     createdKeys,
     close: async () => {
-      await pipeline.flushDenials(); // counts of repeated denials still in memory
-      await storage.close();
+      try {
+        await pipeline.flushDenials(); // counts of repeated denials still in memory
+        await storage.close();
+      } finally {
+        lock.release();
+      }
     },
   };
   for (const module of modules) pipeline.register(...module.commands(context));

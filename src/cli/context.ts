@@ -26,7 +26,7 @@ export function verbContext(
     if (error instanceof ConfigError) throw new CliError(error.message, ExitCode.config);
     throw error;
   }
-  const logger = createLogger(logLevel ?? config.logLevel);
+  const logger = createLogger(logLevel ?? config.logLevel, undefined, config.logFormat);
   return {
     io,
     config,

@@ -1,4 +1,5 @@
 import { isInitialized, openBastion, type Bastion } from '../app/bastion.js';
+import { checkDatabaseBinding } from '../app/data-dir.js';
 import { openStorage } from '../storage/open.js';
 import type { Storage } from '../storage/storage.js';
 import type { VerbContext } from './context.js';
@@ -13,6 +14,8 @@ export function requireInitialized(ctx: VerbContext): void {
 /** Opened without migrating or writing: for verbs that only read (verify, export, proof). */
 export async function withStorage<T>(ctx: VerbContext, work: (storage: Storage) => Promise<T>): Promise<T> {
   requireInitialized(ctx);
+  // Reading the wrong database would report on it (and opening SQLite would create an empty bastion.db).
+  checkDatabaseBinding(ctx.config, { initializing: false });
   const storage = openStorage(ctx.config);
   try {
     return await work(storage);

@@ -1,7 +1,13 @@
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { registerCommandRoutes } from './commands.js';
 import type { HttpHost } from './host.js';
 import { RateLimitedError } from '../kernel/errors.js';
@@ -12,6 +18,23 @@ import { openapiOptions } from './openapi.js';
 import { frameworkErrorHandler, installProblemHandlers } from './problem.js';
 import { tlsPolicy } from './tls.js';
 import { strictValidatorCompiler } from './validators.js';
+
+/** Liveness and readiness probes: a load balancer asks every few seconds, so their lines would drown the log. */
+const PROBES = new Set(['/healthz', '/readyz']);
+const isProbe = (request: FastifyRequest) => PROBES.has(request.url.split('?', 1)[0]!);
+
+/** Logs answered probes at debug; every other request (and a probe that fails) as Fastify does, at info. */
+class ProbesAtDebug extends LogController {
+  override incomingRequest(request: FastifyRequest, reply: FastifyReply): void {
+    if (isProbe(request)) request.log.debug({ req: request }, 'incoming request');
+    else super.incomingRequest(request, reply);
+  }
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (isProbe(request) && !error && reply.statusCode < 400)
+      reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    else super.requestCompleted(error, request, reply);
+  }
+}
 
 export interface HttpOptions {
   https?: { cert: Buffer; key: Buffer };
@@ -27,6 +50,7 @@ export async function buildHttpApp(host: HttpHost, options: HttpOptions = {}): P
   const baseLogger: FastifyBaseLogger = logger;
   const app = Fastify({
     loggerInstance: baseLogger,
+    logController: new ProbesAtDebug(),
     bodyLimit: config.http.bodyLimitBytes,
     genReqId: () => newId(),
     frameworkErrors: frameworkErrorHandler,

@@ -68,6 +68,7 @@ export const errorCatalogue = {
   quarantined: { status: 409, description: 'The device is quarantined already.' },
   not_quarantined: { status: 409, description: 'The device is not quarantined.' },
   demo_refused: { status: 409, description: 'The data directory is not a demo and will not be reset.' },
+  data_dir_busy: { status: 409, description: 'Another Bastion process holds the data directory.' },
   // 413-429: limits.
   body_too_large: { status: 413, description: 'The request body is larger than allowed.' },
   uri_too_long: { status: 414, description: 'A path segment is longer than allowed.' },

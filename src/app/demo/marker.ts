@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError } from '../../kernel/errors.js';
 import type { BastionConfig } from '../../kernel/config/schema.js';
+import { databaseOf } from '../data-dir.js';
 
 /** `<dataDir>/demo.json`: written by `init --demo`; without it `demo reset` refuses to touch anything. */
 export const DEMO_MARKER = 'demo.json';
@@ -12,13 +13,6 @@ export interface DemoMarker {
   database: string;
   admin: string;
   seededAt: string;
-}
-
-/** The configured database, named without credentials. */
-export function databaseOf(config: BastionConfig): string {
-  if (config.databaseUrl === undefined) return 'sqlite:bastion.db';
-  const url = new URL(config.databaseUrl);
-  return `postgres://${url.host}${url.pathname}`;
 }
 
 export function markerFile(config: BastionConfig): string {

@@ -10,6 +10,8 @@ import { sqliteFile } from '../../storage/files.js';
 import { openPostgres } from '../../storage/postgres.js';
 import { openSqlite } from '../../storage/sqlite.js';
 import { isInitialized } from '../bastion.js';
+import { checkDatabaseBinding } from '../data-dir.js';
+import { takeDataDir } from '../data-dir-lock.js';
 import { NotInitializedError } from '../errors.js';
 import { allModules } from '../registry.js';
 import { requireDemoMarker } from './marker.js';
@@ -76,20 +78,28 @@ function clearWitnessCopies(config: BastionConfig): void {
 }
 
 /**
- * `demo reset`: refused unless the data directory was made by `init --demo` for the configured database.
+ * `demo reset`: refused unless the data directory was made by `init --demo` for the configured database, and
+ * while any other Bastion process (a server, a CLI verb) uses it.
  * Discards the demo's database (audit log included) and witness copies, keeps the keys and the TLS
  * certificate, and seeds the demo again with fresh one-time passwords.
  */
 export async function resetDemo(config: BastionConfig, logger: Logger, reporter: DemoReporter): Promise<DemoResult> {
   const marker = requireDemoMarker(config);
   if (!isInitialized(config)) throw new NotInitializedError(config.dataDir);
-  if (config.databaseUrl !== undefined) {
-    const dropped = await dropPostgresObjects(config.databaseUrl);
-    reporter.step(`Dropped the demo's ${dropped} tables in ${marker.database}.`);
-  } else {
-    dropSqliteFile(config);
-    reporter.step(`Deleted the demo's database ${sqliteFile(config)}.`);
+  checkDatabaseBinding(config, { initializing: false });
+  // Held from before the drop until the new demo is seeded: a server on this directory would lose its database.
+  const lock = takeDataDir(config.dataDir);
+  try {
+    if (config.databaseUrl !== undefined) {
+      const dropped = await dropPostgresObjects(config.databaseUrl);
+      reporter.step(`Dropped the demo's ${dropped} tables in ${marker.database}.`);
+    } else {
+      dropSqliteFile(config);
+      reporter.step(`Deleted the demo's database ${sqliteFile(config)}.`);
+    }
+    clearWitnessCopies(config);
+    return await initializeDemo(config, logger, reporter, marker.admin);
+  } finally {
+    lock.release();
   }
-  clearWitnessCopies(config);
-  return initializeDemo(config, logger, reporter, marker.admin);
 }

@@ -47,6 +47,7 @@ describe('loadConfig defaults', () => {
     expect(config.http.rateLimitMax).toBe(600);
     expect(config.http.rateLimitWindowSeconds).toBe(60);
     expect(config.logLevel).toBe('info');
+    expect(config.logFormat).toBe('json');
     expect(config.databaseUrl).toBeUndefined();
     expect(config.audit).toEqual({
       checkpointEvery: 1000,
@@ -225,6 +226,13 @@ describe('loadConfig errors', () => {
     const message = configError({ env: { BASTION_LOG_LEVEL: 'verbose' }, cwd });
     expect(message).toContain('logLevel');
     expect(message).toContain('fatal, error, warn, info, debug, trace, silent');
+  });
+
+  it('BASTION_LOG_FORMAT takes pretty, and anything but json or pretty names the key and both values', () => {
+    expect(loadConfig({ env: { BASTION_LOG_FORMAT: 'pretty' }, cwd }).logFormat).toBe('pretty');
+    const message = configError({ env: { BASTION_LOG_FORMAT: 'colour' }, cwd });
+    expect(message).toContain('key "logFormat" (BASTION_LOG_FORMAT)');
+    expect(message).toContain('json or pretty');
   });
 
   it('refuses an unknown top-level key in the file and names it', () => {

@@ -37,6 +37,11 @@ export const configSchema = Type.Object(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
       { default: 'info', description: 'one of fatal, error, warn, info, debug, trace, silent' },
     ),
+    // JSON lines for log collectors by default; pretty (pino-pretty) for a person reading a terminal.
+    logFormat: Type.Union([Type.Literal('json'), Type.Literal('pretty')], {
+      default: 'json',
+      description: 'json or pretty',
+    }),
     http: Type.Object(
       {
         plain: Type.Boolean({
@@ -289,6 +294,7 @@ export const environmentKeys: Record<string, { path: string[]; kind: EnvKind }> 
   BASTION_PORT: { path: ['port'], kind: 'integer' },
   BASTION_DATABASE_URL: { path: ['databaseUrl'], kind: 'string' },
   BASTION_LOG_LEVEL: { path: ['logLevel'], kind: 'string' },
+  BASTION_LOG_FORMAT: { path: ['logFormat'], kind: 'string' },
   BASTION_HTTP_PLAIN: { path: ['http', 'plain'], kind: 'boolean' },
   BASTION_HTTP_BODY_LIMIT: { path: ['http', 'bodyLimitBytes'], kind: 'integer' },
   BASTION_HTTP_RATE_LIMIT: { path: ['http', 'rateLimitMax'], kind: 'integer' },
