@@ -74,6 +74,7 @@ function sampleOf(name: string): { text: string; value: unknown } {
     BASTION_PORT: { text: '9443', value: 9443 },
     BASTION_DATABASE_URL: { text: 'postgres://db/mes', value: 'postgres://db/mes' },
     BASTION_LOG_LEVEL: { text: 'warn', value: 'warn' },
+    BASTION_LOG_FORMAT: { text: 'pretty', value: 'pretty' },
     BASTION_HTTP_PLAIN: { text: 'true', value: true },
     BASTION_HTTP_BODY_LIMIT: { text: '4096', value: 4096 },
     BASTION_HTTP_RATE_LIMIT: { text: '50', value: 50 },
