@@ -12,7 +12,6 @@ import type { TestBastion } from './support/bastion.js';
 import { testDialect } from './support/database.js';
 import { adminSession, httpTestBastion, type Session } from './support/http.js';
 
-
 const header = `import createClient from 'openapi-fetch';
 import type { paths } from './api.js';
 

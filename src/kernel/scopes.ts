@@ -30,3 +30,23 @@ export function withinScopes<DB, TB extends keyof DB>(
     scopes.paths.map((p) => sql<SqlBool>`(${ref} = ${p} or substr(${ref}, 1, ${p.length + 1}) = ${`${p}/`})`),
   );
 }
+
+/**
+ * Keeps rows that lie inside the scopes, or that are bound to no place. A record's place is the first
+ * non-null of `paths` (e.g. an NCR's lot's line, else its inspection's order's line); when all are null the
+ * record belongs to no line (a received lot, an order not yet dispatched) and any holder of the permission
+ * may read it.
+ */
+export function placedWithin<DB, TB extends keyof DB>(
+  eb: ExpressionBuilder<DB, TB>,
+  paths: string[],
+  scopes: ReadScopes,
+): Expression<SqlBool> {
+  if (scopes.everywhere || scopes.paths.includes('/')) return sql<SqlBool>`1 = 1`;
+  const isNull = (column: string) => sql<SqlBool>`${sql.ref(column)} is null`;
+  const alternatives: Expression<SqlBool>[] = [eb.and(paths.map(isNull))];
+  paths.forEach((column, i) => {
+    alternatives.push(eb.and([...paths.slice(0, i).map(isNull), withinScopes(eb, column, scopes)]));
+  });
+  return eb.or(alternatives);
+}

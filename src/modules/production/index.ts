@@ -2,4 +2,3 @@
 export { definitionsOf, materialByCode, materialCode, unit } from './definitions.js';
 export { bookingTarget, operationsOf, runningOrderAt } from './order-queries.js';
 export { type AttachmentTables, type OrderTables, type ProductionTables } from './schema.js';
-export { afterCursor, cursorOf, placedWithin } from './lists.js';

@@ -4,7 +4,8 @@ import { NotFoundError } from '../../kernel/errors.js';
 import { pageFrom, pageOf, pageQuery } from '../../kernel/pagination.js';
 import { scopeIncludes, type ReadScopes } from '../../kernel/scopes.js';
 import type { ReadDb } from '../../kernel/store.js';
-import { afterCursor, cursorOf, placedWithin } from './lists.js';
+import { afterCursor, cursorOf } from '../../kernel/keyset.js';
+import { placedWithin } from '../../kernel/scopes.js';
 import { orderDetail, orderOutput, orderView } from './order-queries.js';
 import type { OrderTables, ProductionTables } from './schema.js';
 

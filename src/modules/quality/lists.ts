@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import { pageFrom, pageOf, pageQuery } from '../../kernel/pagination.js';
 import type { ReadScopes } from '../../kernel/scopes.js';
 import type { ReadDb } from '../../kernel/store.js';
-import { afterCursor, cursorOf, placedWithin } from '../production/index.js';
+import { afterCursor, cursorOf } from '../../kernel/keyset.js';
+import { placedWithin } from '../../kernel/scopes.js';
 import type { Database } from './db.js';
 import { ncrSchema, ncrView } from './ncrs.js';
 

@@ -1,7 +1,7 @@
 import { NotFoundError, ValidationError } from '../../kernel/errors.js';
 import type { ReadScopes } from '../../kernel/scopes.js';
 import type { ReadDb } from '../../kernel/store.js';
-import { placedWithin } from '../production/index.js';
+import { placedWithin } from '../../kernel/scopes.js';
 import type { Database } from './db.js';
 import { activePlan, planView, type Characteristic } from './plans.js';
 import { controlChart } from './spc.js';
