@@ -77,12 +77,7 @@ export const demoPlant = {
                 'rim-line',
                 'Rim line',
                 cell('extrude', 'Extrusion', equipment('press-1')),
-                cell(
-                  'roll-weld',
-                  'Rolling and welding',
-                  equipment('roller-1'),
-                  equipment('welder-1'),
-                ),
+                cell('roll-weld', 'Rolling and welding', equipment('roller-1'), equipment('welder-1')),
                 cell('drill', 'Spoke-hole drilling', equipment('cnc-1')),
               ),
               line(
