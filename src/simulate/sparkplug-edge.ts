@@ -44,6 +44,8 @@ export class SparkplugEdge {
    */
   private aliases = new Map<string, Map<string, number>>();
   private born = false;
+  /** Births and reports one after another: a DDATA between an NBIRTH and its DBIRTHs names aliases not yet born. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly client: MqttClient,
@@ -98,7 +100,18 @@ export class SparkplugEdge {
     await this.birth();
   }
 
-  async birth(): Promise<void> {
+  /** Runs `work` after whatever births or reports were asked for before it. */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(work, work);
+    this.turn = next.catch(() => undefined);
+    return next;
+  }
+
+  birth(): Promise<void> {
+    return this.inTurn(() => this.births());
+  }
+
+  private async births(): Promise<void> {
     this.seq = 0;
     this.born = true;
     this.aliases = new Map();
@@ -120,14 +133,21 @@ export class SparkplugEdge {
     });
   }
 
-  /** One DDATA per machine, all its metrics by alias. Resolves when the broker has acknowledged (QoS 1). */
-  async report(): Promise<number> {
-    let sent = 0;
-    for (const [device, snapshot] of this.machines()) {
-      await this.publish(this.topic('DDATA', device), this.byAlias(device, snapshot));
-      sent += 1;
-    }
-    return sent;
+  /**
+   * One DDATA per machine, all its metrics by alias. Resolves when the broker has acknowledged (QoS 1).
+   * Nothing while disconnected: queued data would reach the host after our NDEATH and before the new births
+   * (mqtt.js sends its queue first on reconnect); the counters are cumulative, so the next report covers it.
+   */
+  report(): Promise<number> {
+    return this.inTurn(async () => {
+      if (!this.client.connected) return 0;
+      let sent = 0;
+      for (const [device, snapshot] of this.machines()) {
+        await this.publish(this.topic('DDATA', device), this.byAlias(device, snapshot));
+        sent += 1;
+      }
+      return sent;
+    });
   }
 
   private topic(type: string, device?: string) {
