@@ -6,10 +6,10 @@ import { simulate } from '../../simulate/run.js';
 import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../kernel/actors.js';
 import type { RunningServer } from '../serve.js';
 import { requireDemoMarker } from './marker.js';
-import { demoMachines, RIM_LINE, RIM_MACHINES, type DemoMachine } from './plant.js';
+import { DEMO_DEVICE } from './equipment.js';
+import { demoMachines, RIM_MACHINES, type DemoMachine } from './plant.js';
 
-/** The demo's edge node: the rim line's machines, named after their equipment so their data lands on them. */
-export const DEMO_DEVICE = { name: 'rim-line-edge', groupId: 'riverside', edgeNodeId: 'rim-line', equipment: RIM_LINE };
+export { DEMO_DEVICE } from './equipment.js';
 
 const FAULTS: Record<string, string[]> = {
   'press-1': ['billet jam at container', 'die temperature low', 'hydraulic pressure low'],
