@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBastion, type Bastion } from '../src/app/bastion.js';
+import { RIM_MACHINES } from '../src/app/demo/plant.js';
 import { DEMO_DEVICE, startDemoSimulation } from '../src/app/demo/simulation.js';
 import { startServer } from '../src/app/serve.js';
 import { buildHttpApp } from '../src/http/app.js';
@@ -13,6 +14,7 @@ import { builtInRoles } from '../src/modules/identity/roles.js';
 import { testEnvironment } from './support/bastion.js';
 import { cli } from './support/cli.js';
 import { testDialect } from './support/database.js';
+import { eventually } from './support/eventually.js';
 import { login } from './support/http.js';
 import { loginAttempt } from './support/identity.js';
 
@@ -154,6 +156,51 @@ describe(`the demo plant (${testDialect})`, () => {
     });
   });
 
+  it('holds sealed effective recipes and a change awaiting approval, maintenance plans, an open order and the line’s device; recipes verify passes', async () => {
+    expect(seeded.stdout).toMatch(/recipes: 3 effective, sealed .* 1 change waiting for approval/);
+    const verify = await cli(['recipes', 'verify', '--json'], env);
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    const seals = JSON.parse(verify.stdout) as { recipe: string; version: number; state: string; intact: boolean }[];
+    expect(seals.map((r) => [r.recipe, r.version, r.state, r.intact]).sort()).toEqual([
+      ['RCP-EXTRUDE-RIM', 1, 'effective', true],
+      ['RCP-TURN-HUB', 1, 'effective', true],
+      ['RCP-WELD-RIM', 1, 'effective', true],
+    ]);
+    await withBastion(env, dataDir, async (bastion) => {
+      const db = bastion.storage.db;
+      const pending = await db
+        .selectFrom('recipe_versions as v')
+        .innerJoin('recipes as r', 'r.id', 'v.recipe_id')
+        .select(['r.code', 'v.version', 'v.approvals_required', 'v.seal_digest'])
+        .where('v.state', '=', 'in-review')
+        .execute();
+      expect(pending).toEqual([{ code: 'RCP-EXTRUDE-RIM', version: 2, approvals_required: 2, seal_digest: null }]);
+      const approvals = await db.selectFrom('recipe_approvals').select('approver_id').execute();
+      const quality = await db
+        .selectFrom('users')
+        .select('id')
+        .where('username', '=', 'quinn')
+        .executeTakeFirstOrThrow();
+      expect(approvals.map((a) => a.approver_id)).toEqual([quality.id, quality.id, quality.id]);
+      const plans = await db.selectFrom('maintenance_plans').select(['code', 'trigger']).execute();
+      expect(plans.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(plans.map((p) => p.trigger))).toEqual(new Set(['calendar', 'counter']));
+      const orders = await db.selectFrom('maintenance_orders').select(['kind', 'state']).execute();
+      expect(orders).toEqual([{ kind: 'corrective', state: 'open' }]);
+      const devices = await db.selectFrom('ingest_devices').select(['name', 'node_path']).execute();
+      expect(devices).toEqual([{ name: DEMO_DEVICE.name, node_path: DEMO_DEVICE.equipment }]);
+      // The approver signed in a session of her own, ended once the approvals were given.
+      const signing = await db
+        .selectFrom('sessions')
+        .select(['revoked_at'])
+        .where('user_id', '=', quality.id)
+        .where('signed_at', 'is not', null)
+        .execute();
+      expect(signing).toHaveLength(1);
+      expect(signing[0]!.revoked_at).not.toBeNull();
+    });
+  });
+
   it('leaves a log that verifies, and no one-time password anywhere in the database', async () => {
     const verify = await cli(['audit', 'verify'], env);
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
@@ -179,12 +226,10 @@ describe(`the demo plant (${testDialect})`, () => {
             .where('d.name', '=', DEMO_DEVICE.name)
             .execute()
         ).map((r) => r.metric);
-      const deadline = Date.now() + 20_000;
-      while (!(await arrived()).some((m) => m.endsWith('/Count/Total')) && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 250));
+      const all = (metrics: string[]) => RIM_MACHINES.every((m) => metrics.includes(`${m}/Count/Total`));
+      expect(all(await eventually(arrived, all, 20_000))).toBe(true);
       const metrics = new Set(await arrived());
-      for (const machine of ['press-1', 'roller-1', 'welder-1', 'cnc-1'])
-        expect(metrics.has(`${machine}/State`), machine).toBe(true);
+      for (const machine of RIM_MACHINES) expect(metrics.has(`${machine}/State`), machine).toBe(true);
     } finally {
       await machines?.stop();
       await server.stop('test');

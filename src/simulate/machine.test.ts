@@ -44,4 +44,18 @@ describe('simulated machine', () => {
     if (before.state === 'down') expect(before.fault).toMatch(/jam|hydraulic/);
     expect(machine.step(600).total).toBe(before.total);
   });
+
+  it('breaks down first when its planned first stop says, with that fault, and runs again after the repair', () => {
+    const machine = new SimulatedMachine(
+      { ...press, mttrMinutes: 0.5, firstStop: { afterSeconds: 30, fault: 'die temperature low' } },
+      seeded(2),
+    );
+    const before = machine.step(29);
+    expect(before.state).toBe('running');
+    expect(before.total).toBeGreaterThan(10); // 29 s at 2.2 s a part
+    expect(machine.step(2)).toMatchObject({ state: 'down', fault: 'die temperature low' });
+    let repaired = machine.snapshot();
+    for (let s = 0; s < 3600 && repaired.state === 'down'; s += 5) repaired = machine.step(5);
+    expect(repaired.state).toBe('running');
+  });
 });

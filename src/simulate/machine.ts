@@ -15,6 +15,11 @@ export interface MachineProfile {
   mtbfMinutes: number;
   mttrMinutes: number;
   faults: string[];
+  /**
+   * The first stop, at a time set in advance instead of drawn: a demo shows a breakdown (and its reason on
+   * the down-time chart) within its first minutes, where a real mean time between failures would take hours.
+   */
+  firstStop?: { afterSeconds: number; fault: string };
   /** Process set points the machine holds (name → value): written by Bastion's downloads or at the panel. */
   setPoints?: Record<string, number>;
 }
@@ -51,12 +56,14 @@ export class SimulatedMachine {
   private good = 0;
   private temperature = 40;
   private readonly setPoints: Record<string, number>;
+  private plannedFault: string | undefined;
 
   constructor(
     readonly profile: MachineProfile,
     private readonly random: () => number,
   ) {
-    this.stateLeftSeconds = exponential(random, profile.mtbfMinutes * 60);
+    this.stateLeftSeconds = profile.firstStop?.afterSeconds ?? exponential(random, profile.mtbfMinutes * 60);
+    this.plannedFault = profile.firstStop?.fault;
     this.setPoints = { ...profile.setPoints };
   }
 
@@ -111,6 +118,11 @@ export class SimulatedMachine {
       this.state = 'running';
       this.fault = null;
       this.stateLeftSeconds = exponential(this.random, mtbfMinutes * 60);
+    } else if (this.plannedFault !== undefined) {
+      this.state = 'down';
+      this.fault = this.plannedFault;
+      this.plannedFault = undefined;
+      this.stateLeftSeconds = exponential(this.random, mttrMinutes * 60);
     } else if (this.random() < 0.25) {
       this.state = 'idle';
       this.stateLeftSeconds = 20 + this.random() * 100;

@@ -12,6 +12,8 @@ export interface SimulationOptions {
   group: string;
   edge: string;
   machines: number;
+  /** The machines' own profiles (ideal cycle time, reliability), instead of lineProfiles' generic ones. */
+  profiles?: MachineProfile[];
   /** Sparkplug device IDs of the machines (default machine-1, machine-2, …): name them after the equipment. */
   names?: string[];
   /** Set points every machine holds at start (a download from Bastion changes them through DCMD). */
@@ -59,9 +61,8 @@ export interface Simulation {
 
 export async function simulate(options: SimulationOptions): Promise<Simulation> {
   const random = seeded(options.seed);
-  const machines = lineProfiles(options.machines, options.names, options.setPoints).map(
-    (p) => new SimulatedMachine(p, random),
-  );
+  const profiles = options.profiles ?? lineProfiles(options.machines, options.names, options.setPoints);
+  const machines = profiles.map((p) => new SimulatedMachine(p, random));
   const snapshots = () => new Map(machines.map((m) => [m.profile.name, m.snapshot()]));
   const client = await connectAsync(options.url, {
     // Bastion's broker accepts a device's own name (or `name:…`) as client ID, never another device's.

@@ -6,9 +6,9 @@ import type { MachineSnapshot } from './machine.js';
 const require = createRequire(import.meta.url);
 const sparkplug = (require('sparkplug-payload') as typeof import('sparkplug-payload')).get('spBv1.0')!;
 
-type Metric = { name?: string; alias: number; type: 'String' | 'Int64' | 'Double' | 'Boolean'; value: unknown };
+type Metric = { name?: string; alias?: number; type: 'String' | 'Int64' | 'Double' | 'Boolean'; value: unknown };
 
-/** The metrics each machine reports, with the alias it gets in its DBIRTH (DDATA then sends aliases only). */
+/** The metrics each machine reports, in the order of its DBIRTH (DDATA then sends aliases only). */
 const MACHINE_METRICS = [
   ['State', 'String'],
   ['Fault', 'String'],
@@ -17,21 +17,14 @@ const MACHINE_METRICS = [
   ['Temperature', 'Double'],
 ] as const;
 
-/** Set points follow the fixed metrics, as `SetPoint/<name>` (their read-back), aliases from 100 up. */
+/** Set points follow the fixed metrics, as `SetPoint/<name>` (their read-back). */
 const SET_POINT = 'SetPoint/';
-const SET_POINT_ALIAS = 100;
 
-function machineMetrics(snapshot: MachineSnapshot, withNames: boolean): Metric[] {
+function machineMetrics(snapshot: MachineSnapshot): (Metric & { name: string })[] {
   const values = [snapshot.state, snapshot.fault ?? '', snapshot.total, snapshot.good, snapshot.temperature];
-  const fixed = MACHINE_METRICS.map(([name, type], i) => ({
-    ...(withNames ? { name } : {}),
-    alias: i + 1,
-    type,
-    value: values[i],
-  }));
-  const setPoints = Object.entries(snapshot.setPoints).map(([name, value], i) => ({
-    ...(withNames ? { name: `${SET_POINT}${name}` } : {}),
-    alias: SET_POINT_ALIAS + i,
+  const fixed = MACHINE_METRICS.map(([name, type], i) => ({ name, type, value: values[i] }));
+  const setPoints = Object.entries(snapshot.setPoints).map(([name, value]) => ({
+    name: `${SET_POINT}${name}`,
     type: 'Double' as const,
     value,
   }));
@@ -45,6 +38,14 @@ function machineMetrics(snapshot: MachineSnapshot, withNames: boolean): Metric[]
 export class SparkplugEdge {
   private seq = 0;
   private bdSeq = 0;
+  /**
+   * Each device's metric aliases, handed out at birth. Sparkplug B makes an alias unique across the edge
+   * node and all its devices (a host keys aliases per node), so no two machines share one. 0 is the node's bdSeq.
+   */
+  private aliases = new Map<string, Map<string, number>>();
+  private born = false;
+  /** Births and reports one after another: a DDATA between an NBIRTH and its DBIRTHs names aliases not yet born. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly client: MqttClient,
@@ -70,6 +71,11 @@ export class SparkplugEdge {
       )
         void this.birth();
     });
+    // A new MQTT session is a new life for the host (the broker sent our NDEATH when the old one dropped):
+    // Sparkplug B wants the births again before any data, or the host cannot read the aliases.
+    client.on('connect', () => {
+      if (this.born) void this.birth().catch(() => undefined);
+    });
   }
 
   /** The NDEATH the broker publishes if this edge disappears; pass it as the MQTT will. */
@@ -94,21 +100,54 @@ export class SparkplugEdge {
     await this.birth();
   }
 
-  async birth(): Promise<void> {
-    this.seq = 0;
-    await this.publish(this.topic('NBIRTH'), [{ name: 'bdSeq', alias: 0, type: 'Int64', value: this.bdSeq }]);
-    for (const [device, snapshot] of this.machines())
-      await this.publish(this.topic('DBIRTH', device), machineMetrics(snapshot, true));
+  /** Runs `work` after whatever births or reports were asked for before it. */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(work, work);
+    this.turn = next.catch(() => undefined);
+    return next;
   }
 
-  /** One DDATA per machine, all its metrics by alias. Resolves when the broker has acknowledged (QoS 1). */
-  async report(): Promise<number> {
-    let sent = 0;
+  birth(): Promise<void> {
+    return this.inTurn(() => this.births());
+  }
+
+  private async births(): Promise<void> {
+    this.seq = 0;
+    this.born = true;
+    this.aliases = new Map();
+    let next = 1;
+    await this.publish(this.topic('NBIRTH'), [{ name: 'bdSeq', alias: 0, type: 'Int64', value: this.bdSeq }]);
     for (const [device, snapshot] of this.machines()) {
-      await this.publish(this.topic('DDATA', device), machineMetrics(snapshot, false));
-      sent += 1;
+      const metrics = machineMetrics(snapshot).map((m) => ({ ...m, alias: next++ }));
+      this.aliases.set(device, new Map(metrics.map((m) => [m.name, m.alias])));
+      await this.publish(this.topic('DBIRTH', device), metrics);
     }
-    return sent;
+  }
+
+  /** A device's metrics by the aliases of its birth; a metric born since (none today) goes by name. */
+  private byAlias(device: string, snapshot: MachineSnapshot): Metric[] {
+    const aliases = this.aliases.get(device);
+    return machineMetrics(snapshot).map(({ name, ...m }) => {
+      const alias = aliases?.get(name);
+      return alias !== undefined ? { ...m, alias } : { ...m, name };
+    });
+  }
+
+  /**
+   * One DDATA per machine, all its metrics by alias. Resolves when the broker has acknowledged (QoS 1).
+   * Nothing while disconnected: queued data would reach the host after our NDEATH and before the new births
+   * (mqtt.js sends its queue first on reconnect); the counters are cumulative, so the next report covers it.
+   */
+  report(): Promise<number> {
+    return this.inTurn(async () => {
+      if (!this.client.connected) return 0;
+      let sent = 0;
+      for (const [device, snapshot] of this.machines()) {
+        await this.publish(this.topic('DDATA', device), this.byAlias(device, snapshot));
+        sent += 1;
+      }
+      return sent;
+    });
   }
 
   private topic(type: string, device?: string) {

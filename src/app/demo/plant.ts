@@ -14,14 +14,34 @@ type Element = {
   Description: string;
   EquipmentLevel: string;
   EquipmentClassID?: string;
+  EquipmentProperty?: { ID: string; Value: number; UnitOfMeasure: string }[];
   Equipment?: Element[];
 };
 
-const equipment = (id: string, description: string, equipmentClass: string): Element => ({
+/**
+ * Machines with their ideal cycle time (seconds a part at full rated speed): the `idealCycleSeconds`
+ * equipment property that performance, and so OEE, is judged against. The simulated rim line runs at these.
+ */
+export const demoMachines = {
+  'press-1': { description: 'Extrusion press 1', class: 'extrusion-press', idealCycleSeconds: 10 },
+  'roller-1': { description: 'Ring roller 1', class: 'ring-roller', idealCycleSeconds: 20 },
+  'welder-1': { description: 'Flash butt welder 1', class: 'welder', idealCycleSeconds: 18 },
+  'cnc-1': { description: 'CNC drill 1', class: 'cnc-drill', idealCycleSeconds: 25 },
+  'lathe-1': { description: 'CNC lathe 1', class: 'cnc-lathe', idealCycleSeconds: 75 },
+  'lacer-1': { description: 'Lacing machine 1', class: 'lacing-machine', idealCycleSeconds: 200 },
+  'truing-1': { description: 'Truing stand 1', class: 'truing-stand', idealCycleSeconds: 150 },
+} as const;
+export type DemoMachine = keyof typeof demoMachines;
+
+/** The rim line's machines, in line order: the demo's simulated Sparkplug devices. */
+export const RIM_MACHINES: DemoMachine[] = ['press-1', 'roller-1', 'welder-1', 'cnc-1'];
+
+const equipment = (id: DemoMachine): Element => ({
   ID: id,
-  Description: description,
+  Description: demoMachines[id].description,
   EquipmentLevel: 'Equipment',
-  EquipmentClassID: equipmentClass,
+  EquipmentClassID: demoMachines[id].class,
+  EquipmentProperty: [{ ID: 'idealCycleSeconds', Value: demoMachines[id].idealCycleSeconds, UnitOfMeasure: 's' }],
 });
 const cell = (id: string, description: string, ...children: Element[]): Element => ({
   ID: id,
@@ -56,21 +76,16 @@ export const demoPlant = {
               line(
                 'rim-line',
                 'Rim line',
-                cell('extrude', 'Extrusion', equipment('press-1', 'Extrusion press 1', 'extrusion-press')),
-                cell(
-                  'roll-weld',
-                  'Rolling and welding',
-                  equipment('roller-1', 'Ring roller 1', 'ring-roller'),
-                  equipment('welder-1', 'Flash butt welder 1', 'welder'),
-                ),
-                cell('drill', 'Spoke-hole drilling', equipment('cnc-1', 'CNC drill 1', 'cnc-drill')),
+                cell('extrude', 'Extrusion', equipment('press-1')),
+                cell('roll-weld', 'Rolling and welding', equipment('roller-1'), equipment('welder-1')),
+                cell('drill', 'Spoke-hole drilling', equipment('cnc-1')),
               ),
               line(
                 'wheel-line',
                 'Wheel assembly line',
-                cell('hub-machining', 'Hub machining', equipment('lathe-1', 'CNC lathe 1', 'cnc-lathe')),
-                cell('lacing', 'Lacing', equipment('lacer-1', 'Lacing machine 1', 'lacing-machine')),
-                cell('truing', 'Truing and tensioning', equipment('truing-1', 'Truing stand 1', 'truing-stand')),
+                cell('hub-machining', 'Hub machining', equipment('lathe-1')),
+                cell('lacing', 'Lacing', equipment('lacer-1')),
+                cell('truing', 'Truing and tensioning', equipment('truing-1')),
               ),
               { ID: 'stores', Description: 'Goods-in stores', EquipmentLevel: 'StorageZone' },
             ],
@@ -113,7 +128,7 @@ export const demoDefinitions = [
     bom: [{ material: 'RIM-PROFILE', quantity: 2.2, unit: 'm' }],
     routing: [
       op(10, 'Roll and weld', `${RIM_LINE}/roll-weld`, 45, 38),
-      op(20, 'Drill spoke holes', `${RIM_LINE}/drill`, 60, 50),
+      op(20, 'Drill spoke holes', `${RIM_LINE}/drill`, 30, 25),
     ],
   },
   {

@@ -4,6 +4,7 @@ import { ADMINISTRATOR } from '../../modules/identity/index.js';
 import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../kernel/actors.js';
 import { openBastion, type Bastion } from '../bastion.js';
 import { initialize, type InitResult } from '../init.js';
+import { registerDemoDevice, seedMaintenance, seedRecipes } from './equipment.js';
 import { DemoRunner, seedOrders, seedProducts, seedReceipts } from './history.js';
 import { writeDemoMarker } from './marker.js';
 import { demoOrders, demoReceipts, ordersPerState } from './orders.js';
@@ -56,6 +57,14 @@ export async function seedDemo(bastion: Bastion, progress: (line: string) => voi
     `  quality: ${plural(quality.plans, 'inspection plan')}, ${quality.inspections} inspections ` +
       `(${quality.failed} failed: lot held, ${quality.ncrs.join(', ')} opened)`,
   );
+  const recipes = await seedRecipes(run, accounts);
+  progress(
+    `  recipes: ${recipes.effective} effective, sealed (approved by quality), and 1 change waiting for approval`,
+  );
+  const maintenance = await seedMaintenance(run);
+  progress(`  maintenance: ${plural(maintenance.plans, 'preventive plan')}, corrective order ${maintenance.open} open`);
+  await registerDemoDevice(run);
+  progress("  devices: the rim line's edge node (Sparkplug B; its secret is issued when `serve --demo` starts)");
   return accounts;
 }
 

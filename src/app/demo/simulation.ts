@@ -1,15 +1,43 @@
 import type { Logger } from 'pino';
 import { loadTls } from '../../http/tls.js';
 import type { BastionConfig } from '../../kernel/config/schema.js';
+import type { MachineProfile } from '../../simulate/machine.js';
 import { simulate } from '../../simulate/run.js';
 import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../kernel/actors.js';
 import type { RunningServer } from '../serve.js';
 import { requireDemoMarker } from './marker.js';
-import { RIM_LINE } from './plant.js';
+import { DEMO_DEVICE } from './equipment.js';
+import { demoMachines, RIM_MACHINES, type DemoMachine } from './plant.js';
 
-/** The demo's edge node: the rim line's machines, named after their equipment so their data lands on them. */
-export const DEMO_DEVICE = { name: 'rim-line-edge', groupId: 'riverside', edgeNodeId: 'rim-line', equipment: RIM_LINE };
-const DEMO_MACHINES = ['press-1', 'roller-1', 'welder-1', 'cnc-1'];
+export { DEMO_DEVICE } from './equipment.js';
+
+const FAULTS: Record<string, string[]> = {
+  'press-1': ['billet jam at container', 'die temperature low', 'hydraulic pressure low'],
+  'roller-1': ['profile misfeed', 'roll gap out of tolerance'],
+  'welder-1': ['weld current fault', 'clamp misalignment'],
+  'cnc-1': ['tool breakage', 'coolant low', 'spoke-hole position alarm'],
+};
+
+/**
+ * The rim line as a visitor should see it in the first minutes: running at the equipment's ideal cycle
+ * times (a little slower, as machines do), some scrap, and a breakdown on each machine in turn, the first
+ * one within a minute. Real machines fail every few hours; the demo compresses that so the charts move.
+ */
+export function demoProfiles(): MachineProfile[] {
+  return RIM_MACHINES.map((name: DemoMachine, i) => {
+    const faults = FAULTS[name] ?? ['fault'];
+    return {
+      name,
+      idealCycleSeconds: demoMachines[name].idealCycleSeconds,
+      speedFactor: 1.05 + (i % 3) * 0.05,
+      scrapRate: 0.02 + (i % 3) * 0.015,
+      mtbfMinutes: 6 + i * 2,
+      mttrMinutes: 0.75 + (i % 2) * 0.5,
+      faults,
+      firstStop: { afterSeconds: 40 + i * 15, fault: faults[0]! },
+    };
+  });
+}
 
 /**
  * The secret the simulator connects with. It is never stored: each start rotates it (an audited command)
@@ -56,12 +84,12 @@ export async function startDemoSimulation(
     password: await demoSecret(server),
     group: DEMO_DEVICE.groupId,
     edge: DEMO_DEVICE.edgeNodeId,
-    machines: DEMO_MACHINES.length,
-    names: DEMO_MACHINES,
+    machines: RIM_MACHINES.length,
+    profiles: demoProfiles(),
     periodMs: 2000,
     speed: 1,
     seed: Date.now() % 1_000_000,
   });
-  logger.info({ device: DEMO_DEVICE.name, machines: DEMO_MACHINES.length }, 'demo machines are running');
+  logger.info({ device: DEMO_DEVICE.name, machines: RIM_MACHINES.length }, 'demo machines are running');
   return running;
 }

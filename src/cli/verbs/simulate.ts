@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { MachineSnapshot } from '../../simulate/machine.js';
 import { simulate } from '../../simulate/run.js';
 import type { VerbContext } from '../context.js';
 import { CliError, ExitCode } from '../io.js';
@@ -23,6 +24,18 @@ const positive = (value: string, name: string) => {
   if (!Number.isFinite(n) || n <= 0) throw new CliError(`--${name} must be a positive number`, ExitCode.usage);
   return n;
 };
+
+/**
+ * One line per report: each machine's state (with the fault when it is down), good and scrap parts so far,
+ * then the messages sent. A whole line each time, so it reads the same in a terminal, a log or a pipe.
+ */
+export function progressLine(machines: Map<string, MachineSnapshot>, messages: number): string {
+  const each = [...machines].map(([name, m]) => {
+    const state = m.state === 'down' && m.fault !== null && m.fault !== '' ? `down (${m.fault})` : m.state;
+    return `${name} ${state}, ${m.good} good, ${m.total - m.good} scrap`;
+  });
+  return `${each.join(' · ')} · ${messages} messages sent`;
+}
 
 /** `bastion simulate`: virtual machines publishing Sparkplug B over MQTT, as a registered device would. */
 export async function simulateVerb(ctx: VerbContext, options: SimulateOptions): Promise<void> {
@@ -48,9 +61,7 @@ export async function simulateVerb(ctx: VerbContext, options: SimulateOptions): 
         : undefined,
     onReport: ({ sent, machines: now }) => {
       reports += sent;
-      const states = [...now.values()].map((m) => m.state[0]!.toUpperCase()).join('');
-      const made = [...now.values()].reduce((sum, m) => sum + m.total, 0);
-      ctx.io.stderr.write(`\r${reports} messages sent · states ${states} · ${made} parts made`);
+      ctx.io.stderr.write(`${progressLine(now, reports)}\n`);
     },
   });
   ctx.print(`Simulating ${machines} machine(s) as ${options.group}/${options.edge} on ${options.url}`);
@@ -59,7 +70,6 @@ export async function simulateVerb(ctx: VerbContext, options: SimulateOptions): 
   process.once('SIGTERM', stop);
   await running.done;
   await running.stop();
-  ctx.io.stderr.write('\n');
 }
 
 export function addSimulateVerb(program: Command, context: () => VerbContext): Command {
@@ -71,7 +81,7 @@ export function addSimulateVerb(program: Command, context: () => VerbContext): C
     .requiredOption('--group <id>', 'Sparkplug group ID of the device')
     .requiredOption('--edge <id>', 'Sparkplug edge node ID of the device')
     .option('--url <url>', 'broker URL', 'mqtts://127.0.0.1:8883')
-    .option('--ca <file>', "CA certificate (PEM) of the broker, e.g. the data directory's tls/cert.pem")
+    .option('--ca <file>', "CA certificate (PEM) of the broker, e.g. the data directory's tls/server.crt")
     .option('--machines <n>', 'number of machines', '3')
     .option('--period <ms>', 'milliseconds between reports', '1000')
     .option('--speed <factor>', 'plant seconds per real second', '1')
