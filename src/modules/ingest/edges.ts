@@ -8,6 +8,8 @@ export class EdgeState {
   born = false;
   nextSeq: number | null = null;
   readonly aliases = new Map<number, string>();
+  /** Which of the node's devices (null: the node itself) declared each alias in this life. */
+  readonly aliasOwners = new Map<number, string | null>();
   /** The node's Sparkplug devices seen so far: an NDEATH takes them offline with the node. */
   readonly devices = new Set<string>();
   lastRebirthAt = -Infinity;
@@ -17,6 +19,7 @@ export class EdgeState {
     this.born = true;
     this.nextSeq = null;
     this.aliases.clear();
+    this.aliasOwners.clear();
   }
 
   /** Accepts a sequence number; returns the one expected when it is not the next. */

@@ -36,9 +36,29 @@ function rows(deviceId: string, decoded: Decoded, names: (m: MetricValue) => str
   return { values, unresolved, outOfWindow };
 }
 
+/**
+ * Learns a birth's aliases. Sparkplug B makes an alias unique across the edge node and all its devices: a
+ * birth that reuses another device's alias (or the node's) is refused as a whole, before anything is learnt,
+ * so a misconfigured or hostile edge cannot route one machine's values to another.
+ */
 function learnAliases(edge: EdgeState, device: string | null, decoded: Decoded): void {
-  for (const m of decoded.metrics)
-    if (m.alias !== null && m.name !== null) edge.aliases.set(m.alias, fullName(device, m.name));
+  const declared = decoded.metrics.filter((m) => m.alias !== null && m.name !== null);
+  for (const m of declared) {
+    const owner = edge.aliasOwners.get(m.alias!);
+    if (owner !== undefined && owner !== device)
+      throw new MalformedPayload(
+        `alias ${m.alias} is already declared by ${owner ?? 'the node'}: aliases must be unique across the edge node`,
+      );
+  }
+  const seen = new Set<number>();
+  for (const m of declared) {
+    if (seen.has(m.alias!)) throw new MalformedPayload(`alias ${m.alias} is declared twice in one birth`);
+    seen.add(m.alias!);
+  }
+  for (const m of declared) {
+    edge.aliases.set(m.alias!, fullName(device, m.name!));
+    edge.aliasOwners.set(m.alias!, device);
+  }
 }
 
 /**
