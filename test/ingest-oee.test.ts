@@ -30,7 +30,8 @@ type Metric = {
   timestamp?: number;
   isHistorical?: boolean;
 };
-const machine = (names: boolean, state: string, fault: string, total: number, good: number): Metric[] =>
+/** A machine's four metrics; `aliases` is its first alias (Sparkplug: unique across the edge node's devices). */
+const machine = (names: boolean, state: string, fault: string, total: number, good: number, aliases = 1): Metric[] =>
   (
     [
       ['State', 'String', state],
@@ -38,7 +39,7 @@ const machine = (names: boolean, state: string, fault: string, total: number, go
       ['Count/Total', 'Int64', total],
       ['Count/Good', 'Int64', good],
     ] as const
-  ).map(([name, type, value], i) => ({ ...(names ? { name } : {}), alias: i + 1, type, value }));
+  ).map(([name, type, value], i) => ({ ...(names ? { name } : {}), alias: aliases + i, type, value }));
 const payload = (seq: number, minute: number, metrics: Metric[]) =>
   encodeSparkplug({ timestamp: T0 + minute * MINUTE, seq, metrics: metrics as never });
 
@@ -156,9 +157,9 @@ describe(`machine telemetry to OEE (${testDialect})`, () => {
   it('stores the parts of equipment without an ideal cycle time and raises a data-quality event', async () => {
     const send = (seq: number, type: string, minute: number, metrics: Metric[]) =>
       client.publishAsync(topic(type, 'Saw-2'), payload(seq, minute, metrics), { qos: 1 });
-    await send(6, 'DBIRTH', 20, machine(true, 'running', '', 500, 500)); // the first reading is a baseline
-    await send(7, 'DDATA', 22, machine(true, 'running', '', 540, 538));
-    await send(8, 'DDATA', 23, machine(true, 'running', '', 545, 543));
+    await send(6, 'DBIRTH', 20, machine(true, 'running', '', 500, 500, 31)); // the first reading is a baseline
+    await send(7, 'DDATA', 22, machine(true, 'running', '', 540, 538, 31));
+    await send(8, 'DDATA', 23, machine(true, 'running', '', 545, 543, 31));
     const counts = await t.bastion.storage.db
       .selectFrom('performance_counts')
       .selectAll()
