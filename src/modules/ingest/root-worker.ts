@@ -48,7 +48,10 @@ class Hasher {
       this.pending.delete(id);
       if (this.pending.size === 0) this.worker.unref(); // idle, it must not keep a finished process alive
     });
-    this.worker.on('error', (error) => this.fail(error));
+    // A worker may throw any value, not only an Error (@types/node 24 types it `any`).
+    this.worker.on('error', (error: unknown) =>
+      this.fail(error instanceof Error ? error : new Error(`batch root worker threw ${String(error)}`)),
+    );
     this.worker.on('exit', () => this.fail(new Error('batch root worker exited')));
   }
 
