@@ -2,3 +2,4 @@
 export { placePath, reportAtPlace } from './paths.js';
 export { type PlantTables } from './schema.js';
 export { isLiveNode, nodeByPath, requireNode, toNode } from './store.js';
+export { withArticle } from './levels.js';

@@ -35,3 +35,8 @@ export function mayContain(parent: Level, child: Level): boolean {
 export function allowedParents(child: Level): Level[] {
   return parents[child];
 }
+
+/** A level with its indefinite article, for messages: "an area", "a line". */
+export function withArticle(level: string): string {
+  return `${/^[aeiou]/.test(level) ? 'an' : 'a'} ${level}`;
+}

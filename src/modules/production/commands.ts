@@ -16,6 +16,7 @@ import {
   operation,
   unit,
 } from './definitions.js';
+import { withArticle } from '../plant/index.js';
 
 /** Routings run on cells, units, lines or equipment; not on sites or areas. */
 const RUNNABLE_LEVELS = new Set(['line', 'process-cell', 'work-cell', 'unit', 'equipment']);
@@ -91,9 +92,10 @@ async function checkRouting(
     const node = await nodeByPath(ctx.tx, op.workCell);
     if (!node || node.retired_at !== null) throw new NotFoundError(`No plant node at ${op.workCell}.`);
     if (!RUNNABLE_LEVELS.has(node.level))
-      throw new ValidationError(`Operations run on a line, cell, unit or equipment, not on a ${node.level}.`, [
-        { path: `/routing/${i}/workCell`, message: `is a ${node.level}` },
-      ]);
+      throw new ValidationError(
+        `Operations run on a line, cell, unit or equipment, not on ${withArticle(node.level)}.`,
+        [{ path: `/routing/${i}/workCell`, message: `is ${withArticle(node.level)}` }],
+      );
     if (op.idealCycleSeconds > op.standardCycleSeconds)
       throw new ValidationError('The ideal cycle time cannot exceed the standard one.', [
         { path: `/routing/${i}/idealCycleSeconds`, message: 'exceeds standardCycleSeconds' },

@@ -6,6 +6,7 @@ import { defineCommand, type Database } from './db.js';
 import { requireNode } from '../plant/index.js';
 import { materialByCode, materialCode, type Operation } from './definitions.js';
 import { orderByNumber, orderOutput, orderView, type OrderRow } from './order-queries.js';
+import { withArticle } from '../plant/index.js';
 
 export const orderNumber = Type.String({
   pattern: '^[A-Z0-9][A-Z0-9._-]{0,39}$',
@@ -223,8 +224,8 @@ export const dispatchOrder = defineCommand({
     const state = move(order, 'dispatch');
     const line = await requireNode(ctx.tx, input.line);
     if (line.level !== 'line' && line.level !== 'process-cell')
-      throw new ValidationError(`Orders are dispatched to a line or process cell, not a ${line.level}.`, [
-        { path: '/line', message: `is a ${line.level}` },
+      throw new ValidationError(`Orders are dispatched to a line or process cell, not ${withArticle(line.level)}.`, [
+        { path: '/line', message: `is ${withArticle(line.level)}` },
       ]);
     await setOrderState(ctx, order, state, { line_path: line.path });
     return { ...orderView(order), state, line: line.path };
