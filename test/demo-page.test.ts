@@ -1,14 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
-import { createHash, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RIM_LINE } from '../src/app/demo/plant.js';
 import { testEnvironment } from './support/bastion.js';
 import { testDialect } from './support/database.js';
 import { eventually, freePort } from './support/eventually.js';
 import { killIfRunning, requireBuiltCli, serveProcess } from './support/serve-process.js';
+import { launchPinned } from './support/browser.js';
 
 /** The little of the DOM these checks touch (this file is type-checked without the DOM library). */
 interface PageGlobals {
@@ -79,20 +79,7 @@ describe(`the demo in the browser page, served as npm start serves it (${testDia
     supervisor = { username: username!, password: password! };
     url = `https://127.0.0.1:${port}`;
     // Pin the data directory's self-signed certificate, as a plant would: the page is then a secure context.
-    const cert = readFileSync(join(test.dataDir, 'tls', 'server.crt'));
-    const spki = createHash('sha256')
-      .update(createPublicKey(cert).export({ type: 'spki', format: 'der' }))
-      .digest('base64');
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        `--ignore-certificate-errors-spki-list=${spki}`,
-      ],
-    });
+    browser = await launchPinned(readFileSync(join(test.dataDir, 'tls', 'server.crt')));
   }, 90_000);
   afterAll(async () => {
     await browser?.close();

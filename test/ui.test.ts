@@ -1,5 +1,4 @@
-import { createHash, createPublicKey } from 'node:crypto';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/app/serve.js';
 import { loadTls } from '../src/http/tls.js';
@@ -8,6 +7,7 @@ import { createLogger } from '../src/kernel/logger.js';
 import { testEnvironment } from './support/bastion.js';
 import { cli } from './support/cli.js';
 import { testDialect } from './support/database.js';
+import { launchPinned } from './support/browser.js';
 
 /** The little of the DOM these checks touch (this file is type-checked without the DOM library). */
 interface PageGlobals {
@@ -35,21 +35,7 @@ describe(`the browser page (${testDialect})`, () => {
       loadConfig({ env: { ...test.env, BASTION_PORT: port }, cwd: test.dataDir }),
       createLogger('silent'),
     );
-    // Trust the test server's self-signed certificate the way a plant would pin it, so the browser treats the
-    // page as a secure context and keeps its Secure session cookie (it drops cookies on certificate errors).
-    const spki = createHash('sha256')
-      .update(createPublicKey(loadTls(server.bastion.config).cert).export({ type: 'spki', format: 'der' }))
-      .digest('base64');
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        `--ignore-certificate-errors-spki-list=${spki}`,
-      ],
-    });
+    browser = await launchPinned(loadTls(server.bastion.config).cert);
   });
   afterAll(async () => {
     await browser?.close();
