@@ -9,6 +9,7 @@ const postgresUrl = process.env.BASTION_TEST_DATABASE_URL ?? '';
 // (per project: the root config runs no test, so a setup there would check nothing).
 const responseCheck = 'test/support/response-check.global.ts';
 
+// `*.postgres.test.ts` needs PostgreSQL (it runs in that project only).
 // Unit tests under src/ do not open a database, except the pipeline's, which runs a real one.
 const databaseTests = ['test/**/*.test.ts', 'src/kernel/pipeline/pipeline.test.ts'];
 
@@ -17,6 +18,7 @@ const sqlite: TestProjectInlineConfiguration = {
   test: {
     name: 'sqlite',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['test/**/*.postgres.test.ts'],
     // Empty, not absent: a URL in the developer's shell must not turn this half into a second PostgreSQL run.
     env: { BASTION_TEST_DATABASE_URL: '' },
     globalSetup: [responseCheck],
@@ -28,6 +30,8 @@ const postgres: TestProjectInlineConfiguration = {
   test: {
     name: 'postgres',
     include: databaseTests,
+    // `*.sqlite.test.ts` is about a SQLite data directory; the systemd unit needs no database at all.
+    exclude: ['test/**/*.sqlite.test.ts', 'test/systemd-unit.test.ts'],
     env: { BASTION_TEST_DATABASE_URL: postgresUrl },
     // Once, before any file: an unreachable server is one clear error, not a failure in every test.
     globalSetup: ['test/support/postgres-reachable.ts', responseCheck],

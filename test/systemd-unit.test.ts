@@ -2,7 +2,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { testDialect } from './support/database.js';
 
 const UNIT = join(import.meta.dirname, '..', 'packaging', 'systemd', 'bastion.service');
 
@@ -21,7 +20,7 @@ function settings(): Map<string, string[]> {
 }
 
 // Issue 12, item 11. Not a database test: it runs once, in the sqlite project.
-describe.runIf(testDialect === 'sqlite')('the systemd unit in packaging/systemd', () => {
+describe('the systemd unit in packaging/systemd', () => {
   beforeAll(() => {
     try {
       execFileSync('systemd-analyze', ['--version'], { stdio: 'ignore' });
