@@ -1,10 +1,10 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testEnvironment } from './support/bastion.js';
+import { describe, expect, it } from 'vitest';
 import { cli, serveOnce } from './support/cli.js';
-import { dropDatabase, freshDatabaseUrl, testDialect } from './support/database.js';
+import { freshDatabaseUrl, testDialect } from './support/database.js';
+import { initialisedDirectoryPerTest } from './support/initialised-directory.js';
 
 /** The tables of a PostgreSQL database, to show that a refused open created none. */
 async function tablesIn(url: string): Promise<string[]> {
@@ -31,23 +31,10 @@ const oneLine = (text: string) => text.trim().split('\n');
 // Issue 12, item 4: a PostgreSQL data directory started without BASTION_DATABASE_URL failed with "no such
 // table" and left an empty bastion.db. Each project initialises on its own dialect and opens with the other.
 describe(`a PostgreSQL data directory opened without its database (${testDialect})`, () => {
-  let env: Record<string, string>;
-  let dataDir: string;
-  let cleanup: () => Promise<void>;
-  let otherUrl: string | undefined;
-
-  beforeEach(async () => {
-    ({ env, dataDir, cleanup } = await testEnvironment());
-    expect((await cli(['init'], env)).code).toBe(0);
-  });
-  afterEach(async () => {
-    await dropDatabase(otherUrl);
-    otherUrl = undefined;
-    await cleanup();
-  });
+  const dir = initialisedDirectoryPerTest();
 
   it('a PostgreSQL directory without BASTION_DATABASE_URL: exit 3, one line naming the fix, no bastion.db', async () => {
-    const withoutUrl = withoutDatabaseUrl(env);
+    const withoutUrl = withoutDatabaseUrl(dir.env);
     const runs = [
       await serveOnce(withoutUrl),
       await cli(['users', 'list'], withoutUrl),
@@ -59,26 +46,26 @@ describe(`a PostgreSQL data directory opened without its database (${testDialect
       expect(run.stderr).toMatch(/belongs to the PostgreSQL database postgres:\/\/.*BASTION_DATABASE_URL.*set it/);
       expect(run.stderr).not.toContain('no such table');
     }
-    expect(existsSync(join(dataDir, 'bastion.db'))).toBe(false);
+    expect(existsSync(join(dir.dataDir, 'bastion.db'))).toBe(false);
   });
   it('a PostgreSQL directory given another PostgreSQL database: exit 3 naming both, and that database stays empty', async () => {
-    otherUrl = await freshDatabaseUrl();
-    const run = await serveOnce({ ...env, BASTION_DATABASE_URL: otherUrl! });
+    dir.otherUrl = await freshDatabaseUrl();
+    const run = await serveOnce({ ...dir.env, BASTION_DATABASE_URL: dir.otherUrl! });
     expect(run.code).toBe(3);
     expect(oneLine(run.stderr)).toHaveLength(1);
-    expect(run.stderr).toContain(`names postgres://127.0.0.1:5432${new URL(otherUrl!).pathname}`);
-    expect(await tablesIn(otherUrl!)).toEqual([]);
+    expect(run.stderr).toContain(`names postgres://127.0.0.1:5432${new URL(dir.otherUrl!).pathname}`);
+    expect(await tablesIn(dir.otherUrl!)).toEqual([]);
   });
   it('a PostgreSQL directory made before database.json, started without a URL: exit 3, no bastion.db', async () => {
-    rmSync(join(dataDir, 'database.json'));
-    const withoutUrl = withoutDatabaseUrl(env);
+    rmSync(join(dir.dataDir, 'database.json'));
+    const withoutUrl = withoutDatabaseUrl(dir.env);
     const run = await serveOnce(withoutUrl);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('holds no bastion.db: it belongs to a PostgreSQL database; set BASTION_DATABASE_URL');
-    expect(existsSync(join(dataDir, 'bastion.db'))).toBe(false);
+    expect(existsSync(join(dir.dataDir, 'bastion.db'))).toBe(false);
     // With its URL it serves, and records the database it belongs to from then on.
-    const served = await serveOnce(env);
+    const served = await serveOnce(dir.env);
     expect(served.code, served.stderr).toBe(0);
-    expect(existsSync(join(dataDir, 'database.json'))).toBe(true);
+    expect(existsSync(join(dir.dataDir, 'database.json'))).toBe(true);
   });
 });

@@ -1,33 +1,20 @@
 import { readdirSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testEnvironment } from './support/bastion.js';
+import { describe, expect, it } from 'vitest';
 import { cli, serveOnce } from './support/cli.js';
-import { dropDatabase, testDialect } from './support/database.js';
+import { testDialect } from './support/database.js';
+import { initialisedDirectoryPerTest } from './support/initialised-directory.js';
 
 const oneLine = (text: string) => text.trim().split('\n');
 
 // Issue 12, item 4: a PostgreSQL data directory started without BASTION_DATABASE_URL failed with "no such
 // table" and left an empty bastion.db. Each project initialises on its own dialect and opens with the other.
 describe(`a SQLite data directory opened with a PostgreSQL URL (${testDialect})`, () => {
-  let env: Record<string, string>;
-  let dataDir: string;
-  let cleanup: () => Promise<void>;
-  let otherUrl: string | undefined;
-
-  beforeEach(async () => {
-    ({ env, dataDir, cleanup } = await testEnvironment());
-    expect((await cli(['init'], env)).code).toBe(0);
-  });
-  afterEach(async () => {
-    await dropDatabase(otherUrl);
-    otherUrl = undefined;
-    await cleanup();
-  });
+  const dir = initialisedDirectoryPerTest();
 
   it('a SQLite directory given a PostgreSQL URL: exit 3, one line naming the fix, nothing opened', async () => {
-    const before = readdirSync(dataDir).sort();
+    const before = readdirSync(dir.dataDir).sort();
     // Never connected to: the refusal comes before any database is opened, so this database need not exist.
-    const wrong = { ...env, BASTION_DATABASE_URL: 'postgres://bastion:secret@127.0.0.1:5432/elsewhere' };
+    const wrong = { ...dir.env, BASTION_DATABASE_URL: 'postgres://bastion:secret@127.0.0.1:5432/elsewhere' };
     for (const run of [
       await serveOnce(wrong),
       await cli(['users', 'list'], wrong),
@@ -39,6 +26,6 @@ describe(`a SQLite data directory opened with a PostgreSQL URL (${testDialect})`
       expect(run.stderr).toContain('unset it');
       expect(run.stderr).not.toContain('secret');
     }
-    expect(readdirSync(dataDir).sort()).toEqual(before);
+    expect(readdirSync(dir.dataDir).sort()).toEqual(before);
   });
 });
