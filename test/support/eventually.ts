@@ -1,6 +1,10 @@
 import { createServer, type AddressInfo } from 'node:net';
 
-/** Polls `probe` until `done` holds of its result (data that crosses a broker arrives when it arrives). */
+/**
+ * Polls `probe` until `done` holds of its result (data that crosses a broker arrives when it arrives). The
+ * pause between probes is the polling interval of a wait on a condition, not a fixed sleep: the wait ends as
+ * soon as the condition holds, and only the deadline bounds it.
+ */
 export async function eventually<T>(probe: () => T | Promise<T>, done: (value: T) => boolean, ms = 15_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -19,13 +23,9 @@ export async function until<T>(
   what: string,
   ms = 15_000,
 ): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const value = await eventually(probe, (v) => v !== undefined, ms);
+  if (value === undefined) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+  return value;
 }
 
 /** A TCP port free right now, for a child process that must listen on the same port again after a restart. */

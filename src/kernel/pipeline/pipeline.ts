@@ -22,6 +22,7 @@ import {
 } from './approvals.js';
 import { auditEntryOf, PipelineContext } from './context.js';
 import { DenialAggregator } from './denials.js';
+import { signCommand } from './signing.js';
 import { findPriorResult, idempotentCall, storeResult, type IdempotentCall } from './idempotency.js';
 import type { PermissionCatalog } from './permissions.js';
 import {
@@ -145,7 +146,12 @@ export class CommandPipeline {
       rawText: command.internal === true,
     });
     await this.authorizeCommand(command, input, actor, origin, name);
-    const manifest = command.signature ? await this.sign(command, input, actor, origin, signature) : undefined;
+    const manifest = command.signature
+      ? await signCommand(
+          { clock: this.deps.clock, verifier: this.deps.signatures, refuse: (entry) => this.recordAttempt(entry) },
+          { command, input, actor, origin, signature },
+        )
+      : undefined;
     const read = { db: this.deps.store.db, now: this.deps.clock.now() };
     const required = (await command.approvals?.(input, actor, read)) ?? 0;
     if (required > 0) return await this.requestApproval(command, input, actor, origin, required);
@@ -232,46 +238,6 @@ export class CommandPipeline {
       throw new AuthenticationError(`Not allowed: ${decision.reason}.`);
     }
     throw new ForbiddenError(`Not allowed: ${decision.reason}.`, decision.code);
-  }
-
-  /** 21 CFR 11.50/11.70/11.200: credentials re-entered, meaning stated, bound to the digest of what is signed. */
-  private async sign(
-    command: AnyCommand,
-    input: unknown,
-    actor: Actor,
-    origin: Origin,
-    signature?: SignatureInput,
-  ): Promise<SignatureManifest> {
-    const at = this.deps.clock.now();
-    const problem = !signature
-      ? 'This change needs an electronic signature: re-enter your password and state its meaning.'
-      : !command.signature!.meanings.includes(signature.meaning)
-        ? `A signature on ${command.name} may mean: ${command.signature!.meanings.join(', ')}.`
-        : !this.deps.signatures
-          ? 'No signature verifier is configured.'
-          : undefined;
-    if (problem !== undefined) {
-      await this.recordAttempt({
-        action: command.name,
-        outcome: 'denied',
-        actor,
-        origin,
-        reason: 'signature_required',
-      });
-      throw new AppError('signature_required', 400, problem);
-    }
-    try {
-      await this.deps.signatures!.verify(actor, signature!, at);
-    } catch (error) {
-      await this.recordAttempt({ action: command.name, outcome: 'denied', actor, origin, reason: 'signature_invalid' });
-      throw error;
-    }
-    return {
-      signerId: actor.id,
-      meaning: signature!.meaning,
-      signedAt: new Date(at).toISOString(),
-      digest: canonicalDigest({ command: command.name, input }),
-    };
   }
 
   private async run(
