@@ -1,9 +1,10 @@
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'data/**', 'node_modules/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'data/**', 'node_modules/**', 'coverage/**', 'artifacts/**', 'web/src/api/schema.d.ts'] },
   js.configs.recommended,
   // Type-aware: a promise nobody awaits, a promise where a callback is expected, a condition on a value that
   // may be a number or an object by surprise — the bugs the compiler alone does not see.
@@ -68,6 +69,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
     },
+  },
+  {
+    // The web application: React's rules of hooks (a hook called conditionally breaks state silently).
+    files: ['web/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat['recommended-latest'],
   },
   {
     files: ['**/*.{js,mjs,cjs}'],

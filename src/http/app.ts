@@ -60,8 +60,24 @@ export async function buildHttpApp(host: HttpHost, options: HttpOptions = {}): P
   installProblemHandlers(app);
   // Helmet first: its onRequest hook must run before any refusal, so 401, 403, 404 and 429 carry the headers too.
   await app.register(helmet, {
+    // The web application's whole policy: its own files only, no inline script or style, no eval, no plugin,
+    // no framing; the page talks to this origin only.
     contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"], objectSrc: ["'none'"] },
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        scriptSrcAttr: ["'none'"],
+        upgradeInsecureRequests: [],
+      },
     },
     hsts: options.https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   });

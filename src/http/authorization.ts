@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { ANONYMOUS_ACTOR, SYSTEM_ACTOR } from '../kernel/actors.js';
 import { equalBytes, sha256 } from '../kernel/digest.js';
@@ -32,6 +33,20 @@ const TOKEN = /^[A-Za-z0-9_-]{20,128}$/;
 function bearerToken(request: FastifyRequest): string | undefined {
   return request.headers.authorization?.match(/^Bearer ([A-Za-z0-9_-]{20,128})$/)?.[1];
 }
+
+/**
+ * A session's CSRF token, derived from its secret token: the page keeps it only in memory and asks
+ * `/api/auth/me` for it again after a reload (a cross-site page cannot read that answer), so nothing secret
+ * ever sits in browser storage. The server stores only its hash, like the session token's.
+ */
+export const csrfTokenOf = (sessionToken: string): string =>
+  createHash('sha256').update(`bastion-csrf\0${sessionToken}`).digest('base64url');
+
+/** The CSRF token of the session cookie this request carries, if any. */
+export const requestCsrfToken = (request: FastifyRequest): string | undefined => {
+  const token = cookieToken(request);
+  return token === undefined ? undefined : csrfTokenOf(token);
+};
 
 function cookieToken(request: FastifyRequest): string | undefined {
   const value = request.headers.cookie

@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
 import type { ReadDb } from '../../kernel/store.js';
-import { errorResponses, originOf } from '../../http/index.js';
+import { errorResponses, originOf, requestCsrfToken } from '../../http/index.js';
+import { grantHolds } from './authorizer.js';
 import { listPending } from '../../kernel/pipeline/approvals.js';
 import type { Database } from './db.js';
 import { accessMatrix, matrixSchema } from './matrix.js';
@@ -21,7 +22,16 @@ const meView = Type.Object(
   {
     id: Type.String(),
     kind: Type.String(),
+    username: Type.String(),
+    displayName: Type.String(),
     sessionId: Type.Optional(Type.String()),
+    csrfToken: Type.Optional(
+      Type.String({ description: 'the CSRF token of the session cookie sent (a page keeps it in memory only)' }),
+    ),
+    idleMinutes: Type.Integer({ description: 'minutes without activity after which this session ends' }),
+    permissions: Type.Array(Type.String(), {
+      description: 'every permission a grant of this account holds somewhere (what a page may offer)',
+    }),
     mustChangePassword: Type.Boolean(),
     mfa: mfaState,
     grants: Type.Array(grantView),
@@ -63,6 +73,14 @@ function selfRoutes(app: FastifyInstance, context: ModuleContext, db: ReadDb<Dat
     async (request) => {
       const { actor } = request;
       const now = context.clock.now();
+      const account = await userById(db, actor.id);
+      const csrfToken = requestCsrfToken(request);
+      const grants = actor.grants ?? [];
+      const permissions = context.permissions
+        .list()
+        .filter((p) => !p.public && (p.everyone === true || grants.some((g) => grantHolds(g, p))))
+        .map((p) => p.name)
+        .sort();
       const sessions = await db
         .selectFrom('sessions')
         .select(['id', 'created_at', 'last_seen_at'])
@@ -74,7 +92,12 @@ function selfRoutes(app: FastifyInstance, context: ModuleContext, db: ReadDb<Dat
       return {
         id: actor.id,
         kind: actor.kind,
+        username: account.username,
+        displayName: account.display_name,
         sessionId: actor.sessionId,
+        ...(csrfToken !== undefined ? { csrfToken } : {}),
+        idleMinutes: context.config.session.idleMinutes,
+        permissions,
         mustChangePassword: actor.mustChangePassword ?? false,
         mfa: actor.mfa ?? 'not-required',
         grants: (actor.grants ?? []).map((g) => ({ role: g.role, scope: g.scope })),

@@ -1,7 +1,7 @@
 import { CommandRefusal } from '../../../kernel/pipeline/types.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
-import { SESSION_COOKIE } from '../../../http/index.js';
+import { csrfTokenOf, SESSION_COOKIE } from '../../../http/index.js';
 import { AuthenticationError, NotFoundError, RateLimitedError, ValidationError } from '../../../kernel/errors.js';
 import { newId } from '../../../kernel/ids.js';
 import { type CommandContext } from '../../../kernel/pipeline/types.js';
@@ -44,7 +44,7 @@ async function openSession(ctx: CommandContext<Database>, user: UserRow, deps: I
   if (ended.length > 0)
     await ctx.tx.updateTable('sessions').set({ revoked_at: ctx.now }).where('id', 'in', ended).execute();
   const token = newToken();
-  const csrfToken = newToken();
+  const csrfToken = csrfTokenOf(token);
   const sessionId = newId();
   const expiresAt = ctx.now + absoluteHours * 3_600_000;
   await ctx.tx
