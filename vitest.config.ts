@@ -30,8 +30,10 @@ const postgres: TestProjectInlineConfiguration = {
   test: {
     name: 'postgres',
     include: databaseTests,
-    // `*.sqlite.test.ts` is about a SQLite data directory; the systemd unit needs no database at all.
-    exclude: ['test/**/*.sqlite.test.ts', 'test/systemd-unit.test.ts'],
+    // `*.sqlite.test.ts` is about a SQLite data directory; the systemd unit needs no database at all; the
+    // browser tests (test/e2e) drive screens over the same API whose dialect behaviour the rest of the suite
+    // proves on both databases, so they run once, in the SQLite project.
+    exclude: ['test/**/*.sqlite.test.ts', 'test/systemd-unit.test.ts', 'test/e2e/**'],
     env: { BASTION_TEST_DATABASE_URL: postgresUrl },
     // Once, before any file: an unreachable server is one clear error, not a failure in every test.
     globalSetup: ['test/support/postgres-reachable.ts', responseCheck],
