@@ -37,10 +37,15 @@ export interface DemoPlant {
 }
 
 /** The demo plant (`init --demo`) served over HTTPS in-process, and Debian's Chromium pinned to its certificate. */
-export async function startDemoPlant(extraEnv: Record<string, string> = {}): Promise<DemoPlant> {
+export async function startDemoPlant(
+  extraEnv: Record<string, string> = {},
+  /** Work on the data directory before the server starts (the CLI with its environment, for instance). */
+  beforeServe?: (env: Record<string, string>) => Promise<void>,
+): Promise<DemoPlant> {
   const test = await testEnvironment(extraEnv);
   const seeded = await cli(['init', '--demo'], test.env);
   if (seeded.code !== 0) throw new Error(`init --demo failed: ${seeded.stderr}`);
+  await beforeServe?.(test.env);
   const accounts = new Map<string, DemoAccount>();
   for (const m of seeded.stdout.matchAll(/^ {2}([a-z]+) +([a-z-]+) +([A-Za-z0-9]{20})(.*)$/gm))
     accounts.set(m[2]!, {
