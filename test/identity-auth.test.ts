@@ -185,6 +185,7 @@ describe(`authentication (${testDialect})`, () => {
       cookie: `__Host-bastion_session=${planted}`,
     });
     expect(response.statusCode).toBe(401); // the planted cookie is checked first, and refused
+    expect(response.headers['set-cookie']).toMatch(/^__Host-bastion_session=; .*Max-Age=0/); // and cleared
     const clean = await loginAttempt(app, 'finn', operator.password);
     const token = clean.json().token as string;
     expect(token).not.toBe(planted);

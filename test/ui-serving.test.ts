@@ -52,6 +52,16 @@ describe('serving the web application', () => {
     }
   });
 
+  it('answers the page to a browser whose session ended, and clears its dead cookie', async () => {
+    const stale = { cookie: `__Host-bastion_session=${'A'.repeat(43)}` };
+    const page = await app.inject({ url: '/orders', headers: stale });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['set-cookie']).toMatch(/^__Host-bastion_session=; .*Max-Age=0/);
+    const me = await app.inject({ url: '/api/auth/me', headers: stale });
+    expect(me.statusCode).toBe(401);
+    expect(me.headers['set-cookie']).toMatch(/Max-Age=0/);
+  });
+
   it('keeps an unknown API address a 404 problem rather than the page', async () => {
     const unknown = await app.inject({ url: '/api/no-such-thing' });
     expect(unknown.statusCode).toBe(404);

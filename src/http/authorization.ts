@@ -25,6 +25,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** A bad credential found by authentication, thrown after the rate limiter has counted the request. */
     refusal: AppError | null;
+    /** The request carried a session cookie that no longer stands for a session: the answer clears it. */
+    staleCookie: boolean;
   }
 }
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -80,6 +82,13 @@ export function installAuthorization(app: FastifyInstance, host: HttpHost, limit
   const context = host.context;
   app.decorateRequest('actor', null as unknown as Actor);
   app.decorateRequest('refusal', null);
+  app.decorateRequest('staleCookie', false);
+  // A browser whose session ended (idle, revoked, expired) must not keep sending the dead cookie: every answer
+  // to such a request clears it, so the next login starts clean instead of being refused again.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.staleCookie && reply.getHeader('set-cookie') === undefined)
+      reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0`);
+  });
   const routes: RouteEntry[] = [];
   app.decorate('routeTable', routes);
   app.addHook('onRoute', (route) => {
@@ -115,8 +124,11 @@ async function authenticateRequest(request: FastifyRequest, host: HttpHost): Pro
   if (!session) {
     // A public route (health, notice, login) needs no session: a stale bearer token there is ignored, not
     // refused, so an API client whose session ended can log in again and a probe never fails on a leftover
-    // header. A stale cookie is still refused: a planted cookie must never ride along silently (fixation).
-    if (bearer !== undefined && isPublicRoute(request, context)) return null;
+    // header. A stale cookie is refused on any state change (a planted cookie must never ride along silently:
+    // fixation) and cleared by the answer; a public read (the web application's page itself) is answered, so
+    // a browser whose session ended shows the sign-in rather than a bare 401.
+    if (bearer === undefined) request.staleCookie = true;
+    if (isPublicRoute(request, context) && (bearer !== undefined || SAFE_METHODS.has(request.method))) return null;
     return new AuthenticationError('The session is unknown, expired or ended; log in again.');
   }
   request.actor = session.actor;

@@ -20,6 +20,8 @@ export interface DemoAccount {
   password: string;
   /** Set once the account has enrolled an authenticator in the browser. */
   totpSecret?: string;
+  /** The recovery codes the enrolment showed (once). */
+  recoveryCodes?: string[];
   /** The last TOTP step used: the server refuses a code twice, so the next sign-in waits for a new one. */
   lastStep?: number;
   /** Whatever else `init --demo` printed on the account's line (a badge and PIN, for instance). */
@@ -165,7 +167,9 @@ export async function signIn(plant: DemoPlant, page: Page, role: string): Promis
       account.totpSecret = (await page.getByLabel('Authenticator key').innerText()).trim();
       await verify.fill(await freshTotp(account));
       await page.getByRole('button', { name: 'Confirm' }).click();
-      await page.getByRole('list', { name: 'Recovery codes' }).waitFor();
+      const codes = page.getByRole('list', { name: 'Recovery codes' });
+      await codes.waitFor();
+      account.recoveryCodes = (await codes.getByRole('listitem').allInnerTexts()).map((c) => c.trim());
       await page.getByRole('button', { name: /I have stored them/ }).click();
     } else if (await verify.isVisible()) {
       await verify.fill(await freshTotp(account));

@@ -41,13 +41,15 @@ export function useRefreshMe() {
   return () => client.invalidateQueries({ queryKey: ME_KEY });
 }
 
-/** Ends this session and forgets every cached answer (the next person at this screen sees nothing of it). */
+/** Ends this session and forgets every other cached answer (the next person at this screen sees nothing of it). */
 export function useSignOut() {
   const client = useQueryClient();
   return async () => {
     await api.POST('/api/auth/logout').catch(() => undefined);
     rememberCsrf(undefined);
-    client.clear();
-    await client.invalidateQueries({ queryKey: ME_KEY });
+    // Nobody is signed in now (the server ended the session, or will refuse it): say so at once, and drop
+    // every other answer so that nothing of this account stays in the page's memory.
+    client.setQueryData(ME_KEY, null);
+    client.removeQueries({ predicate: (query) => query.queryKey[0] !== ME_KEY[0] });
   };
 }
