@@ -5,8 +5,8 @@ import { ManualClock, testEnvironment, type TestBastion } from './support/bastio
 import { cli } from './support/cli.js';
 import { testDialect } from './support/database.js';
 import { databaseText } from './support/database-text.js';
-import { adminSession, httpTestBastion, type Session } from './support/http.js';
-import { enrolledSession, makeUser, sessionOf, type TestUser } from './support/identity.js';
+import { adminSession, enrolMfa, httpTestBastion, type Session } from './support/http.js';
+import { makeUser, sessionOf, type TestUser } from './support/identity.js';
 import { seedPlant, seedPlantIn } from './support/plant.js';
 
 const LINE_1 = '/site-1/area-1/line-1';
@@ -129,10 +129,11 @@ describe(`shop-floor terminals with badge and PIN (${testDialect})`, () => {
   });
 
   it('lets a security officer list terminals but not register one, and an operator neither', async () => {
-    const officer = await enrolledSession(
+    const officer = await sessionOf(
       app,
       await makeUser(t.bastion, app, { username: 'sybil', roles: [{ role: 'security-officer' }] }),
     );
+    await enrolMfa(app, officer, clock.now()); // the code of the server's (manual) time
     expect((await app.inject({ url: '/api/terminals', headers: officer.headers })).statusCode).toBe(200);
     expect((await post('/api/terminals', { name: 'Mine', line: LINE_2 }, officer.headers)).statusCode).toBe(403);
     const operator = await sessionOf(app, olga);
@@ -265,5 +266,16 @@ describe(`bastion terminals (${testDialect})`, () => {
     expect(refused.stderr).toMatch(/^bastion: .*line/);
     const listed = await cli(['terminals', 'list'], env);
     expect(listed.stdout).toMatch(new RegExp(`^Line 2 HMI +[0-9a-f-]{36} +${LINE_2} +- +- +-$`, 'm'));
+  });
+
+  it('assigns a badge from the console with a random PIN printed once, refusing a badge another account holds', async () => {
+    expect((await cli(['users', 'add', 'ulla', '--name', 'Ulla'], env)).code).toBe(0);
+    expect((await cli(['users', 'add', 'uwe', '--name', 'Uwe'], env)).code).toBe(0);
+    const assigned = await cli(['users', 'badge', 'ulla', '--badge', 'B-3003'], env);
+    expect(assigned.code, assigned.stderr).toBe(0);
+    expect(assigned.stdout).toMatch(/^PIN \(shown once; .*\): \d{6}$/m);
+    const taken = await cli(['users', 'badge', 'uwe', '--badge', 'b-3003'], env);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toMatch(/^bastion: .*another account/);
   });
 });

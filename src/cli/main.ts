@@ -16,7 +16,7 @@ import { addRecipeVerbs } from './verbs/recipes.js';
 import { initVerb } from './verbs/init.js';
 import { serveVerb } from './verbs/serve.js';
 import { addUsersVerbs } from './verbs/users.js';
-import { addTerminalVerbs } from './verbs/terminals.js';
+import { addBadgeVerb, addTerminalVerbs } from './verbs/terminals.js';
 
 /** Permission each verb requires; kept here so a test can hold every verb to a declared permission. */
 export const verbPermissions: Record<string, string> = {
@@ -48,6 +48,7 @@ export const verbPermissions: Record<string, string> = {
   'orders import': 'production.orders.plan',
   'terminals register': 'identity.terminal.register',
   'terminals list': 'identity.terminal.read',
+  'users badge': 'identity.badge.assign',
 };
 
 const quietLogs = 'warn';
@@ -108,6 +109,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     );
 
   const users = addUsersVerbs(program, () => verbContext(io, undefined, quietLogs));
+  addBadgeVerb(users, () => verbContext(io, undefined, quietLogs));
   const access = addAccessVerbs(program, () => verbContext(io, undefined, quietLogs));
   const traceVerbs = addTraceVerbs(program, () => verbContext(io, undefined, quietLogs));
   const demo = addDemoVerbs(program, () => verbContext(io, undefined, quietLogs));

@@ -1,5 +1,8 @@
+import { randomInt } from 'node:crypto';
 import type { Command } from 'commander';
+import { userByName } from '../../modules/identity/index.js';
 import type { VerbContext } from '../context.js';
+import { CliError, ExitCode } from '../io.js';
 import { withBastion } from '../open.js';
 import { run, table } from './users.js';
 
@@ -32,6 +35,30 @@ export async function listTerminalsVerb(ctx: VerbContext): Promise<void> {
   const at = (value: number | null) => (value === null ? '-' : new Date(value).toISOString());
   const lines = rows.map((r) => [r.name, r.id, r.line, at(r.enrolled_at), at(r.last_seen_at), at(r.revoked_at)]);
   for (const line of table(['NAME', 'ID', 'LINE', 'ENROLLED', 'LAST SEEN', 'REVOKED'], lines)) ctx.print(line);
+}
+
+/**
+ * `bastion users badge NAME --badge B`: assigns the badge with a random 6-digit PIN printed this once, so no
+ * PIN is ever typed on a command line (shell history, process list); its holder changes it with their password.
+ */
+export async function badgeVerb(ctx: VerbContext, username: string, options: { badge: string }): Promise<void> {
+  const pin = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  await withBastion(ctx, 'identity.badge.assign', async (bastion) => {
+    const user = await userByName(bastion.context.db, username);
+    if (!user) throw new CliError(`no account named ${username}`, ExitCode.failure);
+    return run(bastion, 'identity.badge.assign', { userId: user.id, badge: options.badge, pin });
+  });
+  ctx.print(`Assigned badge ${options.badge} to ${username}.`);
+  ctx.print(`PIN (shown once; change it with POST /api/auth/pin): ${pin}`);
+}
+
+export function addBadgeVerb(users: Command, context: () => VerbContext): void {
+  users
+    .command('badge')
+    .description("Assign or replace an account's terminal badge; prints a new random PIN once")
+    .argument('<USERNAME>', 'the account')
+    .requiredOption('--badge <id>', 'the badge number as the reader sends it, e.g. B-1001')
+    .action((username: string, options: { badge: string }) => badgeVerb(context(), username, options));
 }
 
 export function addTerminalVerbs(program: Command, context: () => VerbContext): Command {
