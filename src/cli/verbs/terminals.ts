@@ -1,0 +1,77 @@
+import { randomInt } from 'node:crypto';
+import type { Command } from 'commander';
+import { userByName } from '../../modules/identity/index.js';
+import type { VerbContext } from '../context.js';
+import { CliError, ExitCode } from '../io.js';
+import { withBastion } from '../open.js';
+import { run, table } from './users.js';
+
+interface Registered {
+  id: string;
+  name: string;
+  line: string;
+  enrolmentCode: string;
+  enrolmentExpiresAt: string;
+}
+
+/**
+ * `bastion terminals register --name --line`: the same command as `POST /api/terminals`, as the console. The
+ * enrolment code is printed this once (Bastion keeps only its digest) and is typed into the terminal's browser.
+ */
+export async function registerTerminalVerb(ctx: VerbContext, options: { name: string; line: string }): Promise<void> {
+  const terminal = await withBastion(ctx, 'identity.terminal.register', (bastion) =>
+    run<Registered>(bastion, 'identity.terminal.register', { name: options.name, line: options.line }),
+  );
+  ctx.print(`Registered terminal ${terminal.name} (id ${terminal.id}) on ${terminal.line}`);
+  ctx.print(
+    `Enrolment code (shown once; enter it on the terminal before ${terminal.enrolmentExpiresAt}): ${terminal.enrolmentCode}`,
+  );
+}
+
+export async function listTerminalsVerb(ctx: VerbContext): Promise<void> {
+  const rows = await withBastion(ctx, 'identity.terminal.read', (bastion) =>
+    bastion.storage.db.selectFrom('terminals').selectAll().orderBy('name').orderBy('id').execute(),
+  );
+  const at = (value: number | null) => (value === null ? '-' : new Date(value).toISOString());
+  const lines = rows.map((r) => [r.name, r.id, r.line, at(r.enrolled_at), at(r.last_seen_at), at(r.revoked_at)]);
+  for (const line of table(['NAME', 'ID', 'LINE', 'ENROLLED', 'LAST SEEN', 'REVOKED'], lines)) ctx.print(line);
+}
+
+/**
+ * `bastion users badge NAME --badge B`: assigns the badge with a random 6-digit PIN printed this once, so no
+ * PIN is ever typed on a command line (shell history, process list); its holder changes it with their password.
+ */
+export async function badgeVerb(ctx: VerbContext, username: string, options: { badge: string }): Promise<void> {
+  const pin = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  await withBastion(ctx, 'identity.badge.assign', async (bastion) => {
+    const user = await userByName(bastion.context.db, username);
+    if (!user) throw new CliError(`no account named ${username}`, ExitCode.failure);
+    return run(bastion, 'identity.badge.assign', { userId: user.id, badge: options.badge, pin });
+  });
+  ctx.print(`Assigned badge ${options.badge} to ${username}.`);
+  ctx.print(`PIN (shown once; change it with POST /api/auth/pin): ${pin}`);
+}
+
+export function addBadgeVerb(users: Command, context: () => VerbContext): void {
+  users
+    .command('badge')
+    .description("Assign or replace an account's terminal badge; prints a new random PIN once")
+    .argument('<USERNAME>', 'the account')
+    .requiredOption('--badge <id>', 'the badge number as the reader sends it, e.g. B-1001')
+    .action((username: string, options: { badge: string }) => badgeVerb(context(), username, options));
+}
+
+export function addTerminalVerbs(program: Command, context: () => VerbContext): Command {
+  const terminals = program.command('terminals').description('Register the shop-floor terminals operators sign in at');
+  terminals
+    .command('register')
+    .description('Register a terminal bound to a line; prints its one-time enrolment code')
+    .requiredOption('--name <name>', 'a name people recognise, e.g. "Rim line press HMI"')
+    .requiredOption('--line <path>', 'plant path of the line, e.g. /site-1/area-1/line-1')
+    .action((options: { name: string; line: string }) => registerTerminalVerb(context(), options));
+  terminals
+    .command('list')
+    .description('List the registered terminals')
+    .action(() => listTerminalsVerb(context()));
+  return terminals;
+}
