@@ -84,11 +84,7 @@ export async function checkpointSignatureValid(
   publicKeyPem: string,
 ): Promise<boolean | undefined> {
   const der = base64Bytes(publicKeyPem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''));
-  let key: CryptoKey;
-  try {
-    key = await crypto.subtle.importKey('spki', der, { name: 'Ed25519' }, false, ['verify']);
-  } catch {
-    return undefined;
-  }
+  const key = await crypto.subtle.importKey('spki', der, { name: 'Ed25519' }, false, ['verify']).catch(() => undefined);
+  if (key === undefined) return undefined;
   return crypto.subtle.verify({ name: 'Ed25519' }, key, base64Bytes(signature), new TextEncoder().encode(body));
 }

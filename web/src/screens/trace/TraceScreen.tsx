@@ -67,7 +67,7 @@ function TraceForm({ search, onTrace }: { search: TraceSearch; onTrace: (next: T
         value={direction}
         onChange={(value) => setDirection(value === 'backward' ? 'backward' : 'forward')}
       >
-        <Label>Direction</Label>
+        <Label className="direction-label">Direction</Label>
         <Radio value="backward">Backward: what went into it</Radio>
         <Radio value="forward">Forward: where it went (recall)</Radio>
       </RadioGroup>
