@@ -49,7 +49,7 @@ describe(`genealogy (${testDialect})`, () => {
     await t.destroy();
   });
 
-  it('traces backward and forward with depth, quantities and orders, as JSON and CSV', async () => {
+  it('traces backward and forward with depth, quantities and orders, as JSON (with the links between lots) and CSV', async () => {
     await execute('genealogy.lot.receive', {
       number: 'ORE-1',
       material: 'ORE',
@@ -83,6 +83,12 @@ describe(`genealogy (${testDialect})`, () => {
     ]);
     const forward = await trace(t.bastion.storage.db, 'ORE-2', 'forward');
     expect(forward.lots.map((l) => l.number)).toEqual(['INGOT-1', 'PART-1']);
+    const json = await app.inject({ url: '/api/lots/ORE-1/trace?direction=forward', headers: admin.headers });
+    const links = json.json<{ links: { parent: string }[] }>().links;
+    expect(links.sort((a, b) => a.parent.localeCompare(b.parent))).toEqual([
+      { parent: 'INGOT-1', child: 'PART-1', quantity: 20 },
+      { parent: 'ORE-1', child: 'INGOT-1', quantity: 40 },
+    ]);
     const csv = await app.inject({ url: '/api/lots/ORE-1/trace?direction=forward&format=csv', headers: admin.headers });
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body.trim().split('\n')).toEqual([

@@ -128,6 +128,13 @@ describe(`lists of orders, lots, serials and quality records (${testDialect})`, 
     expect((await get('/api/orders?limit=0')).statusCode).toBe(400);
   });
 
+  it('filters lots by number prefix, matching the leading characters exactly', async () => {
+    expect(await numbers('/api/lots?prefix=P-L')).toEqual(['P-L1', 'P-L2']);
+    expect(await numbers('/api/lots?prefix=RAW-1')).toEqual(['RAW-1']);
+    expect(await numbers('/api/lots?prefix=%25')).toEqual([]);
+    expect(await numbers('/api/lots?prefix=p-l')).toEqual([]);
+  });
+
   it('filters lots by material, state and supplier, and pages serials and lots in number order', async () => {
     expect(await numbers('/api/lots?material=STEEL')).toEqual(['RAW-1']);
     expect(await numbers('/api/lots?supplier=Mill')).toEqual(['RAW-1']);

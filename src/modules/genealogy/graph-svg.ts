@@ -17,7 +17,7 @@ const BOX = { width: 150, height: 34 };
 const FILL: Record<string, string> = { held: '#ffe0a3', scrapped: '#f7b4b4', consumed: '#e6e6e6' };
 
 /** The edges between the lots of a trace (the start lot included), by lot number. */
-async function edgesOf(db: ReadDb<Database>, numbers: string[]) {
+export async function edgesOf(db: ReadDb<Database>, numbers: string[]) {
   return db
     .selectFrom('genealogy_links as k')
     .innerJoin('genealogy_lots as p', 'p.id', 'k.parent_id')

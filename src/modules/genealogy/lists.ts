@@ -29,6 +29,9 @@ export const lotListQuery = Type.Object(
       ),
     ),
     supplier: Type.Optional(Type.String({ maxLength: 200, description: 'only lots received from this supplier' })),
+    prefix: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 60, description: 'only lots whose number starts with this text' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -69,7 +72,7 @@ function lotsWithPlace(db: ReadDb<Database>) {
 /** A page of lots by number, inside the caller's scopes. */
 export async function listLots(
   db: ReadDb<Database>,
-  query: { limit?: number; cursor?: string; material?: string; state?: string; supplier?: string },
+  query: { limit?: number; cursor?: string; material?: string; state?: string; supplier?: string; prefix?: string },
   scopes: ReadScopes,
 ) {
   const limit = query.limit ?? 50;
@@ -81,6 +84,9 @@ export async function listLots(
   if (query.material !== undefined) select = select.where('m.code', '=', query.material);
   if (query.state !== undefined) select = select.where('g.state', '=', query.state);
   if (query.supplier !== undefined) select = select.where('g.supplier', '=', query.supplier);
+  // A comparison of the leading characters, not LIKE: the typed text holds no wildcards to escape.
+  if (query.prefix !== undefined)
+    select = select.where(sql<string>`substr(g.number, 1, ${query.prefix.length})`, '=', query.prefix);
   if (cursor !== undefined) select = select.where((eb) => afterCursor(eb, sql`g.number`, 'g.id', cursor));
   const rows = await select
     .orderBy('g.number')

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
 import { answersIn, errorResponses, readScopesOf, sendSvg } from '../../http/index.js';
 import type { Database } from './db.js';
-import { traceSvg } from './graph-svg.js';
+import { edgesOf, traceSvg } from './graph-svg.js';
 import { lotDetail, lotOfSerial } from './queries.js';
 import { assertLotWithin, assertSerialWithin, listLots, listSerials, lotListQuery, lotPage } from './lists.js';
 import { serialListQuery, serialPage } from './lists.js';
@@ -29,6 +29,13 @@ const traced = Type.Object(
       ),
     ),
     orders: Type.Array(Type.String()),
+    links: Type.Array(
+      Type.Object(
+        { parent: Type.String(), child: Type.String(), quantity: Type.Number() },
+        { additionalProperties: false },
+      ),
+      { description: 'what went into what, between the start lot and the lots listed: the edges of the graph' },
+    ),
     withheld: Type.Integer({
       description: "reached lots left out: made on lines outside the caller's scopes (0: the trace is complete)",
     }),
@@ -108,7 +115,8 @@ export function genealogyRoutes(app: FastifyInstance, context: ModuleContext<Dat
           .serializer((body: string) => body)
           .send(traceCsv(result));
       if (format === 'svg') return sendSvg(reply, await traceSvg(context.db, result));
-      return result;
+      const links = await edgesOf(context.db, [result.lot, ...result.lots.map((l) => l.number)]);
+      return { ...result, links: links.map((l) => ({ ...l, quantity: Number(l.quantity) })) };
     },
   );
   const lotDetailSchema = Type.Object(

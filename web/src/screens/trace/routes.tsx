@@ -1,15 +1,33 @@
-import { createRoute } from '@tanstack/react-router';
+import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
 import { shellRoute } from '../../router/root';
-import { Empty } from '../../ui/controls';
-import { Screen } from '../../ui/page';
 
-// Placeholder screens of this area, replaced by the area's own screens.
-const soon = (title: string) => () => (
-  <Screen title={title}>
-    <Empty title="Not built yet" hint="This screen is being built." />
-  </Screen>
-);
+export type Direction = 'backward' | 'forward';
+
+export interface TraceSearch {
+  lot?: string;
+  serial?: string;
+  direction: Direction;
+}
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, 60) : undefined;
+
+/** The search lives in the address, so a trace can be bookmarked, shared and opened again as it was. */
+export function traceSearch(search: Record<string, unknown>): TraceSearch {
+  const lot = text(search.lot);
+  const serial = text(search.serial);
+  return {
+    ...(lot !== undefined && { lot }),
+    ...(serial !== undefined && { serial }),
+    direction: search.direction === 'backward' ? 'backward' : 'forward',
+  };
+}
 
 export const routes = [
-  createRoute({ getParentRoute: () => shellRoute, path: '/trace', component: soon('Traceability') }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: '/trace',
+    validateSearch: traceSearch,
+    component: lazyRouteComponent(() => import('./TraceScreen'), 'TraceScreen'),
+  }),
 ];
