@@ -22,7 +22,7 @@ describe('quality screens', () => {
     await plant?.stop();
   });
 
-  it('lists the inspection plans and inspections, and judges typed values live against the shown limits', async () => {
+  it('lists and defines inspection plans, lists inspections, and judges typed values live against the shown limits', async () => {
     const { page, problems } = await watchedPage(plant);
     await signIn(plant, page, 'quality');
     await page.goto(`${plant.url}/quality`);
@@ -32,6 +32,16 @@ describe('quality screens', () => {
     expect(await plans.innerText()).toMatch(/rim-width \(mm\): nominal 19, limits 18\.8 to 19\.2/);
     await screenshot(page, 'quality-plans');
     expect(await accessibilityViolations(page)).toEqual([]);
+    const define = page.getByRole('region', { name: 'Define an inspection plan' });
+    await define.getByLabel('Plan code').fill('QP-HUB-IN');
+    await define.getByLabel('Product').fill('HUB-FORGING');
+    await define.getByLabel('Name').fill('bore-diameter');
+    await define.getByLabel('Nominal').fill('30');
+    await define.getByLabel('Lower limit').fill('29.95');
+    await define.getByLabel('Upper limit').fill('30.05');
+    await define.getByRole('button', { name: 'Define the plan' }).click();
+    await until(() => define.getByRole('status').innerText()).toBe('Plan QP-HUB-IN version 1 is in force.');
+    await until(() => plans.innerText()).toMatch(/bore-diameter \(mm\): nominal 30, limits 29\.95 to 30\.05/);
 
     await page.getByRole('link', { name: 'Inspections' }).click();
     const list = page.getByRole('table', { name: 'Inspections, newest first' });
