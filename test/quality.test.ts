@@ -151,7 +151,7 @@ describe(`quality (${testDialect})`, () => {
     ).toBe(403);
   });
 
-  it('dispositions: scrap scraps, rework keeps the hold, use-as-is needs a second person and then releases', async () => {
+  it('dispositions: scrap scraps, rework keeps the hold, use-as-is waits on the NCR for a second person, then releases and names both', async () => {
     const ncrOf = async (number: string) => {
       await receive(number);
       return (await inspect(number, [20.2, 20, 20])).json<{ ncr: string }>().ncr;
@@ -195,9 +195,27 @@ describe(`quality (${testDialect})`, () => {
     expect(self.statusCode).toBe(403);
     expect(self.json()).toMatchObject({ code: 'separation_of_duties' });
     expect((await post(`/api/approvals/${approvalId}/approve`, {}, operator)).statusCode).toBe(403); // lacks the permission
+    const waiting = (await get(`/api/quality/ncrs?number=${asIsNcr}`)).json<{ items: object[] }>().items;
+    expect(waiting).toEqual([
+      expect.objectContaining({
+        number: asIsNcr,
+        state: 'open',
+        pendingDisposition: expect.objectContaining({
+          approvalId,
+          disposition: 'use-as-is',
+          reason: 'customer deviation D-17 accepted',
+          requestedBy: 'quinn',
+          approvals: 0,
+          required: 1,
+        }) as object,
+      }),
+    ]);
     const approved = await post(`/api/approvals/${approvalId}/approve`, {}, reviewer);
     expect(approved.statusCode).toBe(200);
     expect(approved.json()).toMatchObject({ disposition: 'use-as-is', state: 'closed' });
+    expect((await get(`/api/quality/ncrs?number=${asIsNcr}`)).json()).toMatchObject({
+      items: [{ state: 'closed', dispositionedBy: 'quinn', approvedBy: 'quirin', pendingDisposition: null }],
+    });
     expect(await lot('SH-12')).toMatchObject({ state: 'available', hold_reason: null });
     const ncrs = (await get('/api/quality/ncrs?state=closed')).json<{
       items: { number: string; approved: boolean }[];

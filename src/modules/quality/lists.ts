@@ -6,6 +6,7 @@ import type { ReadDb } from '../../kernel/store.js';
 import { afterCursor, cursorOf } from '../../kernel/keyset.js';
 import { placedWithin } from '../../kernel/scopes.js';
 import type { Database } from './db.js';
+import { pendingDispositions, type PendingDisposition } from './ncr-approvals.js';
 import { ncrSchema, ncrView } from './ncrs.js';
 
 /*
@@ -45,6 +46,7 @@ export const ncrListQuery = Type.Object(
   {
     ...pageQuery,
     state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])),
+    number: Type.Optional(Type.String({ maxLength: 20, description: 'only this report (NCR-000001)' })),
     lot: Type.Optional(Type.String({ maxLength: 60, description: 'only reports on this lot' })),
   },
   { additionalProperties: false },
@@ -94,8 +96,9 @@ export async function listInspections(
 
 export async function listNcrs(
   db: ReadDb<Database>,
-  query: { limit?: number; cursor?: string; state?: string; lot?: string },
+  query: { limit?: number; cursor?: string; state?: string; number?: string; lot?: string },
   scopes: ReadScopes,
+  now: number,
 ) {
   const limit = query.limit ?? 50;
   const cursor = cursorOf(query.cursor, ['number', 'string']);
@@ -107,10 +110,13 @@ export async function listNcrs(
     .leftJoin('production_orders as io', 'io.id', 'i.order_id')
     .leftJoin('genealogy_lots as il', 'il.id', 'i.lot_id')
     .leftJoin('production_orders as ilo', 'ilo.id', 'il.order_id')
+    .leftJoin('users as du', 'du.id', 'n.dispositioned_by')
+    .leftJoin('users as au', 'au.id', 'n.approved_by')
     .selectAll('n')
-    .select('l.number as lot')
+    .select(['l.number as lot', 'du.username as dispositioner', 'au.username as approver'])
     .where((eb) => placedWithin(eb, ['lo.line_path', 'io.line_path', 'ilo.line_path'], scopes));
   if (query.state !== undefined) select = select.where('n.state', '=', query.state);
+  if (query.number !== undefined) select = select.where('n.number', '=', query.number);
   if (query.lot !== undefined) select = select.where('l.number', '=', query.lot);
   if (cursor !== undefined) select = select.where((eb) => afterCursor(eb, sql`n.created_at`, 'n.id', cursor, 'desc'));
   const rows = await select
@@ -118,5 +124,13 @@ export async function listNcrs(
     .orderBy('n.id', 'desc')
     .limit(limit + 1)
     .execute();
-  return pageFrom(rows, limit, (r) => [Number(r.created_at), r.id], ncrView);
+  const pending = rows.some((r) => r.state === 'open')
+    ? await pendingDispositions(db, now)
+    : new Map<string, PendingDisposition>();
+  return pageFrom(
+    rows,
+    limit,
+    (r) => [Number(r.created_at), r.id],
+    (r) => ncrView(r, pending.get(r.number)),
+  );
 }

@@ -6,6 +6,7 @@ import { type CommandContext } from '../../kernel/pipeline/types.js';
 import { defineCommand } from './db.js';
 import type { Database } from './db.js';
 import { holdLot, lotByNumber, lotNumber, releaseLot, scrapLot } from '../genealogy/index.js';
+import { pendingDispositionSchema, type PendingDisposition } from './ncr-approvals.js';
 
 type NcrRow = Database['quality_ncrs'];
 const ncrNumber = Type.String({ pattern: '^NCR-[0-9]{6,}$' });
@@ -160,14 +161,22 @@ export const ncrSchema = Type.Object(
     state: Type.String(),
     disposition: nullableString,
     dispositionReason: nullableString,
+    dispositionedBy: Type.Union([Type.String(), Type.Null()], { description: 'user name of who dispositioned it' }),
     approved: Type.Boolean(),
+    approvedBy: Type.Union([Type.String(), Type.Null()], { description: 'user name of the second person' }),
+    pendingDisposition: Type.Union([pendingDispositionSchema, Type.Null()], {
+      description: 'a disposition waiting for a second person',
+    }),
     createdAt: Type.String(),
     closedAt: nullableString,
   },
   { additionalProperties: false },
 );
 
-export function ncrView(row: NcrRow & { lot: string | null }) {
+export function ncrView(
+  row: NcrRow & { lot: string | null; dispositioner: string | null; approver: string | null },
+  pending: PendingDisposition | undefined,
+) {
   return {
     number: row.number,
     lot: row.lot,
@@ -175,7 +184,10 @@ export function ncrView(row: NcrRow & { lot: string | null }) {
     state: row.state,
     disposition: row.disposition,
     dispositionReason: row.disposition_reason,
+    dispositionedBy: row.dispositioner ?? row.dispositioned_by,
     approved: row.approved_by !== null,
+    approvedBy: row.approver ?? row.approved_by,
+    pendingDisposition: row.state === 'open' ? (pending ?? null) : null,
     createdAt: new Date(row.created_at).toISOString(),
     closedAt: row.closed_at === null ? null : new Date(row.closed_at).toISOString(),
   };

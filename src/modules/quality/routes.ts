@@ -89,7 +89,12 @@ export function qualityRoutes(app: FastifyInstance, context: ModuleContext): voi
     ncrPage,
   );
   app.get(ncrs.url, ncrs, async (request) =>
-    listNcrs(db, request.query as Parameters<typeof listNcrs>[1], await readScopesOf(request, context)),
+    listNcrs(
+      db,
+      request.query as Parameters<typeof listNcrs>[1],
+      await readScopesOf(request, context),
+      context.clock.now(),
+    ),
   );
 
   const spc = read(
