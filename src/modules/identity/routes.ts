@@ -99,7 +99,8 @@ function selfRoutes(app: FastifyInstance, context: ModuleContext, db: ReadDb<Dat
         displayName: account.display_name,
         sessionId: actor.sessionId,
         ...(csrfToken !== undefined ? { csrfToken } : {}),
-        idleMinutes: context.config.session.idleMinutes,
+        // A terminal's session locks sooner: whoever walks up to a shared screen must not find it signed in.
+        idleMinutes: actor.terminal ? context.config.session.terminalIdleMinutes : context.config.session.idleMinutes,
         permissions,
         mustChangePassword: actor.mustChangePassword ?? false,
         mfa: actor.mfa ?? 'not-required',
