@@ -205,6 +205,15 @@ describe(`shop-floor terminals with badge and PIN (${testDialect})`, () => {
     clock.advance(IDLE_MINUTES * 60_000);
     expect((await me(terminalSession.token)).statusCode).toBe(401);
     expect((await me(desk.token)).statusCode).toBe(200);
+    // The browser still holds the dead session's cookie: the refusal drops it, so the next sign-in goes through.
+    const stale = await post(
+      '/api/terminals/sign-in',
+      { badge: BADGE, pin: NEW_PIN },
+      { cookie: `bastion_terminal=${terminal.secret}; __Host-bastion_session=${terminalSession.token}` },
+    );
+    expect(stale.statusCode).toBe(401);
+    expect(String(stale.headers['set-cookie'])).toMatch(/^__Host-bastion_session=; .*HttpOnly.*Max-Age=0$/);
+    expect((await signIn(BADGE, NEW_PIN)).statusCode).toBe(200);
   });
 
   it('revoking the terminal ends every session opened on it, and its cookie then names no terminal', async () => {
