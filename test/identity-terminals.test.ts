@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../src/kernel/events.js';
-import { ManualClock, type TestBastion } from './support/bastion.js';
+import { ManualClock, testEnvironment, type TestBastion } from './support/bastion.js';
+import { cli } from './support/cli.js';
 import { testDialect } from './support/database.js';
 import { databaseText } from './support/database-text.js';
 import { adminSession, httpTestBastion, type Session } from './support/http.js';
 import { enrolledSession, makeUser, sessionOf, type TestUser } from './support/identity.js';
-import { seedPlant } from './support/plant.js';
+import { seedPlant, seedPlantIn } from './support/plant.js';
 
 const LINE_1 = '/site-1/area-1/line-1';
 const LINE_2 = '/site-1/area-1/line-2';
@@ -240,5 +241,29 @@ describe(`shop-floor terminals with badge and PIN (${testDialect})`, () => {
       expect(stored.includes(value), `database holds ${value.slice(0, 3)}…`).toBe(false);
       expect(t.logs.text.includes(value), `log holds ${value.slice(0, 3)}…`).toBe(false);
     }
+  });
+});
+
+describe(`bastion terminals (${testDialect})`, () => {
+  let env: Record<string, string>;
+  let dataDir: string;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ env, dataDir, cleanup } = await testEnvironment());
+    expect((await cli(['init'], env)).code).toBe(0);
+    await seedPlantIn(env, dataDir);
+  });
+  afterAll(() => cleanup());
+
+  it('registers a terminal on a line from the console, printing its enrolment code once, and lists it', async () => {
+    const registered = await cli(['terminals', 'register', '--name', 'Line 2 HMI', '--line', LINE_2], env);
+    expect(registered.code, registered.stderr).toBe(0);
+    expect(registered.stdout).toMatch(/Enrolment code \(shown once; .*\): [A-Z2-9]{10}$/m);
+    const refused = await cli(['terminals', 'register', '--name', 'Area HMI', '--line', '/site-1/area-1'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^bastion: .*line/);
+    const listed = await cli(['terminals', 'list'], env);
+    expect(listed.stdout).toMatch(new RegExp(`^Line 2 HMI +[0-9a-f-]{36} +${LINE_2} +- +- +-$`, 'm'));
   });
 });
