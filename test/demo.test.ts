@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBastion, type Bastion } from '../src/app/bastion.js';
-import { RIM_MACHINES } from '../src/app/demo/plant.js';
+import { CLI_ORIGIN, CONSOLE_ACTOR } from '../src/kernel/actors.js';
+import { RIM_LINE, RIM_MACHINES } from '../src/app/demo/plant.js';
 import { DEMO_DEVICE, startDemoSimulation } from '../src/app/demo/simulation.js';
 import { startServer } from '../src/app/serve.js';
 import { buildHttpApp } from '../src/http/app.js';
@@ -102,6 +103,34 @@ describe(`the demo plant (${testDialect})`, () => {
         .executeTakeFirstOrThrow();
       expect(vendor.vendor).toBe(1);
       expect(vendor.expires_at! - Date.now()).toBeLessThanOrEqual(90 * 86_400_000);
+      await app.close();
+    });
+  });
+
+  it("prints oscar's terminal badge with a PIN shown once, and at a terminal on the rim line that badge signs in", async () => {
+    const badge = /^ {2}oscar +(B-1001) +(\d{6})$/m.exec(seeded.stdout);
+    expect(badge, seeded.stdout).not.toBeNull();
+    await withBastion(env, dataDir, async (bastion) => {
+      const app = await buildHttpApp(bastion);
+      const { enrolmentCode } = await bastion.pipeline.execute<{ enrolmentCode: string }>(
+        'identity.terminal.register',
+        { name: 'Rim line HMI', line: RIM_LINE },
+        CONSOLE_ACTOR,
+        CLI_ORIGIN,
+      );
+      const enrolled = await app.inject({
+        method: 'POST',
+        url: '/api/terminals/enrol',
+        payload: { code: enrolmentCode },
+      });
+      const cookie = String(enrolled.headers['set-cookie']).split(';')[0]!;
+      const signedIn = await app.inject({
+        method: 'POST',
+        url: '/api/terminals/sign-in',
+        headers: { cookie },
+        payload: { badge: badge![1], pin: badge![2] },
+      });
+      expect(signedIn.statusCode, signedIn.body).toBe(200);
       await app.close();
     });
   });

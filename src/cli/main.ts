@@ -16,6 +16,7 @@ import { addRecipeVerbs } from './verbs/recipes.js';
 import { initVerb } from './verbs/init.js';
 import { serveVerb } from './verbs/serve.js';
 import { addUsersVerbs } from './verbs/users.js';
+import { addTerminalVerbs } from './verbs/terminals.js';
 
 /** Permission each verb requires; kept here so a test can hold every verb to a declared permission. */
 export const verbPermissions: Record<string, string> = {
@@ -45,6 +46,8 @@ export const verbPermissions: Record<string, string> = {
   'trace forward': 'genealogy.read',
   'devices register': 'ingest.devices.manage',
   'orders import': 'production.orders.plan',
+  'terminals register': 'identity.terminal.register',
+  'terminals list': 'identity.terminal.read',
 };
 
 const quietLogs = 'warn';
@@ -112,8 +115,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const recipes = addRecipeVerbs(program, () => verbContext(io, undefined, quietLogs));
   const devices = addDeviceVerbs(program, () => verbContext(io, undefined, quietLogs));
   const orders = addOrderVerbs(program, () => verbContext(io, undefined, quietLogs));
+  const terminals = addTerminalVerbs(program, () => verbContext(io, undefined, quietLogs));
 
-  for (const command of [program, audit, users, access, traceVerbs, demo, recipes, devices, orders])
+  for (const command of [program, audit, users, access, traceVerbs, demo, recipes, devices, orders, terminals])
     command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });
   return program;
 }

@@ -90,9 +90,13 @@ export function installAuthorization(app: FastifyInstance, host: HttpHost, limit
     for (const method of [route.method].flat())
       if (method !== 'HEAD') routes.push({ method, url: route.url, permission });
   });
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     request.actor = ANONYMOUS_ACTOR;
     request.refusal = await authenticateRequest(request, host);
+    // A dead session's cookie is refused, and dropped with the refusal: the browser's next login (a shop-floor
+    // terminal's badge sign-in after its idle lock, say) then goes through instead of meeting it again.
+    if (request.refusal?.code === 'unauthenticated' && bearerToken(request) === undefined)
+      void reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0`);
   });
   app.addHook('onRequest', limit);
   app.addHook('onRequest', async (request) => {

@@ -29,6 +29,7 @@ export const errorCatalogue = {
   privilege_escalation: { status: 403, description: 'The caller cannot grant or act beyond the rights held.' },
   // 404, 405: nothing there, or not that way.
   not_found: { status: 404, description: 'The resource or route does not exist.' },
+  terminal_unknown: { status: 404, description: 'This browser is not an enrolled, live shop-floor terminal.' },
   method_not_allowed: { status: 405, description: 'The route exists but not for this method; see Allow.' },
   // 409: the request is valid but the current state refuses it.
   conflict: { status: 409, description: 'The current state refuses the request.' },
@@ -38,6 +39,7 @@ export const errorCatalogue = {
   approval_expired: { status: 409, description: 'The approval request has expired.' },
   already_bootstrapped: { status: 409, description: 'A bootstrap administrator exists already.' },
   username_taken: { status: 409, description: 'The user name is taken.' },
+  badge_taken: { status: 409, description: 'The badge is assigned to another account.' },
   role_exists: { status: 409, description: 'A role of that name exists already.' },
   mfa_not_enrolled: { status: 409, description: 'No authenticator is enrolled.' },
   mfa_enrolled: { status: 409, description: 'An authenticator is enrolled or confirmed already.' },

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Actor } from '../../kernel/pipeline/types.js';
 import { MAX_VENDOR_DAYS } from '../../modules/identity/index.js';
 import { ADMINISTRATOR, builtInRoles } from '../../modules/identity/index.js';
@@ -12,11 +13,19 @@ interface DemoPerson {
   role: string;
   scopes: string[];
   vendor?: boolean;
+  /** A badge to sign in with at a shop-floor terminal (its PIN is made at random and shown once). */
+  badge?: string;
 }
 
 /** One account per built-in role but the administrator (that is the bootstrap administrator). */
 export const demoPeople: DemoPerson[] = [
-  { username: 'oscar', displayName: 'Oscar Operator', role: 'operator', scopes: [RIM_LINE, WHEEL_LINE] },
+  {
+    username: 'oscar',
+    displayName: 'Oscar Operator',
+    role: 'operator',
+    scopes: [RIM_LINE, WHEEL_LINE],
+    badge: 'B-1001',
+  },
   { username: 'sofia', displayName: 'Sofia Supervisor', role: 'supervisor', scopes: ['/'] },
   { username: 'pete', displayName: 'Pete Process-Engineer', role: 'process-engineer', scopes: ['/'] },
   { username: 'quinn', displayName: 'Quinn Quality', role: 'quality', scopes: ['/'] },
@@ -32,6 +41,9 @@ export const demoPeople: DemoPerson[] = [
   },
 ];
 
+/** Six random digits: a fresh PIN each time the demo is seeded, so no demo PIN is ever published. */
+const demoPin = (): string => String(randomInt(0, 1_000_000)).padStart(6, '0');
+
 /** Vendor access ends by itself: well inside the 90-day limit. */
 const VENDOR_DAYS = Math.min(30, MAX_VENDOR_DAYS);
 
@@ -39,6 +51,8 @@ export interface DemoAccount {
   username: string;
   role: string;
   oneTimePassword: string;
+  /** The terminal badge and its PIN, for the accounts that carry one: shown once, the PIN stored only hashed. */
+  badge?: { badge: string; pin: string };
 }
 
 /**
@@ -77,7 +91,14 @@ export async function createDemoAccounts(bastion: Bastion): Promise<DemoAccount[
         scope,
         ...(expiresAt !== undefined ? { expiresAt } : {}),
       });
-    accounts.push({ username: person.username, role: person.role, oneTimePassword: created.oneTimePassword });
+    const badge = person.badge !== undefined ? { badge: person.badge, pin: demoPin() } : undefined;
+    if (badge) await run('identity.badge.assign', { userId: created.user.id, ...badge });
+    accounts.push({
+      username: person.username,
+      role: person.role,
+      oneTimePassword: created.oneTimePassword,
+      ...(badge ? { badge } : {}),
+    });
   }
   return accounts;
 }

@@ -25,6 +25,10 @@ export function printDemoAccounts(ctx: VerbContext, accounts: DemoAccount[]): vo
   ctx.print('Demo accounts (one-time passwords shown once; each must be changed at first login):');
   const rows = accounts.map((a) => [a.username, a.role, a.oneTimePassword]);
   for (const line of table(['USERNAME', 'ROLE', 'ONE-TIME PASSWORD'], rows)) ctx.print(`  ${line}`);
+  const badges = accounts.flatMap((a) => (a.badge ? [[a.username, a.badge.badge, a.badge.pin]] : []));
+  if (badges.length === 0) return;
+  ctx.print('Terminal badges (sign in at a registered terminal with badge and PIN; PINs shown once):');
+  for (const line of table(['USERNAME', 'BADGE', 'PIN'], badges)) ctx.print(`  ${line}`);
 }
 
 /** Seeds the demo into an empty data directory, printing each step as it is done. */

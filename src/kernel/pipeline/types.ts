@@ -19,6 +19,8 @@ export interface Actor {
   grants?: RoleGrant[];
   /** Second factor: not needed, awaited in this session, verified in this session, or needed but not enrolled. */
   mfa?: 'not-required' | 'pending' | 'verified' | 'enrolment-required';
+  /** A session opened at a registered shop-floor terminal: its authority is confined to the terminal's line. */
+  terminal?: { id: string; name: string; line: string };
 }
 
 /** A role held at a scope: a path in the plant hierarchy ('/' is the whole enterprise), inherited downward. */

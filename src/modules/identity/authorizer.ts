@@ -6,7 +6,7 @@ import { EVERYWHERE, type ReadScopes } from '../../kernel/scopes.js';
 import type { ReadDb } from '../../kernel/store.js';
 import type { Database } from './db.js';
 import { ADMINISTRATOR } from './roles.js';
-import { covers, ENTERPRISE } from './scope.js';
+import { confineToLine, covers, ENTERPRISE } from './scope.js';
 
 const allow = (via?: string): AccessDecision => ({ allowed: true, via });
 const deny = (reason: string, code?: ErrorCodeWithStatus<401 | 403>, status?: 401 | 403): AccessDecision => ({
@@ -27,6 +27,14 @@ const MFA_ENROLMENT = new Set([
   'identity.me.read',
   'identity.password.change',
 ]);
+
+/**
+ * Grants and overrides as they apply in the actor's session: at a shop-floor terminal, only within its line
+ * (authentication confines the grants already; overrides are read here, so they are confined here too).
+ */
+function withinTerminal<G extends { scope: string }>(actor: Actor, grants: readonly G[]): G[] {
+  return actor.terminal ? confineToLine(grants, actor.terminal.line) : [...grants];
+}
 
 export function grantHolds(grant: RoleGrant, permission: PermissionDefinition): boolean {
   if (grant.permissions) return grant.permissions.includes(permission.name);
@@ -58,9 +66,11 @@ export class RoleAuthorizer implements Authorizer {
     if (gate) return gate;
     if (definition.everyone) return allow();
     const target = scope ?? command?.scope?.(input) ?? ENTERPRISE;
-    const grant = (actor.grants ?? []).find((g) => grantHolds(g, definition) && (anyScope || covers(g.scope, target)));
+    const grant = withinTerminal(actor, actor.grants ?? []).find(
+      (g) => grantHolds(g, definition) && (anyScope || covers(g.scope, target)),
+    );
     if (grant) return allow(`role ${grant.role} at ${grant.scope}`);
-    const override = await this.liveOverride(actor.id, permission, anyScope ? undefined : target);
+    const override = await this.liveOverride(actor, permission, anyScope ? undefined : target);
     if (override !== undefined && override !== '') return allow(`override ${override}`);
     return deny(`no role grants ${permission} at ${target}`);
   }
@@ -76,14 +86,19 @@ export class RoleAuthorizer implements Authorizer {
     const nowhere: ReadScopes = { everywhere: false, paths: [] };
     if (!definition || (actor.kind !== 'user' && actor.kind !== 'service' && actor.kind !== 'device')) return nowhere;
     if (this.sessionGate(actor, permission)) return nowhere;
-    const granted = (actor.grants ?? []).filter((g) => grantHolds(g, definition)).map((g) => g.scope);
-    const overrides = await this.db
-      .selectFrom('overrides')
-      .select('scope')
-      .where('user_id', '=', actor.id)
-      .where('permission', '=', permission)
-      .where('expires_at', '>', this.clock.now())
-      .execute();
+    const granted = withinTerminal(actor, actor.grants ?? [])
+      .filter((g) => grantHolds(g, definition))
+      .map((g) => g.scope);
+    const overrides = withinTerminal(
+      actor,
+      await this.db
+        .selectFrom('overrides')
+        .select('scope')
+        .where('user_id', '=', actor.id)
+        .where('permission', '=', permission)
+        .where('expires_at', '>', this.clock.now())
+        .execute(),
+    );
     return { everywhere: false, paths: [...new Set([...granted, ...overrides.map((o) => o.scope)])].sort() };
   }
 
@@ -100,17 +115,17 @@ export class RoleAuthorizer implements Authorizer {
   }
 
   private async liveOverride(
-    userId: string,
+    actor: Actor,
     permission: string,
     target: string | undefined,
   ): Promise<string | undefined> {
     const rows = await this.db
       .selectFrom('overrides')
       .select(['id', 'scope'])
-      .where('user_id', '=', userId)
+      .where('user_id', '=', actor.id)
       .where('permission', '=', permission)
       .where('expires_at', '>', this.clock.now())
       .execute();
-    return rows.find((row) => target === undefined || covers(row.scope, target))?.id;
+    return withinTerminal(actor, rows).find((row) => target === undefined || covers(row.scope, target))?.id;
   }
 }

@@ -4,6 +4,7 @@ import { authenticate } from './sessions.js';
 import { identityCommands } from './commands/index.js';
 import { identityPermissions } from './permissions.js';
 import { identityRoutes } from './routes.js';
+import { terminalRoutes } from './terminals/routes.js';
 import { identityMigrations } from './schema.js';
 import { createSecretsKey, loadSecretBox } from './secrets.js';
 import { SessionSignatures } from './signatures.js';
@@ -20,13 +21,21 @@ export const identityModule: BastionModule = {
       secrets: loadSecretBox(context.config.dataDir),
       permissions: context.permissions,
     };
-    return identityCommands(deps, new AddressThrottle(context.config.identity.addressFailureLimit));
+    // Failed sign-ins per terminal: enough for fumbling fingers on a shift, too few to walk a badge range.
+    const perTerminal = new AddressThrottle(20);
+    return identityCommands(deps, new AddressThrottle(context.config.identity.addressFailureLimit), perTerminal);
   },
   authorizer: (context) => new RoleAuthorizer(context.permissions, context.db, context.clock),
   signatures: (context) => new SessionSignatures(context, loadSecretBox(context.config.dataDir)),
   authenticator: (context) => ({
     authenticate: (token, now) =>
-      authenticate(context.db, token, now, { idleMs: context.config.session.idleMinutes * 60_000 }),
+      authenticate(context.db, token, now, {
+        idleMs: context.config.session.idleMinutes * 60_000,
+        terminalIdleMs: context.config.session.terminalIdleMinutes * 60_000,
+      }),
   }),
-  routes: identityRoutes,
+  routes: (app, context) => {
+    identityRoutes(app, context);
+    terminalRoutes(app, context);
+  },
 };

@@ -44,6 +44,32 @@ export const identityPermissions: PermissionDefinition[] = [
     description: 'Authorise a blocked action for a limited time, with a reason.',
     roles: ['supervisor'],
   },
+  // Shop-floor terminals. Registering, revoking and assigning badges are the administrator's (who holds every
+  // permission); the security officer may see which terminals exist and where.
+  {
+    name: 'identity.terminal.register',
+    description: 'Register a shop-floor terminal bound to a line.',
+    console: true,
+  },
+  {
+    name: 'identity.terminal.revoke',
+    description: "Revoke a terminal's identity and end its sessions.",
+    console: true,
+  },
+  { name: 'identity.terminal.read', description: 'List the registered terminals.', roles: staff, console: true },
+  {
+    name: 'identity.terminal.enrol',
+    description: 'Enrol this browser as a terminal with a one-time enrolment code.',
+    public: true,
+  },
+  { name: 'identity.terminal.current', description: 'Say which terminal this browser is, if any.', public: true },
+  {
+    name: 'identity.terminal.sign-in',
+    description: 'Sign in with badge and PIN at an enrolled terminal.',
+    public: true,
+  },
+  { name: 'identity.badge.assign', description: "Assign or replace an account's badge and PIN.", console: true },
+  { name: 'identity.pin.change', description: "Change one's own badge PIN.", everyone: true },
   { name: 'approval.read', description: 'List changes waiting for approval.', everyone: true },
   {
     name: 'approval.decide',

@@ -13,6 +13,7 @@ import { pageOf, pageQuery } from '../../kernel/pagination.js';
 import { grantsOf } from './sessions.js';
 import { publicUser, userById } from './users-store.js';
 import { grantView, mfaState, userView } from './views.js';
+import { terminalIdentity } from './terminals/store.js';
 
 // Identity's commands bring their own routes (see their `http`); these are the reads and the approvals.
 const tags = ['identity'];
@@ -34,6 +35,8 @@ const meView = Type.Object(
     }),
     mustChangePassword: Type.Boolean(),
     mfa: mfaState,
+    /** The terminal this session was opened at by badge (its grants are then confined to the line), or null. */
+    terminal: Type.Union([terminalIdentity, Type.Null()]),
     grants: Type.Array(grantView),
     sessions: Type.Array(
       Type.Object(
@@ -100,6 +103,7 @@ function selfRoutes(app: FastifyInstance, context: ModuleContext, db: ReadDb<Dat
         permissions,
         mustChangePassword: actor.mustChangePassword ?? false,
         mfa: actor.mfa ?? 'not-required',
+        terminal: actor.terminal ?? null,
         grants: (actor.grants ?? []).map((g) => ({ role: g.role, scope: g.scope })),
         sessions: sessions.map((s) => ({
           id: s.id,

@@ -1,6 +1,7 @@
 import type { ModuleMigration } from '../../kernel/store.js';
+import { terminalMigrations, type TerminalTables } from './terminals/schema.js';
 
-export interface IdentityTables {
+export interface IdentityTables extends TerminalTables {
   users: {
     id: string;
     username: string;
@@ -36,6 +37,8 @@ export interface IdentityTables {
     mfa_verified_at: number | null;
     signed_at: number | null;
     signature_failures: number;
+    /** Set for a session opened by badge at a shop-floor terminal (confined to its line, short idle). */
+    terminal_id: string | null;
   };
   role_grants: {
     id: string;
@@ -144,4 +147,5 @@ export const identityMigrations: ModuleMigration[] = [
         .execute();
     },
   },
+  ...terminalMigrations,
 ];

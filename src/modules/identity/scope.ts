@@ -14,3 +14,14 @@ export function isScope(value: string): boolean {
 export function covers(grantScope: string, target: string): boolean {
   return grantScope === ENTERPRISE || target === grantScope || target.startsWith(`${grantScope}/`);
 }
+
+/**
+ * The grants a session at a line's terminal may use: those at the line or below it apply as they are; one above
+ * it (an ancestor, the enterprise included) applies at the line only; any other place is out of reach.
+ */
+export function confineToLine<G extends { scope: string }>(grants: readonly G[], line: string): G[] {
+  return grants.flatMap((grant) => {
+    if (covers(grant.scope, line)) return [{ ...grant, scope: line }];
+    return covers(line, grant.scope) ? [grant] : [];
+  });
+}

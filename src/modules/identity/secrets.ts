@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -13,6 +13,11 @@ export const SECRETS_KEY_FILE = 'identity-secrets.key';
 export interface SecretBox {
   seal(plain: string, context: string): string;
   open(sealed: string, context: string): string;
+  /**
+   * A blind index: an HMAC of a value (a badge number) under a key derived from the secrets key, so the value
+   * can be looked up without being stored or readable. Hex; equal values give equal indexes per purpose.
+   */
+  index(value: string, purpose: string): string;
 }
 
 export function createSecretsKey(dataDir: string): boolean {
@@ -40,7 +45,12 @@ export function secretsKeyFingerprint(dataDir: string): string {
 
 export function loadSecretBox(dataDir: string): SecretBox {
   const key = readSecretsKey(dataDir);
+  // A separate key for indexes: the sealing key is never used for two algorithms.
+  const indexKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'bastion identity blind index v1', 32));
   return {
+    index(value, purpose) {
+      return createHmac('sha256', indexKey).update(`${purpose}\0${value}`).digest('hex');
+    },
     seal(plain, context) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(context));

@@ -5,6 +5,7 @@ import type { ReadDb } from '../../kernel/store.js';
 import type { Database } from './db.js';
 import { preparedQuery } from '../../storage/prepared.js';
 import { builtInRole } from './roles.js';
+import { confineToLine } from './scope.js';
 
 export const hashToken = (token: string): string => sha256Hex(token);
 
@@ -13,6 +14,8 @@ export const TOUCH_INTERVAL_MS = 60_000;
 
 export interface SessionPolicy {
   idleMs: number;
+  /** The shorter idle timeout of a session opened by badge at a shop-floor terminal (default 5 minutes). */
+  terminalIdleMs?: number;
 }
 
 /** Role grants in force for a user, with the permissions of custom roles resolved. */
@@ -60,8 +63,13 @@ const sessionQuery = preparedQuery(
           ),
       )
       .leftJoin('custom_roles', 'custom_roles.name', 'role_grants.role')
+      .leftJoin('terminals', 'terminals.id', 'sessions.terminal_id')
       .select([
         'sessions.id as sessionId',
+        'sessions.terminal_id',
+        'terminals.name as terminalName',
+        'terminals.line as terminalLine',
+        'terminals.revoked_at as terminalRevokedAt',
         'sessions.expires_at',
         'sessions.revoked_at',
         'sessions.last_seen_at',
@@ -92,18 +100,28 @@ export async function authenticate(
 ): Promise<Authenticated | undefined> {
   const rows = await sessionQuery(db, hashToken(token), now);
   const row = rows[0];
-  if (!row || row.revoked_at !== null || row.expires_at <= now || row.last_seen_at + policy.idleMs <= now)
-    return undefined;
+  if (!row || row.revoked_at !== null || row.expires_at <= now) return undefined;
+  const terminal =
+    row.terminal_id !== null
+      ? { id: row.terminal_id, name: row.terminalName ?? '', line: row.terminalLine ?? '' }
+      : undefined;
+  const idleMs = terminal ? (policy.terminalIdleMs ?? 5 * 60_000) : policy.idleMs;
+  if (row.last_seen_at + idleMs <= now) return undefined;
+  // A terminal session ends with its terminal's identity, and fails closed if the terminal is gone.
+  if (terminal && (row.terminalRevokedAt !== null || row.terminalLine === null)) return undefined;
   if (row.disabled === 1 || (row.accountExpiresAt !== null && row.accountExpiresAt <= now)) return undefined;
-  const grants: RoleGrant[] = rows
+  const held: RoleGrant[] = rows
     .filter((r) => r.role !== null && r.scope !== null)
     .map((r) => ({
       role: r.role!,
       scope: r.scope!,
       ...(r.permissions !== null && r.permissions !== '' ? { permissions: JSON.parse(r.permissions) as string[] } : {}),
     }));
-  const mfa: Actor['mfa'] =
-    row.totp_enabled === 1
+  const grants = terminal ? confineToLine(held, terminal.line) : held;
+  // Badge (possession) and PIN (knowledge) are two factors: a terminal session has its second factor.
+  const mfa: Actor['mfa'] = terminal
+    ? 'verified'
+    : row.totp_enabled === 1
       ? row.mfa_verified_at !== null
         ? 'verified'
         : 'pending'
@@ -116,9 +134,10 @@ export async function authenticate(
       id: row.userId,
       sessionId: row.sessionId,
       bootstrap: row.is_bootstrap === 1,
-      mustChangePassword: row.must_change_password === 1,
+      mustChangePassword: !terminal && row.must_change_password === 1,
       grants,
       mfa,
+      ...(terminal ? { terminal } : {}),
     },
     touchDue: now - row.last_seen_at >= TOUCH_INTERVAL_MS,
     csrfHash: row.csrf_hash,

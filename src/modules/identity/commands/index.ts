@@ -1,6 +1,9 @@
 import type { AnyCommand } from '../../../kernel/pipeline/types.js';
 import type { IdentityDeps } from '../deps.js';
 import type { AddressThrottle } from '../throttle.js';
+import { assignBadgeCommand, changePinCommand } from '../terminals/badges.js';
+import { enrolTerminalCommand, registerTerminal, revokeTerminal } from '../terminals/commands.js';
+import { signInCommand, type SignInThrottles } from '../terminals/sign-in.js';
 import { bootstrapAdmin } from './bootstrap.js';
 import { defineRoleCommand, grantOverrideCommand, grantRoleCommand, revokeRoleCommand } from './grants.js';
 import { confirmCommand, enrolCommand, resetMfaCommand, verifyCommand } from './mfa.js';
@@ -22,7 +25,11 @@ import {
   unlockUser,
 } from './users.js';
 
-export function identityCommands(deps: IdentityDeps, throttle: AddressThrottle): AnyCommand[] {
+export function identityCommands(
+  deps: IdentityDeps,
+  throttle: AddressThrottle,
+  terminalThrottle: SignInThrottles['terminal'],
+): AnyCommand[] {
   return [
     bootstrapAdmin,
     loginCommand(deps, throttle),
@@ -46,5 +53,11 @@ export function identityCommands(deps: IdentityDeps, throttle: AddressThrottle):
     confirmCommand(deps, throttle),
     verifyCommand(deps, throttle),
     resetMfaCommand(deps),
+    registerTerminal,
+    revokeTerminal,
+    enrolTerminalCommand(throttle),
+    signInCommand(deps, { address: throttle, terminal: terminalThrottle }),
+    assignBadgeCommand(deps),
+    changePinCommand(deps),
   ];
 }

@@ -30,7 +30,13 @@ async function recordWrongPassword(ctx: CommandContext<Database>, user: UserRow,
   return new CommandRefusal(wrongCredentials());
 }
 
-async function openSession(ctx: CommandContext<Database>, user: UserRow, deps: IdentityDeps) {
+/** Opens a session for `user`; one opened by badge at a terminal records the terminal and its second factor. */
+export async function openSession(
+  ctx: CommandContext<Database>,
+  user: UserRow,
+  deps: IdentityDeps,
+  terminalId?: string,
+) {
   const { absoluteHours, maxPerAccount } = deps.config.session;
   const live = await ctx.tx
     .selectFrom('sessions')
@@ -58,9 +64,10 @@ async function openSession(ctx: CommandContext<Database>, user: UserRow, deps: I
       last_seen_at: ctx.now,
       expires_at: expiresAt,
       revoked_at: null,
-      mfa_verified_at: null,
+      mfa_verified_at: terminalId !== undefined ? ctx.now : null,
       signed_at: null,
       signature_failures: 0,
+      terminal_id: terminalId ?? null,
     })
     .execute();
   ctx.note({ sessionId, endedSessions: ended });
@@ -71,7 +78,7 @@ const cookie = (value: string, maxAgeSeconds: number) =>
   `${SESSION_COOKIE}=${value}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}`;
 
 /** A browser login carries its session in a cookie as well as in the body (for API clients). */
-function setSessionCookie(result: unknown, reply: FastifyReply, maxAgeSeconds: number): void {
+export function setSessionCookie(result: unknown, reply: FastifyReply, maxAgeSeconds: number): void {
   const { token } = result as { token?: string };
   if (token !== undefined && token !== '') reply.header('set-cookie', cookie(token, maxAgeSeconds));
 }
