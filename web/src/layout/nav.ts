@@ -41,7 +41,7 @@ export const NAV: NavGroup[] = [
     entries: [
       { to: '/admin/approvals', label: 'Approvals', permission: 'approval.read' },
       { to: '/admin/users', label: 'Users and access', permission: 'identity.users.read' },
-      { to: '/admin/terminals', label: 'Terminals', permission: 'identity.terminals.read' },
+      { to: '/admin/terminals', label: 'Terminals', permission: 'identity.terminal.read' },
       { to: '/admin/plant', label: 'Plant model', permission: 'plant.read' },
       { to: '/security/devices', label: 'Devices and events', permission: 'ingest.read' },
       { to: '/audit', label: 'Audit log', permission: 'audit.read' },
