@@ -58,7 +58,7 @@ describe('operator terminal', () => {
           method: call.method,
           ...(call.method === 'POST' ? { headers, body: JSON.stringify(call.body ?? {}) } : {}),
         });
-        return { status: response.status, body: (await response.json()) as unknown };
+        return { status: response.status, body: await response.json() };
       },
       { method, path, body },
     );
@@ -85,7 +85,8 @@ describe('operator terminal', () => {
       expect(await accessibilityViolations(page)).toEqual([]);
     }
     await page.getByRole('textbox', { name: 'Badge' }).fill(BADGE);
-    for (const digit of PIN) await page.getByRole('group', { name: 'PIN keys' }).getByRole('button', { name: digit }).click();
+    for (const digit of PIN)
+      await page.getByRole('group', { name: 'PIN keys' }).getByRole('button', { name: digit }).click();
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { name: `Orders on ${WHEEL_LINE}` }).waitFor();
     return terminal;
@@ -227,7 +228,10 @@ describe('operator terminal', () => {
       await page.getByLabel('Good').fill('1');
       await page.getByRole('button', { name: 'Report', exact: true }).click();
       await page.getByText('1 action not yet sent').waitFor();
-      await page.getByRole('list', { name: 'Actions not yet sent' }).getByText('Report 1 good, 0 scrap on WO-2003 op 10').waitFor();
+      await page
+        .getByRole('list', { name: 'Actions not yet sent' })
+        .getByText('Report 1 good, 0 scrap on WO-2003 op 10')
+        .waitFor();
       await screenshot(page, 'operator-outbox');
       expect(await accessibilityViolations(page)).toEqual([]);
 

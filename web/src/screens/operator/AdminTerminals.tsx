@@ -138,11 +138,14 @@ function AssignBadge() {
   const [pin, setPin] = useState('');
   const users = useQuery({
     queryKey: ['admin', 'users', 'human'],
-    queryFn: async () => (await unwrap(api.GET('/api/users', { params: { query: { kind: 'human', limit: 200 } } }))).items,
+    queryFn: async () =>
+      (await unwrap(api.GET('/api/users', { params: { query: { kind: 'human', limit: 200 } } }))).items,
   });
   const assign = useMutation({
     mutationFn: () =>
-      execute(api.POST('/api/users/{id}/badge', { params: { path: { id: user ?? '' } }, body: { badge: badge.trim(), pin } })),
+      execute(
+        api.POST('/api/users/{id}/badge', { params: { path: { id: user ?? '' } }, body: { badge: badge.trim(), pin } }),
+      ),
     onSuccess: () => setPin(''),
   });
   const submit = (event: FormEvent) => {
@@ -178,7 +181,11 @@ function AssignBadge() {
           Assign badge
         </Button>
       </Form>
-      {assign.isSuccess && chosen !== undefined && <Notice>Badge {badge} and the new PIN now belong to {chosen.username}.</Notice>}
+      {assign.isSuccess && chosen !== undefined && (
+        <Notice>
+          Badge {badge} and the new PIN now belong to {chosen.username}.
+        </Notice>
+      )}
     </Panel>
   );
 }

@@ -77,7 +77,8 @@ function PlanForm({ plan, props }: { plan: Plan; props: OperationProps }) {
       ))}
       <Field label="Lot inspected (optional)" value={lot} onChange={setLot} />
       <p className={`op-verdict op-verdict-${overall}`} aria-live="polite">
-        Verdict: <strong>{overall === 'pass' ? 'Pass' : overall === 'fail' ? 'Fail' : 'Incomplete — enter every value'}</strong>
+        Verdict:{' '}
+        <strong>{overall === 'pass' ? 'Pass' : overall === 'fail' ? 'Fail' : 'Incomplete — enter every value'}</strong>
       </p>
       <Button type="submit" variant="big" isDisabled={overall === 'incomplete'}>
         Record inspection

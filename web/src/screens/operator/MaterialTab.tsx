@@ -58,7 +58,8 @@ export function MaterialTab(props: OperationProps) {
 
   const book = () => {
     const made = quantityOf(outputQuantity);
-    if (!LOT.test(output)) return setError('The output lot number is upper-case letters, digits, dot, dash or underscore.');
+    if (!LOT.test(output))
+      return setError('The output lot number is upper-case letters, digits, dot, dash or underscore.');
     if (made === undefined || made <= 0) return setError('The output quantity is a positive number.');
     const label = `Consume ${staged.map((s) => `${s.quantity} of ${s.lot}`).join(', ')} into ${output}`;
     enqueue(user, label, {

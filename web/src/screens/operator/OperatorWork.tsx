@@ -49,8 +49,7 @@ function OrderList({
     <ul className="op-orders" aria-label="Orders">
       {orders.data.map((o) => (
         <li key={o.number}>
-          <Choice chosen={o.number === selected} onPress={() => onSelect(o)}
-          >
+          <Choice chosen={o.number === selected} onPress={() => onSelect(o)}>
             <span className="op-choice-title">{o.number}</span>
             <span>
               {o.product} · {o.state}
@@ -79,13 +78,13 @@ function OrderWork({ summary, user }: { summary: OrderSummary; user: string }) {
         Order {order.data.number} · {summary.product}
       </h2>
       <p>
-        {order.data.good} good, {order.data.scrap} scrap of {order.data.quantity} · order <StateBadge state={order.data.state} />
+        {order.data.good} good, {order.data.scrap} scrap of {order.data.quantity} · order{' '}
+        <StateBadge state={order.data.state} />
       </p>
       <ul className="op-operations" aria-label="Operations">
         {order.data.operations.map((op) => (
           <li key={op.sequence}>
-            <Choice chosen={op.sequence === chosen?.sequence} onPress={() => setSequence(op.sequence)}
-            >
+            <Choice chosen={op.sequence === chosen?.sequence} onPress={() => setSequence(op.sequence)}>
               <span className="op-choice-title">
                 {op.sequence} {op.name}
               </span>
@@ -99,7 +98,13 @@ function OrderWork({ summary, user }: { summary: OrderSummary; user: string }) {
       {chosen === undefined ? (
         <Empty title="Choose an operation" hint="Press an operation above to start it and report on it." />
       ) : (
-        <OperationWork key={chosen.sequence} order={order.data} product={summary.product} operation={chosen} user={user} />
+        <OperationWork
+          key={chosen.sequence}
+          order={order.data}
+          product={summary.product}
+          operation={chosen}
+          user={user}
+        />
       )}
     </div>
   );

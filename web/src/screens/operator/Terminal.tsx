@@ -153,7 +153,8 @@ export function Terminal() {
   if (current.data === null) return <Enrol />;
   const terminal = current.data;
   if (me.data === undefined) return me.isError ? <ErrorNote error={me.error} /> : <Loading what="your session" />;
-  if (me.data === null || me.data.terminal?.id !== terminal.id) return <BadgeSignIn terminal={terminal} reason={reason} />;
+  if (me.data === null || me.data.terminal?.id !== terminal.id)
+    return <BadgeSignIn terminal={terminal} reason={reason} />;
   const person = me.data;
   return (
     <SignedInTerminal

@@ -1,7 +1,9 @@
 import { api, problemOf } from '../../api/client';
 import type { paths } from '../../api/schema';
 
-type Body<P extends keyof paths> = paths[P] extends { post: { requestBody?: { content: { 'application/json': infer B } } } }
+type Body<P extends keyof paths> = paths[P] extends {
+  post: { requestBody?: { content: { 'application/json': infer B } } };
+}
   ? B
   : never;
 

@@ -20,7 +20,11 @@ export function useWorkOrders(line: string | undefined) {
     queryKey: ['operator', 'orders', line ?? ''],
     queryFn: async () => {
       const page = (state: 'running' | 'dispatched') =>
-        unwrap(api.GET('/api/orders', { params: { query: { state, sort: 'due', limit: 50, ...(line ? { line } : {}) } } }));
+        unwrap(
+          api.GET('/api/orders', {
+            params: { query: { state, sort: 'due', limit: 50, ...(line !== undefined ? { line } : {}) } },
+          }),
+        );
       const [running, dispatched] = await Promise.all([page('running'), page('dispatched')]);
       return [...running.items, ...dispatched.items];
     },
@@ -40,7 +44,9 @@ export function useReleasedVersion(product: string) {
   return useQuery({
     queryKey: ['operator', 'versions', product],
     queryFn: async () => {
-      const { versions } = await unwrap(api.GET('/api/products/{code}/versions', { params: { path: { code: product } } }));
+      const { versions } = await unwrap(
+        api.GET('/api/products/{code}/versions', { params: { path: { code: product } } }),
+      );
       const released = versions.filter((v) => v.state === 'released').sort((a, b) => b.version - a.version);
       return released[0] ?? null;
     },
