@@ -199,6 +199,14 @@ export const produceLot = defineCommand({
       operation: Type.Optional(
         Type.Integer({ minimum: 1, maximum: 9999, description: 'the running operation of the order that consumes' }),
       ),
+      line: Type.Optional(
+        Type.String({
+          pattern: '^/[a-z0-9][a-z0-9._/-]*$',
+          maxLength: 300,
+          description:
+            "the order's line: the command is then checked at that line (an operator's grant), not plant-wide",
+        }),
+      ),
       output: Type.Object(
         {
           number: lotNumber,
@@ -226,18 +234,23 @@ export const produceLot = defineCommand({
     'lot_held',
     'lot_scrapped',
     'over_consumption',
+    'wrong_line',
   ],
   http: { method: 'POST', url: '/api/lots/produce' },
   permission: 'genealogy.produce',
+  scope: (input) => input.line ?? '/',
   async handler(ctx, input) {
     const material = await materialByCode(ctx.tx, input.output.material);
-    if (input.operation !== undefined && (input.order === undefined || input.order === ''))
-      throw new ValidationError('An operation belongs to a work order: name the order too.', [
-        { path: '/order', message: 'required with operation' },
+    if (
+      (input.operation !== undefined || input.line !== undefined) &&
+      (input.order === undefined || input.order === '')
+    )
+      throw new ValidationError('An operation or a line belongs to a work order: name the order too.', [
+        { path: '/order', message: 'required with operation or line' },
       ]);
     const booking =
       input.order !== undefined && input.order !== ''
-        ? await bookingTarget(ctx.tx, input.order, input.operation)
+        ? await bookingTarget(ctx.tx, input.order, input.operation, input.line)
         : undefined;
     assertDistinct(
       input.inputs.map((i) => i.lot),

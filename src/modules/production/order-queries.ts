@@ -99,15 +99,22 @@ export async function orderDetail<DB extends OrderTables>(handle: ReadDb<DB>, nu
 
 /**
  * The work order (and, when given, its operation) that consumption and output are booked to. Material goes
- * into an operation only while it runs; an order that is not executing takes none.
+ * into an operation only while it runs; an order that is not executing takes none. A command checked at a
+ * line (its scope) names that line, and it must be the order's.
  */
 export async function bookingTarget<DB extends OrderTables>(
   handle: ReadDb<DB>,
   number: string,
   operation?: number,
+  line?: string,
 ): Promise<{ orderId: string; operation: number | null }> {
   const db = handle as unknown as ReadDb<OrderTables>;
   const order = await orderByNumber(db, number);
+  if (line !== undefined && order.line_path !== line)
+    throw new ConflictError(
+      `Work order ${order.number} runs on ${order.line_path ?? 'no line yet'}, not ${line}.`,
+      'wrong_line',
+    );
   if (operation === undefined) return { orderId: order.id, operation: null };
   const op = await db
     .selectFrom('production_order_operations')

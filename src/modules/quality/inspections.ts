@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { NotFoundError, ValidationError } from '../../kernel/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { type CommandContext } from '../../kernel/pipeline/types.js';
 import { defineCommand, type Database } from './db.js';
@@ -34,7 +34,15 @@ export function judge(c: Characteristic, value: number): boolean {
   return value >= c.lower && value <= c.upper;
 }
 
-async function subjectOf(ctx: CommandContext<Database>, plan: PlanRow, input: { lot?: string; order?: string }) {
+async function subjectOf(
+  ctx: CommandContext<Database>,
+  plan: PlanRow,
+  input: { lot?: string; order?: string; line?: string },
+) {
+  if (input.line !== undefined && (input.order === undefined || input.order === ''))
+    throw new ValidationError('A line belongs to a work order: name the order too.', [
+      { path: '/order', message: 'required with line' },
+    ]);
   const lot = input.lot !== undefined && input.lot !== '' ? await lotByNumber(ctx.tx, input.lot) : undefined;
   if (lot && lot.material_id !== plan.material_id)
     throw new ValidationError(`Lot ${lot.number} is not of the plan's product.`, [
@@ -44,12 +52,17 @@ async function subjectOf(ctx: CommandContext<Database>, plan: PlanRow, input: { 
     input.order !== undefined && input.order !== ''
       ? await ctx.tx
           .selectFrom('production_orders')
-          .select(['id', 'material_id'])
+          .select(['id', 'material_id', 'line_path'])
           .where('number', '=', input.order)
           .executeTakeFirst()
       : undefined;
   if (input.order !== undefined && input.order !== '' && !order)
     throw new NotFoundError(`No work order ${input.order}.`);
+  if (order && input.line !== undefined && order.line_path !== input.line)
+    throw new ConflictError(
+      `Work order ${input.order} runs on ${order.line_path ?? 'no line yet'}, not ${input.line}.`,
+      'wrong_line',
+    );
   if (order && order.material_id !== plan.material_id)
     throw new ValidationError(`Order ${input.order} makes another product.`, [
       { path: '/order', message: 'wrong product' },
@@ -80,6 +93,14 @@ export const recordInspection = defineCommand({
       plan: planCode,
       lot: Type.Optional(lotNumber),
       order: Type.Optional(Type.String({ maxLength: 40 })),
+      line: Type.Optional(
+        Type.String({
+          pattern: '^/[a-z0-9][a-z0-9._/-]*$',
+          maxLength: 300,
+          description:
+            "the order's line: the command is then checked at that line (an operator's grant), not plant-wide",
+        }),
+      ),
       measurements: Type.Array(measurement, { minItems: 1, maxItems: 50 }),
     },
     { additionalProperties: false },
@@ -104,9 +125,10 @@ export const recordInspection = defineCommand({
     { additionalProperties: false },
   ),
   // validation_failed: the sample does not match the plan, or the lot or order is of another product.
-  errors: ['validation_failed', 'not_found'],
+  errors: ['validation_failed', 'not_found', 'wrong_line'],
   http: { method: 'POST', url: '/api/quality/inspections' },
   permission: 'quality.inspect',
+  scope: (input) => input.line ?? '/',
   async handler(ctx, input) {
     const plan = await activePlan(ctx.tx, input.plan);
     const characteristics = JSON.parse(plan.characteristics) as Characteristic[];

@@ -1,20 +1,24 @@
-import { createRoute } from '@tanstack/react-router';
+import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
 import { rootRoute, shellRoute } from '../../router/root';
-import { Empty } from '../../ui/controls';
-import { Screen } from '../../ui/page';
-
-// Placeholder screens of this area, replaced by the area's own screens.
-const soon = (title: string) => () => (
-  <Screen title={title}>
-    <Empty title="Not built yet" hint="This screen is being built." />
-  </Screen>
-);
 
 export const routes = [
-  createRoute({ getParentRoute: () => shellRoute, path: '/operate', component: soon('Operator terminal') }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: '/operate',
+    component: lazyRouteComponent(() => import('./Operate'), 'Operate'),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: '/admin/terminals',
+    component: lazyRouteComponent(() => import('./AdminTerminals'), 'AdminTerminals'),
+  }),
 ];
 
 /** The registered shop-floor terminal: its own page outside the shell (badge and PIN sign-in, the outbox). */
 export const terminalRoutes = [
-  createRoute({ getParentRoute: () => rootRoute, path: '/terminal', component: soon('Terminal') }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: '/terminal',
+    component: lazyRouteComponent(() => import('./Terminal'), 'Terminal'),
+  }),
 ];
