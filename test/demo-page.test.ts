@@ -90,7 +90,7 @@ describe(`the demo in the browser, served as npm start serves it (${testDialect}
     const pareto = page.getByRole('table', { name: 'Down time at Rim line by reason (Pareto)' });
     await expect
       .poll(() => pareto.locator('tbody tr td:nth-child(2)').allInnerTexts(), { timeout: left() })
-      .toContainEqual(expect.stringMatching(/^[\d.]+ min$/));
+      .toContainEqual(expect.stringMatching(/^[\d.]+\smin$/));
     expect(Date.now() - started).toBeLessThanOrEqual(120_000);
     expect(exceptions).toEqual([]);
   }, 150_000);

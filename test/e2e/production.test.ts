@@ -152,11 +152,11 @@ describe('work orders and performance in the browser', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Performance' }).click();
     await poll(() => page.getByRole('button', { name: /Line or machine$/ }).innerText()).toContain('Rim line');
     const figures = page.getByLabel('OEE figures of Rim line');
-    await poll(() => figures.innerText()).toMatch(/OEE\s+\d+\.\d %/);
+    await poll(() => figures.innerText()).toMatch(/OEE\s+\d+\.\d\s%/);
     const machines = bodyRows(page, 'OEE per machine of Rim line');
     await poll(() => machines.count()).toBe(4);
     await poll(() => machines.locator('td:nth-child(6)').allInnerTexts()).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^\d+\.\d %$/)]),
+      expect.arrayContaining([expect.stringMatching(/^\d+\.\d\s%$/)]),
     );
     for (const text of await machines.locator('td:nth-child(6)').allInnerTexts())
       expect(Number.parseFloat(text)).toBeGreaterThan(0);

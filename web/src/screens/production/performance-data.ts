@@ -128,9 +128,9 @@ export function useDowntime(equipment: string, range: Range | 'last8h') {
 
 /** A ratio as a percentage with one decimal; null (cannot be computed) as "n/a". */
 export const percent = (ratio: number | null | undefined) =>
-  ratio === null || ratio === undefined ? 'n/a' : `${(ratio * 100).toFixed(1)} %`;
+  ratio === null || ratio === undefined ? 'n/a' : `${(ratio * 100).toFixed(1)}\u00a0%`;
 
-export const minutes = (value: number) => `${value.toFixed(1)} min`;
+export const minutes = (value: number) => `${value.toFixed(1)}\u00a0min`;
 
 /** A time on the chart's axis, in the person's own time zone. */
 export function timeLabel(t: number, range: Range): string {

@@ -83,7 +83,9 @@ export function TrendPanel(props: { equipment: string; name: string; buckets: Bu
   const answers = useTrend(props.equipment, props.buckets, props.now);
   const error = answers.find((a) => a.isError)?.error;
   const points = props.buckets.map((b, i) => {
-    const o = answers[i]?.data;
+    // A period without any machine data has no figures (rather than zeros that read as a stopped line).
+    const answer = answers[i]?.data;
+    const o = answer === undefined || answer.plannedMinutes === 0 ? undefined : answer;
     return {
       at: b.from,
       to: b.to,
