@@ -1,16 +1,25 @@
-import { createRoute } from '@tanstack/react-router';
+import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
 import { shellRoute } from '../../router/root';
-import { Empty } from '../../ui/controls';
-import { Screen } from '../../ui/page';
+import { orderSearch, performanceSearch } from './search';
 
-// Placeholder screens of this area, replaced by the area's own screens.
-const soon = (title: string) => () => (
-  <Screen title={title}>
-    <Empty title="Not built yet" hint="This screen is being built." />
-  </Screen>
-);
+export const ordersRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/orders',
+  validateSearch: orderSearch,
+  component: lazyRouteComponent(() => import('./OrdersScreen'), 'OrdersScreen'),
+});
 
-export const routes = [
-  createRoute({ getParentRoute: () => shellRoute, path: '/orders', component: soon('Work orders') }),
-  createRoute({ getParentRoute: () => shellRoute, path: '/performance', component: soon('Performance') }),
-];
+export const orderRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/orders/$number',
+  component: lazyRouteComponent(() => import('./OrderScreen'), 'OrderScreen'),
+});
+
+export const performanceRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/performance',
+  validateSearch: performanceSearch,
+  component: lazyRouteComponent(() => import('./PerformanceScreen'), 'PerformanceScreen'),
+});
+
+export const routes = [ordersRoute, orderRoute, performanceRoute];
