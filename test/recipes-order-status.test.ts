@@ -141,6 +141,26 @@ describe(`recipe signatures and order recipe status (${testDialect})`, () => {
     for (const value of [...SECRETS, 10.5, 250.5]) expect(answer.body).not.toContain(String(value));
   });
 
+  it('compares parameters by value, whatever the order of their fields in the request', async () => {
+    const reordered = parameters.map(({ critical, high, low, setPoint, unit, name }) => ({
+      critical,
+      high,
+      low,
+      setPoint,
+      unit,
+      name,
+    }));
+    await post(
+      '/api/recipes/versions',
+      { recipe: 'RX-TUBE', parameters: reordered, steps: [], reason: 'same values' },
+      author,
+    );
+    const diff = (await get('/api/recipes/RX-TUBE/diff?from=1&to=2', author)).json<{
+      parameters: { name: string; change: string }[];
+    }>();
+    expect(diff.parameters.map((p) => p.change)).toEqual(['same', 'same']);
+  });
+
   it('answers 404 for an order outside the reader’s lines and for an unknown order', async () => {
     expect((await get('/api/orders/WO-TUBE-1/recipe-status', otherLine)).statusCode).toBe(404);
     expect((await get('/api/orders/WO-NONE/recipe-status', operator)).statusCode).toBe(404);

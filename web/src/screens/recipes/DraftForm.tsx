@@ -50,10 +50,10 @@ export function DraftForm({ code, base }: { code: string; base: FullRead }) {
             parameters: rows.map((r) => ({
               name: r.name,
               unit: r.unit,
-              critical: r.critical,
               setPoint: number(r.setPoint),
               low: number(r.low),
               high: number(r.high),
+              critical: r.critical,
             })),
           },
         }),
