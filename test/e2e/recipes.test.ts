@@ -9,6 +9,9 @@ import {
   type DemoPlant,
 } from '../support/e2e.js';
 
+/** Waits on a condition; signing hashes a password (argon2id), which takes seconds on a busy machine. */
+const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 30_000, interval: 200 });
+
 // Issue 13 §7: recipes in the browser — versions, masked values, a change approved with an electronic signature.
 describe('recipes in the web application', () => {
   let plant: DemoPlant;
@@ -25,15 +28,15 @@ describe('recipes in the web application', () => {
     await signIn(plant, page, 'process-engineer');
     await page.goto(`${plant.url}/recipes`);
     const list = page.getByRole('table', { name: 'Master recipes' });
-    await expect.poll(() => list.getByRole('row', { name: /RCP-WELD-RIM/ }).innerText()).toMatch(/v1.*Effective/s);
+    await poll(() => list.getByRole('row', { name: /RCP-WELD-RIM/ }).innerText()).toMatch(/v1.*Effective/s);
     await screenshot(page, 'recipes-list');
     expect(await accessibilityViolations(page)).toEqual([]);
 
     await list.getByRole('link', { name: 'RCP-WELD-RIM' }).click();
     const versions = page.getByRole('table', { name: 'Versions of RCP-WELD-RIM, oldest first' });
-    await expect
-      .poll(() => versions.getByRole('row', { name: /v1/ }).innerText())
-      .toMatch(/Effective[\s\S]*Sealed[\s\S]*Signed by Quinn Quality \(quinn\), meaning: approved/);
+    await poll(() => versions.getByRole('row', { name: /v1/ }).innerText()).toMatch(
+      /Effective[\s\S]*Sealed[\s\S]*Signed by Quinn Quality \(quinn\), meaning: approved/,
+    );
     await screenshot(page, 'recipe-versions');
     expect(await accessibilityViolations(page)).toEqual([]);
 
@@ -45,11 +48,11 @@ describe('recipes in the web application', () => {
     await page.getByLabel('Reason for the new version').fill('Longer flash time for the thicker rim wall');
     await page.getByRole('button', { name: 'Save draft' }).click();
     await page.getByRole('button', { name: 'Submit version 2 for review' }).click();
-    await expect
-      .poll(() => page.getByRole('status').allInnerTexts())
-      .toContainEqual(expect.stringContaining('Version 2 is in review: it needs 1 approval'));
+    await poll(() => page.getByRole('status').allInnerTexts()).toContainEqual(
+      expect.stringContaining('Version 2 is in review: it needs 1 approval'),
+    );
     const diff = page.getByRole('table', { name: 'Version 1 against version 2 (values masked)' });
-    await expect.poll(() => diff.getByRole('row', { name: /flash time/ }).innerText()).toContain('Changed');
+    await poll(() => diff.getByRole('row', { name: /flash time/ }).innerText()).toContain('Changed');
     expect(await diff.getByRole('row', { name: /weld current/ }).innerText()).toContain('Same');
     await screenshot(page, 'recipe-diff');
     expect(await accessibilityViolations(page)).toEqual([]);
@@ -57,18 +60,18 @@ describe('recipes in the web application', () => {
     // The author finds the change in the queue, but among those someone else must approve.
     await page.goto(`${plant.url}/recipes/approvals`);
     const othersOf = page.getByRole('table', { name: 'Versions in review you cannot approve' });
-    await expect
-      .poll(() => othersOf.getByRole('row', { name: /RCP-WELD-RIM v2/ }).innerText())
-      .toContain('You authored it: another person must approve it.');
+    await poll(() => othersOf.getByRole('row', { name: /RCP-WELD-RIM v2/ }).innerText()).toContain(
+      'You authored it: another person must approve it.',
+    );
     expect(await page.getByRole('button', { name: 'Approve RCP-WELD-RIM v2' }).count()).toBe(0);
 
     const second = await watchedPage(plant);
     const quinn = await signIn(plant, second.page, 'quality');
     await second.page.goto(`${plant.url}/recipes/approvals`);
     const mine = second.page.getByRole('table', { name: 'Versions you may approve' });
-    await expect
-      .poll(() => mine.getByRole('row', { name: /RCP-WELD-RIM v2/ }).innerText())
-      .toMatch(/Longer flash time[\s\S]*pete[\s\S]*0 of 1/);
+    await poll(() => mine.getByRole('row', { name: /RCP-WELD-RIM v2/ }).innerText()).toMatch(
+      /Longer flash time[\s\S]*pete[\s\S]*0 of 1 given/,
+    );
     await mine.getByRole('button', { name: 'Approve RCP-WELD-RIM v2' }).click();
     const dialog = second.page.getByRole('dialog', { name: 'Approve RCP-WELD-RIM version 2' });
     await dialog.getByLabel('Your user name').fill(quinn.username);
@@ -78,21 +81,19 @@ describe('recipes in the web application', () => {
     await screenshot(second.page, 'recipe-approval');
     expect(await accessibilityViolations(second.page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Sign and approve' }).click();
-    await expect
-      .poll(() => second.page.getByRole('status').allInnerTexts())
-      .toContainEqual('Version 2 of RCP-WELD-RIM is approved and sealed (1 signature).');
+    await poll(() => second.page.getByRole('status').allInnerTexts()).toContainEqual(
+      'Version 2 of RCP-WELD-RIM is approved and sealed (1 signature).',
+    );
 
     // The version now carries the signature manifestation, for the author as for anyone.
     await page.goto(`${plant.url}/recipes/RCP-WELD-RIM?version=2`);
-    await expect
-      .poll(() => versions.getByRole('row', { name: /v2/ }).innerText())
-      .toMatch(
-        /Approved[\s\S]*Sealed[\s\S]*Longer flash time[\s\S]*pete[\s\S]*Signed by Quinn Quality \(quinn\), meaning: approved, at \d/,
-      );
+    await poll(() => versions.getByRole('row', { name: /v2/ }).innerText()).toMatch(
+      /Approved[\s\S]*Sealed[\s\S]*Longer flash time[\s\S]*pete[\s\S]*Signed by Quinn Quality \(quinn\), meaning: approved, at \d/,
+    );
     await page.getByRole('button', { name: 'Make version 2 effective' }).click();
-    await expect
-      .poll(() => page.getByRole('status').allInnerTexts())
-      .toContainEqual('Version 2 is effective (seal verified); version 1 is superseded.');
+    await poll(() => page.getByRole('status').allInnerTexts()).toContainEqual(
+      'Version 2 is effective (seal verified); version 1 is superseded.',
+    );
     expect(engineer.problems).toEqual([]);
     expect(second.problems).toEqual([]);
   }, 300_000);
@@ -102,11 +103,9 @@ describe('recipes in the web application', () => {
     await signIn(plant, page, 'auditor');
     await page.goto(`${plant.url}/recipes/RCP-TURN-HUB`);
     const parameters = page.getByRole('table', { name: 'Parameters of version 1 (values masked)' });
-    await expect
-      .poll(() => parameters.getByRole('row', { name: /spindle speed/ }).innerText())
-      .toMatch(
-        /hidden: needs recipe clearance[\s\S]*hidden: needs recipe clearance[\s\S]*hidden: needs recipe clearance/,
-      );
+    await poll(() => parameters.getByRole('row', { name: /spindle speed/ }).innerText()).toMatch(
+      /hidden: needs recipe clearance[\s\S]*hidden: needs recipe clearance[\s\S]*hidden: needs recipe clearance/,
+    );
     expect(await page.getByText('2400').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Read full values' }).count()).toBe(0);
     expect(await page.getByText('Values are hidden: reading them needs recipe clearance').count()).toBe(1);

@@ -82,8 +82,8 @@ export function ApprovalQueue() {
       header: 'Signatures',
       cell: (w: Waiting) => (
         <>
-          {w.version.approvals.length} of {w.version.approvalsRequired ?? 1}
-          <Signatures v={w.version} />
+          {w.version.approvals.length} of {w.version.approvalsRequired ?? 1} given
+          {w.version.approvals.length > 0 && <Signatures v={w.version} />}
         </>
       ),
     },
