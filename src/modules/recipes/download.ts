@@ -87,7 +87,7 @@ export interface SetPointReading {
   ts: number;
 }
 
-const same = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+export const same = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 
 /**
  * Compares set points a machine reports with the last download to it. The first mismatch after a download

@@ -4,6 +4,7 @@ import { pageFrom, pageOf } from '../../kernel/pagination.js';
 import type { ReadDb } from '../../kernel/store.js';
 import type { Database } from './db.js';
 import { recipeItem, versionSummary, versionSummaryFields } from './queries.js';
+import { signaturesOf } from './signatures.js';
 import { recipeByCode } from './store.js';
 
 export interface Page {
@@ -66,7 +67,7 @@ export async function pageRecipes(db: ReadDb<Database>, filter: { product?: stri
       ? []
       : await db
           .selectFrom('recipe_versions')
-          .select(['recipe_id', 'version', 'state'])
+          .select(['recipe_id', 'version', 'state', 'seal_digest'])
           .where(
             'recipe_id',
             'in',
@@ -85,6 +86,8 @@ export async function pageRecipes(db: ReadDb<Database>, filter: { product?: stri
       classification: r.classification,
       effectiveVersion: own.find((v) => v.state === 'effective')?.version ?? null,
       latestVersion: own.at(-1)?.version ?? null,
+      latestState: own.at(-1)?.state ?? null,
+      latestSealed: (own.at(-1)?.seal_digest ?? null) !== null,
     };
   });
   return { items, nextCursor: shown.nextCursor };
@@ -101,5 +104,11 @@ export async function pageVersions(db: ReadDb<Database>, code: string, filter: {
     .orderBy('id')
     .limit(page.limit + 1)
     .execute();
-  return pageFrom(rows, page.limit, (v) => keyOfRow(VERSION_ORDER, v.version, v.id), versionSummary);
+  const signatures = await signaturesOf(db, rows.slice(0, page.limit));
+  return pageFrom(
+    rows,
+    page.limit,
+    (v) => keyOfRow(VERSION_ORDER, v.version, v.id),
+    (v) => versionSummary(v, signatures(v)),
+  );
 }

@@ -56,12 +56,21 @@ export interface ParameterChange {
   after: Parameter | null;
 }
 
+/** Equal field by field: the order of a client's JSON keys says nothing about the parameter. */
+const sameParameter = (a: Parameter, b: Parameter) =>
+  a.name === b.name &&
+  a.unit === b.unit &&
+  a.setPoint === b.setPoint &&
+  a.low === b.low &&
+  a.high === b.high &&
+  a.critical === b.critical;
+
 /** Side by side, parameter by parameter (by name), in the order of the newer version, removed ones last. */
 export function diffParameters(before: Parameter[], after: Parameter[]): ParameterChange[] {
   const old = new Map(before.map((p) => [p.name, p]));
   const rows: ParameterChange[] = after.map((p) => {
     const was = old.get(p.name);
-    const same = was !== undefined && JSON.stringify(was) === JSON.stringify(p);
+    const same = was !== undefined && sameParameter(was, p);
     return { name: p.name, change: !was ? 'added' : same ? 'same' : 'changed', before: was ?? null, after: p };
   });
   const kept = new Set(after.map((p) => p.name));

@@ -3,6 +3,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import type { Database } from './db.js';
 import { diffParameters, step, type Parameter, type ParameterChange } from './model.js';
 import type { RecipeSealer } from './seal.js';
+import { signatureFields, signaturesOf, type Signatures } from './signatures.js';
 import {
   parametersOf,
   recipeByCode,
@@ -53,6 +54,7 @@ export const versionSummaryFields = {
   seal: nullableString,
   sealedAt: nullableString,
   effectiveAt: nullableString,
+  ...signatureFields,
 };
 
 export const recipeItem = Type.Object(
@@ -65,6 +67,9 @@ export const recipeItem = Type.Object(
     classification: Type.String(),
     effectiveVersion: Type.Union([Type.Integer(), Type.Null()]),
     latestVersion: Type.Union([Type.Integer(), Type.Null()]),
+    latestState: Type.Union([Type.String(), Type.Null()]),
+    /** Whether the latest version carries a seal (it has been approved); verifying it is for activate and issue. */
+    latestSealed: Type.Boolean(),
   },
   closed,
 );
@@ -110,7 +115,7 @@ export const versionDiff = <S extends TSchema>(shown: S) =>
     closed,
   );
 
-export function versionSummary(v: VersionRow) {
+export function versionSummary(v: VersionRow, signatures: Signatures) {
   const iso = (t: number | null) => (t === null ? null : new Date(Number(t)).toISOString());
   return {
     version: v.version,
@@ -121,6 +126,7 @@ export function versionSummary(v: VersionRow) {
     seal: v.seal_digest,
     sealedAt: iso(v.sealed_at),
     effectiveAt: iso(v.effective_at),
+    ...signatures,
   };
 }
 
@@ -143,6 +149,8 @@ export async function listRecipes(db: ReadDb<Database>) {
       classification: r.classification,
       effectiveVersion: versions.find((v) => v.state === 'effective')?.version ?? null,
       latestVersion: versions.at(-1)?.version ?? null,
+      latestState: versions.at(-1)?.state ?? null,
+      latestSealed: (versions.at(-1)?.seal_digest ?? null) !== null,
     });
   }
   return result;
@@ -152,7 +160,13 @@ export async function listRecipes(db: ReadDb<Database>) {
 export async function maskedVersion(db: ReadDb<Database>, code: string, version: number) {
   const recipe = await recipeByCode(db, code);
   const v = await versionOf(db, recipe, version);
-  return { recipe: code, ...versionSummary(v), parameters: parametersOf(v).map(masked), steps: stepsOf(v) };
+  const signatures = await signaturesOf(db, [v]);
+  return {
+    recipe: code,
+    ...versionSummary(v, signatures(v)),
+    parameters: parametersOf(v).map(masked),
+    steps: stepsOf(v),
+  };
 }
 
 export type MaskedChange = Omit<ParameterChange, 'before' | 'after'> & {

@@ -18,6 +18,13 @@ export const readSecret = defineCommand({
       recipe: recipeCode,
       version: Type.Integer({ minimum: 1 }),
       compareTo: Type.Optional(Type.Integer({ minimum: 1, description: 'a version to diff against, side by side' })),
+      reason: Type.Optional(
+        Type.String({
+          minLength: 5,
+          maxLength: 500,
+          description: 'why the values are read (kept in the audit record)',
+        }),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -47,7 +54,13 @@ export const readSecret = defineCommand({
     const at = new Date(ctx.now).toISOString();
     const fingerprint = sha256Hex(`${ctx.actor.id}|${at}|${recipe.code}|${v.version}|${v.parameters}`).slice(0, 24);
     ctx.setTarget({ type: 'recipe.version', id: v.id });
-    ctx.note({ recipe: recipe.code, version: v.version, fingerprint, compareTo: input.compareTo ?? null });
+    ctx.note({
+      recipe: recipe.code,
+      version: v.version,
+      fingerprint,
+      compareTo: input.compareTo ?? null,
+      reason: input.reason ?? null,
+    });
     return {
       recipe: recipe.code,
       version: v.version,

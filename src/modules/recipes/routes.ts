@@ -8,6 +8,7 @@ import type { Database } from './db.js';
 import { diffVersions, maskedParameter, maskedVersion, maskedVersionSchema, versionDiff } from './queries.js';
 import { pageRecipes, pageVersions, recipePage, versionPage, VERSION_STATES } from './lists.js';
 import { pageQuery } from '../../kernel/pagination.js';
+import { orderStatusRoute } from './order-status.js';
 
 interface Page {
   limit?: number;
@@ -108,4 +109,5 @@ export function recipeRoutes(app: FastifyInstance, context: ModuleContext, expor
     },
   );
   batchRecordRoutes(app, context, exporter);
+  orderStatusRoute(app, context);
 }

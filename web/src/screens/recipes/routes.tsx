@@ -1,13 +1,46 @@
-import { createRoute } from '@tanstack/react-router';
+import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
 import { shellRoute } from '../../router/root';
-import { Empty } from '../../ui/controls';
-import { Screen } from '../../ui/page';
 
-// Placeholder screens of this area, replaced by the area's own screens.
-const soon = (title: string) => () => (
-  <Screen title={title}>
-    <Empty title="Not built yet" hint="This screen is being built." />
-  </Screen>
-);
+const positive = (value: unknown): number | undefined => {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+};
 
-export const routes = [createRoute({ getParentRoute: () => shellRoute, path: '/recipes', component: soon('Recipes') })];
+export interface DetailSearch {
+  /** The version shown with its parameters. */
+  version?: number | undefined;
+  /** The versions compared side by side. */
+  from?: number | undefined;
+  to?: number | undefined;
+}
+
+export const routes = [
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: '/recipes',
+    component: lazyRouteComponent(() => import('./RecipeList'), 'RecipeList'),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: '/recipes/approvals',
+    component: lazyRouteComponent(() => import('./ApprovalQueue'), 'ApprovalQueue'),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: '/recipes/orders',
+    validateSearch: (search: Record<string, unknown>): { order?: string | undefined } => ({
+      order: typeof search.order === 'string' && search.order !== '' ? search.order : undefined,
+    }),
+    component: lazyRouteComponent(() => import('./OrderRecipes'), 'OrderRecipes'),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: '/recipes/$code',
+    validateSearch: (search: Record<string, unknown>): DetailSearch => ({
+      version: positive(search.version),
+      from: positive(search.from),
+      to: positive(search.to),
+    }),
+    component: lazyRouteComponent(() => import('./RecipeDetail'), 'RecipeDetail'),
+  }),
+];
