@@ -163,4 +163,25 @@ describe('maintenance and approvals in the web application', () => {
       expect(admin.problems).toEqual([]);
     },
   );
+
+  it('lets sofia grant oscar a fifteen-minute override with a reason, and lists it among the overrides in force', async () => {
+    const { page, problems } = await watchedPage(plant);
+    await signIn(plant, page, 'supervisor');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overrides' }).click();
+    await page.getByRole('heading', { name: 'Supervisor overrides', level: 1 }).waitFor();
+    const form = page.getByRole('form', { name: 'Grant an override' });
+    await form.getByRole('button', { name: /Person/ }).click();
+    await page.getByRole('option', { name: 'Oscar Operator (oscar)' }).click();
+    await form.getByRole('button', { name: /Blocked action/ }).click();
+    await page.getByRole('option', { name: 'maintenance.manage', exact: true }).click();
+    await form.getByLabel('Reason').fill('Press 1 jammed; Oscar starts the repair order while Maya is on her way.');
+    await form.getByRole('button', { name: 'Grant the override' }).click();
+    await page.getByRole('status').filter({ hasText: 'oscar may use maintenance.manage at / until' }).waitFor();
+    const live = page.getByRole('table', { name: 'Overrides in force, newest first' });
+    await expect.poll(() => live.innerText(), WAIT).toContain('Press 1 jammed');
+    expect(await live.innerText()).toContain('sofia');
+    await screenshot(page, 'approvals-overrides');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+  }, 240_000);
 });

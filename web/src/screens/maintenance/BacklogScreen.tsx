@@ -124,7 +124,9 @@ export function BacklogScreen() {
                     )}
                   </DialogButton>
                 ) : (
-                  <When at={o.completedAt} />
+                  <span>
+                    Done <When at={o.completedAt} />
+                  </span>
                 ),
             },
           ]}

@@ -12,7 +12,8 @@ import { LongText } from './forms';
 import { MaintenanceTabs, placeOptions, PLANS_KEY, usePlaces, type Plan } from './shared';
 
 const unitOf = (plan: Pick<Plan, 'trigger'>) => (plan.trigger === 'calendar' ? 'days' : 'parts');
-const figure = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+// One decimal is enough for days; a whole number needs none ("0 of 7 days", "2.5 of 7 days").
+const figure = (n: number) => String(Math.round(n * 10) / 10);
 
 /** How far a plan has run since it was last done, as a bar and as the figure itself (the bar alone says too little). */
 function Progress({ plan }: { plan: Plan }) {
