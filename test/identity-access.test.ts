@@ -129,7 +129,14 @@ describe(`authorization (${testDialect})`, () => {
     });
     expect(byOfficer.statusCode).toBe(403); // holds identity.grants.manage only at /site-1
     const pending = await app.inject({ url: '/api/approvals', headers: admin.headers });
-    expect(pending.json().approvals.map((a: { id: string }) => a.id)).toContain(id);
+    const held = pending.json<{ approvals: { id: string; author: string | null; input: unknown }[] }>().approvals;
+    const mine = held.find((a) => a.id === id);
+    expect(mine?.input, 'the approver sees what is asked').toEqual({
+      userId: target.id,
+      role: 'administrator',
+      scope: '/',
+    });
+    expect(mine?.author, 'and who asked').toMatch(/\w+/);
     const done = await app.inject({
       method: 'POST',
       url: `/api/approvals/${id}/approve`,
@@ -173,6 +180,18 @@ describe(`authorization (${testDialect})`, () => {
     expect(minutesLeft).toBeGreaterThan(4);
     expect(minutesLeft).toBeLessThanOrEqual(5);
     expect((await app.inject({ url: '/api/audit/records', headers: operatorSession.headers })).statusCode).toBe(200);
+    const live = (await app.inject({ url: '/api/overrides', headers: supervisorSession.headers })).json<{
+      overrides: { id: string; username: string; grantedBy: string; reason: string }[];
+    }>().overrides;
+    expect(live.find((o) => o.id === granted.json().overrideId)).toMatchObject({
+      grantedBy: 'susan',
+      reason: 'line stop investigation',
+    });
+    const people = (await app.inject({ url: '/api/overrides/accounts', headers: supervisorSession.headers })).json<{
+      accounts: { id: string }[];
+    }>().accounts;
+    expect(people.map((a) => a.id)).toContain(operator.id);
+    expect((await app.inject({ url: '/api/overrides', headers: operatorSession.headers })).statusCode).toBe(403);
     const records = (
       await app.inject({ url: '/api/audit/records?action=identity.override', headers: admin.headers })
     ).json<{ records: { record: { details: { reason: string } } }[] }>().records;

@@ -4,6 +4,7 @@ import type { ModuleContext } from '../../kernel/module.js';
 import type { ReadDb } from '../../kernel/store.js';
 import { errorResponses, originOf, requestCsrfToken } from '../../http/index.js';
 import { grantHolds } from './authorizer.js';
+import { overrideRoutes } from './override-routes.js';
 import { listPending } from '../../kernel/pipeline/approvals.js';
 import type { Database } from './db.js';
 import { accessMatrix, matrixSchema } from './matrix.js';
@@ -11,7 +12,7 @@ import { idParams, roleName } from './schemas.js';
 import { pageUsers, type UserFilter } from './user-list.js';
 import { pageOf, pageQuery } from '../../kernel/pagination.js';
 import { grantsOf } from './sessions.js';
-import { publicUser, userById } from './users-store.js';
+import { publicUser, userById, usernamesOf } from './users-store.js';
 import { grantView, mfaState, userView } from './views.js';
 import { terminalIdentity } from './terminals/store.js';
 
@@ -184,6 +185,7 @@ export function identityRoutes(app: FastifyInstance, context: ModuleContext): vo
   selfRoutes(app, context, db);
   adminRoutes(app, context, db);
   approvalRoutes(app, context);
+  overrideRoutes(app, context);
 }
 
 const approval = Type.Object(
@@ -191,6 +193,8 @@ const approval = Type.Object(
     id: Type.String(),
     command: Type.String(),
     authorId: Type.String(),
+    author: Type.Union([Type.String(), Type.Null()], { description: "the author's user name (null: not an account)" }),
+    input: Type.Record(Type.String(), Type.Unknown(), { description: 'what the held command would do' }),
     required: Type.Integer(),
     approvals: Type.Integer(),
     createdAt: Type.String(),
@@ -226,17 +230,26 @@ export function approvalRoutes(app: FastifyInstance, context: ModuleContext): vo
         response: { 200: Type.Object({ approvals: Type.Array(approval) }, closed), ...errorResponses },
       },
     },
-    async () => ({
-      approvals: (await listPending(context.db, context.clock.now())).map((a) => ({
-        id: a.id,
-        command: a.command,
-        authorId: a.author.id,
-        required: a.required,
-        approvals: a.approvers.length,
-        createdAt: new Date(a.createdAt).toISOString(),
-        expiresAt: new Date(a.expiresAt).toISOString(),
-      })),
-    }),
+    async () => {
+      const pending = await listPending(context.db, context.clock.now());
+      const names = await usernamesOf(
+        context.db as ReadDb<Database>,
+        pending.map((a) => a.author.id),
+      );
+      return {
+        approvals: pending.map((a) => ({
+          id: a.id,
+          command: a.command,
+          authorId: a.author.id,
+          author: names.get(a.author.id) ?? null,
+          input: (typeof a.input === 'object' && a.input !== null ? a.input : {}) as Record<string, unknown>,
+          required: a.required,
+          approvals: a.approvers.length,
+          createdAt: new Date(a.createdAt).toISOString(),
+          expiresAt: new Date(a.expiresAt).toISOString(),
+        })),
+      };
+    },
   );
   for (const choice of ['approve', 'reject'] as const) {
     app.post(

@@ -88,3 +88,11 @@ export async function insertAccount(
     .execute();
   return { id, oneTimePassword };
 }
+
+/** User names by account id, for lists that name people (an id that is no account is left out). */
+export async function usernamesOf(db: ReadDb<Database>, ids: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db.selectFrom('users').select(['id', 'username']).where('id', 'in', unique).execute();
+  return new Map(rows.map((r) => [r.id, r.username]));
+}

@@ -40,6 +40,7 @@ export const NAV: NavGroup[] = [
     title: 'Administration',
     entries: [
       { to: '/admin/approvals', label: 'Approvals', permission: 'approval.read' },
+      { to: '/admin/overrides', label: 'Overrides', permission: 'identity.override.grant' },
       { to: '/admin/users', label: 'Users and access', permission: 'identity.users.read' },
       { to: '/admin/terminals', label: 'Terminals', permission: 'identity.terminal.read' },
       { to: '/admin/plant', label: 'Plant model', permission: 'plant.read' },

@@ -2,6 +2,7 @@ import { createRouter } from '@tanstack/react-router';
 import { rootRoute, shellRoute } from './root';
 import { routes as account } from '../screens/account/routes';
 import { routes as admin } from '../screens/admin/routes';
+import { routes as approvals } from '../screens/approvals/routes';
 import { routes as audit } from '../screens/audit/routes';
 import { routes as home } from '../screens/home/routes';
 import { routes as maintenance } from '../screens/maintenance/routes';
@@ -25,6 +26,7 @@ const tree = rootRoute.addChildren([
     ...trace,
     ...audit,
     ...admin,
+    ...approvals,
   ]),
 ]);
 

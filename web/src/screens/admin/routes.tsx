@@ -11,7 +11,6 @@ const soon = (title: string) => () => (
 );
 
 export const routes = [
-  createRoute({ getParentRoute: () => shellRoute, path: '/admin/approvals', component: soon('Approvals') }),
   createRoute({ getParentRoute: () => shellRoute, path: '/admin/users', component: soon('Users and access') }),
   createRoute({ getParentRoute: () => shellRoute, path: '/admin/plant', component: soon('Plant model') }),
   createRoute({ getParentRoute: () => shellRoute, path: '/security/devices', component: soon('Devices and events') }),
