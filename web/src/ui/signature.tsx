@@ -2,9 +2,11 @@ import { useState } from 'react';
 import { Field } from './controls';
 import { Select } from './select';
 
-/** An electronic signature (21 CFR Part 11 §11.200): the signer's password, second factor and the meaning. */
+/** An electronic signature (21 CFR Part 11 §11.200): the signer's name, password, second factor and the meaning. */
 export interface Signature {
   meaning: 'authored' | 'reviewed' | 'approved' | 'released' | 'responsibility';
+  /** The first signature of a session needs every component, the user name included (§11.200(a)(1)(i)). */
+  username: string;
   password: string;
   totp?: string;
 }
@@ -23,6 +25,7 @@ const MEANINGS: { value: Signature['meaning']; label: string }[] = [
  */
 export function useSignatureFields(defaultMeaning: Signature['meaning'] = 'approved', withTotp = true) {
   const [meaning, setMeaning] = useState<Signature['meaning']>(defaultMeaning);
+  const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
   const fields = (
@@ -33,6 +36,14 @@ export function useSignatureFields(defaultMeaning: Signature['meaning'] = 'appro
         options={MEANINGS}
         value={meaning}
         onChange={(v) => setMeaning(v as Signature['meaning'])}
+      />
+      <Field
+        label="Your user name"
+        name="signatureUsername"
+        autoComplete="username"
+        value={username}
+        onChange={setUsername}
+        isRequired
       />
       <Field
         label="Your password"
@@ -55,7 +66,12 @@ export function useSignatureFields(defaultMeaning: Signature['meaning'] = 'appro
       )}
     </fieldset>
   );
-  const signature = (): Signature => ({ meaning, password, ...(totp.trim() !== '' ? { totp: totp.trim() } : {}) });
+  const signature = (): Signature => ({
+    meaning,
+    username: username.trim(),
+    password,
+    ...(totp.trim() !== '' ? { totp: totp.trim() } : {}),
+  });
   const clear = () => {
     setPassword('');
     setTotp('');

@@ -1,8 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { api, execute } from '../../api/client';
 import { useSignedIn } from '../../session/me';
-import { Button, ErrorNote, Field } from '../../ui/controls';
+import { Button, ErrorNote } from '../../ui/controls';
 import { DialogButton } from '../../ui/dialog';
 import { useSignatureFields } from '../../ui/signature';
 import { recipesKey } from './model';
@@ -31,13 +30,12 @@ function ApproveForm({
 }) {
   const me = useSignedIn();
   const client = useQueryClient();
-  const [username, setUsername] = useState('');
   const signing = useSignatureFields('approved', me.mfa !== 'not-required');
   const approve = useMutation({
     mutationFn: () =>
       execute(
         api.POST('/api/recipes/versions/approve', {
-          body: { input: { recipe, version }, signature: { ...signing.signature(), username: username.trim() } },
+          body: { input: { recipe, version }, signature: signing.signature() },
         }),
       ),
     onSettled: () => signing.clear(),
@@ -59,14 +57,6 @@ function ApproveForm({
         You sign version {version} of {recipe}. Your signature, its meaning and the time are shown with the version from
         now on.
       </p>
-      <Field
-        label="Your user name"
-        name="signatureUsername"
-        autoComplete="username"
-        value={username}
-        onChange={setUsername}
-        isRequired
-      />
       {signing.fields}
       <ErrorNote error={approve.error} />
       <div className="row">
