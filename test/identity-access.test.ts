@@ -222,6 +222,34 @@ describe(`authorization (${testDialect})`, () => {
     expect((await app.inject({ url: '/api/audit/verification', headers: after.headers })).statusCode).toBe(403);
   });
 
+  it('lists the built-in roles with their declared permissions and the custom roles defined since, to readers only', async () => {
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/roles',
+      headers: admin.headers,
+      payload: { name: 'line-reader', description: 'reads orders', permissions: ['production.orders.read'] },
+    });
+    expect(created.statusCode, created.body).toBe(200);
+    const listed = await app.inject({ url: '/api/roles', headers: officerSession.headers });
+    expect(listed.statusCode, listed.body).toBe(200);
+    const roles = listed.json<{
+      roles: { name: string; builtIn: boolean; mfaRequired: boolean; permissions: string[] }[];
+    }>().roles;
+    const role = (name: string) => roles.find((r) => r.name === name);
+    expect(role('auditor')).toMatchObject({ builtIn: true, mfaRequired: false });
+    expect(role('auditor')!.permissions).toContain('audit.read');
+    expect(role('operator')!.permissions).not.toContain('audit.read');
+    expect(role('administrator')).toMatchObject({ builtIn: true, mfaRequired: true });
+    expect(role('line-reader')).toEqual({
+      name: 'line-reader',
+      description: 'reads orders',
+      builtIn: false,
+      mfaRequired: false,
+      permissions: ['production.orders.read'],
+    });
+    expect((await app.inject({ url: '/api/roles', headers: operatorSession.headers })).statusCode).toBe(403);
+  });
+
   it('refuses a custom role with an empty, blank or undeclared permission name (400, never 500), and grants a role stored with one before', async () => {
     const define = (permissions: string[]) =>
       app.inject({

@@ -10,6 +10,7 @@ import type { Database } from './db.js';
 import { accessMatrix, matrixSchema } from './matrix.js';
 import { idParams, roleName } from './schemas.js';
 import { pageUsers, type UserFilter } from './user-list.js';
+import { roleListRoute } from './role-list.js';
 import { pageOf, pageQuery } from '../../kernel/pagination.js';
 import { grantsOf } from './sessions.js';
 import { publicUser, userById, usernamesOf } from './users-store.js';
@@ -184,6 +185,7 @@ export function identityRoutes(app: FastifyInstance, context: ModuleContext): vo
   const db = context.db as ReadDb<Database>;
   selfRoutes(app, context, db);
   adminRoutes(app, context, db);
+  roleListRoute(app, context, db);
   approvalRoutes(app, context);
   overrideRoutes(app, context);
 }

@@ -42,6 +42,7 @@ export const NAV: NavGroup[] = [
       { to: '/admin/approvals', label: 'Approvals', permission: 'approval.read' },
       { to: '/admin/overrides', label: 'Overrides', permission: 'identity.override.grant' },
       { to: '/admin/users', label: 'Users and access', permission: 'identity.users.read' },
+      { to: '/admin/access', label: 'Roles and access matrix', permission: 'identity.grants.read' },
       { to: '/admin/terminals', label: 'Terminals', permission: 'identity.terminal.read' },
       { to: '/admin/plant', label: 'Plant model', permission: 'plant.read' },
       { to: '/security/devices', label: 'Devices and events', permission: 'ingest.read' },
