@@ -1,7 +1,10 @@
 import type { Page } from 'playwright-core';
 import { signIn, type DemoPlant } from '../../test/support/e2e.js';
 
-/** The operator's screen (filled in once the operator terminal exists): signed in as the demo operator. */
+/**
+ * The operator's screen as the demo operator sees it: interactive once the line's orders are shown as the
+ * buttons an operator presses (the data has arrived, not only the page).
+ */
 export function operatorScreen(plant: DemoPlant) {
   return {
     name: 'operator terminal',
@@ -10,7 +13,7 @@ export function operatorScreen(plant: DemoPlant) {
     },
     open: async (page: Page) => {
       await page.goto(`${plant.url}/operate`);
-      await page.getByRole('heading', { name: 'Operator terminal' }).waitFor();
+      await page.getByRole('button', { name: /WO-\d+/ }).first().waitFor();
     },
   };
 }
