@@ -13,7 +13,10 @@ export function operatorScreen(plant: DemoPlant) {
     },
     open: async (page: Page) => {
       await page.goto(`${plant.url}/operate`);
-      await page.getByRole('button', { name: /WO-\d+/ }).first().waitFor();
+      await page
+        .getByRole('button', { name: /WO-\d+/ })
+        .first()
+        .waitFor();
     },
   };
 }
