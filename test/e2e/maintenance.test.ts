@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  pageApi,
   accessibilityViolations,
   screenshot,
   signIn,
@@ -13,20 +14,7 @@ const WAIT = { timeout: 15_000 };
 const LATHE = '/riverside/fab/wheel-line/hub-machining/lathe-1';
 
 /** An API call the way the page makes it, in the page: its session cookie, and the CSRF token `/api/auth/me` gives. */
-async function call(page: Page, method: 'GET' | 'POST', path: string, body?: object) {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
-      const answer = await fetch(path, {
-        method,
-        headers: method === 'POST' ? { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken } : {},
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      return { status: answer.status, json: await answer.json() };
-    },
-    { method, path, body },
-  );
-}
+const call = (page: Page, method: 'GET' | 'POST', path: string, body?: object) => pageApi(page, method, path, body);
 
 // Maintenance (backlog, plans, equipment history) and dual control (approvals) in Debian's Chromium.
 describe('maintenance and approvals in the web application', () => {

@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { loadTls } from '../../src/http/tls.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  pageApi,
   accessibilityViolations,
   screenshot,
   signIn,
@@ -47,23 +48,9 @@ describe('operator terminal', () => {
 
   /** A call to the API from the administrator's page (its session cookie; its CSRF token from /api/auth/me). */
   async function adminApi(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-    const answer = await admin.page.evaluate(
-      async (call) => {
-        const headers: Record<string, string> = { 'content-type': 'application/json' };
-        if (call.method === 'POST') {
-          const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
-          headers['x-csrf-token'] = me.csrfToken;
-        }
-        const response = await fetch(call.path, {
-          method: call.method,
-          ...(call.method === 'POST' ? { headers, body: JSON.stringify(call.body ?? {}) } : {}),
-        });
-        return { status: response.status, body: await response.json() };
-      },
-      { method, path, body },
-    );
+    const answer = await pageApi(admin.page, method, path, body);
     expect(answer.status).toBe(200);
-    return answer.body;
+    return answer.json;
   }
   const order = async (number: string) => (await adminApi('GET', `/api/orders/${number}`)) as OrderView;
 

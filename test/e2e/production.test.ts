@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoMachines, RIM_LINE, RIM_MACHINES, WHEEL_LINE } from '../../src/app/demo/plant.js';
 import {
+  pageApi,
   accessibilityViolations,
   screenshot,
   signIn,
@@ -10,26 +11,14 @@ import {
   type DemoPlant,
 } from '../support/e2e.js';
 
-/** A command as the signed-in page sends it: with the session's cookie and its CSRF token (from /api/auth/me). */
+/** A command as the signed-in page sends it (refused: the test fails with the server's answer). */
 async function post(page: Page, path: string, data: unknown): Promise<void> {
-  const answer = await page.evaluate(
-    async ({ path, data }) => {
-      const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
-      const response = await fetch(path, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
-        body: JSON.stringify(data),
-      });
-      return { status: response.status, text: await response.text() };
-    },
-    { path, data },
-  );
+  const answer = await pageApi(page, 'POST', path, data);
   if (answer.status >= 300) throw new Error(`${path} answered ${answer.status}: ${answer.text}`);
 }
 
 /** An answer of the API as the signed-in page gets it. */
-const getJson = (page: Page, path: string) =>
-  page.evaluate(async (url): Promise<unknown> => (await fetch(url)).json(), path);
+const getJson = async (page: Page, path: string) => (await pageApi(page, 'GET', path)).json;
 
 /** Picks `option` in the React Aria select labelled `label` (its button is named by its value and its label). */
 async function choose(page: Page, label: string, option: string): Promise<void> {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  pageApi,
   accessibilityViolations,
   screenshot,
   signIn,
@@ -20,12 +21,10 @@ interface TraceAnswer {
 }
 
 /** A GET from inside the page: the browser's own session cookie and its pinned certificate. */
-async function fetchInPage(page: Page, url: string): Promise<{ status: number; body: string }> {
-  return page.evaluate(async (target) => {
-    const response = await fetch(target, { credentials: 'same-origin' });
-    return { status: response.status, body: await response.text() };
-  }, url);
-}
+const fetchInPage = async (page: Page, url: string) => {
+  const { status, text } = await pageApi(page, 'GET', url);
+  return { status, body: text };
+};
 
 /** The trace as the API answers it to this page's own session (the same cookie, the same scopes). */
 async function apiTrace(page: Page, lot: string, direction: string): Promise<TraceAnswer> {

@@ -207,3 +207,41 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
         .join(', ')}`,
   );
 }
+
+/**
+ * An API call made by the signed-in page itself: its session cookie, its pinned certificate, and for a state
+ * change the CSRF token `/api/auth/me` gives that cookie — as the page's own code does. `json` is the parsed
+ * body (undefined when it is not JSON).
+ */
+export async function pageApi(
+  page: Page,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; text: string; json: unknown }> {
+  const answer = await page.evaluate(
+    async (call) => {
+      const headers: Record<string, string> = {};
+      if (call.method === 'POST') {
+        const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
+        headers['content-type'] = 'application/json';
+        headers['x-csrf-token'] = me.csrfToken;
+      }
+      const response = await fetch(call.path, {
+        method: call.method,
+        credentials: 'same-origin',
+        headers,
+        ...(call.method === 'POST' ? { body: JSON.stringify(call.body ?? {}) } : {}),
+      });
+      return { status: response.status, text: await response.text() };
+    },
+    { method, path, body },
+  );
+  let json: unknown;
+  try {
+    json = JSON.parse(answer.text);
+  } catch {
+    json = undefined;
+  }
+  return { ...answer, json };
+}
