@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { Form } from 'react-aria-components';
 import { api, execute } from '../api/client';
-import { Button, ErrorNote, Field } from '../ui/controls';
+import { Button, ErrorNote, TotpField } from '../ui/controls';
 import { useRefreshMe } from './me';
 
 /** The server draws the QR code as SVG; it is parsed as SVG (never as HTML) and adopted into the page. */
@@ -79,15 +79,7 @@ export function EnrolMfa() {
             </code>
           </p>
           <p>2. Type the 6-digit code the app shows now.</p>
-          <Field
-            label="Code from your authenticator app"
-            name="code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            value={code}
-            onChange={setCode}
-            isRequired
-          />
+          <TotpField value={code} onChange={setCode} />
           <ErrorNote error={confirm.error} />
           <Button type="submit" isDisabled={confirm.isPending}>
             Confirm

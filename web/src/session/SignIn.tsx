@@ -2,7 +2,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Form } from 'react-aria-components';
 import { api, execute, rememberCsrf, unwrap } from '../api/client';
-import { Button, ErrorNote, Field, Notice } from '../ui/controls';
+import { Button, ErrorNote, Field, Notice, TotpField } from '../ui/controls';
 import { useRefreshMe } from './me';
 
 /** The system-use notice (IEC 62443-3-3 SR 1.12) comes before any credential is asked for. */
@@ -174,16 +174,7 @@ export function VerifySecondFactor() {
             autoComplete="off"
           />
         ) : (
-          <Field
-            label="Code from your authenticator app"
-            name="code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            value={code}
-            onChange={setCode}
-            isRequired
-            autoFocus
-          />
+          <TotpField value={code} onChange={setCode} autoFocus />
         )}
         <ErrorNote error={verify.error} />
         <Button type="submit" isDisabled={verify.isPending}>

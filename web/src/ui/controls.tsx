@@ -94,3 +94,31 @@ export function Badge({
 }) {
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }
+
+/** The 6-digit code of an authenticator app (sign-in, enrolment, e-signatures): numeric keypad, autofill hint. */
+export function TotpField({
+  value,
+  onChange,
+  isRequired = true,
+  autoFocus,
+  name = 'code',
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  isRequired?: boolean;
+  autoFocus?: boolean;
+  name?: string;
+}) {
+  return (
+    <Field
+      label="Code from your authenticator app"
+      name={name}
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      value={value}
+      onChange={onChange}
+      isRequired={isRequired}
+      autoFocus={autoFocus}
+    />
+  );
+}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Field } from './controls';
+import { Field, TotpField } from './controls';
 import { Select } from './select';
 
 /** An electronic signature (21 CFR Part 11 §11.200): the signer's name, password, second factor and the meaning. */
@@ -54,16 +54,7 @@ export function useSignatureFields(defaultMeaning: Signature['meaning'] = 'appro
         onChange={setPassword}
         isRequired
       />
-      {withTotp && (
-        <Field
-          label="Code from your authenticator app"
-          name="signatureTotp"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          value={totp}
-          onChange={setTotp}
-        />
-      )}
+      {withTotp && <TotpField name="signatureTotp" value={totp} onChange={setTotp} isRequired={false} />}
     </fieldset>
   );
   const signature = (): Signature => ({
