@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { backupConfig } from './backup.js';
 
 const port = (description: string, fallback: number) =>
   Type.Integer({ minimum: 1, maximum: 65535, default: fallback, description });
@@ -257,6 +258,7 @@ export const configSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    backup: backupConfig,
     identity: Type.Object(
       {
         lockoutThreshold: Type.Integer({
