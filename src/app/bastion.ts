@@ -21,6 +21,7 @@ import {
   witnessReport,
 } from '../modules/audit/index.js';
 import { keysDir } from '../kernel/keys/key-store.js';
+import { closeDestinations, offHostWitnesses } from '../modules/backup/index.js';
 import { storageMigrations } from '../storage/instance-keys.js';
 import { migrate } from '../storage/migrations.js';
 import { openStorage } from '../storage/open.js';
@@ -79,7 +80,10 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
   const lock = shareDataDir(config.dataDir);
   const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat);
   const clock = options.clock ?? systemClock;
-  const modules = allModules();
+  // The audit witnesses: local directories and the off-host backup destinations (s3, sftp). The audit
+  // module's verification route reads the very same ones.
+  const witnesses = [...witnessesFor(config), ...offHostWitnesses(config)];
+  const modules = allModules(witnesses);
   let storage: Storage<Database>;
   try {
     storage = openStorage(config, (error) =>
@@ -102,7 +106,6 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
   }
   const permissions = new PermissionCatalog();
   permissions.register(...modules.flatMap((m) => m.permissions));
-  const witnesses = witnessesFor(config);
   const health = new HealthConditions();
   const events = new EventBus(logger);
   const monitor: WitnessMonitor = new WitnessMonitor({
@@ -163,6 +166,7 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
         await storage.close();
       } finally {
         lock.release();
+        await closeDestinations(config);
       }
     },
   };

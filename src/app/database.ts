@@ -1,4 +1,5 @@
 import type { AuditTables } from '../modules/audit/index.js';
+import type { BackupTables } from '../modules/backup/index.js';
 import type { IdentityTables } from '../modules/identity/index.js';
 import type { KernelTables } from '../kernel/pipeline/schema.js';
 import type { GenealogyTables, SerialTables } from '../modules/genealogy/index.js';
@@ -35,4 +36,5 @@ export interface Database
     RecipeTables,
     DeviationTables,
     DownloadTables,
-    BatchRecordTables {}
+    BatchRecordTables,
+    BackupTables {}

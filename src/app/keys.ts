@@ -5,6 +5,7 @@ import { KeyStore } from '../kernel/keys/key-store.js';
 import { createSigningKey, PUBLIC_KEY_FILE, SIGNING_KEY_FILE } from '../modules/audit/index.js';
 import { createSecretsKey, SECRETS_KEY_FILE, secretsKeyFingerprint } from '../modules/identity/index.js';
 import { RECIPE_KEY_FILE } from '../modules/recipes/index.js';
+import { BACKUP_KEY_FILE } from '../modules/backup/index.js';
 import { recordedKeys, recordKey, type InstanceKeyTables } from '../storage/instance-keys.js';
 import type { Storage } from '../storage/storage.js';
 
@@ -40,6 +41,12 @@ export const SHARED_KEYS: SharedKey[] = [
     what: 'recipe signing key',
     fingerprint: (dir) => publicKeyFingerprint(dir, RECIPE_KEY_FILE),
     create: (dir) => void KeyStore.of(dir).create(RECIPE_KEY_FILE),
+  },
+  {
+    file: BACKUP_KEY_FILE,
+    what: 'backup manifest signing key',
+    fingerprint: (dir) => publicKeyFingerprint(dir, BACKUP_KEY_FILE),
+    create: (dir) => void KeyStore.of(dir).create(BACKUP_KEY_FILE),
   },
 ];
 

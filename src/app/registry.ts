@@ -1,4 +1,5 @@
 import { auditModule } from '../modules/audit/module.js';
+import { backupModule } from '../modules/backup/module.js';
 import { genealogyModule } from '../modules/genealogy/module.js';
 import { identityModule } from '../modules/identity/module.js';
 import { plantModule } from '../modules/plant/module.js';
@@ -11,12 +12,16 @@ import { productionModule } from '../modules/production/module.js';
 import { recipesModule } from '../modules/recipes/module.js';
 import { systemModule } from '../modules/system/module.js';
 import type { BastionModule } from '../kernel/module.js';
+import type { Witness } from '../modules/audit/index.js';
 
-/** Every feature module, in the order their migrations and routes are applied. */
-export function allModules(): BastionModule[] {
+/**
+ * Every feature module, in the order their migrations and routes are applied. `witnesses`: the audit
+ * witnesses the instance writes (its verification route reads them); listings of permissions need none.
+ */
+export function allModules(witnesses: readonly Witness[] = []): BastionModule[] {
   return [
     systemModule,
-    auditModule,
+    auditModule(witnesses),
     identityModule,
     plantModule,
     productionModule,
@@ -27,5 +32,6 @@ export function allModules(): BastionModule[] {
     ingestModule,
     opcuaModule,
     recipesModule,
+    backupModule,
   ];
 }

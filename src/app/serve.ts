@@ -10,7 +10,9 @@ import { NOT_INDEPENDENT, notIndependentlyWitnessed } from '../modules/audit/ind
 import { sqliteFile } from '../storage/files.js';
 import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../kernel/actors.js';
 import { systemStop } from '../modules/system/index.js';
+import { BackupService, backupJobCommands } from '../modules/backup/index.js';
 import { openBastion, type Bastion } from './bastion.js';
+import { backupHostOf } from './backup-host.js';
 
 export interface RunningServer {
   bastion: Bastion;
@@ -20,6 +22,8 @@ export interface RunningServer {
   ingest?: RunningIngest;
   /** The client of the external broker, when `mqtt.enabled` and `mqtt.url` is set (no embedded broker then). */
   external?: ExternalIngest;
+  /** Scheduled backups and the jobs the API requests. */
+  backups: BackupService;
   /** What the operator should know at start (already logged at warn): e.g. witnesses on the database's disk. */
   warnings: string[];
   stop(reason: string): Promise<void>;
@@ -54,6 +58,9 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
   const client = external
     ? await orClose(bastion, app, () => startExternalIngest(bastion.context, config, logger))
     : undefined;
+  // Scheduled backups, prunes and drills, and the jobs the API requests (run after their request commits).
+  const backups = new BackupService(backupHostOf(bastion), backupJobCommands(config));
+  backups.start();
   const timer = setInterval(() => {
     bastion.audit.checkpointNow().catch((error: unknown) => logger.error({ err: error }, 'periodic checkpoint failed'));
   }, config.audit.checkpointSeconds * 1000);
@@ -65,6 +72,7 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
     url,
     ingest,
     external: client,
+    backups,
     warnings,
     async stop(reason) {
       if (stopped) return;
@@ -74,9 +82,11 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
       await bounded(logger, 'HTTP server', app.close());
       await bounded(logger, 'MQTT broker', ingest?.close());
       await bounded(logger, 'external MQTT client', client?.close());
+      await bounded(logger, 'backup job', backups.stop());
       await bastion.pipeline.flushDenials(); // before the stop record, so the final checkpoint covers them
       await bastion.pipeline.execute(systemStop, { reason }, SYSTEM_ACTOR, SYSTEM_ORIGIN);
       await bastion.audit.checkpointNow();
+      await bounded(logger, 'off-host audit witnesses', bastion.audit.settled());
       await bastion.close();
     },
   };

@@ -17,6 +17,8 @@ import { initVerb } from './verbs/init.js';
 import { serveVerb } from './verbs/serve.js';
 import { addUsersVerbs } from './verbs/users.js';
 import { addBadgeVerb, addTerminalVerbs } from './verbs/terminals.js';
+import { addBackupVerbs } from './verbs/backup.js';
+import { addRestoreVerb } from './verbs/restore.js';
 
 /** Permission each verb requires; kept here so a test can hold every verb to a declared permission. */
 export const verbPermissions: Record<string, string> = {
@@ -49,6 +51,13 @@ export const verbPermissions: Record<string, string> = {
   'terminals register': 'identity.terminal.register',
   'terminals list': 'identity.terminal.read',
   'users badge': 'identity.badge.assign',
+  'backup run': 'backup.run',
+  'backup list': 'backup.read',
+  'backup verify': 'backup.verify',
+  'backup prune': 'backup.prune',
+  'backup drill': 'backup.drill',
+  'backup keygen': 'backup.run',
+  restore: 'backup.restore',
 };
 
 const quietLogs = 'warn';
@@ -118,8 +127,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const devices = addDeviceVerbs(program, () => verbContext(io, undefined, quietLogs));
   const orders = addOrderVerbs(program, () => verbContext(io, undefined, quietLogs));
   const terminals = addTerminalVerbs(program, () => verbContext(io, undefined, quietLogs));
+  const backup = addBackupVerbs(program, () => verbContext(io, undefined, quietLogs), setExit);
+  addRestoreVerb(program, () => verbContext(io, undefined, quietLogs), setExit);
 
-  for (const command of [program, audit, users, access, traceVerbs, demo, recipes, devices, orders, terminals])
+  for (const command of [program, audit, users, access, traceVerbs, demo, recipes, devices, orders, terminals, backup])
     command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });
   return program;
 }

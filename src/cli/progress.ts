@@ -7,11 +7,11 @@ export interface Progress {
 }
 
 /** A bar on a terminal; on a pipe or in CI, one line of counts every `every` records (and at the end) instead. */
-export function progressFor(io: CliIo, label: string, every = 100_000): Progress {
+export function progressFor(io: CliIo, label: string, every = 100_000, unit = 'records'): Progress {
   if (io.stderr.isTTY) {
     const bar = new SingleBar(
       {
-        format: `${label} [{bar}] {percentage}% | {value}/{total} records`,
+        format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit}`,
         stream: io.stderr as NodeJS.WritableStream,
       },
       Presets.shades_classic,
@@ -31,7 +31,7 @@ export function progressFor(io: CliIo, label: string, every = 100_000): Progress
     update(done, total) {
       if (done - lastPrinted < every && done !== total) return;
       lastPrinted = done;
-      io.stderr.write(`${label}: ${done}/${total} records\n`);
+      io.stderr.write(`${label}: ${done}/${total} ${unit}\n`);
     },
     stop: () => undefined,
   };

@@ -40,3 +40,17 @@ export class EventBus {
     }
   }
 }
+
+/**
+ * A security-relevant happening (a failed restore drill, a backup that missed its quorum): published on the
+ * bus for monitoring, with a severity; the module that noticed it also logs it and, where it lasts, sets a
+ * health condition.
+ */
+export const SECURITY_EVENT = 'security.event';
+
+export interface SecurityEventPayload extends Record<string, unknown> {
+  source: string;
+  kind: string;
+  severity: 'low' | 'medium' | 'high' | 'critical';
+  message: string;
+}

@@ -121,20 +121,43 @@ export class AuditLog implements AuditSink {
     return checkpoint;
   }
 
+  /** Resolves when every remote witness write started so far has ended (stop, tests, backups). */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private readonly inFlight = new Set<Promise<void>>();
+
   private async witness(checkpoint: SignedCheckpoint): Promise<void> {
     for (const witness of this.deps.witnesses) {
-      let failure: unknown;
-      try {
-        witness.record(checkpoint);
-      } catch (error) {
-        failure = error ?? new Error('witness write failed');
+      const write = this.witnessOne(witness, checkpoint);
+      if (!witness.remote) {
+        await write;
+        continue;
       }
+      // A remote witness is not awaited: the command that crossed a checkpoint answers at local speed, and an
+      // unreachable object store cannot stall the plant. Its outcome still reaches the monitor.
+      this.inFlight.add(write);
+      void write.finally(() => this.inFlight.delete(write));
+    }
+  }
+
+  private async witnessOne(witness: Witness, checkpoint: SignedCheckpoint): Promise<void> {
+    let failure: unknown;
+    try {
+      await witness.record(checkpoint);
+    } catch (error) {
+      failure = error ?? new Error('witness write failed');
+    }
+    try {
       if (this.deps.onWitnessed) await this.deps.onWitnessed(witness, checkpoint.treeSize, failure);
       else if (failure !== undefined)
         this.deps.logger.error(
           { err: failure, witness: witness.name, treeSize: checkpoint.treeSize },
           'witness write failed',
         );
+    } catch (error) {
+      this.deps.logger.error({ err: error, witness: witness.name }, 'witness outcome could not be reported');
     }
   }
 

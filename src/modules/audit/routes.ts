@@ -11,7 +11,7 @@ import { loadPublicKey } from '../../kernel/keys/key-store.js';
 import { latestCheckpoint } from './store.js';
 import { PUBLIC_KEY_FILE } from './signer.js';
 import { verifyLog } from './verification.js';
-import { witnessesFor } from './witness.js';
+import type { Witness } from './witness.js';
 import type { AuditReader } from './db.js';
 
 const tags = ['audit'];
@@ -63,15 +63,21 @@ const report = Type.Object({
   firstBadSeq: Type.Union([Type.Integer(), Type.Null()]),
   problems: Type.Array(problem),
   witnesses: Type.Array(
-    Type.Object({ witness: Type.String(), held: Type.Integer(), missing: Type.Array(Type.Integer()) }),
+    Type.Object({
+      witness: Type.String(),
+      held: Type.Integer(),
+      missing: Type.Array(Type.Integer()),
+      reachable: Type.Boolean(),
+      error: Type.Optional(Type.String()),
+      newest: Type.Union([Type.Integer(), Type.Null()]),
+    }),
   ),
   witnessesComplete: Type.Boolean(),
 });
 
-export function auditRoutes(app: FastifyInstance, context: ModuleContext): void {
+export function auditRoutes(app: FastifyInstance, context: ModuleContext, witnesses: readonly Witness[]): void {
   const storage: AuditReader = { db: context.db, ...context.dialect };
   const publicKeyFile = context.keys.file(PUBLIC_KEY_FILE);
-  const witnesses = witnessesFor(context.config);
   app.get(
     '/api/audit/records',
     {
@@ -212,6 +218,6 @@ export function auditRoutes(app: FastifyInstance, context: ModuleContext): void 
         response: { 200: report, ...errorResponses },
       },
     },
-    async () => verifyLog({ storage, publicKey: loadPublicKey(publicKeyFile), witnesses }),
+    async () => verifyLog({ storage, publicKey: loadPublicKey(publicKeyFile), witnesses: [...witnesses] }),
   );
 }

@@ -13,6 +13,12 @@ export interface WitnessCoverage {
   held: number;
   /** Tree sizes of the database's checkpoints this witness lacks, in order. */
   missing: number[];
+  /** False when the witness could not be read (a remote one down): its copies did not take part. */
+  reachable: boolean;
+  /** Why it could not be read: a safe, short reason. */
+  error?: string;
+  /** The newest tree size the witness holds (for a remote witness, the copy checked). */
+  newest: number | null;
 }
 
 export interface LogVerification extends VerificationReport {
@@ -21,9 +27,38 @@ export interface LogVerification extends VerificationReport {
   witnessesComplete: boolean;
 }
 
-function coverageOf(witness: Witness, copies: WitnessedCheckpoint[], signedSizes: number[]): WitnessCoverage {
-  const held = new Set(copies.map((c) => parseCheckpoint(c.body)?.treeSize).filter((n) => n !== undefined));
-  return { witness: witness.name, held: held.size, missing: signedSizes.filter((size) => !held.has(size)) };
+interface WitnessRead {
+  witness: Witness;
+  copies: WitnessedCheckpoint[];
+  sizes: number[];
+  error?: string;
+}
+
+/** Reads one witness; an unreachable one is reported, never fatal: the others still verify the log. */
+async function readWitness(witness: Witness): Promise<WitnessRead> {
+  try {
+    const copies = await witness.readAll();
+    const fromCopies = copies.map((c) => parseCheckpoint(c.body)?.treeSize).filter((n) => n !== undefined);
+    const sizes = witness.heldSizes ? await witness.heldSizes() : fromCopies;
+    return { witness, copies, sizes };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.slice(0, 300) : 'unreadable';
+    return { witness, copies: [], sizes: [], error: reason };
+  }
+}
+
+function coverageOf(read: WitnessRead, signedSizes: number[]): WitnessCoverage {
+  const held = new Set(read.sizes);
+  const newest = read.sizes.length > 0 ? Math.max(...read.sizes) : null;
+  if (read.error !== undefined)
+    return { witness: read.witness.name, held: 0, missing: [], reachable: false, error: read.error, newest };
+  return {
+    witness: read.witness.name,
+    held: held.size,
+    missing: signedSizes.filter((size) => !held.has(size)),
+    reachable: true,
+    newest,
+  };
 }
 
 export interface VerifyOptions {
@@ -42,7 +77,7 @@ export async function verifyLog({
   onProgress,
 }: VerifyOptions): Promise<LogVerification> {
   const stored = await allCheckpoints(storage.db);
-  const witnessed = witnesses.map((witness) => ({ witness, copies: witness.readAll() }));
+  const witnessed = await Promise.all(witnesses.map(readWitness));
   const copies: CheckpointCopy[] = [
     ...stored.map((cp) => ({
       origin: `database (tree size ${cp.treeSize})`,
@@ -57,16 +92,11 @@ export async function verifyLog({
     for (const record of page) if (!verifier.push(record)) break pages;
     onProgress?.(verifier.checkedUpTo, total);
   }
-  const coverage = witnessed.map((w) =>
-    coverageOf(
-      w.witness,
-      w.copies,
-      stored.map((cp) => cp.treeSize),
-    ),
-  );
+  const signedSizes = stored.map((cp) => cp.treeSize);
+  const coverage = witnessed.map((w) => coverageOf(w, signedSizes));
   return {
     ...verifier.finish(),
     witnesses: coverage,
-    witnessesComplete: coverage.every((c) => c.missing.length === 0),
+    witnessesComplete: coverage.every((c) => c.reachable && c.missing.length === 0),
   };
 }

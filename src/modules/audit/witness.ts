@@ -10,13 +10,25 @@ export interface WitnessedCheckpoint {
   signature: Buffer;
 }
 
-/** Somewhere outside the database that keeps every checkpoint. One write method, one read method. */
+/**
+ * Somewhere outside the database that keeps every checkpoint. One write method, one read method. A local
+ * directory answers at once; a remote witness (an object store, an SFTP server: src/modules/backup) answers
+ * later and may be unreachable, so both methods may return promises.
+ */
 export interface Witness {
   readonly name: string;
   /** The local directory it writes to, if any: lets start-up tell whether it shares the database's disk. */
   readonly directory?: string;
-  record(checkpoint: SignedCheckpoint): void;
-  readAll(): WitnessedCheckpoint[];
+  /** Remote: writes are not awaited by the command that caused the checkpoint, and may be slow or fail. */
+  readonly remote?: boolean;
+  record(checkpoint: SignedCheckpoint): void | Promise<void>;
+  /**
+   * The checkpoints it holds. A remote witness returns only its newest one (downloading thousands to verify
+   * is pointless: the newest covers the most records) and lists the tree sizes it holds in `heldSizes`.
+   */
+  readAll(): WitnessedCheckpoint[] | Promise<WitnessedCheckpoint[]>;
+  /** The tree sizes held, when that is cheaper to learn than the checkpoints themselves (a listing). */
+  heldSizes?(): Promise<number[]>;
 }
 
 const fileStem = (treeSize: number) => `checkpoint-${String(treeSize).padStart(12, '0')}`;

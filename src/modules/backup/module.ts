@@ -1,0 +1,19 @@
+import type { BastionModule } from '../../kernel/module.js';
+import { backupJobCommands } from './jobs.js';
+import { finishJob } from './outcomes.js';
+import { backupPermissions } from './permissions.js';
+import { backupRoutes } from './routes.js';
+import { backupMigrations } from './schema.js';
+
+/**
+ * Backups, restores and restore drills. Requests are commands (authorized, audited, one job at a time); the
+ * work runs after commit, in the server (BackupService) or in the CLI process, and its outcome is recorded by
+ * one more command.
+ */
+export const backupModule: BastionModule = {
+  name: 'backup',
+  permissions: backupPermissions,
+  migrations: backupMigrations,
+  commands: (context) => [...backupJobCommands(context.config), finishJob],
+  routes: backupRoutes,
+};
