@@ -163,6 +163,7 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     close: async () => {
       try {
         await pipeline.flushDenials(); // counts of repeated denials still in memory
+        await audit.settled(); // checkpoints on their way to off-host witnesses (a CLI run ends here)
         await storage.close();
       } finally {
         lock.release();

@@ -8,6 +8,7 @@ import { allCheckpoints } from '../../modules/audit/index.js';
 import { NOT_INDEPENDENT, notIndependentlyWitnessed, witnessesFor } from '../../modules/audit/index.js';
 import { verifyLog, type LogVerification } from '../../modules/audit/index.js';
 import type { VerificationReport } from '../../modules/audit/index.js';
+import { offHostWitnesses } from '../../modules/backup/index.js';
 import { sqliteFile } from '../../storage/files.js';
 import { join } from 'node:path';
 import type { VerbContext } from '../context.js';
@@ -28,9 +29,17 @@ function printReport(ctx: VerbContext, report: VerificationReport): void {
   for (const problem of report.problems) ctx.print(`  ${problem.kind}: ${problem.message}`);
 }
 
-/** One line per witness that lacks checkpoints the database holds: a failed write, or files removed. */
-function printWitnesses(ctx: VerbContext, report: LogVerification): void {
-  for (const { witness, missing } of report.witnesses) {
+/**
+ * One line per witness that lacks checkpoints the database holds (a failed write, or files removed), per
+ * off-host witness that could not be reached, and per off-host witness checked (its newest checkpoint).
+ */
+function printWitnesses(ctx: VerbContext, report: LogVerification, remote: Set<string>): void {
+  for (const { witness, missing, reachable, error, newest } of report.witnesses) {
+    if (!reachable) {
+      ctx.print(`witness UNREACHABLE: ${witness} (${error ?? 'no answer'}): the log was not checked against it`);
+      continue;
+    }
+    if (remote.has(witness)) ctx.print(`checked against off-host witness ${witness} (newest checkpoint at ${newest ?? 'none'})`);
     if (missing.length === 0) continue;
     const sizes = missing.length <= 6 ? missing.join(', ') : `${missing.slice(0, 5).join(', ')}, … ${missing.at(-1)}`;
     ctx.print(
@@ -44,7 +53,10 @@ export async function verifyVerb(ctx: VerbContext, options: { json?: boolean; pu
   requireInitialized(ctx);
   const publicKey = loadPublicKey(options.publicKey ?? join(keysDir(ctx.config.dataDir), PUBLIC_KEY_FILE));
   const progress = progressFor(ctx.io, 'verifying');
-  const witnesses = witnessesFor(ctx.config);
+  // Local witness directories, and the off-host ones (backup destinations): a truncation with every local
+  // witness file removed still shows against the newest checkpoint an off-host witness holds.
+  const remote = offHostWitnesses(ctx.config);
+  const witnesses = [...witnessesFor(ctx.config), ...remote];
   const report = await withStorage(ctx, (storage) =>
     verifyLog({ storage, publicKey, witnesses, onProgress: (d, t) => progress.update(d, t) }),
   );
@@ -56,7 +68,7 @@ export async function verifyVerb(ctx: VerbContext, options: { json?: boolean; pu
   if (options.json) ctx.print(JSON.stringify({ ...report, independentlyWitnessed: !shared }, null, 2));
   else {
     printReport(ctx, report);
-    printWitnesses(ctx, report);
+    printWitnesses(ctx, report, new Set(remote.map((w) => w.name)));
     if (shared) ctx.print(`warning: ${NOT_INDEPENDENT}`);
   }
   if (!report.ok) return ExitCode.auditInvalid;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { backupHostOf } from '../../app/backup-host.js';
 import type { Bastion } from '../../app/bastion.js';
-import { runJob, type Reporter } from '../../modules/backup/index.js';
+import { backupDestinations, listBackups, runJob, type Reporter } from '../../modules/backup/index.js';
 import type { VerbContext } from '../context.js';
 import type { CliIo } from '../io.js';
 import { CliError, ExitCode } from '../io.js';
@@ -63,7 +63,30 @@ export async function backupRunVerb(ctx: VerbContext): Promise<number> {
   });
 }
 
-export async function backupListVerb(ctx: VerbContext, options: { json?: boolean }): Promise<void> {
+/**
+ * What a destination holds, read from the destination itself: works with the database gone (the first step
+ * of a disaster recovery), since it needs only the configuration.
+ */
+async function listAtDestination(ctx: VerbContext, name: string, options: { json?: boolean; newest?: boolean }) {
+  await ctx.authorize('backup.read');
+  const destination = backupDestinations(ctx.config).find((d) => d.name === name);
+  if (!destination) throw new CliError(`no backup destination is named "${name}"`, ExitCode.config);
+  const { complete, incomplete } = await listBackups(destination);
+  if (options.newest) {
+    if (complete[0] === undefined) throw new CliError(`${name} holds no complete backup`, ExitCode.failure);
+    return ctx.print(complete[0]);
+  }
+  if (options.json) return ctx.print(JSON.stringify({ destination: name, complete, incomplete }, null, 2));
+  for (const id of complete) ctx.print(id);
+  for (const id of incomplete) ctx.print(`${id} (incomplete: no manifest)`);
+}
+
+export async function backupListVerb(
+  ctx: VerbContext,
+  options: { json?: boolean; from?: string; newest?: boolean },
+): Promise<void> {
+  if (options.from !== undefined) return listAtDestination(ctx, options.from, options);
+  if (options.newest) throw new CliError('--newest needs --from <destination>', ExitCode.usage);
   const jobs = await withBastion(ctx, 'backup.read', (bastion) =>
     bastion.storage.db
       .selectFrom('backup_jobs')
@@ -115,9 +138,11 @@ export function addBackupVerbs(program: Command, context: () => VerbContext, set
     .action(async () => setExit(await backupRunVerb(context())));
   backup
     .command('list')
-    .description('List the backups taken, newest first')
+    .description('List the backups taken (from the history), or those a destination holds (--from), newest first')
+    .option('--from <name>', 'list what this destination holds (works without the database)')
+    .option('--newest', 'with --from: print only the ID of the newest complete backup')
     .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => backupListVerb(context(), options));
+    .action(async (options: { json?: boolean; from?: string; newest?: boolean }) => backupListVerb(context(), options));
   backup
     .command('verify')
     .description('Check a stored backup at every destination: manifest signature, size and SHA-256 of every part')

@@ -155,3 +155,20 @@ export const backupConfig = Type.Object(
   },
   { ...closed, default: {} },
 );
+
+/** What the schema alone cannot say: names unique, someone to encrypt to, a quorum that can be reached. */
+export function backupConfigProblems(backup: {
+  destinations: { name: string }[];
+  recipients: string[];
+  quorum?: number;
+}): string[] {
+  const problems: string[] = [];
+  const names = backup.destinations.map((d) => d.name);
+  const repeated = names.filter((name, i) => names.indexOf(name) !== i);
+  if (repeated.length > 0) problems.push(`backup.destinations: the name "${repeated[0]}" is used twice`);
+  if (backup.destinations.length > 0 && backup.recipients.length === 0)
+    problems.push('backup.recipients: at least one age recipient is needed when backup.destinations are set');
+  if (backup.quorum !== undefined && backup.quorum > backup.destinations.length)
+    problems.push(`backup.quorum: ${backup.quorum} is more than the ${backup.destinations.length} destinations configured`);
+  return problems;
+}

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { AppError } from '../errors.js';
 import { problemsOf } from '../validation.js';
+import { backupConfigProblems } from './backup.js';
 import { configSchema, environmentKeys, nonConfigEnvironment, type BastionConfig } from './schema.js';
 
 export class ConfigError extends AppError {
@@ -108,9 +109,26 @@ export function loadConfig(options: LoadOptions = {}): BastionConfig {
     throw new ConfigError(describeProblems(withDefaults, origins, existsSync(file) ? file : undefined));
   }
   const config = withDefaults as BastionConfig;
+  const crossProblems = backupConfigProblems(config.backup);
+  if (crossProblems.length > 0) throw new ConfigError(`Invalid configuration: ${crossProblems.join('; ')}`);
   config.dataDir = resolve(cwd, config.dataDir);
   config.audit.witnessDirs = config.audit.witnessDirs.map((dir) => resolve(cwd, dir));
+  resolveBackupPaths(config, cwd);
   return deepFreeze(config);
+}
+
+/** File paths in the backup section are relative to the working directory, as the data directory is. */
+function resolveBackupPaths(config: BastionConfig, cwd: string): void {
+  const backup = config.backup;
+  if (backup.identityFile !== undefined) backup.identityFile = resolve(cwd, backup.identityFile);
+  for (const d of backup.destinations) {
+    if (d.kind === 'directory') d.path = resolve(cwd, d.path);
+    if (d.kind === 's3') {
+      d.secretAccessKeyFile = resolve(cwd, d.secretAccessKeyFile);
+      if (d.caFile !== undefined) d.caFile = resolve(cwd, d.caFile);
+    }
+    if (d.kind === 'sftp') d.privateKeyFile = resolve(cwd, d.privateKeyFile);
+  }
 }
 
 /** The configuration with secrets removed, fit for the audit log and for `config show`. */

@@ -10,6 +10,6 @@ export { PUBLIC_KEY_FILE, SIGNING_KEY_FILE, createSigningKey, loadSigner } from 
 export { allCheckpoints } from './store.js';
 export { verifyLog, type LogVerification } from './verification.js';
 export { type VerificationReport } from './verify.js';
-export { witnessesFor, type Witness } from './witness.js';
+export { witnessesFor, type Witness, type WitnessedCheckpoint } from './witness.js';
 export { WitnessMonitor } from './witness-monitor.js';
 export { witnessReport } from './witness-report.js';

@@ -147,7 +147,7 @@ function makeJobCommands(config: BastionConfig) {
       return claim(ctx, 'drill', input, null);
     },
   });
-  return [startBackup, verify, prune, drill];
+  return { backup: startBackup, verify, prune, drill };
 }
 
 export type JobCommands = ReturnType<typeof makeJobCommands>;

@@ -14,6 +14,6 @@ export const backupModule: BastionModule = {
   name: 'backup',
   permissions: backupPermissions,
   migrations: backupMigrations,
-  commands: (context) => [...backupJobCommands(context.config), finishJob],
+  commands: (context) => [...Object.values(backupJobCommands(context.config)), finishJob],
   routes: backupRoutes,
 };

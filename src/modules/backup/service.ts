@@ -5,7 +5,7 @@ import { dbOf } from './db.js';
 import { runJob } from './dispatch.js';
 import { historyOf } from './history.js';
 import { silent, type BackupHost } from './host.js';
-import { isConfigured, JOB_REQUESTED, type JobCommands, type JobKind } from './jobs.js';
+import { isConfigured, JOB_REQUESTED, type JobCommands } from './jobs.js';
 import { BACKUP_FAILED, BACKUP_SUCCEEDED, COPY_FAILED, DRILL_FAILED, DRILL_PASSED } from './outcomes.js';
 import { drillOverdue, dueJob } from './schedule.js';
 
@@ -102,16 +102,11 @@ export class BackupService {
     const kind = this.running ? undefined : dueJob(history, config, now);
     if (kind === undefined) return;
     try {
-      await commands.execute(this.commandFor(kind), {}, SYSTEM_ACTOR, SYSTEM_ORIGIN);
+      await commands.execute(this.commands[kind === 'prune' || kind === 'drill' ? kind : 'backup'], {}, SYSTEM_ACTOR, SYSTEM_ORIGIN);
     } catch (error) {
       // Busy (a CLI run holds the lock): the next tick asks again.
       if (!(error instanceof AppError && error.code === 'backup_busy')) throw error;
     }
-  }
-
-  private commandFor(kind: JobKind) {
-    const [backup, , prune, drill] = this.commands;
-    return kind === 'prune' ? prune : kind === 'drill' ? drill : backup;
   }
 
   /** `health`: the condition /readyz shows until the next success; its reason is public, so it names nothing. */
