@@ -188,6 +188,26 @@ describe('the s3 destination against s3rver', () => {
   });
 });
 
+describe('the s3 destination over HTTPS', () => {
+  let server: OwnS3Server;
+  beforeAll(async () => {
+    server = await startS3Server({ tls: true });
+  });
+  afterAll(async () => server.close());
+
+  it('trusts a self-signed endpoint whose certificate is the caFile, and refuses it without', async () => {
+    const trusting = destinationFor({
+      ...s3Config(server),
+      ...(server.caFile === undefined ? {} : { caFile: server.caFile }),
+    });
+    await trusting.put('tls/object.bin', Buffer.from('over tls'));
+    expect((await readAll(await trusting.get('tls/object.bin'))).toString()).toBe('over tls');
+    const untrusting = destinationFor(s3Config(server));
+    await expect(untrusting.get('tls/object.bin')).rejects.toThrow(/DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED/);
+    await Promise.all([trusting.close(), untrusting.close()]);
+  });
+});
+
 describe('the sftp destination against OpenSSH', () => {
   let server: OwnSftpServer;
   beforeAll(async () => {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
@@ -17,6 +18,8 @@ export interface OwnS3Server {
   accessKeyId: string;
   /** A file holding the secret access key, as `secretAccessKeyFile` expects. */
   secretFile: string;
+  /** With `tls`: the PEM of the server's self-signed certificate, for `caFile`. */
+  caFile?: string;
   /** The server's storage directory (and the secret file's). */
   dir: string;
   /** Every request the server received, in order: what the client actually sent. */
@@ -28,9 +31,13 @@ export interface OwnS3Server {
 const accessKeyId = 'S3RVER';
 const secretAccessKey = 'S3RVER';
 
-/** s3rver (an S3 implementation over the file system) on a free loopback port, with one bucket made. */
-export async function startS3Server(): Promise<OwnS3Server> {
+/**
+ * s3rver (an S3 implementation over the file system) on a free loopback port, with one bucket made; with
+ * `tls`, over HTTPS with a self-signed certificate for 127.0.0.1 whose PEM is `caFile`.
+ */
+export async function startS3Server(options: { tls?: boolean } = {}): Promise<OwnS3Server> {
   const dir = mkdtempSync(join(tmpdir(), 'bastion-s3-'));
+  const tls = options.tls === true ? selfSigned(dir) : undefined;
   const secretFile = join(dir, 'secret');
   writeFileSync(secretFile, `${secretAccessKey}\n`, { mode: 0o600 });
   const bucket = 'bastion-backups';
@@ -40,6 +47,7 @@ export async function startS3Server(): Promise<OwnS3Server> {
     silent: true,
     directory: join(dir, 'data'),
     configureBuckets: [{ name: bucket }],
+    ...(tls ? { key: readFileSync(tls.key), cert: readFileSync(tls.cert) } : {}),
   });
   const { port } = await server.run();
   const requests: RecordedRequest[] = [];
@@ -53,7 +61,8 @@ export async function startS3Server(): Promise<OwnS3Server> {
     else refuse(response);
   });
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    ...(tls ? { caFile: tls.cert } : {}),
     bucket,
     accessKeyId,
     secretFile,
@@ -73,4 +82,33 @@ function refuse(response: ServerResponse): void {
     '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SignatureDoesNotMatch</Code>' +
       '<Message>The request signature we calculated does not match the signature you provided.</Message></Error>',
   );
+}
+
+function selfSigned(dir: string): { key: string; cert: string } {
+  const key = join(dir, 'tls.key');
+  const cert = join(dir, 'tls.crt');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
+  return { key, cert };
 }

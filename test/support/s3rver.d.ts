@@ -9,6 +9,8 @@ declare module 's3rver' {
     silent?: boolean;
     directory?: string;
     resetOnClose?: boolean;
+    key?: Buffer;
+    cert?: Buffer;
     configureBuckets?: { name: string; configs?: (string | Buffer)[] }[];
   }
 
