@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 
 const closed = { additionalProperties: false } as const;
 const name = Type.String({
@@ -45,7 +45,8 @@ const s3Destination = Type.Object(
       Type.Integer({
         minimum: 1,
         maximum: 36_500,
-        description: 'an integer from 1 to 36500 (days each object is locked in compliance mode; needs a bucket with object lock)',
+        description:
+          'an integer from 1 to 36500 (days each object is locked in compliance mode; needs a bucket with object lock)',
       }),
     ),
     caFile: Type.Optional(Type.String({ minLength: 1, description: 'a path to a PEM CA bundle for the endpoint' })),
@@ -72,6 +73,7 @@ const sftpDestination = Type.Object(
 );
 
 export const backupDestination = Type.Union([directoryDestination, s3Destination, sftpDestination]);
+export type BackupDestinationConfig = Static<typeof backupDestination>;
 
 /**
  * Backups (src/modules/backup): where they go, to whom they are encrypted, how often, how long they are kept,
