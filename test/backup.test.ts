@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -228,6 +228,34 @@ describe('restore drills through the API', () => {
     const again = await app.inject({ method: 'POST', url: '/api/backups/drills', headers: session.headers, payload: { destination: 'vault-sftp' } });
     expect((await finished(session, again.json<{ jobId: string }>().jobId)).status).toBe('succeeded');
     expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready' });
+  }, 240_000);
+
+  it('an API restore lands in restores/<target> and passes its checks; over it again needs force and a second officer', async () => {
+    const author = await officer();
+    const backup = await app.inject({ method: 'POST', url: '/api/backups', headers: author.headers, payload: {} });
+    const made = await finished(author, backup.json<{ jobId: string }>().jobId);
+    const backupId = (made as unknown as { backupId: string }).backupId;
+    const restore = (body: Record<string, unknown>, session = author) =>
+      app.inject({ method: 'POST', url: `/api/backups/${backupId}/restore`, headers: session.headers, payload: body });
+    const first = await restore({ target: 'copy1', destination: 'vault-sftp' });
+    expect(first.statusCode, first.body).toBe(200);
+    const done = await finished(author, first.json<{ jobId: string }>().jobId);
+    expect(done.status, JSON.stringify(done)).toBe('succeeded');
+    expect(existsSync(join(t.dataDir, 'restores', 'copy1', 'keys'))).toBe(true);
+
+    const again = await restore({ target: 'copy1' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json<{ code: string }>().code).toBe('restore_target_not_empty');
+    const forced = await restore({ target: 'copy1', force: true });
+    expect(forced.statusCode, forced.body).toBe(202);
+    const approvalId = forced.json<{ approvalId: string }>().approvalId;
+    const byAuthor = await app.inject({ method: 'POST', url: `/api/approvals/${approvalId}/approve`, headers: author.headers, payload: {} });
+    expect(byAuthor.json<{ code: string }>().code).toBe('separation_of_duties');
+    const second = await officer();
+    const approved = await app.inject({ method: 'POST', url: `/api/approvals/${approvalId}/approve`, headers: second.headers, payload: {} });
+    expect(approved.statusCode, approved.body).toBe(200);
+    const replaced = await finished(second, approved.json<{ jobId: string }>().jobId);
+    expect(replaced.status).toBe('succeeded');
   }, 240_000);
 
   it('a second job while one runs is refused with 409 backup_busy, and a reader without backup.read gets 403', async () => {

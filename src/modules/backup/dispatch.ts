@@ -6,6 +6,7 @@ import { finishJob } from './outcomes.js';
 import { runBackup } from './run-backup.js';
 import { runPrune, runVerify } from './run-checks.js';
 import { runDrill } from './run-drill.js';
+import { runRestore } from './run-restore.js';
 import { reasonOf } from './upload.js';
 
 /**
@@ -25,6 +26,8 @@ export async function runJob(host: BackupHost, jobId: string, report: Reporter):
         return await runPrune(host, jobId, report);
       case 'drill':
         return await runDrill(host, jobId, input as { destination?: string }, report);
+      case 'restore':
+        return await runRestore(host, jobId, input as Parameters<typeof runRestore>[2], report);
       default:
         throw new Error(`no runner for ${job.kind} jobs`);
     }

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { ConflictError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
@@ -22,6 +24,14 @@ export const jobAccepted = Type.Object(
   },
   closed,
 );
+
+/**
+ * Where an API restore goes: always below the data directory's `restores/`, never the live data itself, and
+ * never a path a caller chooses (the API names the copy, not where it lands).
+ */
+export function restoreTarget(config: BastionConfig, name: string): string {
+  return join(config.dataDir, 'restores', name);
+}
 
 export function isConfigured(config: BastionConfig): boolean {
   return config.backup.destinations.length > 0 && config.backup.recipients.length > 0;
@@ -147,7 +157,50 @@ function makeJobCommands(config: BastionConfig) {
       return claim(ctx, 'drill', input, null);
     },
   });
-  return { backup: startBackup, verify, prune, drill };
+  const restore = defineCommand({
+    name: 'backup.restore',
+    summary:
+      'Restore a backup into restores/<target> in the data directory (PostgreSQL: a database <live name>_restore_<target>) and check it; over an earlier restore only with force and a second person',
+    input: Type.Object(
+      {
+        backupId,
+        target: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$', description: 'a name for the restored copy' }),
+        destination: Type.Optional(destination),
+        force: Type.Boolean({ default: false, description: 'replace an earlier restore of that name (dual approval)' }),
+      },
+      closed,
+    ),
+    output: jobAccepted,
+    errors: [...errors, 'restore_target_not_empty'],
+    permission: 'backup.restore',
+    http: {
+      method: 'POST',
+      url: '/api/backups/:backupId/restore',
+      params: Type.Object({ backupId }, closed),
+      body: Type.Object(
+        {
+          target: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$' }),
+          destination: Type.Optional(destination),
+          force: Type.Optional(Type.Boolean()),
+        },
+        closed,
+      ),
+      toInput: (params, body) => ({ force: false, ...(body as object), ...params }),
+    },
+    // Restoring over data is the one destructive step: a second security officer must approve it.
+    approvals: (input) => (input.force ? 1 : 0),
+    async handler(ctx, input) {
+      configuredOrRefuse(config);
+      requireDestination(config, input.destination);
+      if (!input.force && existsSync(restoreTarget(config, input.target)))
+        throw new ConflictError(
+          `A restore named "${input.target}" exists; restoring over it needs force (and a second person's approval).`,
+          'restore_target_not_empty',
+        );
+      return claim(ctx, 'restore', input, input.backupId);
+    },
+  });
+  return { backup: startBackup, verify, prune, drill, restore };
 }
 
 export type JobCommands = ReturnType<typeof makeJobCommands>;

@@ -1,0 +1,86 @@
+import { rmSync } from 'node:fs';
+import pg from 'pg';
+import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../../kernel/actors.js';
+import { loadPublicKey } from '../../kernel/keys/key-store.js';
+import { PUBLIC_KEY_FILE } from '../audit/index.js';
+import { BACKUP_KEY_FILE, checkRestored, readIdentityFile, readManifest, restoreBackup } from './archive/index.js';
+import type { BackupHost, Reporter } from './host.js';
+import { restoreTarget } from './jobs.js';
+import { finishJob } from './outcomes.js';
+import { reasonOf } from './upload.js';
+
+interface RestoreInput {
+  backupId: string;
+  target: string;
+  destination?: string;
+  force: boolean;
+}
+
+/** PostgreSQL: a database of the restore's own on the drill server, made anew (force drops an earlier one). */
+async function restoreDatabase(host: BackupHost, name: string, force: boolean): Promise<string> {
+  const { config } = host.context;
+  const server = config.backup.drill.databaseUrl ?? config.databaseUrl;
+  if (server === undefined) throw new Error('a PostgreSQL restore needs backup.drill.databaseUrl');
+  // Named after the live database, so restores of two sites on one server never meet (63 bytes at most).
+  const live = config.databaseUrl !== undefined ? new URL(config.databaseUrl).pathname.slice(1) : 'bastion';
+  const database = `${live}_restore_${name.replaceAll('-', '_')}`.slice(0, 63);
+  const client = new pg.Client({ connectionString: server });
+  await client.connect();
+  try {
+    if (force) await client.query(`drop database if exists ${client.escapeIdentifier(database)} with (force)`);
+    await client.query(`create database ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(server);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/**
+ * A restore asked for over the API: into `restores/<target>` below the data directory (a copy the operator
+ * inspects or switches to), checked like a drill. The live log has moved on since the backup, so the off-host
+ * witnesses are not asked: the copy is checked against the checkpoints it carries.
+ */
+export async function runRestore(host: BackupHost, jobId: string, input: RestoreInput, report: Reporter) {
+  const { config, keys } = host.context;
+  const into = restoreTarget(config, input.target);
+  let outcome: { ok: boolean; checks: { name: string; ok: boolean; detail: string }[] } | undefined;
+  let error: string | undefined;
+  try {
+    if (config.backup.identityFile === undefined) throw new Error('backup.identityFile is not set: the server cannot decrypt');
+    const destination = host.destinations.find((d) => d.name === (input.destination ?? host.destinations[0]?.name));
+    if (!destination) throw new Error('no such destination');
+    const publicKey = keys.load(BACKUP_KEY_FILE).publicKey;
+    const manifest = await readManifest(destination, input.backupId, publicKey);
+    if (input.force) rmSync(into, { recursive: true, force: true });
+    const databaseUrl = manifest.dialect === 'postgres' ? await restoreDatabase(host, input.target, input.force) : undefined;
+    await restoreBackup({
+      destination,
+      id: input.backupId,
+      publicKey,
+      identity: await readIdentityFile(config.backup.identityFile),
+      into,
+      ...(databaseUrl !== undefined ? { databaseUrl } : {}),
+      force: false,
+      onProgress: report,
+    });
+    outcome = await checkRestored({
+      into,
+      ...(databaseUrl !== undefined ? { databaseUrl } : {}),
+      manifest,
+      publicKey: loadPublicKey(keys.file(PUBLIC_KEY_FILE)),
+    });
+    if (!outcome.ok) error = `checks failed: ${outcome.checks.filter((c) => !c.ok).map((c) => c.name).join(', ')}`;
+  } catch (cause) {
+    error = reasonOf(cause);
+  }
+  const result = { target: input.target, backupId: input.backupId, checks: outcome?.checks ?? [] };
+  await host.context.commands.execute(
+    finishJob,
+    { jobId, status: error === undefined ? 'succeeded' : 'failed', result, ...(error !== undefined ? { error } : {}) },
+    SYSTEM_ACTOR,
+    SYSTEM_ORIGIN,
+  );
+  return { status: error === undefined ? 'succeeded' : 'failed', ...result, ...(error !== undefined ? { error } : {}) };
+}
