@@ -20,7 +20,7 @@ import { ageIdentity, writeBackupConfig, type S3Server, type SftpServer } from '
 import { createTestBastion, type TestBastion } from './support/bastion.js';
 import { cli } from './support/cli.js';
 import { dropDatabase, freshDatabaseUrl } from './support/database.js';
-import { until } from './support/eventually.js';
+import { freePort, until } from './support/eventually.js';
 import { enrolledSession, makeUser } from './support/identity.js';
 import { startS3Server } from './support/s3-server.js';
 import { startSftpServer } from './support/sftp-server.js';
@@ -37,16 +37,19 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const t of opened) await t.destroy();
-  await Promise.allSettled([s3?.close(), sftp?.stop()]);
+  await Promise.allSettled([s3?.close(), sftp?.destroy()]);
   rmSync(work, { recursive: true, force: true });
 });
 
 /** A Bastion whose backups go to a directory, the S3 server and the SFTP server (quorum 2 of 3). */
-async function bastionWithBackups(name: string): Promise<{ t: TestBastion; localPath: string }> {
+async function bastionWithBackups(
+  name: string,
+  s3Endpoint = s3.endpoint,
+): Promise<{ t: TestBastion; localPath: string }> {
   const dir = join(work, name);
   const localPath = join(dir, 'local-backups');
   const identity = ageIdentity(join(dir, 'offline'));
-  const config = writeBackupConfig({ dir, identity, localPath, s3, sftp, quorum: 2 });
+  const config = writeBackupConfig({ dir, identity, localPath, s3: { ...s3, endpoint: s3Endpoint }, sftp, quorum: 2 });
   const t = await createTestBastion({ BASTION_CONFIG: config });
   opened.push(t);
   return { t, localPath };
@@ -116,14 +119,14 @@ describe('backups to a directory, S3 and SFTP', () => {
   }, 180_000);
 
   it('a backup that misses its quorum fails, with exit code 1 and every destination reported', async () => {
-    const { t } = await bastionWithBackups('quorum');
+    // S3 at a port nobody listens on, and the SFTP server stopped: only the directory is left.
+    const { t } = await bastionWithBackups('quorum', `http://127.0.0.1:${await freePort()}`);
     await sftp.stop();
-    await s3.stop();
     let run: Awaited<ReturnType<typeof backupRun>>;
     try {
       run = await backupRun(t);
     } finally {
-      await Promise.all([sftp.start(), s3.start()]);
+      await sftp.start();
     }
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/backup failed: reached 1 of 3 destinations; the quorum is 2/);

@@ -21,13 +21,13 @@ export async function runJob(host: BackupHost, jobId: string, report: Reporter):
       case 'backup':
         return await runBackup(host, jobId, report);
       case 'verify':
-        return await runVerify(host, jobId, input as { backupId: string; destination?: string }, report);
+        return await runVerify(host, jobId, input as unknown as { backupId: string; destination?: string }, report);
       case 'prune':
         return await runPrune(host, jobId, report);
       case 'drill':
         return await runDrill(host, jobId, input as { destination?: string }, report);
       case 'restore':
-        return await runRestore(host, jobId, input as Parameters<typeof runRestore>[2], report);
+        return await runRestore(host, jobId, input as unknown as Parameters<typeof runRestore>[2], report);
       default:
         throw new Error(`no runner for ${job.kind} jobs`);
     }

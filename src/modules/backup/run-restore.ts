@@ -65,13 +65,14 @@ export async function runRestore(host: BackupHost, jobId: string, input: Restore
       force: false,
       onProgress: report,
     });
-    outcome = await checkRestored({
+    const checked = await checkRestored({
       into,
       ...(databaseUrl !== undefined ? { databaseUrl } : {}),
       manifest,
       publicKey: loadPublicKey(keys.file(PUBLIC_KEY_FILE)),
     });
-    if (!outcome.ok) error = `checks failed: ${outcome.checks.filter((c) => !c.ok).map((c) => c.name).join(', ')}`;
+    outcome = checked;
+    if (!checked.ok) error = `checks failed: ${checked.checks.filter((c) => !c.ok).map((c) => c.name).join(', ')}`;
   } catch (cause) {
     error = reasonOf(cause);
   }
