@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { takeDataDir } from '../../app/data-dir-lock.js';
 import { keysDir, loadPublicKey } from '../../kernel/keys/key-store.js';
 import { PUBLIC_KEY_FILE } from '../../modules/audit/index.js';
 import {
@@ -79,6 +80,8 @@ export async function restoreVerb(ctx: VerbContext, idText: string, options: Res
       into: options.into,
       ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
       force: options.force === true,
+      // Held for the whole restore: a Bastion running on `--into` refuses it, and none starts meanwhile.
+      lock: takeDataDir,
       onProgress: progress,
     });
   } finally {

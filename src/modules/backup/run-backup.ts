@@ -31,16 +31,20 @@ export async function runBackup(host: BackupHost, jobId: string, report: Reporte
   const config = context.config;
   const earlier = await catchUp(host);
   await syncWitnesses(host);
-  await host.checkpointNow();
-  await host.auditSettled();
   let staged: Awaited<ReturnType<typeof createBackup>> | undefined;
   try {
     staged = await createBackup({
       config,
-      storage: { db: context.db, ...context.dialect },
+      storage: context.dialect,
       signer: context.keys.load(BACKUP_KEY_FILE),
       recipients: [...config.backup.recipients],
       version: host.version,
+      // The log a backup holds ends signed, and that checkpoint is off-host before the snapshot is taken: a
+      // restore of this backup then verifies against the off-host witness.
+      onBeforeSnapshot: async () => {
+        await host.checkpointNow();
+        await host.auditSettled();
+      },
       onProgress: report,
     });
   } catch (error) {
@@ -90,7 +94,7 @@ export async function runBackup(host: BackupHost, jobId: string, report: Reporte
     );
     return { status: ok ? 'succeeded' : 'failed', ...result, destinations: results, ...(error ? { error } : {}) };
   } finally {
-    await staged.dispose();
+    staged.dispose();
   }
 }
 
