@@ -53,7 +53,9 @@ export async function run(): Promise<void> {
     await initialize(config, logger);
     console.log(`Backup bench: SQLite, ${scale} MiB target; Node ${process.version}, ${cpus().length} CPUs`);
     const fill = fillDatabase(sqliteFile(config), scale);
-    console.log(`  database: ${mb(fill.bytes)}, ${fill.rows.toLocaleString('en-US')} telemetry rows (filled in ${seconds(fill.ms)})`);
+    console.log(
+      `  database: ${mb(fill.bytes)}, ${fill.rows.toLocaleString('en-US')} telemetry rows (filled in ${seconds(fill.ms)})`,
+    );
 
     const file = sqliteFile(config);
     const plain = await timed(() => copyFileSync(file, join(work, 'plain-copy.db')));
@@ -81,13 +83,20 @@ export async function run(): Promise<void> {
       stageStart = now;
     };
     const backup = await timed(async () => {
-      const { jobId } = (await bastion.pipeline.execute(backupJobCommands(config).backup, {}, CONSOLE_ACTOR, CLI_ORIGIN)) as { jobId: string };
+      const { jobId } = (await bastion.pipeline.execute(
+        backupJobCommands(config).backup,
+        {},
+        CONSOLE_ACTOR,
+        CLI_ORIGIN,
+      )) as { jobId: string };
       return runJob(backupHostOf(bastion), jobId, report);
     });
     report('');
     const result = backup.value as { status: string; backupId: string; bytes: number };
     if (result.status !== 'succeeded') throw new Error(`the backup failed: ${JSON.stringify(result)}`);
-    console.log(`\n2. Backup to the 3 destinations: ${seconds(backup.ms)} (${mb(result.bytes)} stored per destination)`);
+    console.log(
+      `\n2. Backup to the 3 destinations: ${seconds(backup.ms)} (${mb(result.bytes)} stored per destination)`,
+    );
     for (const [name, ms] of stages) console.log(`   ${name.padEnd(12)} ${seconds(ms)}`);
     await bastion.close();
 
@@ -100,21 +109,25 @@ export async function run(): Promise<void> {
         destination: s3Destination,
         id: result.backupId,
         publicKey,
-        identity: await readIdentityFile(identity.identityFile),
+        identity: readIdentityFile(identity.identityFile),
         into,
         force: false,
       });
       return checkRestored({ into, manifest, publicKey: loadPublicKey(join(keysDir(into), PUBLIC_KEY_FILE)) });
     });
     if (!restore.value.ok) throw new Error(`the restore failed its checks: ${JSON.stringify(restore.value.checks)}`);
-    console.log(`\n3. Restore from S3 and verify (signature, digests, integrity, row counts, audit): ${seconds(restore.ms)}`);
+    console.log(
+      `\n3. Restore from S3 and verify (signature, digests, integrity, row counts, audit): ${seconds(restore.ms)}`,
+    );
     console.log(`   restored database: ${mb(statSync(join(into, 'bastion.db')).size)}`);
 
     const total = backup.ms + restore.ms;
     const ratio = total / plain.ms;
     const ratioThree = total / plainThree.ms;
     console.log(`\n4. Backup + verified restore: ${seconds(total)}`);
-    console.log(`   vs plain file copy:                 ${ratio.toFixed(2)}x (goal <= 3x: ${ratio <= 3 ? 'met' : 'NOT met'})`);
+    console.log(
+      `   vs plain file copy:                 ${ratio.toFixed(2)}x (goal <= 3x: ${ratio <= 3 ? 'met' : 'NOT met'})`,
+    );
     console.log(`   vs plain copy to 3 destinations + back: ${ratioThree.toFixed(2)}x`);
     console.log(
       `\n${JSON.stringify({ bench: 'backup', megabytes: Math.round(fill.bytes / 1048576), plainMs: Math.round(plain.ms), plainThreeMs: Math.round(plainThree.ms), backupMs: Math.round(backup.ms), restoreMs: Math.round(restore.ms), stages: Object.fromEntries([...stages].map(([k, v]) => [k, Math.round(v)])), ratio: Number(ratio.toFixed(2)), ratioThree: Number(ratioThree.toFixed(2)), storedBytes: result.bytes })}`,

@@ -1,5 +1,14 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -74,7 +83,12 @@ async function writeAccounts(s: Site, names: string[]): Promise<void> {
   const bastion = await openBastion(loadConfig({ env: s.env, cwd: s.dataDir }), { logger: createLogger('silent') });
   try {
     for (const username of names)
-      await bastion.pipeline.execute('identity.user.create', { username, displayName: username }, CONSOLE_ACTOR, CLI_ORIGIN);
+      await bastion.pipeline.execute(
+        'identity.user.create',
+        { username, displayName: username },
+        CONSOLE_ACTOR,
+        CLI_ORIGIN,
+      );
     await bastion.audit.checkpointNow();
   } finally {
     await bastion.close();

@@ -131,7 +131,11 @@ describe('backups to a directory, S3 and SFTP', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/backup failed: reached 1 of 3 destinations; the quorum is 2/);
     expect(run.stdout).toMatch(/offsite-s3\s+failed/);
-    const job = await t.bastion.storage.db.selectFrom('backup_jobs').selectAll().where('kind', '=', 'backup').executeTakeFirstOrThrow();
+    const job = await t.bastion.storage.db
+      .selectFrom('backup_jobs')
+      .selectAll()
+      .where('kind', '=', 'backup')
+      .executeTakeFirstOrThrow();
     expect(job.status).toBe('failed');
   }, 180_000);
 
@@ -178,16 +182,23 @@ describe('restore drills through the API', () => {
   });
 
   async function officer() {
-    const user = await makeUser(t.bastion, app, { username: `sec${Math.random().toString(36).slice(2, 7)}`, roles: [{ role: 'security-officer' }] });
+    const user = await makeUser(t.bastion, app, {
+      username: `sec${Math.random().toString(36).slice(2, 7)}`,
+      roles: [{ role: 'security-officer' }],
+    });
     return enrolledSession(app, user);
   }
 
   async function finished(session: { headers: Record<string, string> }, jobId: string) {
-    return until(async () => {
-      const job = await app.inject({ method: 'GET', url: `/api/backups/jobs/${jobId}`, headers: session.headers });
-      const body = job.json<{ status: string }>();
-      return body.status === 'running' ? undefined : body;
-    }, `job ${jobId} to end`, 120_000);
+    return until(
+      async () => {
+        const job = await app.inject({ method: 'GET', url: `/api/backups/jobs/${jobId}`, headers: session.headers });
+        const body = job.json<{ status: string }>();
+        return body.status === 'running' ? undefined : body;
+      },
+      `job ${jobId} to end`,
+      120_000,
+    );
   }
 
   it('a drill of an intact backup passes every check and reports the RPO and RTO achieved', async () => {
@@ -195,12 +206,23 @@ describe('restore drills through the API', () => {
     const backup = await app.inject({ method: 'POST', url: '/api/backups', headers: session.headers, payload: {} });
     expect(backup.statusCode, backup.body).toBe(200);
     await finished(session, backup.json<{ jobId: string }>().jobId);
-    const drill = await app.inject({ method: 'POST', url: '/api/backups/drills', headers: session.headers, payload: { destination: 'offsite-s3' } });
+    const drill = await app.inject({
+      method: 'POST',
+      url: '/api/backups/drills',
+      headers: session.headers,
+      payload: { destination: 'offsite-s3' },
+    });
     expect(drill.statusCode, drill.body).toBe(200);
     const job = await finished(session, drill.json<{ jobId: string }>().jobId);
     expect(job.status).toBe('succeeded');
     const drills = (await app.inject({ method: 'GET', url: '/api/backups/drills', headers: session.headers })).json<{
-      items: { destination: string; status: string; rpoMs: number; rtoMs: number; checks: { name: string; ok: boolean }[] }[];
+      items: {
+        destination: string;
+        status: string;
+        rpoMs: number;
+        rtoMs: number;
+        checks: { name: string; ok: boolean }[];
+      }[];
     }>();
     const latest = drills.items[0]!;
     expect(latest).toMatchObject({ destination: 'offsite-s3', status: 'passed' });
@@ -217,7 +239,12 @@ describe('restore drills through the API', () => {
     expect(done.status).toBe('succeeded');
     const newest = readdirSync(join(localPath, 'backups')).sort().at(-1)!;
     flipByte(join(localPath, 'backups', newest, 'files.age'));
-    const drill = await app.inject({ method: 'POST', url: '/api/backups/drills', headers: session.headers, payload: { destination: 'local' } });
+    const drill = await app.inject({
+      method: 'POST',
+      url: '/api/backups/drills',
+      headers: session.headers,
+      payload: { destination: 'local' },
+    });
     const job = await finished(session, drill.json<{ jobId: string }>().jobId);
     expect(job.status).toBe('failed');
     const alarm = await until(
@@ -228,7 +255,12 @@ describe('restore drills through the API', () => {
     const ready = await app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.json()).toEqual({ status: 'degraded', reasons: ['a restore drill failed (see the backup history)'] });
 
-    const again = await app.inject({ method: 'POST', url: '/api/backups/drills', headers: session.headers, payload: { destination: 'vault-sftp' } });
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/backups/drills',
+      headers: session.headers,
+      payload: { destination: 'vault-sftp' },
+    });
     expect((await finished(session, again.json<{ jobId: string }>().jobId)).status).toBe('succeeded');
     expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready' });
   }, 240_000);
@@ -252,10 +284,20 @@ describe('restore drills through the API', () => {
     const forced = await restore({ target: 'copy1', force: true });
     expect(forced.statusCode, forced.body).toBe(202);
     const approvalId = forced.json<{ approvalId: string }>().approvalId;
-    const byAuthor = await app.inject({ method: 'POST', url: `/api/approvals/${approvalId}/approve`, headers: author.headers, payload: {} });
+    const byAuthor = await app.inject({
+      method: 'POST',
+      url: `/api/approvals/${approvalId}/approve`,
+      headers: author.headers,
+      payload: {},
+    });
     expect(byAuthor.json<{ code: string }>().code).toBe('separation_of_duties');
     const second = await officer();
-    const approved = await app.inject({ method: 'POST', url: `/api/approvals/${approvalId}/approve`, headers: second.headers, payload: {} });
+    const approved = await app.inject({
+      method: 'POST',
+      url: `/api/approvals/${approvalId}/approve`,
+      headers: second.headers,
+      payload: {},
+    });
     expect(approved.statusCode, approved.body).toBe(200);
     const replaced = await finished(second, approved.json<{ jobId: string }>().jobId);
     expect(replaced.status).toBe('succeeded');
@@ -265,14 +307,24 @@ describe('restore drills through the API', () => {
     const session = await officer();
     const first = await app.inject({ method: 'POST', url: '/api/backups', headers: session.headers, payload: {} });
     expect(first.statusCode).toBe(200);
-    const second = await app.inject({ method: 'POST', url: '/api/backups/prune', headers: session.headers, payload: {} });
+    const second = await app.inject({
+      method: 'POST',
+      url: '/api/backups/prune',
+      headers: session.headers,
+      payload: {},
+    });
     expect(second.statusCode).toBe(409);
     expect(second.json<{ code: string }>().code).toBe('backup_busy');
     await finished(session, first.json<{ jobId: string }>().jobId);
-    const user = await makeUser(t.bastion, app, { username: `op${Math.random().toString(36).slice(2, 7)}`, roles: [{ role: 'operator' }] });
+    const user = await makeUser(t.bastion, app, {
+      username: `op${Math.random().toString(36).slice(2, 7)}`,
+      roles: [{ role: 'operator' }],
+    });
     const operator = await enrolledSession(app, user);
     expect((await app.inject({ method: 'GET', url: '/api/backups', headers: operator.headers })).statusCode).toBe(403);
-    expect((await app.inject({ method: 'POST', url: '/api/backups', headers: operator.headers, payload: {} })).statusCode).toBe(403);
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/backups', headers: operator.headers, payload: {} })).statusCode,
+    ).toBe(403);
   }, 240_000);
 });
 
@@ -301,7 +353,15 @@ describe('restore of a backup taken while commands are being written', () => {
     const databaseUrl = await freshDatabaseUrl();
     try {
       const restore = await cli(
-        ['restore', run.id!, '--into', into, '--from', 'offsite-s3', ...(databaseUrl !== undefined ? ['--database-url', databaseUrl] : [])],
+        [
+          'restore',
+          run.id!,
+          '--into',
+          into,
+          '--from',
+          'offsite-s3',
+          ...(databaseUrl !== undefined ? ['--database-url', databaseUrl] : []),
+        ],
         t.env,
         t.dataDir,
       );

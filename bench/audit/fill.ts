@@ -74,8 +74,8 @@ async function appendBatch(bastion: Bastion, uow: UnitOfWork, count: number, sig
     created_at: at,
   }));
   await chunkedInsert(rows, (chunk) => tx.insertInto('audit_checkpoints').values(chunk).execute());
-  uow.afterCommit(() => {
-    for (const { checkpoint } of checkpoints) for (const witness of bastion.witnesses) witness.record(checkpoint);
+  uow.afterCommit(async () => {
+    for (const { checkpoint } of checkpoints) for (const witness of bastion.witnesses) await witness.record(checkpoint);
   });
   return head.seq;
 }

@@ -1,6 +1,6 @@
 import { backupDestinations, offHostWitnesses, type BackupHost } from '../modules/backup/index.js';
 import type { Bastion } from './bastion.js';
-import { VERSION } from './serve.js';
+import { VERSION } from './version.js';
 
 /** The backup module's view of an open instance (server or CLI): the two audit hooks only app/ holds. */
 export function backupHostOf(bastion: Bastion): BackupHost {

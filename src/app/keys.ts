@@ -5,7 +5,7 @@ import { KeyStore } from '../kernel/keys/key-store.js';
 import { createSigningKey, PUBLIC_KEY_FILE, SIGNING_KEY_FILE } from '../modules/audit/index.js';
 import { createSecretsKey, SECRETS_KEY_FILE, secretsKeyFingerprint } from '../modules/identity/index.js';
 import { RECIPE_KEY_FILE } from '../modules/recipes/index.js';
-import { BACKUP_KEY_FILE } from '../modules/backup/index.js';
+import { BACKUP_KEY_FILE, backupSigner } from '../modules/backup/index.js';
 import { recordedKeys, recordKey, type InstanceKeyTables } from '../storage/instance-keys.js';
 import type { Storage } from '../storage/storage.js';
 
@@ -46,7 +46,8 @@ export const SHARED_KEYS: SharedKey[] = [
     file: BACKUP_KEY_FILE,
     what: 'backup manifest signing key',
     fingerprint: (dir) => publicKeyFingerprint(dir, BACKUP_KEY_FILE),
-    create: (dir) => void KeyStore.of(dir).create(BACKUP_KEY_FILE),
+    // With its public half (keys/backup-signing.pub), which restores after the loss of the host need.
+    create: (dir) => void backupSigner(dir),
   },
 ];
 

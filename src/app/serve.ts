@@ -13,6 +13,7 @@ import { systemStop } from '../modules/system/index.js';
 import { BackupService, backupJobCommands } from '../modules/backup/index.js';
 import { openBastion, type Bastion } from './bastion.js';
 import { backupHostOf } from './backup-host.js';
+import { VERSION } from './version.js';
 
 export interface RunningServer {
   bastion: Bastion;
@@ -29,7 +30,7 @@ export interface RunningServer {
   stop(reason: string): Promise<void>;
 }
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 /** Starts Bastion: records the start (and any configuration change), serves HTTP(S), checkpoints on a timer. */
 export async function startServer(config: BastionConfig, logger: Logger): Promise<RunningServer> {

@@ -74,7 +74,10 @@ export const errorCatalogue = {
   backup_not_configured: { status: 409, description: 'No backup destination or recipient is configured.' },
   backup_busy: { status: 409, description: 'Other backup work is running; one job runs at a time.' },
   restore_target_live: { status: 409, description: 'The restore target is the data of a running Bastion.' },
-  restore_target_not_empty: { status: 409, description: 'The restore target holds data; restoring over it needs force.' },
+  restore_target_not_empty: {
+    status: 409,
+    description: 'The restore target holds data; restoring over it needs force.',
+  },
   // 413-429: limits.
   body_too_large: { status: 413, description: 'The request body is larger than allowed.' },
   uri_too_long: { status: 414, description: 'A path segment is longer than allowed.' },

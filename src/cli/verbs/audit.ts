@@ -39,7 +39,8 @@ function printWitnesses(ctx: VerbContext, report: LogVerification, remote: Set<s
       ctx.print(`witness UNREACHABLE: ${witness} (${error ?? 'no answer'}): the log was not checked against it`);
       continue;
     }
-    if (remote.has(witness)) ctx.print(`checked against off-host witness ${witness} (newest checkpoint at ${newest ?? 'none'})`);
+    if (remote.has(witness))
+      ctx.print(`checked against off-host witness ${witness} (newest checkpoint at ${newest ?? 'none'})`);
     if (missing.length === 0) continue;
     const sizes = missing.length <= 6 ? missing.join(', ') : `${missing.slice(0, 5).join(', ')}, … ${missing.at(-1)}`;
     ctx.print(

@@ -15,7 +15,10 @@ export function stagedProgress(io: CliIo): Reporter & { stop(): void } {
   const report = ((stage: string, done: number, total: number) => {
     if (current?.stage !== stage) {
       current?.bar.stop();
-      current = { stage, bar: progressFor(io, stage, Math.max(1, Math.floor(total / 10)), 'bytes') };
+      current = {
+        stage,
+        bar: progressFor(io, stage, Math.max(1, Math.floor(total / 10)), total > 1000 ? 'bytes' : 'steps'),
+      };
     }
     current.bar.update(done, total);
   }) as Reporter & { stop(): void };
@@ -52,14 +55,21 @@ const failedOr = (result: Record<string, unknown>) => (result.status === 'succee
 export async function backupRunVerb(ctx: VerbContext): Promise<number> {
   return withBastion(ctx, 'backup.run', async (bastion) => {
     const result = await runHere(ctx, bastion, 'backup.start', {});
-    const copies = (result.destinations ?? []) as { destination: string; status: string; attempts: number; error?: string }[];
+    const copies = (result.destinations ?? []) as {
+      destination: string;
+      status: string;
+      attempts: number;
+      error?: string;
+    }[];
     for (const line of table(
       ['DESTINATION', 'STATUS', 'ATTEMPTS', 'ERROR'],
       copies.map((c) => [c.destination, c.status, String(c.attempts), c.error ?? '']),
     ))
       ctx.print(line);
     if (result.status === 'succeeded')
-      ctx.print(`backup ${String(result.backupId)} written to ${String(result.written)} of ${copies.length} destinations (quorum ${String(result.quorum)})`);
+      ctx.print(
+        `backup ${String(result.backupId)} written to ${String(result.written)} of ${copies.length} destinations (quorum ${String(result.quorum)})`,
+      );
     else ctx.io.stderr.write(`bastion: backup failed: ${String(result.error)}\n`);
     return failedOr(result);
   });
@@ -93,7 +103,15 @@ export async function backupListVerb(
     bastion.storage.db
       .selectFrom('backup_jobs')
       .leftJoin('backup_sets', 'backup_sets.id', 'backup_jobs.backup_id')
-      .select(['backup_jobs.id', 'backup_jobs.backup_id', 'backup_jobs.status', 'backup_jobs.requested_at', 'backup_jobs.error', 'backup_sets.bytes', 'backup_sets.tree_size'])
+      .select([
+        'backup_jobs.id',
+        'backup_jobs.backup_id',
+        'backup_jobs.status',
+        'backup_jobs.requested_at',
+        'backup_jobs.error',
+        'backup_sets.bytes',
+        'backup_sets.tree_size',
+      ])
       .where('backup_jobs.kind', '=', 'backup')
       .orderBy('backup_jobs.requested_at', 'desc')
       .limit(200)
@@ -115,16 +133,27 @@ async function simpleJob(ctx: VerbContext, permission: string, command: string, 
   return withBastion(ctx, permission, async (bastion) => {
     const result = await runHere(ctx, bastion, command, input);
     ctx.print(JSON.stringify(result, null, 2));
-    if (result.status !== 'succeeded') ctx.io.stderr.write(`bastion: ${command.replace('backup.', '')} failed: ${String(result.error ?? 'see the report above')}\n`);
+    if (result.status !== 'succeeded')
+      ctx.io.stderr.write(
+        `bastion: ${command.replace('backup.', '')} failed: ${typeof result.error === 'string' ? result.error : 'see the report above'}\n`,
+      );
     return failedOr(result);
   });
 }
 
 export const backupVerifyVerb = (ctx: VerbContext, backupId: string, options: { destination?: string }) =>
-  simpleJob(ctx, 'backup.verify', 'backup.verify', { backupId, ...(options.destination !== undefined ? { destination: options.destination } : {}) });
+  simpleJob(ctx, 'backup.verify', 'backup.verify', {
+    backupId,
+    ...(options.destination !== undefined ? { destination: options.destination } : {}),
+  });
 export const backupPruneVerb = (ctx: VerbContext) => simpleJob(ctx, 'backup.prune', 'backup.prune', {});
 export const backupDrillVerb = (ctx: VerbContext, options: { destination?: string }) =>
-  simpleJob(ctx, 'backup.drill', 'backup.drill', options.destination !== undefined ? { destination: options.destination } : {});
+  simpleJob(
+    ctx,
+    'backup.drill',
+    'backup.drill',
+    options.destination !== undefined ? { destination: options.destination } : {},
+  );
 
 export function requireBackupId(text: string): string {
   if (!/^\d{8}T\d{6}Z-[0-9a-f]{8}$/.test(text))
@@ -159,7 +188,9 @@ export function addBackupVerbs(program: Command, context: () => VerbContext, set
     .action(async () => setExit(await backupPruneVerb(context())));
   backup
     .command('drill')
-    .description('Restore the newest backup of each destination into a sandbox and check it (needs backup.identityFile)')
+    .description(
+      'Restore the newest backup of each destination into a sandbox and check it (needs backup.identityFile)',
+    )
     .option('--destination <name>', 'only this destination')
     .action(async (options: { destination?: string }) => setExit(await backupDrillVerb(context(), options)));
   return backup;

@@ -40,11 +40,22 @@ function publicKeyOf(ctx: VerbContext, file: string | undefined) {
 }
 
 /** The destination asked for, or the first (in configured order) that holds a valid manifest of the backup. */
-async function sourceOf(ctx: VerbContext, id: string, from: string | undefined, publicKey: ReturnType<typeof loadPublicKey>) {
+async function sourceOf(
+  ctx: VerbContext,
+  id: string,
+  from: string | undefined,
+  publicKey: ReturnType<typeof loadPublicKey>,
+) {
   const destinations = backupDestinations(ctx.config);
-  const candidates: BackupDestination[] = from === undefined ? destinations : destinations.filter((d) => d.name === from);
+  const candidates: BackupDestination[] =
+    from === undefined ? destinations : destinations.filter((d) => d.name === from);
   if (candidates.length === 0)
-    throw new CliError(from === undefined ? 'no backup destination is configured (backup.destinations)' : `no backup destination is named "${from}"`, ExitCode.config);
+    throw new CliError(
+      from === undefined
+        ? 'no backup destination is configured (backup.destinations)'
+        : `no backup destination is named "${from}"`,
+      ExitCode.config,
+    );
   const reasons: string[] = [];
   for (const destination of candidates) {
     try {
@@ -76,7 +87,7 @@ export async function restoreVerb(ctx: VerbContext, idText: string, options: Res
       destination,
       id,
       publicKey,
-      identity: await readIdentityFile(identityFile),
+      identity: readIdentityFile(identityFile),
       into: options.into,
       ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
       force: options.force === true,
@@ -96,7 +107,9 @@ export async function restoreVerb(ctx: VerbContext, idText: string, options: Res
   });
   if (options.json) ctx.print(JSON.stringify({ backupId: id, from: destination.name, ...outcome }, null, 2));
   else {
-    ctx.print(`restored backup ${id} from ${destination.name} into ${options.into}${options.databaseUrl !== undefined ? ' and the given database' : ''}`);
+    ctx.print(
+      `restored backup ${id} from ${destination.name} into ${options.into}${options.databaseUrl !== undefined ? ' and the given database' : ''}`,
+    );
     for (const check of outcome.checks) ctx.print(`  ${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}`);
   }
   if (outcome.ok) return ExitCode.ok;

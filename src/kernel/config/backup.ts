@@ -171,6 +171,8 @@ export function backupConfigProblems(backup: {
   if (backup.destinations.length > 0 && backup.recipients.length === 0)
     problems.push('backup.recipients: at least one age recipient is needed when backup.destinations are set');
   if (backup.quorum !== undefined && backup.quorum > backup.destinations.length)
-    problems.push(`backup.quorum: ${backup.quorum} is more than the ${backup.destinations.length} destinations configured`);
+    problems.push(
+      `backup.quorum: ${backup.quorum} is more than the ${backup.destinations.length} destinations configured`,
+    );
   return problems;
 }

@@ -25,7 +25,7 @@ export async function runJob(host: BackupHost, jobId: string, report: Reporter):
       case 'prune':
         return await runPrune(host, jobId, report);
       case 'drill':
-        return await runDrill(host, jobId, input as { destination?: string }, report);
+        return await runDrill(host, jobId, input, report);
       case 'restore':
         return await runRestore(host, jobId, input as unknown as Parameters<typeof runRestore>[2], report);
       default:
@@ -33,7 +33,11 @@ export async function runJob(host: BackupHost, jobId: string, report: Reporter):
     }
   } catch (error) {
     host.context.logger.error({ err: error, jobId, kind: job.kind }, 'backup job failed');
-    const still = await dbOf(host).selectFrom('backup_jobs').select('status').where('id', '=', jobId).executeTakeFirst();
+    const still = await dbOf(host)
+      .selectFrom('backup_jobs')
+      .select('status')
+      .where('id', '=', jobId)
+      .executeTakeFirst();
     if (still?.status === 'running')
       await host.context.commands.execute(
         finishJob,

@@ -3,7 +3,10 @@ import type { Database } from './db.js';
 import type { History } from './schedule.js';
 
 async function latest(db: ReadDb<Database>, kind: string, status?: string): Promise<number | null> {
-  let query = db.selectFrom('backup_jobs').select((eb) => eb.fn.max('requested_at').as('at')).where('kind', '=', kind);
+  let query = db
+    .selectFrom('backup_jobs')
+    .select((eb) => eb.fn.max('requested_at').as('at'))
+    .where('kind', '=', kind);
   if (status !== undefined) query = query.where('status', '=', status);
   const row = await query.executeTakeFirst();
   return row?.at === null || row?.at === undefined ? null : Number(row.at);
@@ -15,7 +18,10 @@ export async function historyOf(db: ReadDb<Database>): Promise<History> {
     .select((eb) => eb.fn.max('finished_at').as('at'))
     .where('status', '=', 'passed')
     .executeTakeFirst();
-  const first = await db.selectFrom('backup_sets').select((eb) => eb.fn.min('created_at').as('at')).executeTakeFirst();
+  const first = await db
+    .selectFrom('backup_sets')
+    .select((eb) => eb.fn.min('created_at').as('at'))
+    .executeTakeFirst();
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return {
     lastBackupRequested: await latest(db, 'backup'),

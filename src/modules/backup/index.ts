@@ -2,6 +2,7 @@
 export {
   BACKUP_KEY_FILE,
   BACKUP_PUBLIC_KEY_FILE,
+  backupSigner,
   checkRestored,
   generateBackupIdentity,
   listBackups,

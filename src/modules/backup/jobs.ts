@@ -63,7 +63,8 @@ async function claim(
     .select(['id', 'kind'])
     .where('status', '=', 'running')
     .executeTakeFirst();
-  if (running) throw new ConflictError(`A ${running.kind} job (${running.id}) is running; try again when it ends.`, 'backup_busy');
+  if (running)
+    throw new ConflictError(`A ${running.kind} job (${running.id}) is running; try again when it ends.`, 'backup_busy');
   const jobId = newId();
   await ctx.tx
     .insertInto('backup_jobs')

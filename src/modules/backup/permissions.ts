@@ -16,7 +16,12 @@ export const backupPermissions: PermissionDefinition[] = [
     roles: officer,
     console: true,
   },
-  { name: 'backup.prune', description: 'Remove backups the retention rules no longer keep.', roles: officer, console: true },
+  {
+    name: 'backup.prune',
+    description: 'Remove backups the retention rules no longer keep.',
+    roles: officer,
+    console: true,
+  },
   { name: 'backup.drill', description: 'Run a restore drill into a sandbox.', roles: officer, console: true },
   {
     name: 'backup.restore',

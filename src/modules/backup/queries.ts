@@ -61,9 +61,21 @@ export async function pageJobs(
       eb.or([eb('requested_at', '<', at), eb.and([eb('requested_at', '=', at), eb('id', '<', id)])]),
     );
   }
-  const rows = await query.orderBy('requested_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
-  const copies = await copiesOf(db, rows.flatMap((r) => (r.backup_id !== null ? [r.backup_id] : [])));
-  return pageFrom(rows, page.limit, (r) => [Number(r.requested_at), r.id], (r) => jobItem(r, copies.get(r.backup_id ?? '') ?? []));
+  const rows = await query
+    .orderBy('requested_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
+  const copies = await copiesOf(
+    db,
+    rows.flatMap((r) => (r.backup_id !== null ? [r.backup_id] : [])),
+  );
+  return pageFrom(
+    rows,
+    page.limit,
+    (r) => [Number(r.requested_at), r.id],
+    (r) => jobItem(r, copies.get(r.backup_id ?? '') ?? []),
+  );
 }
 
 export async function jobById(db: ReadDb<Database>, id: string) {
@@ -81,19 +93,28 @@ export async function pageDrills(db: ReadDb<Database>, page: { limit: number; cu
       eb.or([eb('started_at', '<', at), eb.and([eb('started_at', '=', at), eb('id', '<', id)])]),
     );
   }
-  const rows = await query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
-  return pageFrom(rows, page.limit, (r) => [Number(r.started_at), r.id], (r) => ({
-    jobId: r.job_id,
-    destination: r.destination,
-    backupId: r.backup_id,
-    status: r.status,
-    startedAt: toIsoUtc(Number(r.started_at)),
-    finishedAt: toIsoUtc(Number(r.finished_at)),
-    rpoMs: r.rpo_ms === null ? null : Number(r.rpo_ms),
-    rtoMs: r.rto_ms === null ? null : Number(r.rto_ms),
-    checks: JSON.parse(r.checks) as { name: string; ok: boolean; detail: string }[],
-    error: r.error,
-  }));
+  const rows = await query
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
+  return pageFrom(
+    rows,
+    page.limit,
+    (r) => [Number(r.started_at), r.id],
+    (r) => ({
+      jobId: r.job_id,
+      destination: r.destination,
+      backupId: r.backup_id,
+      status: r.status,
+      startedAt: toIsoUtc(Number(r.started_at)),
+      finishedAt: toIsoUtc(Number(r.finished_at)),
+      rpoMs: r.rpo_ms === null ? null : Number(r.rpo_ms),
+      rtoMs: r.rto_ms === null ? null : Number(r.rto_ms),
+      checks: JSON.parse(r.checks) as { name: string; ok: boolean; detail: string }[],
+      error: r.error,
+    }),
+  );
 }
 
 export async function runningJob(db: ReadDb<Database>) {

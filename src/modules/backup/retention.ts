@@ -38,7 +38,9 @@ const periods: [keyof RetentionRules, (at: number) => number][] = [
  * one. The newest backup is always kept, whatever the rules say: pruning never leaves a site without one.
  */
 export function retained(backups: Dated[], rules: RetentionRules): { keep: Set<string>; remove: string[] } {
-  const newestFirst = [...backups].sort((a, b) => b.createdAt - a.createdAt || b.id.localeCompare(a.id));
+  const newestFirst = [...backups].sort((a, b) =>
+    b.createdAt !== a.createdAt ? b.createdAt - a.createdAt : b.id.localeCompare(a.id),
+  );
   const keep = new Set<string>();
   if (newestFirst[0]) keep.add(newestFirst[0].id);
   for (const [rule, periodOf] of periods) {

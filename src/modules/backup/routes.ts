@@ -57,7 +57,8 @@ export function backupRoutes(app: FastifyInstance, context: ModuleContext): void
       config: read,
       schema: {
         tags,
-        summary: 'Backup work newest first (backups with their copy at every destination, verifications, prunes, drills)',
+        summary:
+          'Backup work newest first (backups with their copy at every destination, verifications, prunes, drills)',
         operationId: 'backup.jobs.list',
         querystring: Type.Object(
           {

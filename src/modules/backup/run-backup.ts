@@ -1,7 +1,7 @@
 import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../../kernel/actors.js';
 import { sha256Hex } from '../../kernel/digest.js';
 import { allCheckpoints } from '../audit/index.js';
-import { BACKUP_KEY_FILE, createBackup, verifyBackup } from './archive/index.js';
+import { BACKUP_KEY_FILE, backupSigner, createBackup, verifyBackup } from './archive/index.js';
 import type { BackupDestination } from './destinations/destination.js';
 import type { BackupHost, Reporter } from './host.js';
 import { dbOf } from './db.js';
@@ -36,7 +36,7 @@ export async function runBackup(host: BackupHost, jobId: string, report: Reporte
     staged = await createBackup({
       config,
       storage: context.dialect,
-      signer: context.keys.load(BACKUP_KEY_FILE),
+      signer: backupSigner(config.dataDir),
       recipients: [...config.backup.recipients],
       version: host.version,
       // The log a backup holds ends signed, and that checkpoint is off-host before the snapshot is taken: a
@@ -64,7 +64,9 @@ export async function runBackup(host: BackupHost, jobId: string, report: Reporte
     const written = results.filter((r) => r.status === 'written').length;
     const quorum = quorumOf(host);
     const ok = written >= quorum;
-    const error = ok ? undefined : `reached ${written} of ${host.destinations.length} destinations; the quorum is ${quorum}`;
+    const error = ok
+      ? undefined
+      : `reached ${written} of ${host.destinations.length} destinations; the quorum is ${quorum}`;
     const bytes = staged.files.reduce((sum, f) => sum + f.size, 0);
     const copies = [...earlier, ...results.map((copy) => ({ backupId: id, copy: copyOf(copy) }))];
     const result = { backupId: id, bytes, written, quorum, treeSize: staged.manifest.audit.treeSize };
@@ -92,7 +94,12 @@ export async function runBackup(host: BackupHost, jobId: string, report: Reporte
       SYSTEM_ACTOR,
       SYSTEM_ORIGIN,
     );
-    return { status: ok ? 'succeeded' : 'failed', ...result, destinations: results, ...(error ? { error } : {}) };
+    return {
+      status: ok ? 'succeeded' : 'failed',
+      ...result,
+      destinations: results,
+      ...(error !== undefined ? { error } : {}),
+    };
   } finally {
     staged.dispose();
   }
@@ -151,7 +158,10 @@ export async function catchUp(host: BackupHost): Promise<Copy[]> {
     const source = await sourceOf(host, backupId, destination);
     if (!target || !source) continue;
     const keys = await source.list(backupPrefix(backupId));
-    const ordered = [...keys.filter((k) => !k.key.includes('/manifest.')), ...keys.filter((k) => k.key.includes('/manifest.'))];
+    const ordered = [
+      ...keys.filter((k) => !k.key.includes('/manifest.')),
+      ...keys.filter((k) => k.key.includes('/manifest.')),
+    ];
     const copy = await copyBetween(source, target, ordered, host.context.config.backup.attempts);
     if (copy.status === 'written') {
       const check = await verifyBackup(target, backupId, publicKey);
@@ -182,9 +192,13 @@ export async function syncWitnesses(host: BackupHost): Promise<void> {
     try {
       const held = new Set(await witness.heldSizes());
       for (const cp of checkpoints)
-        if (!held.has(cp.treeSize)) await witness.record({ treeSize: cp.treeSize, body: cp.body, signature: cp.signature });
+        if (!held.has(cp.treeSize))
+          await witness.record({ treeSize: cp.treeSize, body: cp.body, signature: cp.signature });
     } catch (error) {
-      host.context.logger.warn({ witness: witness.name, reason: reasonOf(error) }, 'off-host witness not brought up to date');
+      host.context.logger.warn(
+        { witness: witness.name, reason: reasonOf(error) },
+        'off-host witness not brought up to date',
+      );
     }
   }
 }

@@ -42,7 +42,12 @@ export async function runVerify(
   report('verifying', destinations.length, destinations.length);
   const ok = outcomes.every((o) => o.ok);
   const result = { backupId: input.backupId, destinations: outcomes };
-  const error = ok ? undefined : `the backup does not verify at ${outcomes.filter((o) => !o.ok).map((o) => o.destination).join(', ')}`;
+  const error = ok
+    ? undefined
+    : `the backup does not verify at ${outcomes
+        .filter((o) => !o.ok)
+        .map((o) => o.destination)
+        .join(', ')}`;
   await host.context.commands.execute(
     finishJob,
     { jobId, status: ok ? 'succeeded' : 'failed', result, ...(error !== undefined ? { error } : {}) },
@@ -66,7 +71,10 @@ export async function runPrune(host: BackupHost, jobId: string, report: Reporter
     host.destinations.map(async (d) => ({ d, list: await listBackups(d).catch(() => undefined) })),
   );
   const all = new Set(listed.flatMap(({ list }) => list?.complete ?? []));
-  const { remove } = retained([...all].map((id) => ({ id, createdAt: createdAtOf(id) })), config.backup.retention);
+  const { remove } = retained(
+    [...all].map((id) => ({ id, createdAt: createdAtOf(id) })),
+    config.backup.retention,
+  );
   const copies: { backupId: string; copy: Static<typeof copyOutcome> }[] = [];
   const problems: string[] = [];
   let done = 0;
@@ -83,7 +91,10 @@ export async function runPrune(host: BackupHost, jobId: string, report: Reporter
       report('pruning', done++, doomed.length);
       try {
         const keys = (await d.list(backupPrefix(id))).map((o) => o.key);
-        const manifestFirst = [...keys.filter((k) => k.endsWith('/manifest.json')), ...keys.filter((k) => !k.endsWith('/manifest.json'))];
+        const manifestFirst = [
+          ...keys.filter((k) => k.endsWith('/manifest.json')),
+          ...keys.filter((k) => !k.endsWith('/manifest.json')),
+        ];
         for (const key of manifestFirst) await d.delete(key);
         copies.push({ backupId: id, copy: { destination: d.name, status: 'removed', attempts: 1, bytes: 0 } });
       } catch (error) {
@@ -95,7 +106,13 @@ export async function runPrune(host: BackupHost, jobId: string, report: Reporter
   const error = problems.length > 0 ? problems.join('; ').slice(0, 1000) : undefined;
   await host.context.commands.execute(
     finishJob,
-    { jobId, status: error === undefined ? 'succeeded' : 'failed', result, copies, ...(error !== undefined ? { error } : {}) },
+    {
+      jobId,
+      status: error === undefined ? 'succeeded' : 'failed',
+      result,
+      copies,
+      ...(error !== undefined ? { error } : {}),
+    },
     SYSTEM_ACTOR,
     SYSTEM_ORIGIN,
   );

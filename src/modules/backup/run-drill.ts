@@ -2,7 +2,14 @@ import type { Static } from '@sinclair/typebox';
 import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../../kernel/actors.js';
 import { loadPublicKey } from '../../kernel/keys/key-store.js';
 import { PUBLIC_KEY_FILE } from '../audit/index.js';
-import { BACKUP_KEY_FILE, checkRestored, listBackups, readIdentityFile, readManifest, restoreBackup } from './archive/index.js';
+import {
+  BACKUP_KEY_FILE,
+  checkRestored,
+  listBackups,
+  readIdentityFile,
+  readManifest,
+  restoreBackup,
+} from './archive/index.js';
 import type { BackupDestination } from './destinations/destination.js';
 import type { BackupHost, Reporter } from './host.js';
 import { finishJob, type drillOutcome } from './outcomes.js';
@@ -35,7 +42,13 @@ export async function runDrill(
   const result = { drills: drills.map(({ checks: _checks, ...rest }) => rest) };
   await host.context.commands.execute(
     finishJob,
-    { jobId, status: error === undefined ? 'succeeded' : 'failed', result, drills, ...(error !== undefined ? { error } : {}) },
+    {
+      jobId,
+      status: error === undefined ? 'succeeded' : 'failed',
+      result,
+      drills,
+      ...(error !== undefined ? { error } : {}),
+    },
     SYSTEM_ACTOR,
     SYSTEM_ORIGIN,
   );
@@ -84,7 +97,15 @@ async function drillOne(host: BackupHost, destination: BackupDestination): Promi
       });
       const finishedAt = clock.now();
       const checks = outcome.checks.map((c) => ({ name: c.name, ok: c.ok, detail: c.detail.slice(0, 1000) }));
-      if (!outcome.ok) return failed(backupId, `checks failed: ${checks.filter((c) => !c.ok).map((c) => c.name).join(', ')}`, checks);
+      if (!outcome.ok)
+        return failed(
+          backupId,
+          `checks failed: ${checks
+            .filter((c) => !c.ok)
+            .map((c) => c.name)
+            .join(', ')}`,
+          checks,
+        );
       return {
         destination: destination.name,
         backupId,

@@ -48,18 +48,20 @@ export async function runRestore(host: BackupHost, jobId: string, input: Restore
   let outcome: { ok: boolean; checks: { name: string; ok: boolean; detail: string }[] } | undefined;
   let error: string | undefined;
   try {
-    if (config.backup.identityFile === undefined) throw new Error('backup.identityFile is not set: the server cannot decrypt');
+    if (config.backup.identityFile === undefined)
+      throw new Error('backup.identityFile is not set: the server cannot decrypt');
     const destination = host.destinations.find((d) => d.name === (input.destination ?? host.destinations[0]?.name));
     if (!destination) throw new Error('no such destination');
     const publicKey = keys.load(BACKUP_KEY_FILE).publicKey;
     const manifest = await readManifest(destination, input.backupId, publicKey);
     if (input.force) rmSync(into, { recursive: true, force: true });
-    const databaseUrl = manifest.dialect === 'postgres' ? await restoreDatabase(host, input.target, input.force) : undefined;
+    const databaseUrl =
+      manifest.dialect === 'postgres' ? await restoreDatabase(host, input.target, input.force) : undefined;
     await restoreBackup({
       destination,
       id: input.backupId,
       publicKey,
-      identity: await readIdentityFile(config.backup.identityFile),
+      identity: readIdentityFile(config.backup.identityFile),
       into,
       ...(databaseUrl !== undefined ? { databaseUrl } : {}),
       force: false,
@@ -72,7 +74,11 @@ export async function runRestore(host: BackupHost, jobId: string, input: Restore
       publicKey: loadPublicKey(keys.file(PUBLIC_KEY_FILE)),
     });
     outcome = checked;
-    if (!checked.ok) error = `checks failed: ${checked.checks.filter((c) => !c.ok).map((c) => c.name).join(', ')}`;
+    if (!checked.ok)
+      error = `checks failed: ${checked.checks
+        .filter((c) => !c.ok)
+        .map((c) => c.name)
+        .join(', ')}`;
   } catch (cause) {
     error = reasonOf(cause);
   }

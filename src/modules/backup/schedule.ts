@@ -23,7 +23,11 @@ export function dueJob(history: History, config: BastionConfig, now: number): Jo
   const { everyMinutes, drill } = config.backup;
   if (everyMinutes > 0 && (history.lastBackupRequested ?? 0) <= now - everyMinutes * MINUTE) return 'backup';
   if (history.lastBackupSucceeded !== null && (history.lastPrune ?? 0) < history.lastBackupSucceeded) return 'prune';
-  if (drill.everyHours > 0 && history.lastBackupSucceeded !== null && (history.lastDrillRequested ?? 0) <= now - drill.everyHours * HOUR)
+  if (
+    drill.everyHours > 0 &&
+    history.lastBackupSucceeded !== null &&
+    (history.lastDrillRequested ?? 0) <= now - drill.everyHours * HOUR
+  )
     return 'drill';
   return undefined;
 }

@@ -75,11 +75,7 @@ export const backupMigrations: ModuleMigration[] = [
         .addColumn('error', 'text')
         .execute();
       await db.schema.createIndex('backup_jobs_by_status').on('backup_jobs').columns(['status']).execute();
-      await db.schema
-        .createIndex('backup_jobs_by_time')
-        .on('backup_jobs')
-        .columns(['kind', 'requested_at'])
-        .execute();
+      await db.schema.createIndex('backup_jobs_by_time').on('backup_jobs').columns(['kind', 'requested_at']).execute();
       await db.schema
         .createTable('backup_sets')
         .addColumn('id', 'text', (c) => c.primaryKey())

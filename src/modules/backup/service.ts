@@ -44,7 +44,7 @@ export class BackupService {
         { condition: DRILL_CONDITION, reason: 'a restore drill failed (see the backup history)' },
         'drill-failed',
         'high',
-        `a restore drill failed at ${String(e.payload.destination)}: ${String(e.payload.error ?? '')}`,
+        `a restore drill failed at ${String(e.payload.destination)}: ${typeof e.payload.error === 'string' ? e.payload.error : 'see the drill history'}`,
         e,
       ),
     );
@@ -69,7 +69,13 @@ export class BackupService {
       ),
     );
     if (!isConfigured(this.host.context.config)) return;
-    this.timer = setInterval(() => void this.tick().catch((error: unknown) => this.host.context.logger.error({ err: error }, 'backup schedule failed')), TICK_MS);
+    this.timer = setInterval(
+      () =>
+        void this.tick().catch((error: unknown) =>
+          this.host.context.logger.error({ err: error }, 'backup schedule failed'),
+        ),
+      TICK_MS,
+    );
     this.timer.unref();
   }
 
@@ -102,7 +108,12 @@ export class BackupService {
     const kind = this.running ? undefined : dueJob(history, config, now);
     if (kind === undefined) return;
     try {
-      await commands.execute(this.commands[kind === 'prune' || kind === 'drill' ? kind : 'backup'], {}, SYSTEM_ACTOR, SYSTEM_ORIGIN);
+      await commands.execute(
+        this.commands[kind === 'prune' || kind === 'drill' ? kind : 'backup'],
+        {},
+        SYSTEM_ACTOR,
+        SYSTEM_ORIGIN,
+      );
     } catch (error) {
       // Busy (a CLI run holds the lock): the next tick asks again.
       if (!(error instanceof AppError && error.code === 'backup_busy')) throw error;
@@ -121,7 +132,13 @@ export class BackupService {
     const at = clock.now();
     if (health) this.host.context.health.set(health.condition, health.reason, at);
     logger.error({ securityEvent: kind, severity }, message);
-    const payload: SecurityEventPayload = { source: 'backup', kind, severity, message, ...(cause ? { details: cause.payload } : {}) };
+    const payload: SecurityEventPayload = {
+      source: 'backup',
+      kind,
+      severity,
+      message,
+      ...(cause ? { details: cause.payload } : {}),
+    };
     await events.publish({ type: SECURITY_EVENT, payload, at });
   }
 }

@@ -78,7 +78,12 @@ export function copyTo(
   attempts: number,
   onBytes?: (bytes: number) => void,
 ): Promise<CopyResult> {
-  return putAll(destination, objects.map((o) => ({ key: o.key, size: o.size, body: () => bodyOf(o) })), attempts, onBytes);
+  return putAll(
+    destination,
+    objects.map((o) => ({ key: o.key, size: o.size, body: () => bodyOf(o) })),
+    attempts,
+    onBytes,
+  );
 }
 
 /** A stored backup from one destination to another, encrypted bytes as they are (a catch-up copy). */
@@ -88,5 +93,9 @@ export function copyBetween(
   keys: { key: string; size: number }[],
   attempts: number,
 ): Promise<CopyResult> {
-  return putAll(to, keys.map((k) => ({ ...k, body: () => from.get(k.key) })), attempts);
+  return putAll(
+    to,
+    keys.map((k) => ({ ...k, body: () => from.get(k.key) })),
+    attempts,
+  );
 }

@@ -41,7 +41,9 @@ export const drillView = Type.Object(
     status: Type.String({ description: 'passed or failed' }),
     startedAt: time,
     finishedAt: time,
-    rpoMs: Type.Union([Type.Integer(), Type.Null()], { description: 'age of the restored backup when the drill began' }),
+    rpoMs: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'age of the restored backup when the drill began',
+    }),
     rtoMs: Type.Union([Type.Integer(), Type.Null()], { description: 'time to fetch, decrypt, restore and check it' }),
     checks: Type.Array(Type.Object({ name: Type.String(), ok: Type.Boolean(), detail: Type.String() }, closed)),
     error: nullableText,
@@ -55,7 +57,10 @@ export const statusView = Type.Object(
     destinations: Type.Array(Type.Object({ name: Type.String(), kind: Type.String() }, closed)),
     quorum: Type.Integer(),
     everyMinutes: Type.Integer(),
-    running: Type.Union([Type.Object({ id: Type.String(), kind: Type.String(), requestedAt: time }, closed), Type.Null()]),
+    running: Type.Union([
+      Type.Object({ id: Type.String(), kind: Type.String(), requestedAt: time }, closed),
+      Type.Null(),
+    ]),
     lastBackup: Type.Union([jobView, Type.Null()]),
     lastSucceededAt: nullableTime,
     lastDrillPassedAt: nullableTime,

@@ -43,7 +43,10 @@ export class DestinationWitness implements Witness {
       const size = Number(match[1]);
       parts.set(size, (parts.get(size) ?? new Set()).add(match[2]!));
     }
-    return [...parts].filter(([, kinds]) => kinds.size === 2).map(([size]) => size).sort((a, b) => a - b);
+    return [...parts]
+      .filter(([, kinds]) => kinds.size === 2)
+      .map(([size]) => size)
+      .sort((a, b) => a - b);
   }
 
   /** Only the newest checkpoint: it covers the most records, and a truncation shows against it. */

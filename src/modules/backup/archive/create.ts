@@ -1,4 +1,5 @@
-import { createReadStream, mkdirSync, rmSync } from 'node:fs';
+import { createReadStream, mkdirSync, rmSync, statSync } from 'node:fs';
+import { Transform } from 'node:stream';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -71,20 +72,44 @@ const part = (id: string, name: PartName, digests: SealedDigests): ManifestPart 
   encryption: 'age',
 });
 
+/** Reports the bytes read from `stream` as they pass (a bar for the CLI), leaving the stream as it is. */
+function counted(stream: Readable, deps: BackupDeps, stage: string, total: () => number): Readable {
+  let done = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, next) {
+      done += chunk.length;
+      deps.onProgress?.(stage, done, Math.max(total(), done));
+      next(null, chunk);
+    },
+  });
+  stream.on('error', (error) => counter.destroy(error));
+  return stream.pipe(counter);
+}
+
 /** Snapshot, then each part compressed and encrypted into `dir`; the counts come from the snapshot itself. */
 async function sealDatabase(deps: BackupDeps, dir: string, file: string) {
   const { config, recipients } = deps;
   if (deps.storage.dialect === 'postgres') {
     if (config.databaseUrl === undefined) throw new Error('a PostgreSQL backup needs config.databaseUrl');
     return withPostgresSnapshot(config.databaseUrl, async (state, stdout: Readable) => {
-      return { state, digests: await sealToFile(stdout, recipients, file) };
+      // A dump's size is known only at its end: the count of bytes so far is the progress.
+      return {
+        state,
+        digests: await sealToFile(
+          counted(stdout, deps, 'dumping', () => 0),
+          recipients,
+          file,
+        ),
+      };
     });
   }
   const snapshot = join(dir, 'snapshot.db');
   try {
     await vacuumInto(join(config.dataDir, 'bastion.db'), snapshot);
     const state: SnapshotState = await sqliteSnapshotState(snapshot);
-    return { state, digests: await sealToFile(createReadStream(snapshot), recipients, file) };
+    const total = statSync(snapshot).size;
+    const source = counted(createReadStream(snapshot), deps, 'encrypting', () => total);
+    return { state, digests: await sealToFile(source, recipients, file) };
   } finally {
     rmSync(snapshot, { force: true });
   }

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Witness } from '../../audit/index.js';
+import type { Witness, WitnessedCheckpoint } from '../../audit/index.js';
 import type { BackupManifest } from './format.js';
 
-type Copies = ReturnType<Witness['readAll']>;
+type Copies = WitnessedCheckpoint[];
 
 /** A read-only witness: checking a restore must never write a checkpoint anywhere. */
 function readOnlyWitness(name: string, readAll: () => Copies): Witness {
