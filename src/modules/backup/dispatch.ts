@@ -1,8 +1,7 @@
-import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../../kernel/actors.js';
 import { dbOf } from './db.js';
 import type { BackupHost, Reporter } from './host.js';
 import type { JobKind } from './jobs.js';
-import { finishJob } from './outcomes.js';
+import { recordOutcome } from './outcomes.js';
 import { runBackup } from './run-backup.js';
 import { runPrune, runVerify } from './run-checks.js';
 import { runDrill } from './run-drill.js';
@@ -39,12 +38,7 @@ export async function runJob(host: BackupHost, jobId: string, report: Reporter):
       .where('id', '=', jobId)
       .executeTakeFirst();
     if (still?.status === 'running')
-      await host.context.commands.execute(
-        finishJob,
-        { jobId, status: 'failed', result: {}, error: reasonOf(error) },
-        SYSTEM_ACTOR,
-        SYSTEM_ORIGIN,
-      );
+      await recordOutcome(host.context.commands, { jobId, status: 'failed', result: {}, error: reasonOf(error) });
     return { status: 'failed', error: reasonOf(error) };
   }
 }

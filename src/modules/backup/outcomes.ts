@@ -1,4 +1,7 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../../kernel/actors.js';
+import { AppError } from '../../kernel/errors.js';
+import type { CommandPort } from '../../kernel/module.js';
 import { defineCommand } from './db.js';
 
 const closed = { additionalProperties: false } as const;
@@ -155,3 +158,27 @@ export const finishJob = defineCommand({
     return { recorded: true as const };
   },
 });
+
+const RECORD_ATTEMPTS = 4;
+
+/**
+ * Records a job's outcome as the system. Tried again after a pause when the database refuses for a moment
+ * (SQLite's one writer busy past its timeout under a burst of writes): work that took minutes and succeeded
+ * must not end up recorded as nothing.
+ */
+export async function recordOutcome(
+  commands: CommandPort,
+  input: Static<typeof finishInput>,
+  pauseMs = 1000,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await commands.execute(finishJob, input, SYSTEM_ACTOR, SYSTEM_ORIGIN);
+      return;
+    } catch (error) {
+      const transient = error instanceof AppError && (error.status === 500 || error.status === 503);
+      if (!transient || attempt >= RECORD_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pauseMs * attempt));
+    }
+  }
+}

@@ -1,11 +1,10 @@
-import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../../kernel/actors.js';
 import { sha256Hex } from '../../kernel/digest.js';
 import { allCheckpoints } from '../audit/index.js';
 import { BACKUP_KEY_FILE, backupSigner, createBackup, verifyBackup } from './archive/index.js';
 import type { BackupDestination } from './destinations/destination.js';
 import type { BackupHost, Reporter } from './host.js';
 import { dbOf } from './db.js';
-import { finishJob } from './outcomes.js';
+import { recordOutcome } from './outcomes.js';
 import { copyBetween, copyTo, reasonOf, type CopyResult, type Outgoing } from './upload.js';
 import { DestinationWitness } from './witness.js';
 import type { Static } from '@sinclair/typebox';
@@ -70,9 +69,7 @@ export async function runBackup(host: BackupHost, jobId: string, report: Reporte
     const bytes = staged.files.reduce((sum, f) => sum + f.size, 0);
     const copies = [...earlier, ...results.map((copy) => ({ backupId: id, copy: copyOf(copy) }))];
     const result = { backupId: id, bytes, written, quorum, treeSize: staged.manifest.audit.treeSize };
-    await host.context.commands.execute(
-      finishJob,
-      {
+    await recordOutcome(host.context.commands, {
         jobId,
         status: ok ? 'succeeded' : 'failed',
         ...(error !== undefined ? { error } : {}),
@@ -90,10 +87,7 @@ export async function runBackup(host: BackupHost, jobId: string, report: Reporte
             }
           : {}),
         copies,
-      },
-      SYSTEM_ACTOR,
-      SYSTEM_ORIGIN,
-    );
+      });
     return {
       status: ok ? 'succeeded' : 'failed',
       ...result,
@@ -130,12 +124,7 @@ async function record(
   extra: { copies?: Copy[] },
   error?: string,
 ): Promise<void> {
-  await host.context.commands.execute(
-    finishJob,
-    { jobId, status, result: {}, ...(error !== undefined ? { error } : {}), ...extra },
-    SYSTEM_ACTOR,
-    SYSTEM_ORIGIN,
-  );
+  await recordOutcome(host.context.commands, { jobId, status, result: {}, ...(error !== undefined ? { error } : {}), ...extra });
 }
 
 /**

@@ -1,9 +1,8 @@
 import type { Static } from '@sinclair/typebox';
-import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../../kernel/actors.js';
 import { BACKUP_KEY_FILE, listBackups, verifyBackup } from './archive/index.js';
 import type { BackupDestination } from './destinations/destination.js';
 import type { BackupHost, Reporter } from './host.js';
-import { finishJob, type copyOutcome } from './outcomes.js';
+import { recordOutcome, type copyOutcome } from './outcomes.js';
 import { retained } from './retention.js';
 import { backupPrefix } from './run-backup.js';
 import { reasonOf } from './upload.js';
@@ -48,13 +47,8 @@ export async function runVerify(
         .filter((o) => !o.ok)
         .map((o) => o.destination)
         .join(', ')}`;
-  await host.context.commands.execute(
-    finishJob,
-    { jobId, status: ok ? 'succeeded' : 'failed', result, ...(error !== undefined ? { error } : {}) },
-    SYSTEM_ACTOR,
-    SYSTEM_ORIGIN,
-  );
-  return { status: ok ? 'succeeded' : 'failed', ...result };
+  await recordOutcome(host.context.commands, { jobId, status: ok ? 'succeeded' : 'failed', result, ...(error !== undefined ? { error } : {}) });
+  return { status: ok ? 'succeeded' : 'failed', ...result, ...(error !== undefined ? { error } : {}) };
 }
 
 /** Incomplete backups (no manifest) older than this are leftovers of a run that died, and are removed. */
@@ -104,17 +98,12 @@ export async function runPrune(host: BackupHost, jobId: string, report: Reporter
   }
   const result = { kept: all.size - remove.length, removed: copies.length, problems };
   const error = problems.length > 0 ? problems.join('; ').slice(0, 1000) : undefined;
-  await host.context.commands.execute(
-    finishJob,
-    {
+  await recordOutcome(host.context.commands, {
       jobId,
       status: error === undefined ? 'succeeded' : 'failed',
       result,
       copies,
       ...(error !== undefined ? { error } : {}),
-    },
-    SYSTEM_ACTOR,
-    SYSTEM_ORIGIN,
-  );
-  return { status: error === undefined ? 'succeeded' : 'failed', ...result };
+    });
+  return { status: error === undefined ? 'succeeded' : 'failed', ...result, ...(error !== undefined ? { error } : {}) };
 }

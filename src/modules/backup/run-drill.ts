@@ -1,5 +1,4 @@
 import type { Static } from '@sinclair/typebox';
-import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../../kernel/actors.js';
 import { loadPublicKey } from '../../kernel/keys/key-store.js';
 import { PUBLIC_KEY_FILE } from '../audit/index.js';
 import {
@@ -12,7 +11,7 @@ import {
 } from './archive/index.js';
 import type { BackupDestination } from './destinations/destination.js';
 import type { BackupHost, Reporter } from './host.js';
-import { finishJob, type drillOutcome } from './outcomes.js';
+import { recordOutcome, type drillOutcome } from './outcomes.js';
 import { openSandbox } from './sandbox.js';
 import { reasonOf } from './upload.js';
 
@@ -40,18 +39,13 @@ export async function runDrill(
   const failed = drills.filter((d) => d.status === 'failed');
   const error = failed.length > 0 ? `the drill failed at ${failed.map((d) => d.destination).join(', ')}` : undefined;
   const result = { drills: drills.map(({ checks: _checks, ...rest }) => rest) };
-  await host.context.commands.execute(
-    finishJob,
-    {
+  await recordOutcome(host.context.commands, {
       jobId,
       status: error === undefined ? 'succeeded' : 'failed',
       result,
       drills,
       ...(error !== undefined ? { error } : {}),
-    },
-    SYSTEM_ACTOR,
-    SYSTEM_ORIGIN,
-  );
+    });
   return { status: error === undefined ? 'succeeded' : 'failed', drills };
 }
 

@@ -1,12 +1,11 @@
 import { rmSync } from 'node:fs';
 import pg from 'pg';
-import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../../kernel/actors.js';
 import { loadPublicKey } from '../../kernel/keys/key-store.js';
 import { PUBLIC_KEY_FILE } from '../audit/index.js';
 import { BACKUP_KEY_FILE, checkRestored, readIdentityFile, readManifest, restoreBackup } from './archive/index.js';
 import type { BackupHost, Reporter } from './host.js';
 import { restoreTarget } from './jobs.js';
-import { finishJob } from './outcomes.js';
+import { recordOutcome } from './outcomes.js';
 import { reasonOf } from './upload.js';
 
 interface RestoreInput {
@@ -83,11 +82,6 @@ export async function runRestore(host: BackupHost, jobId: string, input: Restore
     error = reasonOf(cause);
   }
   const result = { target: input.target, backupId: input.backupId, checks: outcome?.checks ?? [] };
-  await host.context.commands.execute(
-    finishJob,
-    { jobId, status: error === undefined ? 'succeeded' : 'failed', result, ...(error !== undefined ? { error } : {}) },
-    SYSTEM_ACTOR,
-    SYSTEM_ORIGIN,
-  );
+  await recordOutcome(host.context.commands, { jobId, status: error === undefined ? 'succeeded' : 'failed', result, ...(error !== undefined ? { error } : {}) });
   return { status: error === undefined ? 'succeeded' : 'failed', ...result, ...(error !== undefined ? { error } : {}) };
 }
