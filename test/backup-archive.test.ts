@@ -148,21 +148,27 @@ describe(`backup archive (${testDialect})`, () => {
     expect(head.root().toString('hex')).toBe(body.rootHash);
   });
 
-  it.runIf(testDialect === 'sqlite')(
-    'database.age decrypts with the age CLI and decompresses to a valid SQLite file',
-    () => {
-      const plain = execFileSync('age', ['-d', '-i', identityFile, join(destination.root, manifest.parts[0]!.key)]);
-      const file = join(work, 'cli.db');
-      writeFileSync(file, zstdDecompressSync(plain));
-      const db = new SqliteDatabase(file, { readonly: true });
-      try {
-        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-        expect(db.prepare('select count(*) as n from audit_records').get()).toEqual({ n: manifest.audit.treeSize });
-      } finally {
-        db.close();
-      }
-    },
-  );
+  it('database.age decrypts with the age CLI and decompresses to the database: a valid SQLite file, or a pg_dump archive pg_restore reads', () => {
+    const plain = zstdDecompressSync(
+      execFileSync('age', ['-d', '-i', identityFile, join(destination.root, manifest.parts[0]!.key)]),
+    );
+    if (testDialect === 'postgres') {
+      // pg_restore --list reads the custom-format archive's table of contents: the audit table is in it.
+      const dump = join(work, 'cli.dump');
+      writeFileSync(dump, plain);
+      expect(execFileSync('pg_restore', ['--list', dump]).toString('utf8')).toMatch(/TABLE DATA public audit_records/);
+      return;
+    }
+    const file = join(work, 'cli.db');
+    writeFileSync(file, plain);
+    const db = new SqliteDatabase(file, { readonly: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(db.prepare('select count(*) as n from audit_records').get()).toEqual({ n: manifest.audit.treeSize });
+    } finally {
+      db.close();
+    }
+  });
 
   it('one flipped byte in database.age is reported as a digest problem of that part, and restore refuses it', async () => {
     const copy = new TestDirDestination('copy', join(work, 'flipped'));
