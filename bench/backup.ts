@@ -1,4 +1,4 @@
-import { copyFileSync, createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -19,6 +19,7 @@ import {
   restoreBackup,
   runJob,
 } from '../src/modules/backup/index.js';
+import { LocalFile } from '../src/modules/backup/destinations/destination.js';
 import { sqliteFile } from '../src/storage/files.js';
 import { ageIdentity, writeBackupConfig } from '../test/support/backup.js';
 import { startS3Server } from '../test/support/s3-server.js';
@@ -62,7 +63,7 @@ export async function run(): Promise<void> {
     rmSync(join(work, 'plain-copy.db'));
     const destinations = backupDestinations(config);
     const plainThree = await timed(async () => {
-      await Promise.all(destinations.map((d) => d.put('plain/bastion.db', createReadStream(file))));
+      await Promise.all(destinations.map((d) => d.put('plain/bastion.db', new LocalFile(file))));
       await pipeline(await destinations[1]!.get('plain/bastion.db'), createWriteStream(join(work, 'plain-back.db')));
     });
     for (const d of destinations) await d.delete('plain/bastion.db');

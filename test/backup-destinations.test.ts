@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalFile } from '../src/modules/backup/destinations/destination.js';
 import { DestinationError, destinationFor, type BackupDestination } from '../src/modules/backup/destinations/index.js';
 import { eventually, freePort } from './support/eventually.js';
 import { MiB, readAll, randomStream, s3Config, sftpConfig, sha256 } from './support/destinations.js';
@@ -62,6 +63,15 @@ describe.each(kinds)('the $kind destination', ({ open }) => {
     const source = randomStream(20);
     await expect(destination.put('big/stream.bin', source.stream)).resolves.toEqual({ size: 20 * MiB });
     expect(sha256(await readAll(await destination.get('big/stream.bin')))).toBe(source.sha256());
+  });
+
+  it('stores a 20 MiB local file (a staged backup part) and gives back the same SHA-256', async () => {
+    const bytes = randomBytes(20 * MiB);
+    const file = join(mkdtempSync(join(tmpdir(), 'bastion-local-file-')), 'part.age');
+    writeFileSync(file, bytes);
+    await expect(destination.put('big/file.bin', new LocalFile(file))).resolves.toEqual({ size: 20 * MiB });
+    expect(sha256(await readAll(await destination.get('big/file.bin')))).toBe(sha256(bytes));
+    rmSync(dirname(file), { recursive: true, force: true });
   });
 
   it('lists every object under a prefix, recursively, in key order, with their sizes, and nothing beside it', async () => {

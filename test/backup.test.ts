@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -306,6 +306,32 @@ describe('restore drills through the API', () => {
     expect(approved.statusCode, approved.body).toBe(200);
     const replaced = await finished(second, approved.json<{ jobId: string }>().jobId);
     expect(replaced.status).toBe('succeeded');
+  }, 240_000);
+
+  it('a job left "running" by a process that died (a crash mid-backup) is marked abandoned and does not block the next', async () => {
+    const session = await officer();
+    // As a crashed run leaves it: claimed by a process of this host that no longer exists.
+    await t.bastion.storage.db
+      .insertInto('backup_jobs')
+      .values({
+        id: 'crashed-job',
+        kind: 'backup',
+        status: 'running',
+        backup_id: null,
+        requested_by: 'system',
+        requested_at: Date.now() - 60_000,
+        runner: `${hostname()}:2147483646`,
+        finished_at: null,
+        input: '{}',
+        result: null,
+        error: null,
+      })
+      .execute();
+    const next = await app.inject({ method: 'POST', url: '/api/backups', headers: session.headers, payload: {} });
+    expect(next.statusCode, next.body).toBe(200);
+    expect((await finished(session, next.json<{ jobId: string }>().jobId)).status).toBe('succeeded');
+    const crashed = await app.inject({ method: 'GET', url: '/api/backups/jobs/crashed-job', headers: session.headers });
+    expect(crashed.json()).toMatchObject({ status: 'abandoned', error: 'the process running it ended' });
   }, 240_000);
 
   it('a second job while one runs is refused with 409 backup_busy, and a reader without backup.read gets 403', async () => {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { ConflictError } from '../../kernel/errors.js';
@@ -9,6 +10,24 @@ import { defineCommand, type Database } from './db.js';
 
 export const JOB_REQUESTED = 'backup.job-requested';
 export type JobKind = 'backup' | 'verify' | 'prune' | 'drill' | 'restore';
+
+/** The process that claims a job runs it (the server after the request's commit, the CLI itself). */
+const THIS_RUNNER = `${hostname()}:${process.pid}`;
+
+/**
+ * Whether the process that claimed a job still lives: one on this host is asked (signal 0); one on another
+ * host (instances sharing PostgreSQL) is taken to live until ABANDONED_AFTER_MS.
+ */
+function runnerAlive(runner: string): boolean {
+  const [host, pid] = runner.split(':');
+  if (host !== hostname()) return true;
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** A job still "running" after this long was abandoned by a process that died: it no longer holds the lock. */
 export const ABANDONED_AFTER_MS = 6 * 60 * 60 * 1000;
@@ -52,12 +71,21 @@ async function claim(
   input: Record<string, unknown>,
   backupId: string | null,
 ): Promise<Static<typeof jobAccepted>> {
-  await ctx.tx
-    .updateTable('backup_jobs')
-    .set({ status: 'abandoned', finished_at: ctx.now, error: 'the process running it ended' })
-    .where('status', '=', 'running')
-    .where('requested_at', '<', ctx.now - ABANDONED_AFTER_MS)
-    .execute();
+  const abandoned = (
+    await ctx.tx
+      .selectFrom('backup_jobs')
+      .select(['id', 'runner', 'requested_at'])
+      .where('status', '=', 'running')
+      .execute()
+  )
+    .filter((job) => !runnerAlive(job.runner) || Number(job.requested_at) < ctx.now - ABANDONED_AFTER_MS)
+    .map((job) => job.id);
+  if (abandoned.length > 0)
+    await ctx.tx
+      .updateTable('backup_jobs')
+      .set({ status: 'abandoned', finished_at: ctx.now, error: 'the process running it ended' })
+      .where('id', 'in', abandoned)
+      .execute();
   const running = await ctx.tx
     .selectFrom('backup_jobs')
     .select(['id', 'kind'])
@@ -75,6 +103,7 @@ async function claim(
       backup_id: backupId,
       requested_by: ctx.actor.id,
       requested_at: ctx.now,
+      runner: THIS_RUNNER,
       finished_at: null,
       input: JSON.stringify(input),
       result: null,

@@ -1,5 +1,10 @@
 import type { ReadDb } from '../../kernel/store.js';
-import { decodeCursor, pageFrom } from '../../kernel/pagination.js';
+import { pageFrom } from '../../kernel/pagination.js';
+import { afterKey, keyOfCursor, keyOfRow, type KeysetOrder } from '../../kernel/keyset.js';
+
+/** Newest first; the id breaks ties. A cursor of another shape is a 400, as on every list. */
+const JOB_ORDER: KeysetOrder = { sort: 'requested_at', id: 'id', direction: 'desc', sortType: 'number' };
+const DRILL_ORDER: KeysetOrder = { sort: 'started_at', id: 'id', direction: 'desc', sortType: 'number' };
 import { toIsoUtc } from '../../kernel/clock.js';
 import type { Database } from './db.js';
 
@@ -55,12 +60,7 @@ export async function pageJobs(
 ) {
   let query = db.selectFrom('backup_jobs').selectAll();
   if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
-  if (page.cursor !== undefined) {
-    const [at, id] = decodeCursor(page.cursor, 2) as [number, string];
-    query = query.where((eb) =>
-      eb.or([eb('requested_at', '<', at), eb.and([eb('requested_at', '=', at), eb('id', '<', id)])]),
-    );
-  }
+  if (page.cursor !== undefined) query = query.where(afterKey(JOB_ORDER, keyOfCursor(page.cursor, JOB_ORDER)));
   const rows = await query
     .orderBy('requested_at', 'desc')
     .orderBy('id', 'desc')
@@ -73,7 +73,7 @@ export async function pageJobs(
   return pageFrom(
     rows,
     page.limit,
-    (r) => [Number(r.requested_at), r.id],
+    (r) => keyOfRow(JOB_ORDER, r.requested_at, r.id),
     (r) => jobItem(r, copies.get(r.backup_id ?? '') ?? []),
   );
 }
@@ -87,12 +87,7 @@ export async function jobById(db: ReadDb<Database>, id: string) {
 
 export async function pageDrills(db: ReadDb<Database>, page: { limit: number; cursor?: string }) {
   let query = db.selectFrom('backup_drills').selectAll();
-  if (page.cursor !== undefined) {
-    const [at, id] = decodeCursor(page.cursor, 2) as [number, string];
-    query = query.where((eb) =>
-      eb.or([eb('started_at', '<', at), eb.and([eb('started_at', '=', at), eb('id', '<', id)])]),
-    );
-  }
+  if (page.cursor !== undefined) query = query.where(afterKey(DRILL_ORDER, keyOfCursor(page.cursor, DRILL_ORDER)));
   const rows = await query
     .orderBy('started_at', 'desc')
     .orderBy('id', 'desc')
@@ -101,7 +96,7 @@ export async function pageDrills(db: ReadDb<Database>, page: { limit: number; cu
   return pageFrom(
     rows,
     page.limit,
-    (r) => [Number(r.started_at), r.id],
+    (r) => keyOfRow(DRILL_ORDER, r.started_at, r.id),
     (r) => ({
       jobId: r.job_id,
       destination: r.destination,

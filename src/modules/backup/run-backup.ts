@@ -70,24 +70,24 @@ export async function runBackup(host: BackupHost, jobId: string, report: Reporte
     const copies = [...earlier, ...results.map((copy) => ({ backupId: id, copy: copyOf(copy) }))];
     const result = { backupId: id, bytes, written, quorum, treeSize: staged.manifest.audit.treeSize };
     await recordOutcome(host.context.commands, {
-        jobId,
-        status: ok ? 'succeeded' : 'failed',
-        ...(error !== undefined ? { error } : {}),
-        result,
-        ...(written > 0
-          ? {
-              backup: {
-                id,
-                createdAt: Date.parse(staged.manifest.createdAt),
-                treeSize: staged.manifest.audit.treeSize,
-                bytes,
-                manifestSha256: sha256Hex(staged.manifestBytes),
-                dialect: staged.manifest.dialect,
-              },
-            }
-          : {}),
-        copies,
-      });
+      jobId,
+      status: ok ? 'succeeded' : 'failed',
+      ...(error !== undefined ? { error } : {}),
+      result,
+      ...(written > 0
+        ? {
+            backup: {
+              id,
+              createdAt: Date.parse(staged.manifest.createdAt),
+              treeSize: staged.manifest.audit.treeSize,
+              bytes,
+              manifestSha256: sha256Hex(staged.manifestBytes),
+              dialect: staged.manifest.dialect,
+            },
+          }
+        : {}),
+      copies,
+    });
     return {
       status: ok ? 'succeeded' : 'failed',
       ...result,
@@ -124,7 +124,13 @@ async function record(
   extra: { copies?: Copy[] },
   error?: string,
 ): Promise<void> {
-  await recordOutcome(host.context.commands, { jobId, status, result: {}, ...(error !== undefined ? { error } : {}), ...extra });
+  await recordOutcome(host.context.commands, {
+    jobId,
+    status,
+    result: {},
+    ...(error !== undefined ? { error } : {}),
+    ...extra,
+  });
 }
 
 /**

@@ -47,7 +47,12 @@ export async function runVerify(
         .filter((o) => !o.ok)
         .map((o) => o.destination)
         .join(', ')}`;
-  await recordOutcome(host.context.commands, { jobId, status: ok ? 'succeeded' : 'failed', result, ...(error !== undefined ? { error } : {}) });
+  await recordOutcome(host.context.commands, {
+    jobId,
+    status: ok ? 'succeeded' : 'failed',
+    result,
+    ...(error !== undefined ? { error } : {}),
+  });
   return { status: ok ? 'succeeded' : 'failed', ...result, ...(error !== undefined ? { error } : {}) };
 }
 
@@ -99,11 +104,11 @@ export async function runPrune(host: BackupHost, jobId: string, report: Reporter
   const result = { kept: all.size - remove.length, removed: copies.length, problems };
   const error = problems.length > 0 ? problems.join('; ').slice(0, 1000) : undefined;
   await recordOutcome(host.context.commands, {
-      jobId,
-      status: error === undefined ? 'succeeded' : 'failed',
-      result,
-      copies,
-      ...(error !== undefined ? { error } : {}),
-    });
+    jobId,
+    status: error === undefined ? 'succeeded' : 'failed',
+    result,
+    copies,
+    ...(error !== undefined ? { error } : {}),
+  });
   return { status: error === undefined ? 'succeeded' : 'failed', ...result, ...(error !== undefined ? { error } : {}) };
 }

@@ -40,12 +40,12 @@ export async function runDrill(
   const error = failed.length > 0 ? `the drill failed at ${failed.map((d) => d.destination).join(', ')}` : undefined;
   const result = { drills: drills.map(({ checks: _checks, ...rest }) => rest) };
   await recordOutcome(host.context.commands, {
-      jobId,
-      status: error === undefined ? 'succeeded' : 'failed',
-      result,
-      drills,
-      ...(error !== undefined ? { error } : {}),
-    });
+    jobId,
+    status: error === undefined ? 'succeeded' : 'failed',
+    result,
+    drills,
+    ...(error !== undefined ? { error } : {}),
+  });
   return { status: error === undefined ? 'succeeded' : 'failed', drills };
 }
 

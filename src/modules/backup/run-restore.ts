@@ -82,6 +82,11 @@ export async function runRestore(host: BackupHost, jobId: string, input: Restore
     error = reasonOf(cause);
   }
   const result = { target: input.target, backupId: input.backupId, checks: outcome?.checks ?? [] };
-  await recordOutcome(host.context.commands, { jobId, status: error === undefined ? 'succeeded' : 'failed', result, ...(error !== undefined ? { error } : {}) });
+  await recordOutcome(host.context.commands, {
+    jobId,
+    status: error === undefined ? 'succeeded' : 'failed',
+    result,
+    ...(error !== undefined ? { error } : {}),
+  });
   return { status: error === undefined ? 'succeeded' : 'failed', ...result, ...(error !== undefined ? { error } : {}) };
 }

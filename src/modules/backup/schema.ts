@@ -14,6 +14,8 @@ export interface BackupTables {
     backup_id: string | null;
     requested_by: string;
     requested_at: number;
+    /** `host:pid` of the process that claimed the job and runs it: a dead one no longer holds the lock. */
+    runner: string;
     finished_at: number | null;
     /** JSON: what was asked (kind-specific, no secret). */
     input: string;
@@ -69,6 +71,7 @@ export const backupMigrations: ModuleMigration[] = [
         .addColumn('backup_id', 'text')
         .addColumn('requested_by', 'text', (c) => c.notNull())
         .addColumn('requested_at', big, (c) => c.notNull())
+        .addColumn('runner', 'text', (c) => c.notNull())
         .addColumn('finished_at', big)
         .addColumn('input', 'text', (c) => c.notNull())
         .addColumn('result', 'text')

@@ -1,6 +1,4 @@
-import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
-import type { BackupDestination } from './destinations/destination.js';
+import { LocalFile, type BackupDestination, type PutBody } from './destinations/destination.js';
 
 /** One object of a backup: staged on local disk, or a small buffer (the manifest and its signature). */
 export interface Outgoing {
@@ -28,16 +26,16 @@ export function reasonOf(error: unknown): string {
   return 'unknown error';
 }
 
-function bodyOf(object: Outgoing): Buffer | Readable {
+function bodyOf(object: Outgoing): PutBody {
   if (object.data) return object.data;
-  return createReadStream(object.path!);
+  return new LocalFile(object.path!);
 }
 
 interface Item {
   key: string;
   size: number;
   /** Opened anew for each attempt: a stream is read once. */
-  body(): Promise<Buffer | Readable> | Buffer | Readable;
+  body(): Promise<PutBody> | PutBody;
 }
 
 /**

@@ -79,6 +79,22 @@ async function treeHead(reader: Reader, manifest: BackupManifest): Promise<Resto
   return { name: 'audit-tree-head', ok, detail };
 }
 
+/**
+ * What the audit check says: on success, what it was checked against (the newest off-host checkpoint); on a
+ * truncation, how many records the witnesses saw that this backup lacks, i.e. what the restore loses.
+ */
+function auditDetail(audit: LogVerification, extra: Witness[]): string {
+  const offHost = audit.witnesses.filter((w) => extra.some((e) => e.name === w.witness) && w.reachable);
+  const against = offHost.map((w) => `${w.witness} at ${w.newest ?? 'none'}`).join(', ');
+  if (audit.ok)
+    return `${audit.recordsChecked} records, ${audit.checkpointsChecked} checkpoints verified${against !== '' ? `; off-host: ${against}` : ''}`;
+  const problems = audit.problems.map((p) => p.message).join('; ');
+  const beyond = audit.problems.some((p) => p.kind === 'truncated')
+    ? (audit.latestCheckpoint ?? 0) - audit.recordsChecked
+    : 0;
+  return beyond > 0 ? `truncated: ${problems} (${beyond} records written after this backup are not in it)` : problems;
+}
+
 /** Checks a restored database against its manifest: integrity, counts, audit chain, checkpoints and witnesses. */
 export async function checkRestored(options: CheckOptions): Promise<RestoreCheckReport> {
   const reader = openRestored(options);
@@ -95,12 +111,7 @@ export async function checkRestored(options: CheckOptions): Promise<RestoreCheck
       ...(options.extraWitnesses ?? []),
     ];
     const audit = await verifyLog({ storage: reader, publicKey: options.publicKey, witnesses });
-    const problems = audit.problems.map((p) => p.message).join('; ');
-    checks.push({
-      name: 'audit-log',
-      ok: audit.ok,
-      detail: audit.ok ? `${audit.recordsChecked} records, ${audit.checkpointsChecked} checkpoints verified` : problems,
-    });
+    checks.push({ name: 'audit-log', ok: audit.ok, detail: auditDetail(audit, options.extraWitnesses ?? []) });
     return { ok: checks.every((c) => c.ok), checks, audit };
   } finally {
     await reader.close();

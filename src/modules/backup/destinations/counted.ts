@@ -1,5 +1,7 @@
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { createReadStream } from 'node:fs';
+import { LocalFile, type PutBody } from './destination.js';
 
 /** A body as handed to a client library, and the number of bytes that went through it once it is consumed. */
 export interface CountedBody {
@@ -7,7 +9,8 @@ export interface CountedBody {
   size(): number;
 }
 
-export function countBytes(body: Buffer | Readable): CountedBody {
+export function countBytes(given: PutBody): CountedBody {
+  const body = given instanceof LocalFile ? createReadStream(given.path) : given;
   if (Buffer.isBuffer(body)) return { stream: body, size: () => body.length };
   let size = 0;
   const counter = new Transform({

@@ -13,7 +13,7 @@ export interface BackupDestination {
    * Writes an object so that readers see all of it or none of it (temporary name + rename, or one S3 upload).
    * A Buffer body may be retried by the caller; a stream is read once. Overwrites an object of that key.
    */
-  put(key: string, body: Buffer | Readable, options?: PutOptions): Promise<{ size: number }>;
+  put(key: string, body: PutBody, options?: PutOptions): Promise<{ size: number }>;
   /** Reads an object; throws DestinationError with `notFound` true when there is none. */
   get(key: string): Promise<Readable>;
   /** Every object under `prefix` (recursively), in key order. An absent prefix lists nothing. */
@@ -23,6 +23,16 @@ export interface BackupDestination {
   /** Ends connections (SFTP); the destination may be used again after, reconnecting. */
   close(): Promise<void>;
 }
+
+/**
+ * A file on local disk (a staged backup part): a destination may send it its own fastest way (SFTP: many
+ * writes in flight at once, where a stream waits for each write's answer) and read it again for a retry.
+ */
+export class LocalFile {
+  constructor(readonly path: string) {}
+}
+
+export type PutBody = Buffer | Readable | LocalFile;
 
 export interface PutOptions {
   /** S3 with `objectLockDays`: the destination sets the lock itself; other kinds ignore it. */

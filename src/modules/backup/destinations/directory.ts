@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { DestinationError, type BackupDestination, type StoredObject } from './destination.js';
+import { createReadStream } from 'node:fs';
+import { DestinationError, LocalFile, type BackupDestination, type PutBody, type StoredObject } from './destination.js';
 import { byKey, checkKey, checkPrefix, temporaryName } from './keys.js';
 
 export interface DirectoryDestinationConfig {
@@ -21,7 +22,7 @@ export class DirectoryDestination implements BackupDestination {
     this.#root = config.path;
   }
 
-  async put(key: string, body: Buffer | Readable): Promise<{ size: number }> {
+  async put(key: string, body: PutBody): Promise<{ size: number }> {
     const target = this.#pathOf(key);
     const temp = temporaryName(target, randomBytes(8).toString('hex'));
     try {
@@ -91,10 +92,11 @@ export class DirectoryDestination implements BackupDestination {
   }
 }
 
-async function writeDurably(path: string, body: Buffer | Readable): Promise<number> {
+async function writeDurably(path: string, body: PutBody): Promise<number> {
   const handle = await open(path, 'wx', 0o600);
   try {
-    const size = Buffer.isBuffer(body) ? await writeAll(handle, body) : await writeStream(handle, body);
+    const source = body instanceof LocalFile ? createReadStream(body.path) : body;
+    const size = Buffer.isBuffer(source) ? await writeAll(handle, source) : await writeStream(handle, source);
     await handle.sync();
     return size;
   } finally {

@@ -1,5 +1,11 @@
 import { Readable } from 'node:stream';
-import { DestinationError, type BackupDestination, type PutOptions, type StoredObject } from './destination.js';
+import {
+  DestinationError,
+  type BackupDestination,
+  type PutBody,
+  type PutOptions,
+  type StoredObject,
+} from './destination.js';
 import { countBytes } from './counted.js';
 import { byKey, checkKey, checkPrefix } from './keys.js';
 import { s3Session, type S3DestinationConfig, type S3Session } from './s3-client.js';
@@ -20,7 +26,7 @@ export class S3Destination implements BackupDestination {
     this.#config = config;
   }
 
-  async put(key: string, body: Buffer | Readable, options: PutOptions = {}): Promise<{ size: number }> {
+  async put(key: string, body: PutBody, options: PutOptions = {}): Promise<{ size: number }> {
     const Key = this.#keyOf(key);
     const counted = countBytes(body);
     try {

@@ -3,7 +3,11 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import type SftpClient from 'ssh2-sftp-client';
 import { countBytes } from './counted.js';
-import { DestinationError, type BackupDestination, type StoredObject } from './destination.js';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DestinationError, LocalFile, type BackupDestination, type PutBody, type StoredObject } from './destination.js';
 import { matchesPinned } from './host-key.js';
 import { byKey, checkKey, checkPrefix, readSecretFile, temporaryName } from './keys.js';
 
@@ -29,11 +33,12 @@ export class SftpDestination implements BackupDestination {
     this.#config = config;
   }
 
-  async put(key: string, body: Buffer | Readable): Promise<{ size: number }> {
+  async put(key: string, body: PutBody): Promise<{ size: number }> {
     const target = this.#pathOf(key);
     const temp = temporaryName(target, randomBytes(8).toString('hex'));
     return this.#run(`put of ${key}`, async (sftp) => {
       await sftp.mkdir(posix.dirname(target), true);
+      if (body instanceof LocalFile) return this.#putFile(sftp, body, temp, target);
       const counted = countBytes(body);
       try {
         await sftp.put(counted.stream, temp);
@@ -46,15 +51,37 @@ export class SftpDestination implements BackupDestination {
     });
   }
 
+  /**
+   * A stream over SFTP waits for each 32 KiB write's answer (a few MB/s, even on loopback); a file goes with
+   * many writes in flight (`fastPut`), as OpenSSH's own sftp client sends it.
+   */
+  async #putFile(sftp: SftpClient, file: LocalFile, temp: string, target: string): Promise<{ size: number }> {
+    try {
+      await sftp.fastPut(file.path, temp, { concurrency: 64, chunkSize: 32_768 });
+      await replace(sftp, temp, target);
+    } catch (error) {
+      await sftp.delete(temp, true).catch(() => undefined);
+      throw error;
+    }
+    return { size: (await stat(file.path)).size };
+  }
+
+  /** Fetched whole with many reads in flight (`fastGet`) into a private temporary file, then read from it. */
   async get(key: string): Promise<Readable> {
     const path = this.#pathOf(key);
     return this.#run(`get of ${key}`, async (sftp) => {
-      // Stat first: a stream reports a missing file only once read, too late for a clear notFound.
+      // Stat first: a missing file is a clear notFound.
       await sftp.stat(path);
-      const stream = sftp.createReadStream(path);
-      // Once all data is delivered, closing the remote handle may still fail (the connection ended meanwhile):
-      // the reader lost nothing, and an unheard error would bring the process down.
-      stream.once('end', () => stream.on('error', () => undefined));
+      const dir = await mkdtemp(join(tmpdir(), 'bastion-sftp-get-'));
+      const local = join(dir, 'object');
+      try {
+        await sftp.fastGet(path, local, { concurrency: 64, chunkSize: 32_768 });
+      } catch (error) {
+        await rm(dir, { recursive: true, force: true });
+        throw error;
+      }
+      const stream = createReadStream(local);
+      stream.once('close', () => void rm(dir, { recursive: true, force: true }));
       return stream;
     });
   }
