@@ -1,12 +1,12 @@
 import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 
 const require = createRequire(import.meta.url);
 
 /**
- * Grows the SQLite database to about `megabytes` with telemetry-like rows: numbers that vary, field names that
- * repeat (as machine data does), so it compresses as a plant's database would, neither a wall of zeros nor
- * pure noise. A table of the bench's own; the backup takes every table.
+ * Grows the SQLite database to about `megabytes` with telemetry-like rows (a table of the bench's own; the
+ * backup takes every table).
  */
 export function fillDatabase(file: string, megabytes: number): { bytes: number; rows: number; ms: number } {
   const Database = require('better-sqlite3') as typeof import('better-sqlite3');
@@ -21,8 +21,11 @@ export function fillDatabase(file: string, megabytes: number): { bytes: number; 
   let rows = 0;
   const batch = db.transaction((count: number) => {
     for (let i = 0; i < count; i++) {
-      const values = Array.from({ length: 24 }, (_, k) => `"v${k}":${(next() * 1000).toFixed(3)}`).join(',');
-      const sample = `{"line":"rim-${rows % 7}","state":"${next() > 0.1 ? 'running' : 'idle'}",${values},"noise":"${next().toString(36)}${next().toString(36)}"}`;
+      // Measured values carry their full precision and every sample a random trace id: about 3x compressible,
+      // as machine data with repeating field names is, neither a wall of zeros nor pure noise.
+      const values = Array.from({ length: 12 }, (_, k) => `"v${k}":${(Math.random() * 1000).toFixed(6)}`).join(',');
+      const trace = randomBytes(12).toString('hex');
+      const sample = `{"line":"rim-${rows % 7}","state":"${Math.random() > 0.1 ? 'running' : 'idle'}",${values},"trace":"${trace}"}`;
       insert.run(`press-${rows % 40}`, 1_780_000_000_000 + rows * 250, sample);
       rows++;
     }

@@ -16,7 +16,7 @@ const toWeb = (stream: Readable): ReadableStream<Uint8Array> => Readable.toWeb(s
 const fromWeb = (stream: ReadableStream<Uint8Array>) => Readable.fromWeb(stream);
 
 /**
- * Plain bytes → zstd (level 3) → age (to every recipient) → `file` (0600), hashing both ends while streaming:
+ * Plain bytes → zstd (level 1) → age (to every recipient) → `file` (0600), hashing both ends while streaming:
  * the plain content is never written to disk, and a dump larger than memory passes through in chunks.
  */
 export async function sealToFile(source: Readable, recipients: string[], file: string): Promise<SealedDigests> {
@@ -25,7 +25,9 @@ export async function sealToFile(source: Readable, recipients: string[], file: s
   for (const recipient of recipients) encrypter.addRecipient(recipient);
   const plain = new Meter();
   const sealed = new Meter();
-  const zstd = createZstdCompress({ params: { [constants.ZSTD_c_compressionLevel]: 3 } });
+  // Level 1: on telemetry-like data it compresses as well as level 3 (2.7x against 2.5x) at 2.5 times the
+  // speed (bench/backup.ts); the backup window, not the last few percent of storage, is what a plant feels.
+  const zstd = createZstdCompress({ params: { [constants.ZSTD_c_compressionLevel]: 1 } });
   const feeding = pipeline(source, plain, zstd);
   try {
     const encrypted = await encrypter.encrypt(toWeb(zstd));

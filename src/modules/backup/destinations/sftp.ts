@@ -57,7 +57,7 @@ export class SftpDestination implements BackupDestination {
    */
   async #putFile(sftp: SftpClient, file: LocalFile, temp: string, target: string): Promise<{ size: number }> {
     try {
-      await sftp.fastPut(file.path, temp, { concurrency: 64, chunkSize: 32_768 });
+      await sftp.fastPut(file.path, temp, { concurrency: 32, chunkSize: 65_536 });
       await replace(sftp, temp, target);
     } catch (error) {
       await sftp.delete(temp, true).catch(() => undefined);
@@ -75,7 +75,7 @@ export class SftpDestination implements BackupDestination {
       const dir = await mkdtemp(join(tmpdir(), 'bastion-sftp-get-'));
       const local = join(dir, 'object');
       try {
-        await sftp.fastGet(path, local, { concurrency: 64, chunkSize: 32_768 });
+        await sftp.fastGet(path, local, { concurrency: 32, chunkSize: 65_536 });
       } catch (error) {
         await rm(dir, { recursive: true, force: true });
         throw error;
