@@ -15,8 +15,6 @@ export function fillDatabase(file: string, megabytes: number): { bytes: number; 
   db.pragma('journal_mode = WAL');
   db.exec('create table if not exists bench_telemetry (id integer primary key, device text, at integer, sample text)');
   const insert = db.prepare('insert into bench_telemetry (device, at, sample) values (?, ?, ?)');
-  let seed = 42;
-  const next = () => (seed = (seed * 1_103_515_245 + 12_345) >>> 0) / 2 ** 32;
   const target = megabytes * 1024 * 1024;
   let rows = 0;
   const batch = db.transaction((count: number) => {
