@@ -4,14 +4,12 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zstdDecompressSync } from 'node:zlib';
-import { Type } from '@sinclair/typebox';
 import pg from 'pg';
 import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../src/kernel/actors.js';
 import { canonicalJson } from '../src/kernel/canonical-json.js';
 import { KeyStore, loadPublicKey } from '../src/kernel/keys/key-store.js';
-import { defineCommand } from '../src/kernel/pipeline/types.js';
 import {
   backupSigner,
   BackupInvalidError,
@@ -33,20 +31,9 @@ import { TreeHead } from '../src/modules/backup/archive/tree-head.js';
 import { TestDirDestination } from './support/backup-dir-destination.js';
 import { createTestBastion, type TestBastion } from './support/bastion.js';
 import { dropDatabase, testDialect } from './support/database.js';
+import { testWriteCommand } from './support/write-command.js';
 
-const write = defineCommand({
-  name: 'test.write',
-  summary: 'test write',
-  input: Type.Object({ n: Type.Integer() }),
-  output: Type.Object({ n: Type.Integer() }),
-  errors: [],
-  permission: 'test.write',
-  internal: true,
-  handler(ctx, input) {
-    ctx.note(input);
-    return Promise.resolve(input);
-  },
-});
+const write = testWriteCommand;
 
 const work = mkdtempSync(join(tmpdir(), 'bastion-backup-test-'));
 
