@@ -27,7 +27,7 @@ import {
   type StagedBackup,
 } from '../src/modules/backup/archive/index.js';
 import { identityToRecipient } from 'age-encryption';
-import { TreeHead } from '../src/modules/backup/archive/tree-head.js';
+import { Frontier } from '../src/modules/audit/merkle.js';
 import { TestDirDestination } from './support/backup-dir-destination.js';
 import { createTestBastion, type TestBastion } from './support/bastion.js';
 import { dropDatabase, testDialect } from './support/database.js';
@@ -121,18 +121,19 @@ describe(`backup archive (${testDialect})`, () => {
     expect(manifest.audit.checkpoint).not.toBeNull();
   });
 
-  it('the tree head hashes as the audit log does: its root at a signed checkpoint equals the signed root', async () => {
-    const body = JSON.parse(manifest.audit.checkpoint!.body) as { treeSize: number; rootHash: string };
+  it("the manifest's tree head is the Merkle root over every record the snapshot holds, recomputed leaf by leaf", async () => {
     const rows = await t.bastion.storage.db
       .selectFrom('audit_records')
       .select('hash')
-      .where('seq', '<=', body.treeSize)
+      .where('seq', '<=', manifest.audit.treeSize)
       .orderBy('seq')
       .execute();
-    const head = new TreeHead();
-    for (const row of rows) head.append(Buffer.from(row.hash));
-    expect(head.size).toBe(body.treeSize);
-    expect(head.root().toString('hex')).toBe(body.rootHash);
+    const tree = new Frontier();
+    for (const row of rows) tree.append(Buffer.from(row.hash));
+    expect(tree.size).toBe(manifest.audit.treeSize);
+    expect(tree.root().toString('hex')).toBe(manifest.audit.rootHash);
+    const signed = JSON.parse(manifest.audit.checkpoint!.body) as { treeSize: number; rootHash: string };
+    expect(signed.treeSize).toBeLessThanOrEqual(manifest.audit.treeSize);
   });
 
   it('database.age decrypts with the age CLI and decompresses to the database: a valid SQLite file, or a pg_dump archive pg_restore reads', () => {

@@ -1,7 +1,7 @@
 /** The public surface of the audit module: what other modules, the CLI and app/ may use. */
 export { type AuditReader } from './db.js';
 export { NOT_INDEPENDENT, notIndependentlyWitnessed } from './independence.js';
-export { AuditLog } from './log.js';
+export { AuditLog, treeHeadOf } from './log.js';
 export { merkleTreeHash } from './merkle.js';
 export { inclusionProof } from './proofs.js';
 export { lastSeq, latestRecordOf, recordPages } from './queries.js';

@@ -70,6 +70,16 @@ export async function loadHead(db: ReadDb<Database>, stored?: { seq: number; has
 }
 
 /**
+ * The log's size and Merkle root from its stored subtrees (O(log n) reads): what a checkpoint would sign now.
+ * Any read view will do, a snapshot's included; the sequence is normalised for drivers that answer bigints as text.
+ */
+export async function treeHeadOf(db: ReadDb<Database>): Promise<{ treeSize: number; rootHash: string }> {
+  const stored = await readHead(db);
+  const head = await loadHead(db, stored ? { seq: Number(stored.seq), hash: Buffer.from(stored.hash) } : undefined);
+  return { treeSize: head.seq, rootHash: head.frontier.root().toString('hex') };
+}
+
+/**
  * The tamper-evident audit log. Appends run inside the caller's transaction, so a change and its record
  * commit or roll back together. Appenders are serialised (SQLite's one writer, a PostgreSQL advisory
  * lock), which keeps the chain linear and gap-free across processes.

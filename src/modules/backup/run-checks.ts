@@ -7,7 +7,8 @@ import { retained } from './retention.js';
 import { backupPrefix } from './run-backup.js';
 import { reasonOf } from './upload.js';
 
-function chosen(host: BackupHost, name?: string): BackupDestination[] {
+/** Every destination, or the one named. */
+export function chosen(host: BackupHost, name?: string): BackupDestination[] {
   return name === undefined ? host.destinations : host.destinations.filter((d) => d.name === name);
 }
 

@@ -12,6 +12,7 @@ import {
 import type { BackupDestination } from './destinations/destination.js';
 import type { BackupHost, Reporter } from './host.js';
 import { recordOutcome, type drillOutcome } from './outcomes.js';
+import { chosen } from './run-checks.js';
 import { openSandbox } from './sandbox.js';
 import { reasonOf } from './upload.js';
 
@@ -28,8 +29,7 @@ export async function runDrill(
   input: { destination?: string },
   report: Reporter,
 ): Promise<Record<string, unknown>> {
-  const destinations =
-    input.destination === undefined ? host.destinations : host.destinations.filter((d) => d.name === input.destination);
+  const destinations = chosen(host, input.destination);
   const drills: Drill[] = [];
   for (const [index, destination] of destinations.entries()) {
     report('drilling', index, destinations.length);

@@ -1,10 +1,11 @@
 import { rmSync } from 'node:fs';
-import pg from 'pg';
 import { loadPublicKey } from '../../kernel/keys/key-store.js';
 import { PUBLIC_KEY_FILE } from '../audit/index.js';
 import { BACKUP_KEY_FILE, checkRestored, readIdentityFile, readManifest, restoreBackup } from './archive/index.js';
 import type { BackupHost, Reporter } from './host.js';
 import { restoreTarget } from './jobs.js';
+import { scratchDatabase } from './sandbox.js';
+import type { BastionConfig } from '../../kernel/config/schema.js';
 import { recordOutcome } from './outcomes.js';
 import { reasonOf } from './upload.js';
 
@@ -15,25 +16,10 @@ interface RestoreInput {
   force: boolean;
 }
 
-/** PostgreSQL: a database of the restore's own on the drill server, made anew (force drops an earlier one). */
-async function restoreDatabase(host: BackupHost, name: string, force: boolean): Promise<string> {
-  const { config } = host.context;
-  const server = config.backup.drill.databaseUrl ?? config.databaseUrl;
-  if (server === undefined) throw new Error('a PostgreSQL restore needs backup.drill.databaseUrl');
-  // Named after the live database, so restores of two sites on one server never meet (63 bytes at most).
+/** PostgreSQL: a database of the restore's own, named after the live one so two sites on one server never meet. */
+function restoreDatabaseName(config: BastionConfig, target: string): string {
   const live = config.databaseUrl !== undefined ? new URL(config.databaseUrl).pathname.slice(1) : 'bastion';
-  const database = `${live}_restore_${name.replaceAll('-', '_')}`.slice(0, 63);
-  const client = new pg.Client({ connectionString: server });
-  await client.connect();
-  try {
-    if (force) await client.query(`drop database if exists ${client.escapeIdentifier(database)} with (force)`);
-    await client.query(`create database ${client.escapeIdentifier(database)}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(server);
-  url.pathname = `/${database}`;
-  return url.toString();
+  return `${live}_restore_${target.replaceAll('-', '_')}`.slice(0, 63);
 }
 
 /**
@@ -55,7 +41,9 @@ export async function runRestore(host: BackupHost, jobId: string, input: Restore
     const manifest = await readManifest(destination, input.backupId, publicKey);
     if (input.force) rmSync(into, { recursive: true, force: true });
     const databaseUrl =
-      manifest.dialect === 'postgres' ? await restoreDatabase(host, input.target, input.force) : undefined;
+      manifest.dialect === 'postgres'
+        ? await scratchDatabase(config, restoreDatabaseName(config, input.target), input.force)
+        : undefined;
     await restoreBackup({
       destination,
       id: input.backupId,

@@ -17,36 +17,56 @@ function maintenanceUrl(config: BastionConfig): string | undefined {
   return config.backup.drill.databaseUrl ?? config.databaseUrl;
 }
 
-async function onServer(url: string, statement: (client: pg.Client) => string): Promise<void> {
+async function onServer(url: string, ...statements: ((client: pg.Client) => string)[]): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(statement(client));
+    for (const statement of statements) await client.query(statement(client));
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A database of ours on the drill server (`backup.drill.databaseUrl`, else the configured database's server),
+ * made empty (`replace`: an earlier one of that name dropped first); returns its URL. The name is ours, never
+ * input: identifiers cannot be bound as parameters, so it is quoted.
+ */
+export async function scratchDatabase(config: BastionConfig, name: string, replace: boolean): Promise<string> {
+  const server = maintenanceUrl(config);
+  if (server === undefined)
+    throw new Error(
+      'a PostgreSQL backup needs backup.drill.databaseUrl (a server where Bastion may create a database)',
+    );
+  const drop = (c: pg.Client) => `drop database if exists ${c.escapeIdentifier(name)} with (force)`;
+  const create = (c: pg.Client) => `create database ${c.escapeIdentifier(name)}`;
+  await onServer(server, ...(replace ? [drop, create] : [create]));
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 export async function openSandbox(config: BastionConfig, dialect: string): Promise<Sandbox> {
   const dir = mkdtempSync(join(tmpdir(), 'bastion-drill-'));
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
   if (dialect !== 'postgres') return { dir, dispose: () => Promise.resolve(removeDir()) };
-  const server = maintenanceUrl(config);
-  if (server === undefined) {
-    removeDir();
-    throw new Error('a PostgreSQL backup needs backup.drill.databaseUrl (a server where drills may create a database)');
-  }
-  // The name is ours (random hex), never input; identifiers cannot be bound as parameters, so it is quoted.
   const name = `bastion_drill_${randomBytes(6).toString('hex')}`;
-  await onServer(server, (c) => `create database ${c.escapeIdentifier(name)}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
+  let databaseUrl: string;
+  try {
+    databaseUrl = await scratchDatabase(config, name, false);
+  } catch (error) {
+    removeDir();
+    throw error;
+  }
   return {
     dir,
-    databaseUrl: url.toString(),
+    databaseUrl,
     async dispose() {
       removeDir();
-      await onServer(server, (c) => `drop database if exists ${c.escapeIdentifier(name)} with (force)`);
+      await onServer(
+        maintenanceUrl(config)!,
+        (c) => `drop database if exists ${c.escapeIdentifier(name)} with (force)`,
+      );
     },
   };
 }

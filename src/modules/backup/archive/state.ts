@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Dialect, ReadDb } from '../../../kernel/store.js';
 import type { AuditHead, SnapshotState } from './format.js';
-import { TreeHead } from './tree-head.js';
+import { treeHeadOf } from '../../audit/index.js';
 
 /** A read handle on one consistent view of the database (a snapshot file, or a REPEATABLE READ transaction). */
 export interface SnapshotReader extends Dialect {
@@ -40,21 +40,9 @@ async function schemaOf(reader: SnapshotReader): Promise<SnapshotState['schema']
   return { migrations: Number(row?.n ?? 0), last: row?.last ?? null };
 }
 
-/** The log's size and Merkle root as of this view, and the newest checkpoint in it. */
-export async function auditHeadOf(reader: SnapshotReader, pageSize = 10_000): Promise<AuditHead> {
-  const head = new TreeHead();
-  for (let after = 0; ;) {
-    const page: { seq: number; hash: Buffer }[] = await reader.db
-      .selectFrom('audit_records')
-      .select(['seq', 'hash'])
-      .where('seq', '>', after)
-      .orderBy('seq')
-      .limit(pageSize)
-      .execute();
-    if (page.length === 0) break;
-    for (const row of page) head.append(Buffer.from(row.hash));
-    after = Number(page.at(-1)!.seq);
-  }
+/** The log's size and Merkle root as of this view (the audit module's own stored subtrees), and its newest checkpoint. */
+export async function auditHeadOf(reader: SnapshotReader): Promise<AuditHead> {
+  const head = await treeHeadOf(reader.db);
   const latest: { body: string; signature: Buffer } | undefined = await reader.db
     .selectFrom('audit_checkpoints')
     .select(['body', 'signature'])
@@ -62,8 +50,7 @@ export async function auditHeadOf(reader: SnapshotReader, pageSize = 10_000): Pr
     .limit(1)
     .executeTakeFirst();
   return {
-    treeSize: head.size,
-    rootHash: head.root().toString('hex'),
+    ...head,
     checkpoint: latest ? { body: latest.body, signature: Buffer.from(latest.signature).toString('base64') } : null,
   };
 }
