@@ -33,6 +33,7 @@ import { shareDataDir } from './data-dir-lock.js';
 import { reconcileKeys } from './keys.js';
 import type { BastionModule, ModuleContext } from '../kernel/module.js';
 import type { Authenticator } from '../kernel/pipeline/types.js';
+import { mergeCatalogs } from '../kernel/privacy/catalog.js';
 import { moduleContext, writers } from './context.js';
 import type { Database } from './database.js';
 import { allModules } from './registry.js';
@@ -142,7 +143,8 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     logger,
     denialWindowMs: config.audit.denialWindowSeconds * 1000,
   });
-  const context = moduleContext({ config, clock, logger, events, health, permissions, pipeline, storage });
+  const catalog = mergeCatalogs(modules.flatMap((m) => (m.catalog ? [m.catalog] : [])));
+  const context = moduleContext({ config, clock, logger, events, health, permissions, pipeline, storage, catalog });
   const authenticator = firstSupplied(modules, (m) => (m.authenticator ? m.authenticator(context) : undefined));
   const bastion: Bastion = {
     context,

@@ -5,6 +5,7 @@ import type { EventBus } from '../kernel/events.js';
 import type { HealthConditions } from '../kernel/health.js';
 import { KeyStore } from '../kernel/keys/key-store.js';
 import { declaredWriters, type DeclaredWriter, type ModuleContext } from '../kernel/module.js';
+import type { DataCatalog } from '../kernel/privacy/catalog.js';
 import type { PermissionCatalog } from '../kernel/pipeline/permissions.js';
 import type { CommandPipeline } from '../kernel/pipeline/pipeline.js';
 import type { Transact } from '../kernel/store.js';
@@ -19,6 +20,7 @@ export interface ContextParts {
   permissions: PermissionCatalog;
   pipeline: CommandPipeline;
   storage: Storage;
+  catalog: DataCatalog;
 }
 
 /**
@@ -44,6 +46,7 @@ export function moduleContext(parts: ContextParts): ModuleContext {
     db: storage.db,
     dialect: { dialect: storage.dialect, capabilities: storage.capabilities },
     keys: KeyStore.of(parts.config.dataDir),
+    catalog: parts.catalog,
     writer: writers(storage, logger),
   });
 }

@@ -17,6 +17,7 @@ import type {
   SignatureInput,
   SignatureVerifier,
 } from './pipeline/types.js';
+import type { DataCatalog } from './privacy/catalog.js';
 import type { ReadScopes } from './scopes.js';
 import type { AnyTables, Dialect, ModuleMigration, ReadDb, Transact } from './store.js';
 
@@ -78,6 +79,8 @@ export interface ModuleContext<DB = AnyTables> {
   readonly dialect: Dialect;
   /** The signing keys of this data directory (kernel key store). */
   readonly keys: KeyStore;
+  /** Every table's and column's data class and categories (all modules' catalogues merged). */
+  readonly catalog: DataCatalog;
   /** A transaction runner for one of the `declaredWriters`; nothing else writes outside a command. */
   writer(name: DeclaredWriter): Transact;
 }
@@ -87,6 +90,8 @@ export interface BastionModule {
   name: string;
   permissions: PermissionDefinition[];
   migrations: ModuleMigration[];
+  /** The data class and categories of every column of this module's tables (kernel/privacy/catalog.ts). */
+  catalog?: DataCatalog;
   commands(ctx: ModuleContext): AnyCommand[];
   routes?(app: FastifyInstance, ctx: ModuleContext): void;
   /** The module that knows who may do what supplies the authorizer (identity); else deny by default. */

@@ -1,0 +1,49 @@
+import type { Kysely } from 'kysely';
+import type { AnyTables } from '../store.js';
+
+/**
+ * The field cipher port: restricted columns are stored as AES-256-GCM ciphertexts whose additional data binds
+ * table, column and row, so a value copied to another row or column does not open. Implemented by the crypto
+ * module's keyring (data keys wrapped by a key-encryption key); the pipeline and every module get it injected.
+ */
+export interface FieldRef {
+  table: string;
+  column: string;
+  /** The row's key (its id; several key columns joined by '/'). */
+  row: string;
+}
+
+export interface KeyChoice {
+  purpose: string;
+  /** A data subject (a user id): the value is sealed under that person's own key, shredded when they are erased. */
+  subject?: string;
+}
+
+/** Why a sealed value did not open. `shredded`: its key was destroyed on purpose (erasure, disposal). */
+export type UnreadableReason = 'shredded' | 'tampered' | 'unknown-key' | 'not-sealed';
+
+export class FieldUnreadableError extends Error {
+  constructor(
+    readonly reason: UnreadableReason,
+    readonly field: FieldRef,
+  ) {
+    super(`The value of ${field.table}.${field.column} for row ${field.row} cannot be decrypted (${reason})`);
+    this.name = 'FieldUnreadableError';
+  }
+}
+
+export interface FieldCipher {
+  /**
+   * Seals `plain` for one field of one row. `tx` is the command's transaction: a subject seen for the first
+   * time gets a new key written in it, so the key and the value commit together.
+   */
+  seal(tx: Kysely<AnyTables>, plain: string, field: FieldRef, key: KeyChoice): Promise<string>;
+  /** Opens a sealed value; throws FieldUnreadableError when it cannot (never returns a wrong value). */
+  open(sealed: string, field: FieldRef): Promise<string>;
+  /** Whether a stored value has the sealed form (a column not yet migrated may still hold clear text). */
+  isSealed(stored: string): boolean;
+  /** A keyed blind index (HMAC, hex) for equality lookups on a sealed field; equal values give equal indexes. */
+  blindIndex(value: string, purpose: string): string;
+  /** Destroys every key of a data subject in the caller's transaction: what they sealed becomes unreadable. */
+  shred(tx: Kysely<AnyTables>, subject: string, at: number): Promise<number>;
+}
