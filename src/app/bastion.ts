@@ -22,6 +22,7 @@ import {
 } from '../modules/audit/index.js';
 import { keysDir } from '../kernel/keys/key-store.js';
 import { closeDestinations, offHostWitnesses } from '../modules/backup/index.js';
+import { Keyring, startKeyring, type CryptoService } from '../modules/crypto/index.js';
 import { storageMigrations } from '../storage/instance-keys.js';
 import { migrate } from '../storage/migrations.js';
 import { openStorage } from '../storage/open.js';
@@ -58,6 +59,9 @@ export interface Bastion {
   readonly health: HealthConditions;
   /** Shared keys this open made (see keys.ts): the audit key only at `init`, the others on first start. */
   readonly createdKeys: string[];
+  /** The field cipher (crypto module) with its rotation service: what `bastion keys` drives. */
+  readonly keyring: Keyring;
+  readonly crypto: CryptoService;
   close(): Promise<void>;
 }
 
@@ -66,6 +70,10 @@ export interface OpenOptions {
   clock?: Clock;
   /** `bastion init`: the audit signing key may be made (when the database records none). */
   initializing?: boolean;
+  /** Modules besides the registry's, after them (tests and benches: a table of their own with a catalogue). */
+  extraModules?: BastionModule[];
+  /** Where BASTION_KEK / BASTION_KEK_PASSPHRASE are read (default: this process's environment). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function isInitialized(config: BastionConfig): boolean {
@@ -84,7 +92,8 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
   // The audit witnesses: local directories and the off-host backup destinations (s3, sftp). The audit
   // module's verification route reads the very same ones.
   const witnesses = [...witnessesFor(config), ...offHostWitnesses(config)];
-  const modules = allModules(witnesses);
+  const keyring = new Keyring(clock);
+  const modules = [...allModules(witnesses, keyring), ...(options.extraModules ?? [])];
   let storage: Storage<Database>;
   try {
     storage = openStorage(config, (error) =>
@@ -99,6 +108,8 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     await migrate(storage, [...kernelMigrations, ...storageMigrations, ...modules.flatMap((m) => m.migrations)]);
     // Before any key is used or made by a module: a data directory whose keys differ from the database's stops here.
     createdKeys = await reconcileKeys(storage, config.dataDir, clock, { initializing: options.initializing ?? false });
+    // A KEK that does not unwrap the database's data keys stops start-up here, before anything is served.
+    await startKeyring(keyring, storage.db, config.dataDir, config.crypto.kek, options.env);
     recordDatabaseBinding(config);
   } catch (error) {
     await storage.close();
@@ -142,9 +153,13 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     clock,
     logger,
     denialWindowMs: config.audit.denialWindowSeconds * 1000,
+    cipher: keyring,
   });
   const catalog = mergeCatalogs(modules.flatMap((m) => (m.catalog ? [m.catalog] : [])));
-  const context = moduleContext({ config, clock, logger, events, health, permissions, pipeline, storage, catalog });
+  const context = moduleContext({
+    ...{ config, clock, logger, events, health, permissions, pipeline, storage, catalog },
+    cipher: keyring,
+  });
   const authenticator = firstSupplied(modules, (m) => (m.authenticator ? m.authenticator(context) : undefined));
   const bastion: Bastion = {
     context,
@@ -162,6 +177,8 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     modules,
     health,
     createdKeys,
+    keyring,
+    crypto: (modules.find((m) => m.name === 'crypto') as unknown as { service: CryptoService }).service,
     close: async () => {
       try {
         await pipeline.flushDenials(); // counts of repeated denials still in memory
@@ -178,6 +195,8 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
   if (authorizer) pipeline.setAuthorizer(authorizer);
   const signatures = firstSupplied(modules, (m) => (m.signatures ? m.signatures(context) : undefined));
   if (signatures) pipeline.setSignatureVerifier(signatures);
+  // Once per database: the blind-index key, made through the pipeline like every write.
+  if (!keyring.prepared) await pipeline.execute('crypto.keys.prepare', {}, SYSTEM_ACTOR, SYSTEM_ORIGIN);
   return bastion;
 }
 

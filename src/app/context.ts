@@ -6,6 +6,7 @@ import type { HealthConditions } from '../kernel/health.js';
 import { KeyStore } from '../kernel/keys/key-store.js';
 import { declaredWriters, type DeclaredWriter, type ModuleContext } from '../kernel/module.js';
 import type { DataCatalog } from '../kernel/privacy/catalog.js';
+import type { FieldCipher } from '../kernel/privacy/cipher.js';
 import type { PermissionCatalog } from '../kernel/pipeline/permissions.js';
 import type { CommandPipeline } from '../kernel/pipeline/pipeline.js';
 import type { Transact } from '../kernel/store.js';
@@ -21,6 +22,7 @@ export interface ContextParts {
   pipeline: CommandPipeline;
   storage: Storage;
   catalog: DataCatalog;
+  cipher: FieldCipher;
 }
 
 /**
@@ -47,6 +49,7 @@ export function moduleContext(parts: ContextParts): ModuleContext {
     dialect: { dialect: storage.dialect, capabilities: storage.capabilities },
     keys: KeyStore.of(parts.config.dataDir),
     catalog: parts.catalog,
+    cipher: parts.cipher,
     writer: writers(storage, logger),
   });
 }

@@ -1,5 +1,6 @@
 import type { AuditTables } from '../modules/audit/index.js';
 import type { BackupTables } from '../modules/backup/index.js';
+import type { CryptoTables } from '../modules/crypto/index.js';
 import type { IdentityTables } from '../modules/identity/index.js';
 import type { KernelTables } from '../kernel/pipeline/schema.js';
 import type { GenealogyTables, SerialTables } from '../modules/genealogy/index.js';
@@ -37,4 +38,5 @@ export interface Database
     DeviationTables,
     DownloadTables,
     BatchRecordTables,
-    BackupTables {}
+    BackupTables,
+    CryptoTables {}

@@ -20,11 +20,17 @@ export interface InitResult {
  * the shared keys (0600; made only when the database records none, see keys.ts) and the bootstrap
  * administrator. Running it again changes nothing.
  */
-export async function initialize(config: BastionConfig, logger: Logger, adminUsername = 'admin'): Promise<InitResult> {
+export async function initialize(
+  config: BastionConfig,
+  logger: Logger,
+  adminUsername = 'admin',
+  /** Where the KEK variables are read (default: this process's environment). */
+  env?: NodeJS.ProcessEnv,
+): Promise<InitResult> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const certificateCreated =
     config.http.tlsCertFile !== undefined ? false : await createSelfSignedCertificate(config.dataDir, [config.host]);
-  const bastion = await openBastion(config, { logger, initializing: true });
+  const bastion = await openBastion(config, { logger, initializing: true, ...(env ? { env } : {}) });
   const signingKeyCreated = bastion.createdKeys.includes(SIGNING_KEY_FILE);
   const publicKeyFile = bastion.publicKeyFile;
   try {

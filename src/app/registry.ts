@@ -1,5 +1,7 @@
 import { auditModule } from '../modules/audit/module.js';
 import { backupModule } from '../modules/backup/module.js';
+import { cryptoModule } from '../modules/crypto/module.js';
+import type { Keyring } from '../modules/crypto/index.js';
 import { genealogyModule } from '../modules/genealogy/module.js';
 import { identityModule } from '../modules/identity/module.js';
 import { plantModule } from '../modules/plant/module.js';
@@ -17,11 +19,13 @@ import type { Witness } from '../modules/audit/index.js';
 /**
  * Every feature module, in the order their migrations and routes are applied. `witnesses`: the audit
  * witnesses the instance writes (its verification route reads them); listings of permissions need none.
+ * `keyring`: the instance's (app/bastion.ts); the crypto module comes before identity, whose fields it seals.
  */
-export function allModules(witnesses: readonly Witness[] = []): BastionModule[] {
+export function allModules(witnesses: readonly Witness[] = [], keyring?: Keyring): BastionModule[] {
   return [
     systemModule,
     auditModule(witnesses),
+    cryptoModule(keyring),
     identityModule,
     plantModule,
     productionModule,

@@ -18,6 +18,7 @@ import type {
   SignatureVerifier,
 } from './pipeline/types.js';
 import type { DataCatalog } from './privacy/catalog.js';
+import type { FieldCipher } from './privacy/cipher.js';
 import type { ReadScopes } from './scopes.js';
 import type { AnyTables, Dialect, ModuleMigration, ReadDb, Transact } from './store.js';
 
@@ -81,6 +82,8 @@ export interface ModuleContext<DB = AnyTables> {
   readonly keys: KeyStore;
   /** Every table's and column's data class and categories (all modules' catalogues merged). */
   readonly catalog: DataCatalog;
+  /** Seals and opens restricted fields (AES-256-GCM under the keyring's data keys); see kernel/privacy/cipher.ts. */
+  readonly cipher: FieldCipher;
   /** A transaction runner for one of the `declaredWriters`; nothing else writes outside a command. */
   writer(name: DeclaredWriter): Transact;
 }

@@ -259,6 +259,21 @@ export const configSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     backup: backupConfig,
+    crypto: Type.Object(
+      {
+        kek: Type.Object(
+          {
+            source: Type.Union([Type.Literal('file'), Type.Literal('env'), Type.Literal('passphrase')], {
+              default: 'file',
+              description: 'file, env or passphrase (where the key-encryption key comes from)',
+            }),
+            file: Type.Optional(Type.String({ description: 'the KEK file (default <dataDir>/keys/kek.key)' })),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     identity: Type.Object(
       {
         lockoutThreshold: Type.Integer({
@@ -337,7 +352,18 @@ export const environmentKeys: Record<string, { path: string[]; kind: EnvKind }> 
   BASTION_MQTT_PASSWORD_FILE: { path: ['mqtt', 'passwordFile'], kind: 'string' },
   BASTION_MQTT_SESSION_EXPIRY: { path: ['mqtt', 'sessionExpirySeconds'], kind: 'integer' },
   BASTION_MQTT_HOST_ID: { path: ['mqtt', 'hostId'], kind: 'string' },
+  BASTION_KEK_SOURCE: { path: ['crypto', 'kek', 'source'], kind: 'string' },
+  BASTION_KEK_FILE: { path: ['crypto', 'kek', 'file'], kind: 'string' },
 };
 
 /** BASTION_* variables that are not configuration keys but are read elsewhere (tooling, tests). */
-export const nonConfigEnvironment = new Set(['BASTION_CONFIG', 'BASTION_TEST_DATABASE_URL', 'BASTION_BENCH_SCALE']);
+export const nonConfigEnvironment = new Set([
+  'BASTION_CONFIG',
+  'BASTION_TEST_DATABASE_URL',
+  'BASTION_BENCH_SCALE',
+  // Key material and passphrases: read by the keyring only, never part of the (audited) configuration.
+  'BASTION_KEK',
+  'BASTION_KEK_PASSPHRASE',
+  'BASTION_NEW_KEK',
+  'BASTION_NEW_KEK_PASSPHRASE',
+]);

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { ConflictError, ForbiddenError, NotFoundError, type AppError } from '../errors.js';
-import type { ReadDb } from '../store.js';
+import type { FieldCipher, FieldRef } from '../privacy/cipher.js';
+import type { AnyTables, ReadDb } from '../store.js';
+import { PIPELINE_PURPOSE } from './idempotency.js';
 import type { KernelTables as Database } from './schema.js';
 import type { Actor, Origin } from './types.js';
 
@@ -21,13 +23,21 @@ export interface PendingApproval {
 /** Pending requests expire after a day: an approval is a decision about the present, not a standing order. */
 export const APPROVAL_LIFETIME_MS = 24 * 3_600_000;
 
-export async function insertApproval(tx: Kysely<Database>, approval: PendingApproval): Promise<void> {
+/** A held input can carry secrets (a new password): sealed under the 'pipeline' key, bound to the request's id. */
+const inputField = (id: string): FieldRef => ({ table: 'command_approvals', column: 'input', row: id });
+
+export async function insertApproval(
+  tx: Kysely<Database>,
+  approval: PendingApproval,
+  cipher?: FieldCipher,
+): Promise<void> {
+  const input = JSON.stringify(approval.input);
   await tx
     .insertInto('command_approvals')
     .values({
       id: approval.id,
       command: approval.command,
-      input: JSON.stringify(approval.input),
+      input: cipher ? await cipher.seal(tx, input, inputField(approval.id), { purpose: PIPELINE_PURPOSE }) : input,
       author_kind: approval.author.kind,
       author_id: approval.author.id,
       origin: JSON.stringify(approval.origin),
@@ -40,13 +50,20 @@ export async function insertApproval(tx: Kysely<Database>, approval: PendingAppr
     .execute();
 }
 
-export async function loadApproval(db: ReadDb<Database>, id: string): Promise<PendingApproval> {
+/** `tx`: when read inside a transaction (see FieldCipher.open). Rows stored before sealing read as is. */
+export async function loadApproval(
+  db: ReadDb<Database>,
+  id: string,
+  cipher?: FieldCipher,
+  tx?: Kysely<AnyTables>,
+): Promise<PendingApproval> {
   const row = await db.selectFrom('command_approvals').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFoundError(`No approval request ${id}.`);
+  const input = cipher && cipher.isSealed(row.input) ? await cipher.open(row.input, inputField(id), tx) : row.input;
   return {
     id: row.id,
     command: row.command,
-    input: JSON.parse(row.input) as unknown,
+    input: JSON.parse(input) as unknown,
     author: { kind: row.author_kind as Actor['kind'], id: row.author_id },
     origin: JSON.parse(row.origin) as Origin,
     required: row.required,
@@ -65,7 +82,11 @@ export async function saveDecision(tx: Kysely<Database>, approval: PendingApprov
     .execute();
 }
 
-export async function listPending(db: ReadDb<Database>, now: number): Promise<PendingApproval[]> {
+export async function listPending(
+  db: ReadDb<Database>,
+  now: number,
+  cipher?: FieldCipher,
+): Promise<PendingApproval[]> {
   const rows = await db
     .selectFrom('command_approvals')
     .select('id')
@@ -73,7 +94,7 @@ export async function listPending(db: ReadDb<Database>, now: number): Promise<Pe
     .where('expires_at', '>', now)
     .orderBy('created_at')
     .execute();
-  return Promise.all(rows.map((row) => loadApproval(db, row.id)));
+  return Promise.all(rows.map((row) => loadApproval(db, row.id, cipher)));
 }
 
 /** Separation of duties: the author never approves; nobody approves twice; only open requests are decided. */

@@ -8,6 +8,7 @@ import type { EventBus } from '../events.js';
 import { newId } from '../ids.js';
 import { validate } from '../validation.js';
 import type { ApprovalPending } from '../module.js';
+import type { FieldCipher } from '../privacy/cipher.js';
 import type { ReadScopes } from '../scopes.js';
 import type { AnyTables, TransactionalStore, UnitOfWork } from '../store.js';
 import type { KernelTables } from './schema.js';
@@ -51,6 +52,8 @@ export interface PipelineDeps {
   logger: Logger;
   /** Identical denials within this window are audited as one record with a count (see denials.ts). */
   denialWindowMs?: number;
+  /** Seals stored results and held inputs (injected by app/: the kernel knows only the port). */
+  cipher?: FieldCipher;
 }
 
 export type { ApprovalPending } from '../module.js';
@@ -162,7 +165,9 @@ export class CommandPipeline {
     try {
       return await this.run(command, input, actor, origin, call, manifest);
     } catch (error) {
-      const prior = call ? await findPriorResult(this.deps.store.db, call).catch(() => undefined) : undefined;
+      const prior = call
+        ? await findPriorResult(this.deps.store.db, call, this.deps.cipher).catch(() => undefined)
+        : undefined;
       if (prior) return prior.result;
       if (!(error instanceof Object && audited.has(error)))
         await this.recordFailure(command.name, actor, origin, error);
@@ -176,7 +181,7 @@ export class CommandPipeline {
    * transaction, as its author, with the approvers in its audit record.
    */
   async decide(approvalId: string, approve: boolean, actor: Actor, origin: Origin): Promise<unknown> {
-    const approval = await loadApproval(this.deps.store.db, approvalId);
+    const approval = await loadApproval(this.deps.store.db, approvalId, this.deps.cipher);
     const command = this.get(approval.command);
     const action = `approval.${approve ? 'approve' : 'reject'}`;
     await this.authorizeCommand(command, approval.input, actor, origin, action);
@@ -251,7 +256,7 @@ export class CommandPipeline {
     const now = this.deps.clock.now();
     let context: PipelineContext | undefined;
     const result = await this.deps.store.transact(async (uow) => {
-      const prior = call ? await findPriorResult(uow.tx, call) : undefined;
+      const prior = call ? await findPriorResult(uow.tx, call, this.deps.cipher, uow.tx) : undefined;
       if (prior) return prior.result;
       context = new PipelineContext(uow, actor, origin, now);
       if (manifest) {
@@ -260,7 +265,7 @@ export class CommandPipeline {
       }
       const value = await this.handle(uow, command, input, context);
       if (call && !(value instanceof CommandRefusal))
-        await storeResult(uow.tx as Kysely<KernelTables>, call, value, now);
+        await storeResult(uow.tx as Kysely<KernelTables>, call, value, now, this.deps.cipher);
       return value;
     });
     return this.afterCommit(result, context);
@@ -313,7 +318,7 @@ export class CommandPipeline {
       expiresAt: now + APPROVAL_LIFETIME_MS,
     };
     await this.deps.store.transact(async (uow) => {
-      await insertApproval(uow.tx as Kysely<KernelTables>, approval);
+      await insertApproval(uow.tx as Kysely<KernelTables>, approval, this.deps.cipher);
       const entry: AuditEntry = {
         action: 'approval.request',
         outcome: 'success',
@@ -337,7 +342,7 @@ export class CommandPipeline {
     const now = this.deps.clock.now();
     let context: PipelineContext | undefined;
     const result = await this.deps.store.transact(async (uow) => {
-      const current = await loadApproval(uow.tx, approval.id);
+      const current = await loadApproval(uow.tx, approval.id, this.deps.cipher, uow.tx);
       const problem = decisionProblem(current, actor, now);
       if (problem) throw problem;
       current.approvers.push(actor.id);

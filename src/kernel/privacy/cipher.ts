@@ -38,8 +38,11 @@ export interface FieldCipher {
    * time gets a new key written in it, so the key and the value commit together.
    */
   seal(tx: Kysely<AnyTables>, plain: string, field: FieldRef, key: KeyChoice): Promise<string>;
-  /** Opens a sealed value; throws FieldUnreadableError when it cannot (never returns a wrong value). */
-  open(sealed: string, field: FieldRef): Promise<string>;
+  /**
+   * Opens a sealed value; throws FieldUnreadableError when it cannot (never returns a wrong value). Inside a
+   * transaction pass it as `tx`: a key not yet in memory is then read through it (SQLite has one connection).
+   */
+  open(sealed: string, field: FieldRef, tx?: Kysely<AnyTables>): Promise<string>;
   /** Whether a stored value has the sealed form (a column not yet migrated may still hold clear text). */
   isSealed(stored: string): boolean;
   /** A keyed blind index (HMAC, hex) for equality lookups on a sealed field; equal values give equal indexes. */

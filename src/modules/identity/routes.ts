@@ -233,7 +233,7 @@ export function approvalRoutes(app: FastifyInstance, context: ModuleContext): vo
       },
     },
     async () => {
-      const pending = await listPending(context.db, context.clock.now());
+      const pending = await listPending(context.db, context.clock.now(), context.cipher);
       const names = await usernamesOf(
         context.db as ReadDb<Database>,
         pending.map((a) => a.author.id),
