@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBastion, type Bastion } from '../src/app/bastion.js';
 import { initialize } from '../src/app/init.js';
@@ -8,6 +9,7 @@ import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../src/kernel/actors.js';
 import { loadConfig } from '../src/kernel/config/load.js';
 import { createLogger } from '../src/kernel/logger.js';
 import { FieldUnreadableError } from '../src/kernel/privacy/cipher.js';
+import type { AnyTables } from '../src/kernel/store.js';
 import { testEnvironment } from './support/bastion.js';
 import { personalField, secretField, secretsModule, storedSecret } from './support/crypto-table.js';
 import { testDialect } from './support/database.js';
@@ -65,7 +67,7 @@ describe(`keyring and field encryption (${testDialect})`, () => {
   });
 
   it('refuses as tampered a ciphertext copied from one row of the database to another', async () => {
-    const db = t.bastion.storage.db;
+    const db = t.bastion.storage.db as unknown as Kysely<AnyTables>;
     const copied = await storedSecret(t.bastion.context.db, 'row-1');
     await db.updateTable('test_secrets').set({ secret: copied }).where('id', '=', 'row-2').execute();
     const moved = await storedSecret(t.bastion.context.db, 'row-2');
@@ -90,11 +92,13 @@ describe(`keyring and field encryption (${testDialect})`, () => {
     await write(t.bastion, 'row-3', 'personal data', 'owner-3');
     await write(t.bastion, 'row-4', 'kept data', 'owner-4');
     const personal = async (id: string) =>
-      ((await t.bastion.context.db
-        .selectFrom('test_secrets')
-        .select('personal')
-        .where('id', '=', id)
-        .executeTakeFirst()) as { personal: string }).personal;
+      (
+        (await t.bastion.context.db
+          .selectFrom('test_secrets')
+          .select('personal')
+          .where('id', '=', id)
+          .executeTakeFirst()) as { personal: string }
+      ).personal;
     const shredded = await t.bastion.pipeline.execute<{ shredded: number }>(
       'test.secret.shred',
       { owner: 'owner-3' },
@@ -112,7 +116,7 @@ describe(`keyring and field encryption (${testDialect})`, () => {
     expect(row).toEqual({ wrapped: '', state: 'shredded' });
   });
 
-  it('gives equal blind indexes for equal values and different ones per purpose, never the clear value', async () => {
+  it('gives equal blind indexes for equal values and different ones per purpose, never the clear value', () => {
     const { keyring } = t.bastion;
     expect(keyring.blindIndex('badge-42', 'badges')).toBe(keyring.blindIndex('badge-42', 'badges'));
     expect(keyring.blindIndex('badge-42', 'badges')).not.toBe(keyring.blindIndex('badge-43', 'badges'));
@@ -188,9 +192,7 @@ describe(`key-encryption key from the environment and from a passphrase (${testD
         'under passphrase',
       );
       await again.close();
-      await expect(t.reopen({ BASTION_KEK_PASSPHRASE: 'wrong horse battery' })).rejects.toThrow(
-        /key-encryption key/,
-      );
+      await expect(t.reopen({ BASTION_KEK_PASSPHRASE: 'wrong horse battery' })).rejects.toThrow(/key-encryption key/);
     } finally {
       await t.cleanup();
     }

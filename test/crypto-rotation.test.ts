@@ -22,7 +22,12 @@ function writers(bastion: Bastion, count: number) {
       if (n > 0 && n % 3 === 0) {
         const earlier = `w${w}-${n - 2}`;
         const changed = `changed ${w}/${n}`;
-        await bastion.pipeline.execute('test.secret.update', { id: earlier, secret: changed }, SYSTEM_ACTOR, SYSTEM_ORIGIN);
+        await bastion.pipeline.execute(
+          'test.secret.update',
+          { id: earlier, secret: changed },
+          SYSTEM_ACTOR,
+          SYSTEM_ORIGIN,
+        );
         truth.set(earlier, changed);
       }
       // SQLite commands complete in microtasks: without a turn of the event loop the rotation would starve.
@@ -90,7 +95,10 @@ describe(`data key rotation under concurrent writes (${testDialect})`, () => {
       secret: string;
     }[];
     expect(rows.length).toBe(120 + load.truth.size);
-    const wanted = new Map([...Array.from({ length: 120 }, (_, n) => [`pre-${n}`, `before ${n}`] as const), ...load.truth]);
+    const wanted = new Map([
+      ...Array.from({ length: 120 }, (_, n) => [`pre-${n}`, `before ${n}`] as const),
+      ...load.truth,
+    ]);
     for (const row of rows) {
       expect(row.secret.startsWith(`f1.${old!.id}.`)).toBe(false);
       expect(await bastion.keyring.open(row.secret, secretField(row.id))).toBe(wanted.get(row.id));

@@ -6,6 +6,7 @@ import { openBastion, type Bastion } from '../../src/app/bastion.js';
 import { initialize } from '../../src/app/init.js';
 import { loadConfig } from '../../src/kernel/config/load.js';
 import { createLogger } from '../../src/kernel/logger.js';
+import type { BastionModule } from '../../src/kernel/module.js';
 
 export interface BenchBastion {
   bastion: Bastion;
@@ -20,7 +21,11 @@ export interface BenchBastion {
  * schema in the PostgreSQL database of BASTION_DATABASE_URL. The audit tables refuse DELETE and TRUNCATE,
  * so a private schema (dropped at the end) is the only clean way to start from an empty log on PostgreSQL.
  */
-export async function openBenchBastion(settings: Record<string, string> = {}): Promise<BenchBastion> {
+export async function openBenchBastion(
+  settings: Record<string, string> = {},
+  /** Modules of the bench's own (a table with a catalogue), after the registry's. */
+  extraModules: BastionModule[] = [],
+): Promise<BenchBastion> {
   const fromEnv = process.env.BASTION_DATABASE_URL;
   const databaseUrl = fromEnv === '' ? undefined : fromEnv;
   // The schema first: when the database cannot be reached, nothing has been made that would need removing.
@@ -39,7 +44,7 @@ export async function openBenchBastion(settings: Record<string, string> = {}): P
     const config = loadConfig({ env, cwd: dataDir });
     const logger = createLogger('silent');
     const init = await initialize(config, logger);
-    const bastion = await openBastion(config, { logger });
+    const bastion = await openBastion(config, { logger, extraModules });
     const close = async () => {
       await bastion.close();
       await removeAll();

@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import type { Kysely } from 'kysely';
 import type { BastionModule } from '../../src/kernel/module.js';
 import { column } from '../../src/kernel/privacy/catalog.js';
 import type { FieldCipher } from '../../src/kernel/privacy/cipher.js';
@@ -35,9 +34,12 @@ function commands(cipher: FieldCipher) {
       const secret = plain ? input.secret : await cipher.seal(ctx.tx, input.secret, row(input.id), SECRET);
       const mine = plain
         ? input.secret
-        : await cipher.seal(ctx.tx, input.secret, personal(input.id), { purpose: 'test-personal', subject: input.owner });
+        : await cipher.seal(ctx.tx, input.secret, personal(input.id), {
+            purpose: 'test-personal',
+            subject: input.owner,
+          });
       const index = plain ? '' : cipher.blindIndex(input.secret, SECRET.purpose);
-      await (ctx.tx as Kysely<AnyTables>)
+      await (ctx.tx)
         .insertInto('test_secrets')
         .values({ id: input.id, owner: input.owner, secret, personal: mine, secret_index: index })
         .execute();
@@ -54,7 +56,7 @@ function commands(cipher: FieldCipher) {
     internal: true,
     async handler(ctx, input) {
       const secret = await cipher.seal(ctx.tx, input.secret, row(input.id), SECRET);
-      const result = await (ctx.tx as Kysely<AnyTables>)
+      const result = await (ctx.tx)
         .updateTable('test_secrets')
         .set({ secret })
         .where('id', '=', input.id)
@@ -123,9 +125,7 @@ export const secretsModule: BastionModule = {
 };
 
 export async function storedSecret(db: ReadDb<AnyTables>, id: string): Promise<string> {
-  const found = (await db.selectFrom('test_secrets').select('secret').where('id', '=', id).executeTakeFirst()) as
-    | { secret: string }
-    | undefined;
+  const found = (await db.selectFrom('test_secrets').select('secret').where('id', '=', id).executeTakeFirst());
   if (!found) throw new Error(`no row ${id}`);
   return found.secret;
 }

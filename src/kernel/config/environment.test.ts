@@ -109,6 +109,8 @@ function sampleOf(name: string): { text: string; value: unknown } {
     BASTION_MQTT_PASSWORD_FILE: { text: '/etc/bastion/mqtt.pw', value: '/etc/bastion/mqtt.pw' },
     BASTION_MQTT_SESSION_EXPIRY: { text: '600', value: 600 },
     BASTION_MQTT_HOST_ID: { text: 'plant-host', value: 'plant-host' },
+    BASTION_KEK_SOURCE: { text: 'passphrase', value: 'passphrase' },
+    BASTION_KEK_FILE: { text: '/etc/bastion/kek.key', value: '/etc/bastion/kek.key' },
   };
   const sample = samples[name];
   if (sample === undefined) throw new Error(`no sample value for ${name}: add one here`);

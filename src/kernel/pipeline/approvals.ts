@@ -50,6 +50,16 @@ export async function insertApproval(
     .execute();
 }
 
+/** A held input as JSON text: opened when sealed (a row stored before sealing reads as is). */
+export async function approvalInputText(
+  stored: string,
+  id: string,
+  cipher?: FieldCipher,
+  tx?: Kysely<AnyTables>,
+): Promise<string> {
+  return cipher && cipher.isSealed(stored) ? cipher.open(stored, inputField(id), tx) : stored;
+}
+
 /** `tx`: when read inside a transaction (see FieldCipher.open). Rows stored before sealing read as is. */
 export async function loadApproval(
   db: ReadDb<Database>,
@@ -59,7 +69,7 @@ export async function loadApproval(
 ): Promise<PendingApproval> {
   const row = await db.selectFrom('command_approvals').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFoundError(`No approval request ${id}.`);
-  const input = cipher && cipher.isSealed(row.input) ? await cipher.open(row.input, inputField(id), tx) : row.input;
+  const input = await approvalInputText(row.input, id, cipher, tx);
   return {
     id: row.id,
     command: row.command,
@@ -82,11 +92,7 @@ export async function saveDecision(tx: Kysely<Database>, approval: PendingApprov
     .execute();
 }
 
-export async function listPending(
-  db: ReadDb<Database>,
-  now: number,
-  cipher?: FieldCipher,
-): Promise<PendingApproval[]> {
+export async function listPending(db: ReadDb<Database>, now: number, cipher?: FieldCipher): Promise<PendingApproval[]> {
   const rows = await db
     .selectFrom('command_approvals')
     .select('id')

@@ -36,7 +36,10 @@ export function decrypt(key: Buffer, sealed: Sealed, aad: Buffer): Buffer | unde
 
 /** IV and body in one buffer (wrapped data keys). */
 export const packed = (sealed: Sealed) => Buffer.concat([sealed.iv, sealed.body]);
-export const unpacked = (bytes: Buffer): Sealed => ({ iv: bytes.subarray(0, IV_BYTES), body: bytes.subarray(IV_BYTES) });
+export const unpacked = (bytes: Buffer): Sealed => ({
+  iv: bytes.subarray(0, IV_BYTES),
+  body: bytes.subarray(IV_BYTES),
+});
 
 /** A key check value: names a key without revealing it (HMAC of a fixed label under the key). */
 export function keyCheckValue(key: Buffer, label: string): string {

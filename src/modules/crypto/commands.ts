@@ -102,7 +102,10 @@ async function reseal(keyring: Keyring, tx: Kysely<AnyTables>, column: SealedCol
   const field = { table: column.table, column: column.column, row: rowKeyValue(column, row) };
   const plain = await keyring.open(stored, field, tx);
   const sealed = await keyring.seal(tx, plain, field, { purpose: column.purpose });
-  let update = tx.updateTable(column.table).set({ [column.column]: sealed }).where(column.column, '=', stored);
+  let update = tx
+    .updateTable(column.table)
+    .set({ [column.column]: sealed })
+    .where(column.column, '=', stored);
   for (const key of column.rowKey) update = update.where(key, '=', row[key]);
   const result = await update.executeTakeFirst();
   return Number(result.numUpdatedRows);

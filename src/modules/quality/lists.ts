@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { FieldCipher } from '../../kernel/privacy/cipher.js';
 import { sql } from 'kysely';
 import { pageFrom, pageOf, pageQuery } from '../../kernel/pagination.js';
 import type { ReadScopes } from '../../kernel/scopes.js';
@@ -99,6 +100,7 @@ export async function listNcrs(
   query: { limit?: number; cursor?: string; state?: string; number?: string; lot?: string },
   scopes: ReadScopes,
   now: number,
+  cipher: FieldCipher,
 ) {
   const limit = query.limit ?? 50;
   const cursor = cursorOf(query.cursor, ['number', 'string']);
@@ -125,7 +127,7 @@ export async function listNcrs(
     .limit(limit + 1)
     .execute();
   const pending = rows.some((r) => r.state === 'open')
-    ? await pendingDispositions(db, now)
+    ? await pendingDispositions(db, now, cipher)
     : new Map<string, PendingDisposition>();
   return pageFrom(
     rows,

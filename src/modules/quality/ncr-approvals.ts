@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { approvalInputText } from '../../kernel/pipeline/approvals.js';
+import type { FieldCipher } from '../../kernel/privacy/cipher.js';
 import type { ReadDb } from '../../kernel/store.js';
 import type { Database } from './db.js';
 
@@ -25,7 +27,11 @@ export type PendingDisposition = Static<typeof pendingDispositionSchema>;
 const DISPOSITION_COMMAND = 'quality.ncr.disposition';
 
 /** Pending dispositions by NCR number (the newest request if several were made). */
-export async function pendingDispositions(db: ReadDb<Database>, now: number): Promise<Map<string, PendingDisposition>> {
+export async function pendingDispositions(
+  db: ReadDb<Database>,
+  now: number,
+  cipher: FieldCipher,
+): Promise<Map<string, PendingDisposition>> {
   const rows = await db
     .selectFrom('command_approvals as a')
     .leftJoin('users as u', 'u.id', 'a.author_id')
@@ -38,7 +44,11 @@ export async function pendingDispositions(db: ReadDb<Database>, now: number): Pr
     .execute();
   const byNcr = new Map<string, PendingDisposition>();
   for (const row of rows) {
-    const input = JSON.parse(row.input) as { ncr: string; disposition: string; reason: string };
+    const input = JSON.parse(await approvalInputText(row.input, row.id, cipher)) as {
+      ncr: string;
+      disposition: string;
+      reason: string;
+    };
     byNcr.set(input.ncr, {
       approvalId: row.id,
       disposition: input.disposition,

@@ -94,6 +94,7 @@ export function qualityRoutes(app: FastifyInstance, context: ModuleContext): voi
       request.query as Parameters<typeof listNcrs>[1],
       await readScopesOf(request, context),
       context.clock.now(),
+      context.cipher,
     ),
   );
 
