@@ -19,7 +19,7 @@ describe(`bastion keys (${testDialect})`, () => {
   const retry = async () => {
     const bastion = await openBastion(loadConfig({ env, cwd: dataDir }), { logger: createLogger('silent'), env });
     try {
-      return await bastion.pipeline.execute('crypto.keys.prepare', {}, SYSTEM_ACTOR, origin);
+      return await bastion.pipeline.execute('system.stop', { reason: 'test' }, SYSTEM_ACTOR, origin);
     } finally {
       await bastion.close();
     }
@@ -46,7 +46,7 @@ describe(`bastion keys (${testDialect})`, () => {
       { version: 1, state: 'retired', rows: 0 },
       { version: 2, state: 'active', rows: 1 },
     ]);
-    expect(await retry()).toEqual({ created: false });
+    expect(await retry()).toEqual({ stopped: true });
   });
 
   it('re-wraps every data key under a new KEK file with `keys rotate --kek`, installs it, and the data still opens', async () => {
@@ -56,7 +56,7 @@ describe(`bastion keys (${testDialect})`, () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/Re-wrapped \d+ data key\(s\) under the new key-encryption key kcv:/);
     expect(readFileSync(join(dataDir, 'keys', 'kek.key'), 'utf8')).toBe(readFileSync(next, 'utf8'));
-    expect(await retry()).toEqual({ created: false });
+    expect(await retry()).toEqual({ stopped: true });
     const list = await cli(['keys', 'list'], env);
     expect(list.stdout).not.toMatch(/[A-Za-z0-9_-]{43}/);
   });

@@ -110,6 +110,9 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     createdKeys = await reconcileKeys(storage, config.dataDir, clock, { initializing: options.initializing ?? false });
     // A KEK that does not unwrap the database's data keys stops start-up here, before anything is served.
     await startKeyring(keyring, storage.db, config.dataDir, config.crypto.kek, options.env);
+    // Once per database, like the other keys: the blind-index key (two instances racing make one).
+    await inTransaction(storage, logger, (uow) => keyring.prepare(uow.tx));
+    await keyring.loadBlindKey();
     recordDatabaseBinding(config);
   } catch (error) {
     await storage.close();
@@ -195,8 +198,6 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
   if (authorizer) pipeline.setAuthorizer(authorizer);
   const signatures = firstSupplied(modules, (m) => (m.signatures ? m.signatures(context) : undefined));
   if (signatures) pipeline.setSignatureVerifier(signatures);
-  // Once per database: the blind-index key, made through the pipeline like every write.
-  if (!keyring.prepared) await pipeline.execute('crypto.keys.prepare', {}, SYSTEM_ACTOR, SYSTEM_ORIGIN);
   return bastion;
 }
 

@@ -21,24 +21,6 @@ export interface CryptoService {
   offeredKek?: KeyEncryptionKey;
 }
 
-export const prepareKeys = (service: CryptoService) =>
-  defineCommand({
-    name: 'crypto.keys.prepare',
-    summary: 'Create the keyring’s blind-index key (once per database)',
-    input: Type.Object({}, closed),
-    output: Type.Object({ created: Type.Boolean() }, closed),
-    errors: [],
-    permission: 'crypto.keys.prepare',
-    internal: true,
-    async handler(ctx) {
-      if (await activeKey(ctx.tx, BLIND_INDEX_PURPOSE, '')) return { created: false };
-      const dek = await service.keyring.createVersion(ctx.tx, BLIND_INDEX_PURPOSE, '');
-      ctx.setTarget({ type: 'crypto-key', id: dek.id });
-      ctx.uow.afterCommit(() => service.keyring.loadBlindKey());
-      return { created: true };
-    },
-  });
-
 export const startRotation = (service: CryptoService) =>
   defineCommand({
     name: 'crypto.keys.rotate-start',

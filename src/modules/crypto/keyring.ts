@@ -62,14 +62,20 @@ export class Keyring implements FieldCipher {
     if (blind) this.useBlindKey(this.byId.get(blind.id)!);
   }
 
-  /** Whether the blind-index key exists yet (made once per database by the crypto.keys.prepare command). */
-  get prepared(): boolean {
-    return this.blindKey !== undefined;
+  /**
+   * Makes the blind-index key of a database that has none, in `tx` (app/bastion.ts runs it at start-up, as
+   * app/keys.ts makes the other keys: it is key material, not a change by anyone). Call loadBlindKey after.
+   */
+  async prepare(tx: Kysely<AnyTables>): Promise<void> {
+    if (this.blindKey || (await activeKey(tx as Tx, BLIND_INDEX_PURPOSE, ''))) return;
+    await this.createKey(tx as Tx, BLIND_INDEX_PURPOSE, '');
   }
 
   async loadBlindKey(): Promise<void> {
+    if (this.blindKey) return;
     const row = await activeKey(this.db!, BLIND_INDEX_PURPOSE, '');
-    if (row) this.useBlindKey(await this.material(row));
+    if (!row) throw new Error('the database has no blind-index key');
+    this.useBlindKey(await this.material(row));
   }
 
   isSealed(stored: string): boolean {

@@ -1,6 +1,6 @@
 import type { BastionModule } from '../../kernel/module.js';
 import { cryptoCatalog } from './catalog.js';
-import { prepareKeys, reencryptBatch, retireKeys, rotateKek, startRotation, type CryptoService } from './commands.js';
+import { reencryptBatch, retireKeys, rotateKek, startRotation, type CryptoService } from './commands.js';
 import { Keyring } from './keyring.js';
 import { cryptoPermissions } from './permissions.js';
 import { cryptoRoutes } from './routes.js';
@@ -22,7 +22,7 @@ export function cryptoModule(keyring: Keyring = new Keyring({ now: () => Date.no
     catalog: cryptoCatalog,
     commands(context) {
       service.catalog = context.catalog;
-      return [prepareKeys, startRotation, reencryptBatch, retireKeys, rotateKek].map((make) => make(service));
+      return [startRotation, reencryptBatch, retireKeys, rotateKek].map((make) => make(service));
     },
     routes: cryptoRoutes,
   };

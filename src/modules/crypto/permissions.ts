@@ -13,5 +13,4 @@ export const cryptoPermissions: PermissionDefinition[] = [
     roles: ['security-officer'],
     console: true,
   },
-  { name: 'crypto.keys.prepare', description: 'Create the keyring’s first keys (system only).' },
 ];
