@@ -16,7 +16,14 @@ const row = (id: string) => ({ table: 'test_secrets', column: 'secret', row: id 
 const personal = (id: string) => ({ table: 'test_secrets', column: 'personal', row: id });
 
 const writeInput = Type.Object(
-  { id: Type.String(), owner: Type.String(), secret: Type.String(), encrypt: Type.Optional(Type.Boolean()) },
+  {
+    id: Type.String(),
+    owner: Type.String(),
+    secret: Type.String(),
+    encrypt: Type.Optional(Type.Boolean()),
+    /** Also store the value under the owner's own key (default true). */
+    personal: Type.Optional(Type.Boolean()),
+  },
   closed,
 );
 
@@ -32,14 +39,17 @@ function commands(cipher: FieldCipher) {
     async handler(ctx, input) {
       const plain = input.encrypt === false;
       const secret = plain ? input.secret : await cipher.seal(ctx.tx, input.secret, row(input.id), SECRET);
-      const mine = plain
-        ? input.secret
-        : await cipher.seal(ctx.tx, input.secret, personal(input.id), {
-            purpose: 'test-personal',
-            subject: input.owner,
-          });
+      const mine =
+        input.personal === false
+          ? ''
+          : plain
+            ? input.secret
+            : await cipher.seal(ctx.tx, input.secret, personal(input.id), {
+                purpose: 'test-personal',
+                subject: input.owner,
+              });
       const index = plain ? '' : cipher.blindIndex(input.secret, SECRET.purpose);
-      await (ctx.tx)
+      await ctx.tx
         .insertInto('test_secrets')
         .values({ id: input.id, owner: input.owner, secret, personal: mine, secret_index: index })
         .execute();
@@ -56,7 +66,7 @@ function commands(cipher: FieldCipher) {
     internal: true,
     async handler(ctx, input) {
       const secret = await cipher.seal(ctx.tx, input.secret, row(input.id), SECRET);
-      const result = await (ctx.tx)
+      const result = await ctx.tx
         .updateTable('test_secrets')
         .set({ secret })
         .where('id', '=', input.id)
@@ -122,10 +132,29 @@ export const secretsModule: BastionModule = {
     },
   },
   commands: (context) => commands(context.cipher),
+  routes(app, context) {
+    // A read as the API answers it: authenticated, authorised, the row read and its sealed field opened.
+    app.get(
+      '/api/test-secrets/:id',
+      {
+        config: { permission: 'test.secrets' },
+        schema: {
+          params: Type.Object({ id: Type.String() }, closed),
+          response: { 200: Type.Object({ id: Type.String(), secret: Type.String() }, closed) },
+        },
+      },
+      async (request) => {
+        const { id } = request.params as { id: string };
+        const stored = await storedSecret(context.db, id);
+        const secret = context.cipher.isSealed(stored) ? await context.cipher.open(stored, row(id)) : stored;
+        return { id, secret };
+      },
+    );
+  },
 };
 
 export async function storedSecret(db: ReadDb<AnyTables>, id: string): Promise<string> {
-  const found = (await db.selectFrom('test_secrets').select('secret').where('id', '=', id).executeTakeFirst());
+  const found = await db.selectFrom('test_secrets').select('secret').where('id', '=', id).executeTakeFirst();
   if (!found) throw new Error(`no row ${id}`);
   return found.secret;
 }

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomFillSync } from 'node:crypto';
 
 /**
  * AES-256-GCM, the one cipher of the keyring: for fields under data keys and for data keys under the
@@ -14,8 +14,25 @@ export interface Sealed {
   body: Buffer;
 }
 
+/**
+ * IVs come from a pool filled by the CSPRNG 4096 at a time: one randomBytes call per value cost more than the
+ * encryption itself. Each IV is copied out and the pool is never reused, so IVs stay random and unrepeated.
+ */
+const ivPool = Buffer.alloc(IV_BYTES * 4096);
+let ivOffset = ivPool.length;
+
+function nextIv(): Buffer {
+  if (ivOffset >= ivPool.length) {
+    randomFillSync(ivPool);
+    ivOffset = 0;
+  }
+  const iv = Buffer.from(ivPool.subarray(ivOffset, ivOffset + IV_BYTES));
+  ivOffset += IV_BYTES;
+  return iv;
+}
+
 export function encrypt(key: Buffer, plain: Buffer, aad: Buffer): Sealed {
-  const iv = randomBytes(IV_BYTES);
+  const iv = nextIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(aad);
   const body = Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
   return { iv, body };

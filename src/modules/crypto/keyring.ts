@@ -83,7 +83,11 @@ export class Keyring implements FieldCipher {
   }
 
   async seal(tx: Kysely<AnyTables>, plain: string, field: FieldRef, choice: KeyChoice): Promise<string> {
-    const dek = await this.sealingKey(tx as Tx, choice.purpose, choice.subject ?? '');
+    const subject = choice.subject ?? '';
+    // The usual case answers from memory without an await: sealing is on every write path.
+    const known = this.active.get(slot(choice.purpose, subject));
+    const dek =
+      known && known.until > this.clock.now() ? known.dek : await this.sealingKey(tx as Tx, choice.purpose, subject);
     return formatSealed(dek.id, encrypt(dek.key, Buffer.from(plain, 'utf8'), fieldAad(field)));
   }
 
