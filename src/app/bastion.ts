@@ -33,7 +33,7 @@ import { shareDataDir } from './data-dir-lock.js';
 import { reconcileKeys } from './keys.js';
 import type { BastionModule, ModuleContext } from '../kernel/module.js';
 import type { Authenticator } from '../kernel/pipeline/types.js';
-import { mergeCatalogs } from '../kernel/privacy/catalog.js';
+import { instanceCatalog } from '../storage/catalog.js';
 import { moduleContext, writers } from './context.js';
 import type { Database } from './database.js';
 import { allModules } from './registry.js';
@@ -143,7 +143,7 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     logger,
     denialWindowMs: config.audit.denialWindowSeconds * 1000,
   });
-  const catalog = mergeCatalogs(modules.flatMap((m) => (m.catalog ? [m.catalog] : [])));
+  const catalog = instanceCatalog(modules);
   const context = moduleContext({ config, clock, logger, events, health, permissions, pipeline, storage, catalog });
   const authenticator = firstSupplied(modules, (m) => (m.authenticator ? m.authenticator(context) : undefined));
   const bastion: Bastion = {

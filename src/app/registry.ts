@@ -3,6 +3,7 @@ import { backupModule } from '../modules/backup/module.js';
 import { genealogyModule } from '../modules/genealogy/module.js';
 import { identityModule } from '../modules/identity/module.js';
 import { plantModule } from '../modules/plant/module.js';
+import { privacyModule } from '../modules/privacy/module.js';
 import { qualityModule } from '../modules/quality/module.js';
 import { performanceModule } from '../modules/performance/module.js';
 import { maintenanceModule } from '../modules/maintenance/module.js';
@@ -23,6 +24,7 @@ export function allModules(witnesses: readonly Witness[] = []): BastionModule[] 
     systemModule,
     auditModule(witnesses),
     identityModule,
+    privacyModule,
     plantModule,
     productionModule,
     genealogyModule,

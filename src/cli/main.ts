@@ -19,6 +19,7 @@ import { addUsersVerbs } from './verbs/users.js';
 import { addBadgeVerb, addTerminalVerbs } from './verbs/terminals.js';
 import { addBackupVerbs } from './verbs/backup.js';
 import { addRestoreVerb } from './verbs/restore.js';
+import { addDataVerbs } from './verbs/data.js';
 
 /** Permission each verb requires; kept here so a test can hold every verb to a declared permission. */
 export const verbPermissions: Record<string, string> = {
@@ -129,8 +130,22 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const terminals = addTerminalVerbs(program, () => verbContext(io, undefined, quietLogs));
   const backup = addBackupVerbs(program, () => verbContext(io, undefined, quietLogs), setExit);
   addRestoreVerb(program, () => verbContext(io, undefined, quietLogs), setExit);
+  const data = addDataVerbs(program, () => verbContext(io, undefined, quietLogs));
 
-  for (const command of [program, audit, users, access, traceVerbs, demo, recipes, devices, orders, terminals, backup])
+  for (const command of [
+    program,
+    audit,
+    users,
+    access,
+    traceVerbs,
+    demo,
+    recipes,
+    devices,
+    orders,
+    terminals,
+    backup,
+    data,
+  ])
     command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });
   return program;
 }

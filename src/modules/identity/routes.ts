@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { classified } from '../../kernel/privacy/classified.js';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
 import type { ReadDb } from '../../kernel/store.js';
@@ -26,6 +27,7 @@ const meView = Type.Object(
     id: Type.String(),
     kind: Type.String(),
     username: Type.String(),
+    // The caller's own name: a person always sees their own personal data, so it is not annotated for masking.
     displayName: Type.String(),
     sessionId: Type.Optional(Type.String()),
     csrfToken: Type.Optional(

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { classified } from '../../kernel/privacy/classified.js';
 import type { ReadDb } from '../../kernel/store.js';
 import { sha256Hex } from '../../kernel/digest.js';
 import { NotFoundError } from '../../kernel/errors.js';
@@ -20,7 +21,7 @@ export const batchRecordExport = Type.Object(
     /** The stored bytes still match the seal (recomputed at every export). */
     intact: Type.Boolean(),
     /** Display names by actor id, only for a reader who may read accounts; null otherwise (ids only). */
-    names: Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()]),
+    names: Type.Union([Type.Record(Type.String(), classified(Type.String(), 'users.display_name')), Type.Null()]),
     watermark: Type.Object(
       { reader: Type.String(), at: Type.String(), fingerprint: Type.String(), notice: Type.String() },
       { additionalProperties: false },

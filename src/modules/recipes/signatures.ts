@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { classified } from '../../kernel/privacy/classified.js';
 import type { ReadDb } from '../../kernel/store.js';
 import type { Database } from './db.js';
 import type { VersionRow } from './store.js';
@@ -11,7 +12,7 @@ import type { VersionRow } from './store.js';
 export const approvalManifest = Type.Object(
   {
     signer: Type.String({ description: 'user name of the signer' }),
-    name: Type.String({ description: 'printed name of the signer' }),
+    name: classified(Type.String({ description: 'printed name of the signer' }), 'users.display_name'),
     meaning: Type.Literal('approved'),
     at: Type.String(),
   },
