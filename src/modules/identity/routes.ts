@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import { classified } from '../../kernel/privacy/classified.js';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
 import type { ReadDb } from '../../kernel/store.js';

@@ -19,14 +19,14 @@ export function inventoryMarkdown(catalog: DataCatalog): string {
       t.appendOnly ? 'append-only' : '',
       t.retention ? `retention ${code(t.retention.rule)} by ${code(t.retention.timeColumn)}` : '',
     ].filter(Boolean);
-    lines.push(`#### ${code(t.table)}`, '', `${t.description}${notes.length ? ` (${notes.join('; ')})` : ''}`, '');
-    lines.push('| Column | Class | Categories | Keyring encryption |', '| --- | --- | --- | --- |');
-    for (const c of t.columns) {
-      const stored = c.encrypted
-        ? `encrypted (${c.encrypted.purpose}${c.encrypted.bySubject ? ', per subject' : ''})`
-        : '-';
-      lines.push(`| ${code(c.name)} | ${c.class} | ${c.categories.join(', ') || '-'} | ${stored} |`);
-    }
+    lines.push(`#### ${code(t.table)}`, '', `${t.description}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`, '');
+    const rows = t.columns.map((c) => [
+      code(c.name),
+      c.class,
+      c.categories.join(', ') || '-',
+      c.encrypted ? `encrypted (${c.encrypted.purpose}${c.encrypted.bySubject ? ', per subject' : ''})` : '-',
+    ]);
+    lines.push(...markdownTable(['Column', 'Class', 'Categories', 'Keyring encryption'], rows));
     lines.push('');
   }
   return [INVENTORY_START, '', ...lines, INVENTORY_END].join('\n');
@@ -45,4 +45,11 @@ export function inventoryIn(document: string): string | undefined {
   const start = document.indexOf(INVENTORY_START);
   const end = document.indexOf(INVENTORY_END);
   return start < 0 || end < start ? undefined : document.slice(start, end + INVENTORY_END.length);
+}
+
+/** A table padded as Prettier pads one, so `prettier --check` and the drift test agree on the same text. */
+function markdownTable(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }

@@ -17,6 +17,6 @@ export function privacyRoutes(app: FastifyInstance, context: ModuleContext): voi
         response: { 200: catalogListingView, ...errorResponses },
       },
     },
-    async () => listing,
+    () => Promise.resolve(listing),
   );
 }
