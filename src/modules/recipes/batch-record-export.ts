@@ -1,5 +1,4 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { classified } from '../../kernel/privacy/classified.js';
 import type { ReadDb } from '../../kernel/store.js';
 import { sha256Hex } from '../../kernel/digest.js';
 import { NotFoundError } from '../../kernel/errors.js';
@@ -20,8 +19,11 @@ export const batchRecordExport = Type.Object(
     seal: sealSchema,
     /** The stored bytes still match the seal (recomputed at every export). */
     intact: Type.Boolean(),
-    /** Display names by actor id, only for a reader who may read accounts; null otherwise (ids only). */
-    names: Type.Union([Type.Record(Type.String(), classified(Type.String(), 'users.display_name')), Type.Null()]),
+    /**
+     * Display names by actor id, only for a reader who may read accounts; null otherwise (ids only). Signers'
+     * printed names (21 CFR 11.50), so not masked by the response layer's personal-data clearance.
+     */
+    names: Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()]),
     watermark: Type.Object(
       { reader: Type.String(), at: Type.String(), fingerprint: Type.String(), notice: Type.String() },
       { additionalProperties: false },
