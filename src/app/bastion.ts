@@ -34,7 +34,7 @@ import { shareDataDir } from './data-dir-lock.js';
 import { reconcileKeys } from './keys.js';
 import type { BastionModule, ModuleContext } from '../kernel/module.js';
 import type { Authenticator } from '../kernel/pipeline/types.js';
-import { mergeCatalogs } from '../kernel/privacy/catalog.js';
+import { instanceCatalog } from '../storage/catalog.js';
 import { moduleContext, writers } from './context.js';
 import type { Database } from './database.js';
 import { allModules } from './registry.js';
@@ -158,7 +158,7 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     denialWindowMs: config.audit.denialWindowSeconds * 1000,
     cipher: keyring,
   });
-  const catalog = mergeCatalogs(modules.flatMap((m) => (m.catalog ? [m.catalog] : [])));
+  const catalog = instanceCatalog(modules);
   const context = moduleContext({
     ...{ config, clock, logger, events, health, permissions, pipeline, storage, catalog },
     cipher: keyring,

@@ -5,6 +5,7 @@ import type { Keyring } from '../modules/crypto/index.js';
 import { genealogyModule } from '../modules/genealogy/module.js';
 import { identityModule } from '../modules/identity/module.js';
 import { plantModule } from '../modules/plant/module.js';
+import { privacyModule } from '../modules/privacy/module.js';
 import { qualityModule } from '../modules/quality/module.js';
 import { performanceModule } from '../modules/performance/module.js';
 import { maintenanceModule } from '../modules/maintenance/module.js';
@@ -27,6 +28,7 @@ export function allModules(witnesses: readonly Witness[] = [], keyring?: Keyring
     auditModule(witnesses),
     cryptoModule(keyring),
     identityModule,
+    privacyModule,
     plantModule,
     productionModule,
     genealogyModule,

@@ -20,6 +20,7 @@ import { addBadgeVerb, addTerminalVerbs } from './verbs/terminals.js';
 import { addBackupVerbs } from './verbs/backup.js';
 import { addRestoreVerb } from './verbs/restore.js';
 import { addKeysVerbs } from './verbs/keys.js';
+import { addDataVerbs } from './verbs/data.js';
 
 /** Permission each verb requires; kept here so a test can hold every verb to a declared permission. */
 export const verbPermissions: Record<string, string> = {
@@ -133,6 +134,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const backup = addBackupVerbs(program, () => verbContext(io, undefined, quietLogs), setExit);
   addRestoreVerb(program, () => verbContext(io, undefined, quietLogs), setExit);
   const keys = addKeysVerbs(program, () => verbContext(io, undefined, quietLogs));
+  const data = addDataVerbs(program, () => verbContext(io, undefined, quietLogs));
 
   for (const command of [
     program,
@@ -147,6 +149,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     terminals,
     backup,
     keys,
+    data,
   ])
     command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });
   return program;

@@ -14,6 +14,7 @@ import { RateLimitedError } from '../kernel/errors.js';
 import { uiRoutes } from './ui.js';
 import { newId } from '../kernel/ids.js';
 import { installAuthorization } from './authorization.js';
+import { installMasking } from './masking.js';
 import { openapiOptions } from './openapi.js';
 import { frameworkErrorHandler, installProblemHandlers } from './problem.js';
 import { tlsPolicy } from './tls.js';
@@ -92,6 +93,8 @@ export async function buildHttpApp(host: HttpHost, options: HttpOptions = {}): P
     errorResponseBuilder: () => new RateLimitedError(),
   });
   installAuthorization(app, host, limit);
+  // Before any route: the hook must cover every route's answer (classified fields masked by clearance).
+  installMasking(app, host.context);
   await app.register(swagger, openapiOptions(permissions));
   for (const module of host.modules) module.routes?.(app, host.context);
   registerCommandRoutes(app, host.context);

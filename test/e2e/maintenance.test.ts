@@ -159,7 +159,7 @@ describe('maintenance and approvals in the web application', () => {
     await page.getByRole('heading', { name: 'Supervisor overrides', level: 1 }).waitFor();
     const form = page.getByRole('form', { name: 'Grant an override' });
     await form.getByRole('button', { name: /Person/ }).click();
-    await page.getByRole('option', { name: 'Oscar Operator (oscar)' }).click();
+    await page.getByRole('option', { name: 'oscar', exact: true }).click();
     await form.getByRole('button', { name: /Blocked action/ }).click();
     await page.getByRole('option', { name: 'maintenance.manage', exact: true }).click();
     await form.getByLabel('Reason').fill('Press 1 jammed; Oscar starts the repair order while Maya is on her way.');

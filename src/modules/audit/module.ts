@@ -4,6 +4,7 @@ import { auditPermissions } from './permissions.js';
 import { auditRoutes } from './routes.js';
 import { auditMigrations } from './schema.js';
 import { witnessReport } from './witness-report.js';
+import { auditCatalog } from './catalog.js';
 
 /**
  * `witnesses`: every witness the instance writes, local directories and the remote ones app/ composes (the
@@ -15,6 +16,7 @@ import { witnessReport } from './witness-report.js';
 export function auditModule(witnesses: readonly Witness[] = []): BastionModule {
   return {
     name: 'audit',
+    catalog: auditCatalog,
     permissions: auditPermissions,
     migrations: auditMigrations,
     commands: () => [witnessReport],

@@ -4,6 +4,7 @@ import { finishJob } from './outcomes.js';
 import { backupPermissions } from './permissions.js';
 import { backupRoutes } from './routes.js';
 import { backupMigrations } from './schema.js';
+import { backupCatalog } from './catalog.js';
 
 /**
  * Backups, restores and restore drills. Requests are commands (authorized, audited, one job at a time); the
@@ -12,6 +13,7 @@ import { backupMigrations } from './schema.js';
  */
 export const backupModule: BastionModule = {
   name: 'backup',
+  catalog: backupCatalog,
   permissions: backupPermissions,
   migrations: backupMigrations,
   commands: (context) => [...Object.values(backupJobCommands(context.config)), finishJob],

@@ -9,9 +9,11 @@ import { identityMigrations } from './schema.js';
 import { createSecretsKey, loadSecretBox } from './secrets.js';
 import { SessionSignatures } from './signatures.js';
 import { AddressThrottle } from './throttle.js';
+import { identityCatalog } from './catalog.js';
 
 export const identityModule: BastionModule = {
   name: 'identity',
+  catalog: identityCatalog,
   permissions: identityPermissions,
   migrations: identityMigrations,
   commands(context) {

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { classified } from '../../kernel/privacy/classified.js';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
 import type { ReadDb } from '../../kernel/store.js';
@@ -24,7 +25,10 @@ const liveOverride = Type.Object(
   closed,
 );
 
-const account = Type.Object({ id: Type.String(), username: Type.String(), displayName: Type.String() }, closed);
+const account = Type.Object(
+  { id: Type.String(), username: Type.String(), displayName: classified(Type.String(), 'users.display_name') },
+  closed,
+);
 
 /**
  * What a supervisor granting an override needs to see: the overrides still running (who, what, where, until

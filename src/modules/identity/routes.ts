@@ -26,6 +26,7 @@ const meView = Type.Object(
     id: Type.String(),
     kind: Type.String(),
     username: Type.String(),
+    // The caller's own name: a person always sees their own personal data, so it is not annotated for masking.
     displayName: Type.String(),
     sessionId: Type.Optional(Type.String()),
     csrfToken: Type.Optional(

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { classified } from '../../kernel/privacy/classified.js';
 
 const closed = { additionalProperties: false } as const;
 
@@ -7,7 +8,7 @@ export const userView = Type.Object(
   {
     id: Type.String(),
     username: Type.String(),
-    displayName: Type.String(),
+    displayName: classified(Type.String(), 'users.display_name'),
     kind: Type.String(),
     vendor: Type.Boolean(),
     disabled: Type.Boolean(),

@@ -4,6 +4,7 @@ import { deviceCommands } from './devices.js';
 import { ingestPermissions } from './permissions.js';
 import { ingestRoutes } from './routes.js';
 import { ingestMigrations } from './schema.js';
+import { ingestCatalog } from './catalog.js';
 
 /**
  * Device ingestion: the device registry (identities bound to equipment and a Sparkplug namespace), the
@@ -12,6 +13,7 @@ import { ingestMigrations } from './schema.js';
  */
 export const ingestModule: BastionModule = {
   name: 'ingest',
+  catalog: ingestCatalog,
   permissions: ingestPermissions,
   migrations: ingestMigrations,
   commands: () => [...deviceCommands, commitBatch],

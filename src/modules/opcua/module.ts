@@ -4,6 +4,7 @@ import { opcuaPermissions } from './permissions.js';
 import { opcuaRoutes } from './routes.js';
 import { opcuaMigrations } from './schema.js';
 import { opcuaService } from './service.js';
+import { opcuaCatalog } from './catalog.js';
 
 /**
  * Bastion as an OPC UA client: SignAndEncrypt sessions to configured servers, server certificates
@@ -12,6 +13,7 @@ import { opcuaService } from './service.js';
  */
 export const opcuaModule: BastionModule = {
   name: 'opcua',
+  catalog: opcuaCatalog,
   permissions: opcuaPermissions,
   migrations: opcuaMigrations,
   commands: (context) => opcuaCommands(opcuaService(context).pki),

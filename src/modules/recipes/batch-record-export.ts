@@ -19,7 +19,10 @@ export const batchRecordExport = Type.Object(
     seal: sealSchema,
     /** The stored bytes still match the seal (recomputed at every export). */
     intact: Type.Boolean(),
-    /** Display names by actor id, only for a reader who may read accounts; null otherwise (ids only). */
+    /**
+     * Display names by actor id, only for a reader who may read accounts; null otherwise (ids only). Signers'
+     * printed names (21 CFR 11.50), so not masked by the response layer's personal-data clearance.
+     */
     names: Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()]),
     watermark: Type.Object(
       { reader: Type.String(), at: Type.String(), fingerprint: Type.String(), notice: Type.String() },

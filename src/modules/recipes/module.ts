@@ -12,6 +12,7 @@ import { activateVersion, issueControlRecipe, retireVersion } from './release.js
 import { recipeRoutes } from './routes.js';
 import { recipeMigrations } from './schema.js';
 import { RecipeSealer } from './seal.js';
+import { recipesCatalog } from './catalog.js';
 
 interface Parts {
   sealer: RecipeSealer;
@@ -37,6 +38,7 @@ function partsOf(context: ModuleContext): Parts {
 /** Master recipes: versions under change control, sealed and verified before use, values kept secret. */
 export const recipesModule: BastionModule = {
   name: 'recipes',
+  catalog: recipesCatalog,
   permissions: recipePermissions,
   migrations: [...recipeMigrations, batchRecordMigration],
   commands: (context) => {

@@ -11,6 +11,7 @@ import type { VersionRow } from './store.js';
 export const approvalManifest = Type.Object(
   {
     signer: Type.String({ description: 'user name of the signer' }),
+    // Not masked by clearance: 21 CFR 11.50 wants the signer's printed name with every signature shown.
     name: Type.String({ description: 'printed name of the signer' }),
     meaning: Type.Literal('approved'),
     at: Type.String(),

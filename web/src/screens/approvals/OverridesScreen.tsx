@@ -55,7 +55,8 @@ function GrantOverride({ onDone }: { onDone: (message: string) => void }) {
   };
   const people = (accounts.data?.accounts ?? [])
     .filter((a) => a.id !== me.id)
-    .map((a) => ({ value: a.id, label: `${a.displayName} (${a.username})` }));
+    // A supervisor holds no personal-data clearance: the server masks display names ('•••'), so name by account.
+    .map((a) => ({ value: a.id, label: a.displayName === '•••' ? a.username : `${a.displayName} (${a.username})` }));
   const permissions = me.permissions
     .filter((p) => !p.startsWith('identity.') && !p.startsWith('approval.'))
     .map((p) => ({ value: p, label: p }));
