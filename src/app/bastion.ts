@@ -22,7 +22,7 @@ import {
 } from '../modules/audit/index.js';
 import { keysDir } from '../kernel/keys/key-store.js';
 import { closeDestinations, offHostWitnesses } from '../modules/backup/index.js';
-import { Keyring, startKeyring, type CryptoService } from '../modules/crypto/index.js';
+import { Keyring, prepareKeyring, startKeyring, type CryptoService } from '../modules/crypto/index.js';
 import { storageMigrations } from '../storage/instance-keys.js';
 import { migrate } from '../storage/migrations.js';
 import { openStorage } from '../storage/open.js';
@@ -111,8 +111,7 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     // A KEK that does not unwrap the database's data keys stops start-up here, before anything is served.
     await startKeyring(keyring, storage.db, config.dataDir, config.crypto.kek, options.env);
     // Once per database, like the other keys: the blind-index key (two instances racing make one).
-    await inTransaction(storage, logger, (uow) => keyring.prepare(uow.tx));
-    await keyring.loadBlindKey();
+    await prepareKeyring(keyring, (work) => inTransaction(storage, logger, work));
     recordDatabaseBinding(config);
   } catch (error) {
     await storage.close();

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../kernel/config/load.js';
-import type { ReadDb } from '../../kernel/store.js';
+import type { ReadDb, Transact } from '../../kernel/store.js';
 import { KekMismatchError, openKek, type KekSettings } from './kek.js';
 import { usableKeys } from './key-rows.js';
 import type { Keyring } from './keyring.js';
@@ -34,6 +34,20 @@ export async function startKeyring(
     );
   try {
     await keyring.load(db, kek, rows);
+  } catch (error) {
+    if (!(error instanceof KekMismatchError)) throw error;
+    throw new ConfigError(`The key-encryption key in use does not unwrap this database's data keys: ${KEK_HINT}`);
+  }
+}
+
+/**
+ * Makes the database's blind-index key if it has none (once per database, like the other keys), then loads
+ * it. Two instances starting at once on a new database with different KEKs: the loser stops here.
+ */
+export async function prepareKeyring(keyring: Keyring, transact: Transact): Promise<void> {
+  try {
+    await transact((uow) => keyring.prepare(uow.tx));
+    await keyring.loadBlindKey();
   } catch (error) {
     if (!(error instanceof KekMismatchError)) throw error;
     throw new ConfigError(`The key-encryption key in use does not unwrap this database's data keys: ${KEK_HINT}`);
