@@ -7,7 +7,7 @@ import { cli } from './support/cli.js';
 import { testDialect } from './support/database.js';
 import { databaseText } from './support/database-text.js';
 import { adminSession, httpTestBastion, type Session } from './support/http.js';
-import { enrolledSession, makeUser, type TestUser } from './support/identity.js';
+import { enrolledSession, loginAttempt, makeUser, type TestUser } from './support/identity.js';
 
 /** Set points and limits no other field can hold by chance: a leak is found by searching the raw bytes. */
 const VALUES = { setPoint: 8731.2468, low: 8001.1357, high: 9123.9753 };
@@ -110,7 +110,8 @@ describe(`data protection at rest (${testDialect})`, () => {
     expect(after.json()).toMatchObject({ subjectId: subject.id, records: {}, auditRecords: 0 });
     expect(after.json().erasedAt).not.toBeNull();
     expect(JSON.stringify(after.json())).not.toContain('ottilie');
-    expect((await post('/api/auth/login', { username: 'ottilie', password: subject.password }, admin)).statusCode).toBe(401);
+    expect((await loginAttempt(app, 'ottilie', subject.password)).statusCode).toBe(401);
+    expect((await loginAttempt(app, `erased-${subject.id}`, subject.password)).statusCode).toBe(401);
 
     const register = await app.inject({ url: `/api/privacy/requests?subjectId=${subject.id}`, headers: second.session.headers });
     expect(register.json().items.map((r: { kind: string }) => r.kind)).toEqual(['export', 'erase', 'export', 'export']);
