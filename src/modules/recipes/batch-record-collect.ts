@@ -2,7 +2,7 @@ import type { ReadDb } from '../../kernel/store.js';
 import { operationsOf } from '../production/index.js';
 import { NotFoundError } from '../../kernel/errors.js';
 import type { Database } from './db.js';
-import type { RecipeSource } from './sealed-content.js';
+import { openReading, type DeviationReading, type RecipeSource } from './sealed-content.js';
 import {
   iso,
   isoOrNull,
@@ -93,7 +93,7 @@ export async function controlRecipeParts(
   return { parts, versionIds: [...versionIds] };
 }
 
-export async function deviationParts(db: ReadDb<Database>, orderId: string): Promise<DeviationPart[]> {
+export async function deviationParts({ db, cipher }: RecipeSource, orderId: string): Promise<DeviationPart[]> {
   const rows = await db
     .selectFrom('recipe_deviations as d')
     .innerJoin('recipe_control as c', 'c.id', 'd.control_id')
@@ -105,18 +105,16 @@ export async function deviationParts(db: ReadDb<Database>, orderId: string): Pro
     .orderBy('d.at')
     .orderBy('d.id')
     .execute();
-  return rows.map((d) => ({
+  return Promise.all(rows.map(async (d) => ({
     recipe: d.recipe,
     version: d.version,
     parameter: d.parameter,
     kind: d.kind,
-    value: d.value,
-    low: d.low,
-    high: d.high,
+    ...(await openReading<DeviationReading>(cipher, 'recipe_deviations', d.id, d.reading)),
     critical: d.critical === 1,
     equipment: d.equipment,
     at: iso(d.at),
-  }));
+  })));
 }
 
 /** The electronic signatures that made the issued versions effective (approver ids, never names). */

@@ -49,7 +49,7 @@ async function assemble(ctx: CommandContext<Database>, sealer: RecipeSealer, ord
     generatedBy: ctx.actor.id,
     order: await orderPart(db, order),
     controlRecipes: control.parts,
-    deviations: await deviationParts(db, order.id),
+    deviations: await deviationParts(sourceOf(ctx), order.id),
     lots: { consumed: await consumedLots(db, order.id), produced: produced.lots },
     quality: await inspectionParts(db, order.id, produced.ids),
     signatures: {

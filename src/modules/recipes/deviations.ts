@@ -5,7 +5,7 @@ import { reportAtPlace } from '../plant/index.js';
 import { holdLot } from '../genealogy/index.js';
 import { runningOrderAt } from '../production/index.js';
 import type { Database } from './db.js';
-import { openParameters } from './sealed-content.js';
+import { openParameters, sealReading } from './sealed-content.js';
 import type { Parameter } from './model.js';
 
 export interface ProcessValue {
@@ -53,17 +53,16 @@ export async function checkProcessValues(ctx: CommandContext<Database>, equipmen
   for (const v of values) {
     const p = control.parameters.find((q) => q.name === v.parameter);
     if (!p || (v.value >= p.low && v.value <= p.high)) continue;
+    const id = newId();
     await ctx.tx
       .insertInto('recipe_deviations')
       .values({
-        id: newId(),
+        id,
         order_id: order.id,
         control_id: control.id,
         parameter: p.name,
         kind: 'out-of-range',
-        value: v.value,
-        low: p.low,
-        high: p.high,
+        reading: await sealReading(ctx, 'recipe_deviations', id, { value: v.value, low: p.low, high: p.high }),
         critical: p.critical ? 1 : 0,
         equipment,
         at: v.ts,

@@ -8,7 +8,7 @@ import type { Database } from './db.js';
 import type { Parameter } from './model.js';
 import { verifiedOrBlocked } from './release.js';
 import type { RecipeSealer } from './seal.js';
-import { openParameters, openVersionRow } from './sealed-content.js';
+import { openParameters, openReading, openVersionRow, sealReading } from './sealed-content.js';
 import { recipeByCode } from './store.js';
 
 /** Emitted after commit; the device connectors (MQTT DCMD, OPC UA write) send the set points. In-process only. */
@@ -111,38 +111,38 @@ export async function checkSetPoints(ctx: CommandContext<Database>, equipment: s
   for (const r of readings) {
     const p = issued.get(r.parameter);
     if (!p) continue;
-    const last = await ctx.tx
+    const rowKey = `${download.id}/${p.name}`;
+    const stored = await ctx.tx
       .selectFrom('recipe_readbacks')
-      .select('value')
+      .select('reading')
       .where('download_id', '=', download.id)
       .where('parameter', '=', p.name)
       .executeTakeFirst();
+    const last = stored && { value: await openReading<number>(ctx.cipher, 'recipe_readbacks', rowKey, stored.reading) };
+    const reading = await sealReading(ctx, 'recipe_readbacks', rowKey, r.value);
     await (
       last
         ? ctx.tx
             .updateTable('recipe_readbacks')
-            .set({ value: r.value, at: r.ts })
+            .set({ reading, at: r.ts })
             .where('download_id', '=', download.id)
             .where('parameter', '=', p.name)
-        : ctx.tx
-            .insertInto('recipe_readbacks')
-            .values({ download_id: download.id, parameter: p.name, value: r.value, at: r.ts })
+        : ctx.tx.insertInto('recipe_readbacks').values({ download_id: download.id, parameter: p.name, reading, at: r.ts })
     ).execute();
     if (same(r.value, p.setPoint)) continue;
     allMatch = false;
     if (last && same(last.value, r.value)) continue; // already recorded
     const kind = download.state === 'sent' ? 'set-point-mismatch' : 'unauthorised-change';
+    const id = newId();
     await ctx.tx
       .insertInto('recipe_deviations')
       .values({
-        id: newId(),
+        id,
         order_id: download.order_id,
         control_id: download.control_id,
         parameter: p.name,
         kind,
-        value: r.value,
-        low: p.low,
-        high: p.high,
+        reading: await sealReading(ctx, 'recipe_deviations', id, { value: r.value, low: p.low, high: p.high }),
         critical: p.critical ? 1 : 0,
         equipment,
         at: r.ts,

@@ -7,7 +7,7 @@ import { scopeIncludes } from '../../kernel/scopes.js';
 import type { ReadDb } from '../../kernel/store.js';
 import { orderNumber } from './batch-record.js';
 import type { Database } from './db.js';
-import { openParameters, type RecipeSource } from './sealed-content.js';
+import { openParameters, openReading, type RecipeSource } from './sealed-content.js';
 import { same } from './download.js';
 import type { Parameter } from './model.js';
 
@@ -106,7 +106,15 @@ async function statusOf(
             downloads.map((d) => d.id),
           )
           .orderBy('parameter')
-          .execute();
+          .execute()
+          .then((rows) =>
+            Promise.all(
+              rows.map(async (r) => ({
+                ...r,
+                value: await openReading<number>(cipher, 'recipe_readbacks', `${r.download_id}/${r.parameter}`, r.reading),
+              })),
+            ),
+          );
   const deviations = await db
     .selectFrom('recipe_deviations')
     .select(['parameter', 'kind', 'critical', 'equipment', 'at'])

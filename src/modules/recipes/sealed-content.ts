@@ -50,3 +50,30 @@ export async function openParameters<P>(cipher: FieldCipher, versionId: string, 
   const opened = await openVersionRow(cipher, { id: versionId, parameters: stored });
   return JSON.parse(opened.parameters) as P[];
 }
+
+/**
+ * Values read back from a machine and recorded deviations carry set points and validated limits: the same trade
+ * secrets as the version itself, sealed the same way (`recipe_readbacks.reading`, `recipe_deviations.reading`).
+ */
+export type ReadingTable = 'recipe_readbacks' | 'recipe_deviations';
+
+export function sealReading(ctx: CommandContext<Database>, table: ReadingTable, row: string, reading: unknown) {
+  return ctx.cipher.seal(
+    ctx.tx,
+    JSON.stringify(reading),
+    { table, column: 'reading', row },
+    { purpose: RECIPE_VALUES },
+  );
+}
+
+export async function openReading<T>(cipher: FieldCipher, table: ReadingTable, row: string, stored: string): Promise<T> {
+  const clear = cipher.isSealed(stored) ? await cipher.open(stored, { table, column: 'reading', row }) : stored;
+  return JSON.parse(clear) as T;
+}
+
+/** What a deviation records besides where and when: the value and the validated range it left. */
+export interface DeviationReading {
+  value: number;
+  low: number;
+  high: number;
+}
