@@ -86,6 +86,10 @@ export const errorCatalogue = {
   // 5xx: the server cannot answer now; detail stays in the log.
   internal_error: { status: 500, description: 'An internal error occurred; it has been logged.' },
   config_invalid: { status: 500, description: 'The configuration is invalid.' },
+  field_unreadable: {
+    status: 500,
+    description: 'A stored value does not decrypt: it was changed or moved outside Bastion, or its key is gone.',
+  },
   unavailable: { status: 503, description: 'A dependency is unavailable; retry shortly.' },
   database_unavailable: { status: 503, description: 'The database is unavailable; retry shortly.' },
   not_initialized: { status: 503, description: 'The data directory is not initialised.' },

@@ -6,6 +6,10 @@ import type { VerbContext } from '../context.js';
 import { CliError, ExitCode } from '../io.js';
 import { withBastion, withStorage } from '../open.js';
 import { table } from './users.js';
+import type { Bastion } from '../../app/bastion.js';
+
+/** Versions are read from the instance's database through its cipher (their content is sealed at rest). */
+const sourceOf = (bastion: Bastion) => ({ db: bastion.context.db, cipher: bastion.context.cipher });
 
 const value = (v: number | null) => (v === null ? '•••' : String(v));
 const whole = (text: string, name: string) => {
@@ -49,7 +53,7 @@ async function showVerb(ctx: VerbContext, code: string, options: { version?: str
           }[];
         }>('recipes.version.read', { recipe: code, version }, CONSOLE_ACTOR, CLI_ORIGIN),
       )
-    : await withStorage(ctx, (storage) => maskedVersion(storage.db, code, version));
+    : await withBastion(ctx, 'recipes.read', (b) => maskedVersion(sourceOf(b), code, version));
   if (options.json) return ctx.print(JSON.stringify(shown, null, 2));
   const rows = shown.parameters.map((p) => [
     p.name,
@@ -64,7 +68,9 @@ async function showVerb(ctx: VerbContext, code: string, options: { version?: str
 
 async function diffVerb(ctx: VerbContext, code: string, from: string, to: string) {
   await ctx.authorize('recipes.read');
-  const diff = await withStorage(ctx, (s) => diffVersions(s.db, code, whole(from, 'FROM'), whole(to, 'TO'), false));
+  const diff = await withBastion(ctx, 'recipes.read', (b) =>
+    diffVersions(sourceOf(b), code, whole(from, 'FROM'), whole(to, 'TO'), false),
+  );
   const rows = diff.parameters.map((p) => [p.name, p.change]);
   for (const line of table(['PARAMETER', `${from} → ${to}`], rows)) ctx.print(line);
   ctx.print(diff.stepsChanged ? 'Procedure steps changed.' : 'Procedure steps unchanged.');
@@ -73,7 +79,7 @@ async function diffVerb(ctx: VerbContext, code: string, from: string, to: string
 /** Exit 1 when any sealed version no longer matches its seal. */
 async function verifyVerb(ctx: VerbContext, options: { json?: boolean }) {
   await ctx.authorize('recipes.read');
-  const results = await withStorage(ctx, (s) => verifySeals(s.db, new RecipeSealer(ctx.config.dataDir)));
+  const results = await withBastion(ctx, 'recipes.read', (b) => verifySeals(sourceOf(b), new RecipeSealer(ctx.config.dataDir)));
   if (options.json) ctx.print(JSON.stringify(results, null, 2));
   else
     for (const r of results)

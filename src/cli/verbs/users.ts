@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../kernel/actors.js';
 import type { Bastion } from '../../app/bastion.js';
 import { grantsOf } from '../../modules/identity/index.js';
-import { publicUser, userByName } from '../../modules/identity/index.js';
+import { openAccount, publicUser, userByName } from '../../modules/identity/index.js';
 import type { VerbContext } from '../context.js';
 import { CliError, ExitCode } from '../io.js';
 import { withBastion } from '../open.js';
@@ -69,7 +69,7 @@ export async function listUsersVerb(ctx: VerbContext, options: { json?: boolean 
     const now = bastion.clock.now();
     return Promise.all(
       rows.map(async (row) => ({
-        ...publicUser(row),
+        ...publicUser(await openAccount(bastion.context.cipher, row)),
         grants: (await grantsOf(bastion.context.db, row.id, now)).map((g) => ({ role: g.role, scope: g.scope })),
       })),
     );

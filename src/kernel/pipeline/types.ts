@@ -1,3 +1,4 @@
+import type { FieldCipher } from '../privacy/cipher.js';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -72,6 +73,8 @@ export interface CommandContext<DB = AnyTables> {
   readonly now: number;
   /** Under dual control: the accounts that approved the command, in order (empty otherwise). */
   readonly approvedBy: readonly string[];
+  /** Seals and opens restricted fields (kernel/privacy/cipher.ts); new keys it makes commit with the command. */
+  readonly cipher: FieldCipher;
   setTarget(target: AuditTarget): void;
   /** Adds fields to the audit record's details. Never pass secrets or decrypted restricted values. */
   note(details: Record<string, unknown>): void;

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { AppError } from '../errors.js';
 import type { AnyTables } from '../store.js';
 
 /**
@@ -22,12 +23,19 @@ export interface KeyChoice {
 /** Why a sealed value did not open. `shredded`: its key was destroyed on purpose (erasure, disposal). */
 export type UnreadableReason = 'shredded' | 'tampered' | 'unknown-key' | 'not-sealed';
 
-export class FieldUnreadableError extends Error {
+/** A 500 with a stable code: the client learns that stored data is unreadable, the log learns which field. */
+export class FieldUnreadableError extends AppError {
   constructor(
     readonly reason: UnreadableReason,
     readonly field: FieldRef,
   ) {
-    super(`The value of ${field.table}.${field.column} for row ${field.row} cannot be decrypted (${reason})`);
+    super(
+      'field_unreadable',
+      500,
+      `A stored value cannot be decrypted (${reason}); the field is named in the server log.`,
+      undefined,
+      { cause: `${field.table}.${field.column} of row ${field.row}` },
+    );
     this.name = 'FieldUnreadableError';
   }
 }

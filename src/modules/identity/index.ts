@@ -8,3 +8,5 @@ export { ENTERPRISE, covers } from './scope.js';
 export { SECRETS_KEY_FILE, createSecretsKey, secretsKeyFingerprint } from './secrets.js';
 export { grantsOf } from './sessions.js';
 export { publicUser, userByName } from './users-store.js';
+export { ERASED_NAME, openAccount, openDisplayName } from './personal-data.js';
+export { eraseAccount, type AccountErasure } from './erasure.js';

@@ -6,6 +6,7 @@ import type { ReadDb } from '../../kernel/store.js';
 import { errorResponses } from '../../http/index.js';
 import type { Database } from './db.js';
 import { usernamesOf } from './users-store.js';
+import { openAccount } from './personal-data.js';
 
 const tags = ['identity'];
 const closed = { additionalProperties: false } as const;
@@ -94,7 +95,8 @@ export function overrideRoutes(app: FastifyInstance, context: ModuleContext): vo
         .orderBy('username')
         .limit(1000)
         .execute();
-      return { accounts: rows.map((r) => ({ id: r.id, username: r.username, displayName: r.display_name })) };
+      const opened = await Promise.all(rows.map((r) => openAccount(context.cipher, r)));
+      return { accounts: opened.map((r) => ({ id: r.id, username: r.username, displayName: r.display_name })) };
     },
   );
 }

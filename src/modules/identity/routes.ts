@@ -16,6 +16,7 @@ import { grantsOf } from './sessions.js';
 import { publicUser, userById, usernamesOf } from './users-store.js';
 import { grantView, mfaState, userView } from './views.js';
 import { terminalIdentity } from './terminals/store.js';
+import { openAccount, openDisplayName } from './personal-data.js';
 
 // Identity's commands bring their own routes (see their `http`); these are the reads and the approvals.
 const tags = ['identity'];
@@ -99,7 +100,7 @@ function selfRoutes(app: FastifyInstance, context: ModuleContext, db: ReadDb<Dat
         id: actor.id,
         kind: actor.kind,
         username: account.username,
-        displayName: account.display_name,
+        displayName: await openDisplayName(context.cipher, account.id, account.display_name),
         sessionId: actor.sessionId,
         ...(csrfToken !== undefined ? { csrfToken } : {}),
         // A terminal's session locks sooner: whoever walks up to a shared screen must not find it signed in.
@@ -143,7 +144,7 @@ function adminRoutes(app: FastifyInstance, context: ModuleContext, db: ReadDb<Da
     },
     async (request) => {
       const { limit = 50, cursor, ...filter } = request.query as UserFilter & { limit?: number; cursor?: string };
-      return pageUsers(db, context.clock.now(), filter, { limit, cursor });
+      return pageUsers(db, context.cipher, context.clock.now(), filter, { limit, cursor });
     },
   );
   app.get(
@@ -162,7 +163,7 @@ function adminRoutes(app: FastifyInstance, context: ModuleContext, db: ReadDb<Da
       const { id } = request.params as { id: string };
       const now = context.clock.now();
       return {
-        user: publicUser(await userById(db, id), now),
+        user: publicUser(await openAccount(context.cipher, await userById(db, id)), now),
         grants: (await grantsOf(db, id, now)).map((g) => ({ role: g.role, scope: g.scope })),
       };
     },

@@ -23,6 +23,8 @@ export interface IdentityTables extends TerminalTables {
     created_at: number;
     created_by: string;
     password_changed_at: number | null;
+    /** When a data-subject erasure closed the account (privacy module): its name is shredded, its id kept. */
+    erased_at: number | null;
   };
   /** Sessions are looked up by the SHA-256 of their token; the token itself is never stored. */
   sessions: {
@@ -148,4 +150,10 @@ export const identityMigrations: ModuleMigration[] = [
     },
   },
   ...terminalMigrations,
+  {
+    name: '0220_identity_erasure',
+    async up(db, storage) {
+      await db.schema.alterTable('users').addColumn('erased_at', storage.capabilities.bigIntType).execute();
+    },
+  },
 ];

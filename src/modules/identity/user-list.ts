@@ -1,6 +1,8 @@
 import { afterKey, keyOfCursor, keyOfRow, type KeysetOrder } from '../../kernel/keyset.js';
 import { pageFrom } from '../../kernel/pagination.js';
+import type { FieldCipher } from '../../kernel/privacy/cipher.js';
 import type { ReadDb } from '../../kernel/store.js';
+import { openAccount } from './personal-data.js';
 import type { Database } from './db.js';
 import { publicUser } from './users-store.js';
 
@@ -16,6 +18,7 @@ export interface UserFilter {
 /** Accounts by user name (id breaks ties). Accounts are not at a place: the list is the same for every reader. */
 export async function pageUsers(
   db: ReadDb<Database>,
+  cipher: FieldCipher,
   now: number,
   filter: UserFilter,
   page: { limit: number; cursor?: string },
@@ -37,11 +40,12 @@ export async function pageUsers(
       ),
     );
   if (page.cursor !== undefined) query = query.where(afterKey(USER_ORDER, keyOfCursor(page.cursor, USER_ORDER)));
-  const rows = await query
+  const stored = await query
     .orderBy('username')
     .orderBy('id')
     .limit(page.limit + 1)
     .execute();
+  const rows = await Promise.all(stored.map((row) => openAccount(cipher, row)));
   return pageFrom(
     rows,
     page.limit,

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { ReadDb } from '../../kernel/store.js';
+import type { FieldCipher } from '../../kernel/privacy/cipher.js';
+import type { AnyTables, ReadDb } from '../../kernel/store.js';
+import { sealDisplayName } from './personal-data.js';
 import { NotFoundError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { generateOneTimePassword, hashPassword } from './passwords.js';
@@ -70,6 +72,7 @@ export function newUserRow(
     totp_enabled: 0,
     totp_last_step: null,
     password_changed_at: null,
+    erased_at: null,
   };
 }
 
@@ -78,13 +81,15 @@ type NewAccount = Omit<Parameters<typeof newUserRow>[0], 'id' | 'password_hash'>
 /** Inserts a new account with a fresh one-time password; returns the ID and the password, shown once. */
 export async function insertAccount(
   db: Kysely<Database>,
+  cipher: FieldCipher,
   fields: NewAccount,
 ): Promise<{ id: string; oneTimePassword: string }> {
   const oneTimePassword = generateOneTimePassword();
   const id = newId();
+  const display_name = await sealDisplayName(cipher, db as Kysely<AnyTables>, id, fields.display_name);
   await db
     .insertInto('users')
-    .values(newUserRow({ ...fields, id, password_hash: await hashPassword(oneTimePassword) }))
+    .values(newUserRow({ ...fields, display_name, id, password_hash: await hashPassword(oneTimePassword) }))
     .execute();
   return { id, oneTimePassword };
 }

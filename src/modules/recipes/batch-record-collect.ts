@@ -2,6 +2,7 @@ import type { ReadDb } from '../../kernel/store.js';
 import { operationsOf } from '../production/index.js';
 import { NotFoundError } from '../../kernel/errors.js';
 import type { Database } from './db.js';
+import { openReading, type DeviationReading, type RecipeSource } from './sealed-content.js';
 import {
   iso,
   isoOrNull,
@@ -55,7 +56,7 @@ export async function orderPart(db: ReadDb<Database>, order: OrderRow): Promise<
 
 /** Every control recipe issued to the order, each with a fresh check of its version against the seal. */
 export async function controlRecipeParts(
-  db: ReadDb<Database>,
+  { db, cipher }: RecipeSource,
   sealer: RecipeSealer,
   orderId: string,
 ): Promise<{ parts: ControlRecipePart[]; versionIds: string[] }> {
@@ -71,7 +72,7 @@ export async function controlRecipeParts(
   const versionIds = new Set<string>();
   for (const control of controls) {
     const recipe = await recipeByCode(db, control.code);
-    const v = await versionOf(db, recipe, control.version);
+    const v = await versionOf({ db, cipher }, recipe, control.version);
     versionIds.add(v.id);
     const seal = sealOf(v);
     // Intact only if the version still matches its seal and that seal is the one verified at issue.
@@ -92,7 +93,7 @@ export async function controlRecipeParts(
   return { parts, versionIds: [...versionIds] };
 }
 
-export async function deviationParts(db: ReadDb<Database>, orderId: string): Promise<DeviationPart[]> {
+export async function deviationParts({ db, cipher }: RecipeSource, orderId: string): Promise<DeviationPart[]> {
   const rows = await db
     .selectFrom('recipe_deviations as d')
     .innerJoin('recipe_control as c', 'c.id', 'd.control_id')
@@ -104,18 +105,16 @@ export async function deviationParts(db: ReadDb<Database>, orderId: string): Pro
     .orderBy('d.at')
     .orderBy('d.id')
     .execute();
-  return rows.map((d) => ({
+  return Promise.all(rows.map(async (d) => ({
     recipe: d.recipe,
     version: d.version,
     parameter: d.parameter,
     kind: d.kind,
-    value: d.value,
-    low: d.low,
-    high: d.high,
+    ...(await openReading<DeviationReading>(cipher, 'recipe_deviations', d.id, d.reading)),
     critical: d.critical === 1,
     equipment: d.equipment,
     at: iso(d.at),
-  }));
+  })));
 }
 
 /** The electronic signatures that made the issued versions effective (approver ids, never names). */

@@ -9,9 +9,11 @@ import type { Database } from './db.js';
 import { grantHolds } from '../identity/index.js';
 import { covers, ENTERPRISE } from '../identity/index.js';
 import { latestBatchRecord, orderNumber } from './batch-record.js';
+import { sourceOf, type RecipeSource } from './sealed-content.js';
 import { orderRow } from './batch-record-collect.js';
 import { batchRecord, type BatchRecord } from './batch-record-model.js';
 import { sealSchema, type RecipeSealer } from './seal.js';
+import { openDisplayName } from '../identity/index.js';
 
 export const batchRecordExport = Type.Object(
   {
@@ -55,13 +57,15 @@ function actorIds(record: BatchRecord): string[] {
   ];
 }
 
-async function displayNames(db: ReadDb<Database>, ids: string[]): Promise<Record<string, string>> {
+async function displayNames({ db, cipher }: RecipeSource, ids: string[]): Promise<Record<string, string>> {
   const rows = await db
     .selectFrom('users')
     .select(['id', 'display_name'])
     .where('id', 'in', [...new Set(ids)])
     .execute();
-  return Object.fromEntries(rows.map((r) => [r.id, r.display_name]));
+  return Object.fromEntries(
+    await Promise.all(rows.map(async (r) => [r.id, await openDisplayName(cipher, r.id, r.display_name)] as const)),
+  );
 }
 
 /**
@@ -88,7 +92,7 @@ export const exportBatchRecord = (sealer: RecipeSealer, catalog: PermissionCatal
     permission: 'recipes.read-secret',
     async handler(ctx, input): Promise<BatchRecordExport> {
       const order = await orderRow(ctx.tx, input.order);
-      const row = await latestBatchRecord(ctx.tx, order.id, input.revision);
+      const row = await latestBatchRecord(sourceOf(ctx), order.id, input.revision);
       if (!row)
         throw new NotFoundError(
           `Work order ${order.number} has no batch record${input.revision !== undefined ? ` revision ${input.revision}` : ''}.`,
@@ -96,7 +100,7 @@ export const exportBatchRecord = (sealer: RecipeSealer, catalog: PermissionCatal
       const seal = { digest: row.digest, signature: row.signature, keyId: row.key_id };
       const record = JSON.parse(row.body) as BatchRecord;
       const names = holds(ctx.actor, catalog, 'identity.users.read')
-        ? await displayNames(ctx.tx, actorIds(record))
+        ? await displayNames(sourceOf(ctx), actorIds(record))
         : null;
       const at = new Date(ctx.now).toISOString();
       const fingerprint = sha256Hex(`${ctx.actor.id}|${at}|${row.digest}|${input.format}`).slice(0, 24);

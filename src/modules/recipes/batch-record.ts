@@ -17,21 +17,28 @@ import {
 import { commandParts, consumedLots, inspectionParts, producedLots } from './batch-record-lots.js';
 import { iso, type BatchRecord } from './batch-record-model.js';
 import { sealSchema, type RecipeSealer } from './seal.js';
+import { sourceOf, type RecipeSource } from './sealed-content.js';
 
 export const orderNumber = Type.String({ pattern: '^[A-Z0-9][A-Z0-9._-]{0,39}$', description: 'work order number' });
 
 /** A record is made once the order can no longer change what it made: completed or closed. */
 const FINISHED = ['completed', 'closed'];
 
-export async function latestBatchRecord(db: ReadDb<Database>, orderId: string, revision?: number) {
+/** The key purpose of batch records at rest (append-only rows: a rotation leaves their key version decrypt-only). */
+export const BATCH_RECORDS = 'batch-records';
+
+/** The newest revision (or the one asked for), its body in clear. */
+export async function latestBatchRecord({ db, cipher }: RecipeSource, orderId: string, revision?: number) {
   let query = db.selectFrom('recipe_batch_records').selectAll().where('order_id', '=', orderId);
   if (revision !== undefined) query = query.where('revision', '=', revision);
-  return query.orderBy('revision', 'desc').limit(1).executeTakeFirst();
+  const row = await query.orderBy('revision', 'desc').limit(1).executeTakeFirst();
+  if (!row || !cipher.isSealed(row.body)) return row;
+  return { ...row, body: await cipher.open(row.body, { table: 'recipe_batch_records', column: 'body', row: row.id }) };
 }
 
 async function assemble(ctx: CommandContext<Database>, sealer: RecipeSealer, order: OrderRow, revision: number) {
   const db = ctx.tx;
-  const control = await controlRecipeParts(db, sealer, order.id);
+  const control = await controlRecipeParts(sourceOf(ctx), sealer, order.id);
   const produced = await producedLots(db, order.id);
   const controlIds = await db.selectFrom('recipe_control').select('id').where('order_id', '=', order.id).execute();
   const record: BatchRecord = {
@@ -42,7 +49,7 @@ async function assemble(ctx: CommandContext<Database>, sealer: RecipeSealer, ord
     generatedBy: ctx.actor.id,
     order: await orderPart(db, order),
     controlRecipes: control.parts,
-    deviations: await deviationParts(db, order.id),
+    deviations: await deviationParts(sourceOf(ctx), order.id),
     lots: { consumed: await consumedLots(db, order.id), produced: produced.lots },
     quality: await inspectionParts(db, order.id, produced.ids),
     signatures: {
@@ -83,7 +90,13 @@ export const generateBatchRecord = (sealer: RecipeSealer) =>
           `Work order ${order.number} is ${order.state}; a batch record is made only for a completed or closed order.`,
           'order_not_finished',
         );
-      const revision = ((await latestBatchRecord(ctx.tx, order.id))?.revision ?? 0) + 1;
+      const revision =
+        ((await ctx.tx
+          .selectFrom('recipe_batch_records')
+          .select('revision')
+          .where('order_id', '=', order.id)
+          .orderBy('revision', 'desc')
+          .executeTakeFirst())?.revision ?? 0) + 1;
       const body = canonicalJson(await assemble(ctx, sealer, order, revision));
       const seal = sealer.sealBytes(body);
       const id = newId();
@@ -93,7 +106,13 @@ export const generateBatchRecord = (sealer: RecipeSealer) =>
           id,
           order_id: order.id,
           revision,
-          body,
+          // Sealed at rest (it lists every set point); the seal covers the clear canonical JSON.
+          body: await ctx.cipher.seal(
+            ctx.tx,
+            body,
+            { table: 'recipe_batch_records', column: 'body', row: id },
+            { purpose: BATCH_RECORDS },
+          ),
           digest: seal.digest,
           signature: seal.signature,
           key_id: seal.keyId,

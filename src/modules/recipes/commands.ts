@@ -2,10 +2,11 @@ import { Type } from '@sinclair/typebox';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { type CommandContext } from '../../kernel/pipeline/types.js';
-import { defineCommand } from './db.js';
+import { defineCommand, type Database } from './db.js';
 import { definitionsOf, materialByCode, materialCode } from '../production/index.js';
 import { approvalsRequired, checkParameters, content, recipeCode, type Parameter, type Step } from './model.js';
 import type { RecipeSealer } from './seal.js';
+import { sealVersionContent, sourceOf } from './sealed-content.js';
 import {
   effectiveVersion,
   parametersOf,
@@ -42,14 +43,19 @@ interface VersionContent {
   reason: string;
 }
 
-async function insertVersion(ctx: CommandContext, recipeId: string, version: number, input: VersionContent) {
+async function insertVersion(
+  ctx: CommandContext<Database>,
+  recipeId: string,
+  version: number,
+  input: VersionContent,
+) {
+  const id = newId();
   const row = {
-    id: newId(),
+    id,
     recipe_id: recipeId,
     version,
     state: 'draft',
-    parameters: JSON.stringify(input.parameters),
-    steps: JSON.stringify(input.steps),
+    ...(await sealVersionContent(ctx, id, input)),
     reason: input.reason,
     author_id: ctx.actor.id,
     created_at: ctx.now,
@@ -126,7 +132,7 @@ export const draftVersion = defineCommand({
   async handler(ctx, input) {
     checkParameters(input.parameters);
     const recipe = await recipeByCode(ctx.tx, input.recipe);
-    const versions = await versionsOf(ctx.tx, recipe);
+    const versions = await versionsOf(sourceOf(ctx), recipe);
     const row = await insertVersion(ctx, recipe.id, (versions.at(-1)?.version ?? 0) + 1, input);
     ctx.setTarget({ type: 'recipe.version', id: row.id });
     ctx.note({ recipe: recipe.code, version: row.version, reason: input.reason });
@@ -147,9 +153,9 @@ export const submitVersion = defineCommand({
   http: { method: 'POST', url: '/api/recipes/versions/submit' },
   async handler(ctx, input) {
     const recipe = await recipeByCode(ctx.tx, input.recipe);
-    const v = await versionOf(ctx.tx, recipe, input.version);
+    const v = await versionOf(sourceOf(ctx), recipe, input.version);
     requireState(v, recipe.code, 'draft');
-    const inForce = await effectiveVersion(ctx.tx, recipe);
+    const inForce = await effectiveVersion(sourceOf(ctx), recipe);
     const required = approvalsRequired(inForce ? parametersOf(inForce) : null, parametersOf(v));
     await ctx.tx
       .updateTable('recipe_versions')
@@ -181,7 +187,7 @@ export const approveVersion = (sealer: RecipeSealer) =>
     signature: { meanings: ['approved'] },
     async handler(ctx, input) {
       const recipe = await recipeByCode(ctx.tx, input.recipe);
-      const v = await versionOf(ctx.tx, recipe, input.version);
+      const v = await versionOf(sourceOf(ctx), recipe, input.version);
       requireState(v, recipe.code, 'in-review');
       if (v.author_id === ctx.actor.id)
         throw new ForbiddenError('The author of a recipe version cannot approve it.', 'separation_of_duties');

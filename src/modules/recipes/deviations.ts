@@ -5,6 +5,7 @@ import { reportAtPlace } from '../plant/index.js';
 import { holdLot } from '../genealogy/index.js';
 import { runningOrderAt } from '../production/index.js';
 import type { Database } from './db.js';
+import { openParameters, sealReading } from './sealed-content.js';
 import type { Parameter } from './model.js';
 
 export interface ProcessValue {
@@ -18,11 +19,12 @@ async function controlRecipeOf(ctx: CommandContext<Database>, orderId: string) {
   const control = await ctx.tx
     .selectFrom('recipe_control as c')
     .innerJoin('recipe_versions as v', 'v.id', 'c.version_id')
-    .select(['c.id', 'v.parameters'])
+    .select(['c.id', 'v.id as version_id', 'v.parameters'])
     .where('c.order_id', '=', orderId)
     .orderBy('c.issued_at', 'desc')
     .executeTakeFirst();
-  return control ? { id: control.id, parameters: JSON.parse(control.parameters) as Parameter[] } : undefined;
+  if (!control) return undefined;
+  return { id: control.id, parameters: await openParameters<Parameter>(ctx.cipher, control.version_id, control.parameters) };
 }
 
 /** A critical parameter out of range puts the order's output on hold: quality decides what happens to it. */
@@ -51,17 +53,16 @@ export async function checkProcessValues(ctx: CommandContext<Database>, equipmen
   for (const v of values) {
     const p = control.parameters.find((q) => q.name === v.parameter);
     if (!p || (v.value >= p.low && v.value <= p.high)) continue;
+    const id = newId();
     await ctx.tx
       .insertInto('recipe_deviations')
       .values({
-        id: newId(),
+        id,
         order_id: order.id,
         control_id: control.id,
         parameter: p.name,
         kind: 'out-of-range',
-        value: v.value,
-        low: p.low,
-        high: p.high,
+        reading: await sealReading(ctx, 'recipe_deviations', id, { value: v.value, low: p.low, high: p.high }),
         critical: p.critical ? 1 : 0,
         equipment,
         at: v.ts,

@@ -8,6 +8,7 @@ import type { Database } from './db.js';
 import type { Parameter } from './model.js';
 import { verifiedOrBlocked } from './release.js';
 import type { RecipeSealer } from './seal.js';
+import { openParameters, openReading, openVersionRow, sealReading } from './sealed-content.js';
 import { recipeByCode } from './store.js';
 
 /** Emitted after commit; the device connectors (MQTT DCMD, OPC UA write) send the set points. In-process only. */
@@ -47,11 +48,10 @@ export const downloadControlRecipe = (sealer: RecipeSealer) =>
       if (['completed', 'closed'].includes(control.orderState))
         throw new ConflictError(`Work order ${input.order} is ${control.orderState}.`, 'illegal_transition');
       const recipe = await recipeByCode(ctx.tx, control.code);
-      const v = await ctx.tx
-        .selectFrom('recipe_versions')
-        .selectAll()
-        .where('id', '=', control.versionId)
-        .executeTakeFirstOrThrow();
+      const v = await openVersionRow(
+        ctx.cipher,
+        await ctx.tx.selectFrom('recipe_versions').selectAll().where('id', '=', control.versionId).executeTakeFirstOrThrow(),
+      );
       const refusal = await verifiedOrBlocked(ctx, sealer, recipe, v);
       if (refusal) return refusal;
       const id = newId();
@@ -99,49 +99,50 @@ export async function checkSetPoints(ctx: CommandContext<Database>, equipment: s
     .selectFrom('recipe_downloads as d')
     .innerJoin('recipe_control as c', 'c.id', 'd.control_id')
     .innerJoin('recipe_versions as v', 'v.id', 'c.version_id')
-    .select(['d.id', 'd.order_id', 'd.control_id', 'd.state', 'v.parameters'])
+    .select(['d.id', 'd.order_id', 'd.control_id', 'd.state', 'v.id as version_id', 'v.parameters'])
     .where('d.equipment', '=', equipment)
     .orderBy('d.sent_at', 'desc')
     .executeTakeFirst();
   if (!download) return { mismatches: 0 };
-  const issued = new Map((JSON.parse(download.parameters) as Parameter[]).map((p) => [p.name, p]));
+  const parameters = await openParameters<Parameter>(ctx.cipher, download.version_id, download.parameters);
+  const issued = new Map(parameters.map((p) => [p.name, p]));
   let mismatches = 0;
   let allMatch = true;
   for (const r of readings) {
     const p = issued.get(r.parameter);
     if (!p) continue;
-    const last = await ctx.tx
+    const rowKey = `${download.id}/${p.name}`;
+    const stored = await ctx.tx
       .selectFrom('recipe_readbacks')
-      .select('value')
+      .select('reading')
       .where('download_id', '=', download.id)
       .where('parameter', '=', p.name)
       .executeTakeFirst();
+    const last = stored && { value: await openReading<number>(ctx.cipher, 'recipe_readbacks', rowKey, stored.reading) };
+    const reading = await sealReading(ctx, 'recipe_readbacks', rowKey, r.value);
     await (
       last
         ? ctx.tx
             .updateTable('recipe_readbacks')
-            .set({ value: r.value, at: r.ts })
+            .set({ reading, at: r.ts })
             .where('download_id', '=', download.id)
             .where('parameter', '=', p.name)
-        : ctx.tx
-            .insertInto('recipe_readbacks')
-            .values({ download_id: download.id, parameter: p.name, value: r.value, at: r.ts })
+        : ctx.tx.insertInto('recipe_readbacks').values({ download_id: download.id, parameter: p.name, reading, at: r.ts })
     ).execute();
     if (same(r.value, p.setPoint)) continue;
     allMatch = false;
     if (last && same(last.value, r.value)) continue; // already recorded
     const kind = download.state === 'sent' ? 'set-point-mismatch' : 'unauthorised-change';
+    const id = newId();
     await ctx.tx
       .insertInto('recipe_deviations')
       .values({
-        id: newId(),
+        id,
         order_id: download.order_id,
         control_id: download.control_id,
         parameter: p.name,
         kind,
-        value: r.value,
-        low: p.low,
-        high: p.high,
+        reading: await sealReading(ctx, 'recipe_deviations', id, { value: r.value, low: p.low, high: p.high }),
         critical: p.critical ? 1 : 0,
         equipment,
         at: r.ts,

@@ -6,6 +6,7 @@ import type { Database } from './db.js';
 import { recipeItem, versionSummary, versionSummaryFields } from './queries.js';
 import { signaturesOf } from './signatures.js';
 import { recipeByCode } from './store.js';
+import type { RecipeSource } from './sealed-content.js';
 
 export interface Page {
   limit: number;
@@ -94,7 +95,12 @@ export async function pageRecipes(db: ReadDb<Database>, filter: { product?: stri
 }
 
 /** A recipe's versions, oldest first. */
-export async function pageVersions(db: ReadDb<Database>, code: string, filter: { state?: string }, page: Page) {
+export async function pageVersions(
+  { db, cipher }: RecipeSource,
+  code: string,
+  filter: { state?: string },
+  page: Page,
+) {
   const recipe = await recipeByCode(db, code);
   let query = db.selectFrom('recipe_versions').selectAll().where('recipe_id', '=', recipe.id);
   if (filter.state !== undefined) query = query.where('state', '=', filter.state);
@@ -104,7 +110,7 @@ export async function pageVersions(db: ReadDb<Database>, code: string, filter: {
     .orderBy('id')
     .limit(page.limit + 1)
     .execute();
-  const signatures = await signaturesOf(db, rows.slice(0, page.limit));
+  const signatures = await signaturesOf({ db, cipher }, rows.slice(0, page.limit));
   return pageFrom(
     rows,
     page.limit,

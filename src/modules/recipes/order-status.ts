@@ -7,6 +7,7 @@ import { scopeIncludes } from '../../kernel/scopes.js';
 import type { ReadDb } from '../../kernel/store.js';
 import { orderNumber } from './batch-record.js';
 import type { Database } from './db.js';
+import { openParameters, openReading, type RecipeSource } from './sealed-content.js';
 import { same } from './download.js';
 import type { Parameter } from './model.js';
 
@@ -68,18 +69,24 @@ export const orderRecipeStatus = Type.Object(
 const iso = (t: number | null) => (t === null ? null : new Date(Number(t)).toISOString());
 
 async function statusOf(
-  db: ReadDb<Database>,
+  { db, cipher }: RecipeSource,
   order: { id: string; number: string; state: string; line: string | null },
 ) {
-  const controls = await db
+  const controlRows = await db
     .selectFrom('recipe_control as c')
     .innerJoin('recipe_versions as v', 'v.id', 'c.version_id')
     .innerJoin('recipes as r', 'r.id', 'v.recipe_id')
-    .select(['c.id', 'r.code', 'v.version', 'v.parameters', 'c.seal_digest', 'c.issued_at'])
+    .select(['c.id', 'r.code', 'v.version', 'v.id as version_id', 'v.parameters', 'c.seal_digest', 'c.issued_at'])
     .where('c.order_id', '=', order.id)
     .orderBy('c.issued_at')
     .orderBy('c.id')
     .execute();
+  const controls = await Promise.all(
+    controlRows.map(async (c) => ({
+      ...c,
+      parameters: await openParameters<Parameter>(cipher, c.version_id, c.parameters),
+    })),
+  );
   const downloads = await db
     .selectFrom('recipe_downloads')
     .selectAll()
@@ -99,7 +106,15 @@ async function statusOf(
             downloads.map((d) => d.id),
           )
           .orderBy('parameter')
-          .execute();
+          .execute()
+          .then((rows) =>
+            Promise.all(
+              rows.map(async (r) => ({
+                ...r,
+                value: await openReading<number>(cipher, 'recipe_readbacks', `${r.download_id}/${r.parameter}`, r.reading),
+              })),
+            ),
+          );
   const deviations = await db
     .selectFrom('recipe_deviations')
     .select(['parameter', 'kind', 'critical', 'equipment', 'at'])
@@ -126,7 +141,7 @@ async function statusOf(
     })),
     downloads: downloads.map((d) => {
       const control = controlById.get(d.control_id)!;
-      const setPoints = new Map((JSON.parse(control.parameters) as Parameter[]).map((p) => [p.name, p.setPoint]));
+      const setPoints = new Map(control.parameters.map((p) => [p.name, p.setPoint]));
       return {
         recipe: control.code,
         version: control.version,
@@ -184,7 +199,7 @@ export function orderStatusRoute(app: FastifyInstance, context: ModuleContext): 
       // An order bound to no line yet belongs to no place: any holder of recipes.read may read it.
       if (!order || (order.line !== null && !scopeIncludes(scopes, order.line)))
         throw new NotFoundError(`No work order ${number}.`);
-      return statusOf(db, order);
+      return statusOf({ db, cipher: context.cipher }, order);
     },
   );
 }

@@ -3,6 +3,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import type { Database } from './db.js';
 import { diffParameters, step, type Parameter, type ParameterChange } from './model.js';
 import type { RecipeSealer } from './seal.js';
+import type { RecipeSource } from './sealed-content.js';
 import { signatureFields, signaturesOf, type Signatures } from './signatures.js';
 import {
   parametersOf,
@@ -139,7 +140,14 @@ export async function listRecipes(db: ReadDb<Database>) {
     .execute();
   const result = [];
   for (const r of rows) {
-    const versions = await versionsOf(db, await recipeByCode(db, r.code));
+    // States and seals only: nothing here needs a version's (sealed) content opened.
+    const versions = await db
+      .selectFrom('recipe_versions as v')
+      .innerJoin('recipes as rr', 'rr.id', 'v.recipe_id')
+      .select(['v.version', 'v.state', 'v.seal_digest'])
+      .where('rr.code', '=', r.code)
+      .orderBy('v.version')
+      .execute();
     result.push({
       code: r.code,
       name: r.name,
@@ -157,10 +165,11 @@ export async function listRecipes(db: ReadDb<Database>) {
 }
 
 /** A version with its values masked: the form every GET route answers in. */
-export async function maskedVersion(db: ReadDb<Database>, code: string, version: number) {
+export async function maskedVersion(source: RecipeSource, code: string, version: number) {
+  const { db } = source;
   const recipe = await recipeByCode(db, code);
-  const v = await versionOf(db, recipe, version);
-  const signatures = await signaturesOf(db, [v]);
+  const v = await versionOf(source, recipe, version);
+  const signatures = await signaturesOf(source, [v]);
   return {
     recipe: code,
     ...versionSummary(v, signatures(v)),
@@ -174,9 +183,9 @@ export type MaskedChange = Omit<ParameterChange, 'before' | 'after'> & {
   after: ReturnType<typeof masked> | Parameter | null;
 };
 
-export async function diffVersions(db: ReadDb<Database>, code: string, from: number, to: number, full: boolean) {
-  const recipe = await recipeByCode(db, code);
-  const [a, b] = [await versionOf(db, recipe, from), await versionOf(db, recipe, to)];
+export async function diffVersions(source: RecipeSource, code: string, from: number, to: number, full: boolean) {
+  const recipe = await recipeByCode(source.db, code);
+  const [a, b] = [await versionOf(source, recipe, from), await versionOf(source, recipe, to)];
   const show = (p: Parameter | null) => (p === null ? null : full ? p : masked(p));
   const changes: MaskedChange[] = diffParameters(parametersOf(a), parametersOf(b)).map((c) => ({
     ...c,
@@ -188,11 +197,12 @@ export async function diffVersions(db: ReadDb<Database>, code: string, from: num
 }
 
 /** Every sealed version's stored content against its seal (what `bastion recipes verify` reports). */
-export async function verifySeals(db: ReadDb<Database>, sealer: RecipeSealer) {
+export async function verifySeals(source: RecipeSource, sealer: RecipeSealer) {
+  const { db } = source;
   const results = [];
   for (const r of await listRecipes(db)) {
     const recipe = await recipeByCode(db, r.code);
-    for (const v of await versionsOf(db, recipe)) {
+    for (const v of await versionsOf(source, recipe)) {
       const seal = sealOf(v);
       if (!seal) continue;
       results.push({

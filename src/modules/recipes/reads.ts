@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { sha256Hex } from '../../kernel/digest.js';
 import { defineCommand } from './db.js';
+import { sourceOf } from './sealed-content.js';
 import { parameter, recipeCode, step } from './model.js';
 import { diffVersions, maskedParameter, versionDiff } from './queries.js';
 import { parametersOf, recipeByCode, stepsOf, versionOf } from './store.js';
@@ -50,7 +51,7 @@ export const readSecret = defineCommand({
   http: { method: 'POST', url: '/api/recipes/read' },
   async handler(ctx, input) {
     const recipe = await recipeByCode(ctx.tx, input.recipe);
-    const v = await versionOf(ctx.tx, recipe, input.version);
+    const v = await versionOf(sourceOf(ctx), recipe, input.version);
     const at = new Date(ctx.now).toISOString();
     const fingerprint = sha256Hex(`${ctx.actor.id}|${at}|${recipe.code}|${v.version}|${v.parameters}`).slice(0, 24);
     ctx.setTarget({ type: 'recipe.version', id: v.id });
@@ -71,7 +72,7 @@ export const readSecret = defineCommand({
       diff:
         input.compareTo === undefined
           ? null
-          : await diffVersions(ctx.tx, recipe.code, input.compareTo, input.version, true),
+          : await diffVersions(sourceOf(ctx), recipe.code, input.compareTo, input.version, true),
       watermark: { reader: ctx.actor.id, at, fingerprint, notice: 'Confidential: trade secret of the plant.' },
     };
   },

@@ -6,6 +6,7 @@ import { defineCommand } from './db.js';
 import { recipeCode } from './model.js';
 import { requireState, versionRef, versionState } from './commands.js';
 import type { RecipeSealer } from './seal.js';
+import { sourceOf } from './sealed-content.js';
 import {
   effectiveVersion,
   recipeByCode,
@@ -59,11 +60,11 @@ export const activateVersion = (sealer: RecipeSealer) =>
     http: { method: 'POST', url: '/api/recipes/versions/activate' },
     async handler(ctx, input) {
       const recipe = await recipeByCode(ctx.tx, input.recipe);
-      const v = await versionOf(ctx.tx, recipe, input.version);
+      const v = await versionOf(sourceOf(ctx), recipe, input.version);
       requireState(v, recipe.code, 'approved');
       const refusal = await verifiedOrBlocked(ctx, sealer, recipe, v);
       if (refusal) return refusal;
-      const previous = await effectiveVersion(ctx.tx, recipe);
+      const previous = await effectiveVersion(sourceOf(ctx), recipe);
       if (previous)
         await ctx.tx
           .updateTable('recipe_versions')
@@ -98,7 +99,7 @@ export const retireVersion = defineCommand({
   http: { method: 'POST', url: '/api/recipes/versions/retire' },
   async handler(ctx, input) {
     const recipe = await recipeByCode(ctx.tx, input.recipe);
-    const v = await versionOf(ctx.tx, recipe, input.version);
+    const v = await versionOf(sourceOf(ctx), recipe, input.version);
     requireState(v, recipe.code, 'draft', 'in-review', 'approved', 'effective', 'superseded');
     await ctx.tx.updateTable('recipe_versions').set({ state: 'retired' }).where('id', '=', v.id).execute();
     ctx.setTarget({ type: 'recipe.version', id: v.id });
@@ -139,8 +140,8 @@ export const issueControlRecipe = (sealer: RecipeSealer) =>
       const recipe = await recipeByCode(ctx.tx, input.recipe);
       const v =
         input.version !== undefined
-          ? await versionOf(ctx.tx, recipe, input.version)
-          : await effectiveVersion(ctx.tx, recipe);
+          ? await versionOf(sourceOf(ctx), recipe, input.version)
+          : await effectiveVersion(sourceOf(ctx), recipe);
       if (!v) throw new ConflictError(`Recipe ${recipe.code} has no effective version.`, 'not_effective');
       requireState(v, recipe.code, 'effective');
       const order = await ctx.tx

@@ -67,7 +67,7 @@ export function recipeRoutes(app: FastifyInstance, context: ModuleContext, expor
     },
     async (request) => {
       const { limit = 50, cursor, ...filter } = request.query as Page & { state?: string };
-      return pageVersions(db, (request.params as { code: string }).code, filter, { limit, cursor });
+      return pageVersions({ db, cipher: context.cipher }, (request.params as { code: string }).code, filter, { limit, cursor });
     },
   );
   app.get(
@@ -84,7 +84,7 @@ export function recipeRoutes(app: FastifyInstance, context: ModuleContext, expor
     },
     async (request) => {
       const { code: c, version } = request.params as { code: string; version: number };
-      return maskedVersion(db, c, version);
+      return maskedVersion({ db, cipher: context.cipher }, c, version);
     },
   );
   app.get(
@@ -105,7 +105,7 @@ export function recipeRoutes(app: FastifyInstance, context: ModuleContext, expor
     },
     async (request) => {
       const { from, to } = request.query as { from: number; to: number };
-      return diffVersions(db, (request.params as { code: string }).code, from, to, false);
+      return diffVersions({ db, cipher: context.cipher }, (request.params as { code: string }).code, from, to, false);
     },
   );
   batchRecordRoutes(app, context, exporter);

@@ -1,4 +1,5 @@
-import type { ModuleMigration } from '../../kernel/store.js';
+import type { Kysely } from 'kysely';
+import type { AnyTables, ModuleMigration } from '../../kernel/store.js';
 
 export interface RecipeTables {
   /** A master recipe (ISA-88): what it makes, at which operation, on which class of equipment. */
@@ -113,9 +114,8 @@ export interface DeviationTables {
     control_id: string;
     parameter: string;
     kind: string;
-    value: number;
-    low: number;
-    high: number;
+    /** Sealed JSON {value, low, high} (sealed-content.ts): the limits are the recipe's. */
+    reading: string;
     critical: number;
     equipment: string;
     at: number;
@@ -163,7 +163,8 @@ export interface DownloadTables {
   recipe_readbacks: {
     download_id: string;
     parameter: string;
-    value: number;
+    /** The sealed value read back (sealed-content.ts). */
+    reading: string;
     at: number;
   };
 }
@@ -196,5 +197,37 @@ recipeMigrations.push({
       .addColumn('at', big, (c) => c.notNull())
       .addPrimaryKeyConstraint('recipe_readbacks_pk', ['download_id', 'parameter'])
       .execute();
+  },
+});
+
+/**
+ * Read-back values and deviations held set points and limits in clear numeric columns; they move into one
+ * sealed `reading` text column each. Rows from before are carried over as clear JSON, which the code still
+ * reads and `bastion keys rotate` seals.
+ */
+recipeMigrations.push({
+  name: '0904_recipe_readings_sealed',
+  async up(schemaDb) {
+    const db = schemaDb as Kysely<AnyTables>;
+    await db.schema.alterTable('recipe_readbacks').addColumn('reading', 'text').execute();
+    const readbacks = await db.selectFrom('recipe_readbacks').select(['download_id', 'parameter', 'value']).execute();
+    for (const r of readbacks)
+      await db
+        .updateTable('recipe_readbacks')
+        .set({ reading: JSON.stringify(r.value) })
+        .where('download_id', '=', r.download_id)
+        .where('parameter', '=', r.parameter)
+        .execute();
+    await db.schema.alterTable('recipe_readbacks').dropColumn('value').execute();
+    await db.schema.alterTable('recipe_deviations').addColumn('reading', 'text').execute();
+    const deviations = await db.selectFrom('recipe_deviations').select(['id', 'value', 'low', 'high']).execute();
+    for (const d of deviations)
+      await db
+        .updateTable('recipe_deviations')
+        .set({ reading: JSON.stringify({ value: d.value, low: d.low, high: d.high }) })
+        .where('id', '=', d.id)
+        .execute();
+    for (const column of ['value', 'low', 'high'])
+      await db.schema.alterTable('recipe_deviations').dropColumn(column).execute();
   },
 });

@@ -2,6 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { ReadDb } from '../../kernel/store.js';
 import type { Database } from './db.js';
 import type { VersionRow } from './store.js';
+import type { RecipeSource } from './sealed-content.js';
+import { openDisplayName } from '../identity/index.js';
 
 /**
  * The signature manifestation of an approval (21 CFR 11.50): the signer's printed name, the meaning and the
@@ -31,7 +33,7 @@ export interface Signatures {
 
 /** Authors and approvers of these versions by name, in two queries for a whole page of versions. */
 export async function signaturesOf(
-  db: ReadDb<Database>,
+  { db, cipher }: RecipeSource,
   versions: VersionRow[],
 ): Promise<(v: VersionRow) => Signatures> {
   const ids = versions.map((v) => v.id);
@@ -41,11 +43,14 @@ export async function signaturesOf(
       : await db
           .selectFrom('recipe_approvals as a')
           .innerJoin('users as u', 'u.id', 'a.approver_id')
-          .select(['a.version_id', 'u.username', 'u.display_name', 'a.approved_at'])
+          .select(['a.version_id', 'u.id', 'u.username', 'u.display_name', 'a.approved_at'])
           .where('a.version_id', 'in', ids)
           .orderBy('a.approved_at')
           .orderBy('u.username')
           .execute();
+  const names = new Map(
+    await Promise.all(approvals.map(async (a) => [a.id, await openDisplayName(cipher, a.id, a.display_name)] as const)),
+  );
   const authorIds = [...new Set(versions.map((v) => v.author_id))];
   const authors =
     authorIds.length === 0
@@ -59,7 +64,7 @@ export async function signaturesOf(
       .filter((a) => a.version_id === v.id)
       .map((a) => ({
         signer: a.username,
-        name: a.display_name,
+        name: names.get(a.id) ?? a.username,
         meaning: 'approved' as const,
         at: new Date(Number(a.approved_at)).toISOString(),
       })),

@@ -3,6 +3,7 @@ import { NotFoundError } from '../../kernel/errors.js';
 import type { Database } from './db.js';
 import type { Parameter, SealedContent, Step } from './model.js';
 import type { Seal } from './seal.js';
+import { openVersionRow, type RecipeSource } from './sealed-content.js';
 
 export type RecipeRow = Database['recipes'] & { product: string };
 export type VersionRow = Database['recipe_versions'];
@@ -19,7 +20,7 @@ export async function recipeByCode(db: ReadDb<Database>, code: string): Promise<
   return row;
 }
 
-export async function versionOf(db: ReadDb<Database>, recipe: RecipeRow, version: number): Promise<VersionRow> {
+export async function versionOf({ db, cipher }: RecipeSource, recipe: RecipeRow, version: number): Promise<VersionRow> {
   const row = await db
     .selectFrom('recipe_versions')
     .selectAll()
@@ -27,20 +28,30 @@ export async function versionOf(db: ReadDb<Database>, recipe: RecipeRow, version
     .where('version', '=', version)
     .executeTakeFirst();
   if (!row) throw new NotFoundError(`Recipe ${recipe.code} has no version ${version}.`);
-  return row;
+  return openVersionRow(cipher, row);
 }
 
-export async function versionsOf(db: ReadDb<Database>, recipe: RecipeRow): Promise<VersionRow[]> {
-  return db.selectFrom('recipe_versions').selectAll().where('recipe_id', '=', recipe.id).orderBy('version').execute();
+export async function versionsOf({ db, cipher }: RecipeSource, recipe: RecipeRow): Promise<VersionRow[]> {
+  const rows = await db
+    .selectFrom('recipe_versions')
+    .selectAll()
+    .where('recipe_id', '=', recipe.id)
+    .orderBy('version')
+    .execute();
+  return Promise.all(rows.map((row) => openVersionRow(cipher, row)));
 }
 
-export async function effectiveVersion(db: ReadDb<Database>, recipe: RecipeRow): Promise<VersionRow | undefined> {
-  return db
+export async function effectiveVersion(
+  { db, cipher }: RecipeSource,
+  recipe: RecipeRow,
+): Promise<VersionRow | undefined> {
+  const row = await db
     .selectFrom('recipe_versions')
     .selectAll()
     .where('recipe_id', '=', recipe.id)
     .where('state', '=', 'effective')
     .executeTakeFirst();
+  return row && openVersionRow(cipher, row);
 }
 
 export const parametersOf = (v: VersionRow) => JSON.parse(v.parameters) as Parameter[];

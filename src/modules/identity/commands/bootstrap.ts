@@ -22,7 +22,7 @@ export const bootstrapAdmin = defineCommand({
   async handler(ctx, input) {
     const existing = await ctx.tx.selectFrom('users').select('id').limit(1).executeTakeFirst();
     if (existing) throw new ConflictError('A bootstrap administrator already exists.', 'already_bootstrapped');
-    const { id, oneTimePassword } = await insertAccount(ctx.tx, {
+    const { id, oneTimePassword } = await insertAccount(ctx.tx, ctx.cipher, {
       username: input.username,
       display_name: 'Bootstrap administrator',
       kind: 'human',

@@ -9,6 +9,7 @@ import { isoTime, newPassword, password, username } from '../schemas.js';
 import { oneTimePasswordResult, userResult, userView } from '../views.js';
 import { insertAccount, publicUser, revokeSessions, userById } from '../users-store.js';
 import { accountCommand } from './account-command.js';
+import { openAccount } from '../personal-data.js';
 import type { AccountAct } from './escalation.js';
 
 /** Vendor and contractor access always ends by itself, within 90 days at most. */
@@ -55,7 +56,7 @@ export const createUser = defineCommand({
       .where('username', '=', input.username)
       .executeTakeFirst();
     if (taken) throw new ConflictError(`The user name ${input.username} is taken.`, 'username_taken');
-    const { id, oneTimePassword } = await insertAccount(ctx.tx, {
+    const { id, oneTimePassword } = await insertAccount(ctx.tx, ctx.cipher, {
       username: input.username,
       display_name: input.displayName,
       kind: input.kind ?? 'human',
@@ -66,7 +67,7 @@ export const createUser = defineCommand({
     });
     ctx.setTarget({ type: 'user', id });
     ctx.note({ kind: input.kind ?? 'human', vendor: input.vendor ?? false, expiresAt: input.expiresAt ?? null });
-    return { user: publicUser(await userById(ctx.tx, id)), oneTimePassword };
+    return { user: publicUser(await openAccount(ctx.cipher, await userById(ctx.tx, id))), oneTimePassword };
   },
 });
 
@@ -87,10 +88,10 @@ const accountChange = (
       path,
       output: userResult,
       async run(ctx, input) {
-        const before = await userById(ctx.tx, input.userId);
+        const before = await openAccount(ctx.cipher, await userById(ctx.tx, input.userId));
         await ctx.tx.updateTable('users').set(apply(ctx.now)).where('id', '=', input.userId).execute();
         const ended = endSessions ? await revokeSessions(ctx.tx, input.userId, ctx.now) : 0;
-        const after = await userById(ctx.tx, input.userId);
+        const after = await openAccount(ctx.cipher, await userById(ctx.tx, input.userId));
         ctx.setTarget({ type: 'user', id: input.userId });
         ctx.recordChange(publicUser(before), publicUser(after));
         if (ended !== 0) ctx.note({ endedSessions: ended });
