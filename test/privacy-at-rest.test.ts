@@ -28,9 +28,13 @@ describe(`data protection at rest (${testDialect})`, () => {
   beforeAll(async () => {
     ({ t, app } = await httpTestBastion());
     admin = await adminSession(app, t);
-    expect((await post('/api/materials', { code: 'GEAR', name: 'gear', kind: 'finished', unit: 'pcs' }, admin)).statusCode).toBe(200);
+    expect(
+      (await post('/api/materials', { code: 'GEAR', name: 'gear', kind: 'finished', unit: 'pcs' }, admin)).statusCode,
+    ).toBe(200);
     const recipe = { code: 'RX-GEAR', name: 'gear moulding', product: 'GEAR', parameters, reason: 'first version' };
-    expect((await post('/api/recipes', { ...recipe, steps: [{ name: 'purge', instruction: STEP }] }, admin)).statusCode).toBe(200);
+    expect(
+      (await post('/api/recipes', { ...recipe, steps: [{ name: 'purge', instruction: STEP }] }, admin)).statusCode,
+    ).toBe(200);
     // A full-value read with an idempotency key: its stored first answer holds every value.
     const read = await post('/api/recipes/read', { recipe: 'RX-GEAR', version: 1 }, admin, {
       'idempotency-key': 'read-rx-gear-0001',
@@ -52,7 +56,13 @@ describe(`data protection at rest (${testDialect})`, () => {
   it('keeps every recipe value, procedure step and person name out of the raw database and the log', async () => {
     const stored = await databaseText(t);
     expect(stored).toContain('RX-GEAR'); // the scan does see the recipe tables
-    const secrets = [...Object.values(VALUES).map(String), STEP, 'Test ottilie', 'Test olga', 'Bootstrap administrator'];
+    const secrets = [
+      ...Object.values(VALUES).map(String),
+      STEP,
+      'Test ottilie',
+      'Test olga',
+      'Bootstrap administrator',
+    ];
     for (const value of secrets) {
       expect(stored.includes(value), `database holds ${value}`).toBe(false);
       expect(t.logs.text.includes(value), `log holds ${value}`).toBe(false);
@@ -65,10 +75,16 @@ describe(`data protection at rest (${testDialect})`, () => {
   });
 
   it('refuses to open a recipe version whose sealed values were copied from another version', async () => {
-    const draft = await post('/api/recipes/versions', { recipe: 'RX-GEAR', parameters, steps: [], reason: 'second version' }, admin);
+    const draft = await post(
+      '/api/recipes/versions',
+      { recipe: 'RX-GEAR', parameters, steps: [], reason: 'second version' },
+      admin,
+    );
     expect(draft.statusCode).toBe(200);
     const db = t.bastion.storage.db;
-    const first = await sql<{ parameters: string }>`select parameters from recipe_versions where version = 1`.execute(db);
+    const first = await sql<{ parameters: string }>`select parameters from recipe_versions where version = 1`.execute(
+      db,
+    );
     await sql`update recipe_versions set parameters = ${first.rows[0]!.parameters} where version = 2`.execute(db);
     const read = await post('/api/recipes/read', { recipe: 'RX-GEAR', version: 2 }, admin);
     expect(read.statusCode).toBe(500);
@@ -85,18 +101,25 @@ describe(`data protection at rest (${testDialect})`, () => {
     expect(exported.json().withheld).toContain('users.password_hash');
     expect(JSON.stringify(exported.json())).not.toContain('argon2id');
 
-    const asked = await post('/api/privacy/subjects/erase', { subject: 'ottilie', reason: 'left the company' }, first.session);
+    const asked = await post(
+      '/api/privacy/subjects/erase',
+      { subject: 'ottilie', reason: 'left the company' },
+      first.session,
+    );
     expect(asked.statusCode).toBe(202);
     const { approvalId } = asked.json() as { approvalId: string };
     const own = await post(`/api/approvals/${approvalId}/approve`, {}, first.session);
     expect(own.statusCode).toBe(403); // the requester cannot approve their own erasure
-    expect((await post('/api/privacy/subjects/export', { subject: 'ottilie' }, first.session)).json().erasedAt).toBeNull();
+    expect(
+      (await post('/api/privacy/subjects/export', { subject: 'ottilie' }, first.session)).json().erasedAt,
+    ).toBeNull();
     const approved = await post(`/api/approvals/${approvalId}/approve`, {}, second.session);
     expect(approved.statusCode).toBe(200);
 
-    const row = await sql<{ username: string; display_name: string }>`select username, display_name from users where id = ${subject.id}`.execute(
-      t.bastion.storage.db,
-    );
+    const row = await sql<{
+      username: string;
+      display_name: string;
+    }>`select username, display_name from users where id = ${subject.id}`.execute(t.bastion.storage.db);
     expect(row.rows[0]!.username).toBe(`erased-${subject.id}`);
     const opening = t.bastion.context.cipher.open(row.rows[0]!.display_name, {
       table: 'users',
@@ -113,7 +136,10 @@ describe(`data protection at rest (${testDialect})`, () => {
     expect((await loginAttempt(app, 'ottilie', subject.password)).statusCode).toBe(401);
     expect((await loginAttempt(app, `erased-${subject.id}`, subject.password)).statusCode).toBe(401);
 
-    const register = await app.inject({ url: `/api/privacy/requests?subjectId=${subject.id}`, headers: second.session.headers });
+    const register = await app.inject({
+      url: `/api/privacy/requests?subjectId=${subject.id}`,
+      headers: second.session.headers,
+    });
     expect(register.json().items.map((r: { kind: string }) => r.kind)).toEqual(['export', 'erase', 'export', 'export']);
     await t.bastion.audit.checkpointNow();
     const verify = await cli(['audit', 'verify'], t.env);
@@ -129,9 +155,9 @@ describe(`data protection at rest (${testDialect})`, () => {
     const erase = await cli(['privacy', 'erase', 'pavel', '--reason', 'asked to be forgotten'], t.env);
     expect(erase.code).toBe(0);
     expect(erase.stdout).toMatch(/needs the approval of a second person \(approval [0-9a-f-]{36}\)/);
-    const unchanged = await sql<{ erased_at: number | null }>`select erased_at from users where id = ${person.id}`.execute(
-      t.bastion.storage.db,
-    );
+    const unchanged = await sql<{
+      erased_at: number | null;
+    }>`select erased_at from users where id = ${person.id}`.execute(t.bastion.storage.db);
     expect(unchanged.rows[0]!.erased_at).toBeNull();
     const unknown = await cli(['privacy', 'export', 'nobody-here'], t.env);
     expect(unknown.code).not.toBe(0);

@@ -79,7 +79,9 @@ async function diffVerb(ctx: VerbContext, code: string, from: string, to: string
 /** Exit 1 when any sealed version no longer matches its seal. */
 async function verifyVerb(ctx: VerbContext, options: { json?: boolean }) {
   await ctx.authorize('recipes.read');
-  const results = await withBastion(ctx, 'recipes.read', (b) => verifySeals(sourceOf(b), new RecipeSealer(ctx.config.dataDir)));
+  const results = await withBastion(ctx, 'recipes.read', (b) =>
+    verifySeals(sourceOf(b), new RecipeSealer(ctx.config.dataDir)),
+  );
   if (options.json) ctx.print(JSON.stringify(results, null, 2));
   else
     for (const r of results)

@@ -1,4 +1,5 @@
 import { canonicalDigest } from '../digest.js';
+import type { FieldCipher } from '../privacy/cipher.js';
 import type { DomainEvent } from '../events.js';
 import type { UnitOfWork } from '../store.js';
 import type { Actor, AuditEntry, AuditTarget, CommandContext, Origin } from './types.js';
@@ -15,6 +16,7 @@ export class PipelineContext implements CommandContext {
     readonly actor: Actor,
     readonly origin: Origin,
     readonly now: number,
+    readonly cipher: FieldCipher,
   ) {}
 
   get tx() {

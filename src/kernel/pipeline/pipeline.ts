@@ -8,7 +8,7 @@ import type { EventBus } from '../events.js';
 import { newId } from '../ids.js';
 import { validate } from '../validation.js';
 import type { ApprovalPending } from '../module.js';
-import type { FieldCipher } from '../privacy/cipher.js';
+import { NO_CIPHER, type FieldCipher } from '../privacy/cipher.js';
 import type { ReadScopes } from '../scopes.js';
 import type { AnyTables, TransactionalStore, UnitOfWork } from '../store.js';
 import type { KernelTables } from './schema.js';
@@ -258,7 +258,7 @@ export class CommandPipeline {
     const result = await this.deps.store.transact(async (uow) => {
       const prior = call ? await findPriorResult(uow.tx, call, this.deps.cipher, uow.tx) : undefined;
       if (prior) return prior.result;
-      context = new PipelineContext(uow, actor, origin, now);
+      context = new PipelineContext(uow, actor, origin, now, this.deps.cipher ?? NO_CIPHER);
       if (manifest) {
         context.note({ signature: manifest });
         await this.deps.signatures!.signed(uow.tx, actor, now);
@@ -365,7 +365,7 @@ export class CommandPipeline {
           approvalsRequired: current.required,
         };
       const author: Actor = { kind: current.author.kind, id: current.author.id };
-      context = new PipelineContext(uow, author, current.origin, now);
+      context = new PipelineContext(uow, author, current.origin, now, this.deps.cipher ?? NO_CIPHER);
       context.approvedBy = [...current.approvers];
       context.note({ approvalId: current.id, approvedBy: current.approvers });
       return this.handle(uow, command, current.input, context);

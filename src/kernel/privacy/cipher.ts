@@ -58,3 +58,14 @@ export interface FieldCipher {
   /** Destroys every key of a data subject in the caller's transaction: what they sealed becomes unreadable. */
   shred(tx: Kysely<AnyTables>, subject: string, at: number): Promise<number>;
 }
+
+/** A pipeline without a keyring (kernel unit tests): any use of restricted fields fails loudly. */
+export const NO_CIPHER: FieldCipher = {
+  seal: () => Promise.reject(new Error('No field cipher is configured for this pipeline')),
+  open: () => Promise.reject(new Error('No field cipher is configured for this pipeline')),
+  isSealed: () => false,
+  blindIndex: () => {
+    throw new Error('No field cipher is configured for this pipeline');
+  },
+  shred: () => Promise.reject(new Error('No field cipher is configured for this pipeline')),
+};

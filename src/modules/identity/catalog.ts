@@ -32,6 +32,7 @@ export const identityCatalog: DataCatalog = {
       created_at: time,
       created_by: actor,
       password_changed_at: time,
+      erased_at: time,
     },
   },
   sessions: {

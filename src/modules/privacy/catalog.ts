@@ -1,4 +1,5 @@
 import type { DataCatalog } from '../../kernel/privacy/catalog.js';
+import { subjectRequestCatalog } from './subjects/index.js';
 
-/** The privacy module's own tables: none yet (subject requests and retention runs will add theirs). */
-export const privacyCatalog: DataCatalog = {};
+/** The privacy module's own tables: the register of data-subject requests. */
+export const privacyCatalog: DataCatalog = { ...subjectRequestCatalog };

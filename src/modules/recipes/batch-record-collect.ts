@@ -105,16 +105,18 @@ export async function deviationParts({ db, cipher }: RecipeSource, orderId: stri
     .orderBy('d.at')
     .orderBy('d.id')
     .execute();
-  return Promise.all(rows.map(async (d) => ({
-    recipe: d.recipe,
-    version: d.version,
-    parameter: d.parameter,
-    kind: d.kind,
-    ...(await openReading<DeviationReading>(cipher, 'recipe_deviations', d.id, d.reading)),
-    critical: d.critical === 1,
-    equipment: d.equipment,
-    at: iso(d.at),
-  })));
+  return Promise.all(
+    rows.map(async (d) => ({
+      recipe: d.recipe,
+      version: d.version,
+      parameter: d.parameter,
+      kind: d.kind,
+      ...(await openReading<DeviationReading>(cipher, 'recipe_deviations', d.id, d.reading)),
+      critical: d.critical === 1,
+      equipment: d.equipment,
+      at: iso(d.at),
+    })),
+  );
 }
 
 /** The electronic signatures that made the issued versions effective (approver ids, never names). */

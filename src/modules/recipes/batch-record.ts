@@ -91,12 +91,14 @@ export const generateBatchRecord = (sealer: RecipeSealer) =>
           'order_not_finished',
         );
       const revision =
-        ((await ctx.tx
-          .selectFrom('recipe_batch_records')
-          .select('revision')
-          .where('order_id', '=', order.id)
-          .orderBy('revision', 'desc')
-          .executeTakeFirst())?.revision ?? 0) + 1;
+        ((
+          await ctx.tx
+            .selectFrom('recipe_batch_records')
+            .select('revision')
+            .where('order_id', '=', order.id)
+            .orderBy('revision', 'desc')
+            .executeTakeFirst()
+        )?.revision ?? 0) + 1;
       const body = canonicalJson(await assemble(ctx, sealer, order, revision));
       const seal = sealer.sealBytes(body);
       const id = newId();

@@ -3,8 +3,8 @@ import { column, type DataCatalog } from '../../kernel/privacy/catalog.js';
 const internal = column('internal');
 const actor = column('internal', ['personal']);
 const seal = column('internal', ['security']);
-/** A recipe value in clear (readbacks, deviations): restricted, not (yet) encrypted at rest. */
-const secretValue = column('restricted', ['trade-secret']);
+/** Set points and limits as read back or recorded in a deviation: sealed like the version (sealed-content.ts). */
+const sealedReading = column('restricted', ['trade-secret'], { purpose: 'recipe-values' });
 
 /** Recipes, their versions and approvals, control recipes issued to orders, downloads, readbacks, deviations. */
 export const recipesCatalog: DataCatalog = {
@@ -73,7 +73,7 @@ export const recipesCatalog: DataCatalog = {
   recipe_readbacks: {
     description: 'Values read back from equipment after a download.',
     rowKey: ['download_id', 'parameter'],
-    columns: { download_id: internal, parameter: internal, value: secretValue, at: internal },
+    columns: { download_id: internal, parameter: internal, reading: sealedReading, at: internal },
   },
   recipe_deviations: {
     description: 'Readings outside a parameter limit during an order.',
@@ -83,9 +83,7 @@ export const recipesCatalog: DataCatalog = {
       control_id: internal,
       parameter: internal,
       kind: internal,
-      value: secretValue,
-      low: secretValue,
-      high: secretValue,
+      reading: sealedReading,
       critical: internal,
       equipment: internal,
       at: internal,

@@ -43,12 +43,7 @@ interface VersionContent {
   reason: string;
 }
 
-async function insertVersion(
-  ctx: CommandContext<Database>,
-  recipeId: string,
-  version: number,
-  input: VersionContent,
-) {
+async function insertVersion(ctx: CommandContext<Database>, recipeId: string, version: number, input: VersionContent) {
   const id = newId();
   const row = {
     id,

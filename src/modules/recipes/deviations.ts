@@ -24,7 +24,10 @@ async function controlRecipeOf(ctx: CommandContext<Database>, orderId: string) {
     .orderBy('c.issued_at', 'desc')
     .executeTakeFirst();
   if (!control) return undefined;
-  return { id: control.id, parameters: await openParameters<Parameter>(ctx.cipher, control.version_id, control.parameters) };
+  return {
+    id: control.id,
+    parameters: await openParameters<Parameter>(ctx.cipher, control.version_id, control.parameters),
+  };
 }
 
 /** A critical parameter out of range puts the order's output on hold: quality decides what happens to it. */

@@ -50,7 +50,11 @@ export const downloadControlRecipe = (sealer: RecipeSealer) =>
       const recipe = await recipeByCode(ctx.tx, control.code);
       const v = await openVersionRow(
         ctx.cipher,
-        await ctx.tx.selectFrom('recipe_versions').selectAll().where('id', '=', control.versionId).executeTakeFirstOrThrow(),
+        await ctx.tx
+          .selectFrom('recipe_versions')
+          .selectAll()
+          .where('id', '=', control.versionId)
+          .executeTakeFirstOrThrow(),
       );
       const refusal = await verifiedOrBlocked(ctx, sealer, recipe, v);
       if (refusal) return refusal;
@@ -127,7 +131,9 @@ export async function checkSetPoints(ctx: CommandContext<Database>, equipment: s
             .set({ reading, at: r.ts })
             .where('download_id', '=', download.id)
             .where('parameter', '=', p.name)
-        : ctx.tx.insertInto('recipe_readbacks').values({ download_id: download.id, parameter: p.name, reading, at: r.ts })
+        : ctx.tx
+            .insertInto('recipe_readbacks')
+            .values({ download_id: download.id, parameter: p.name, reading, at: r.ts })
     ).execute();
     if (same(r.value, p.setPoint)) continue;
     allMatch = false;

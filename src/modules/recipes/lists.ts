@@ -95,12 +95,7 @@ export async function pageRecipes(db: ReadDb<Database>, filter: { product?: stri
 }
 
 /** A recipe's versions, oldest first. */
-export async function pageVersions(
-  { db, cipher }: RecipeSource,
-  code: string,
-  filter: { state?: string },
-  page: Page,
-) {
+export async function pageVersions({ db, cipher }: RecipeSource, code: string, filter: { state?: string }, page: Page) {
   const recipe = await recipeByCode(db, code);
   let query = db.selectFrom('recipe_versions').selectAll().where('recipe_id', '=', recipe.id);
   if (filter.state !== undefined) query = query.where('state', '=', filter.state);

@@ -111,7 +111,12 @@ async function statusOf(
             Promise.all(
               rows.map(async (r) => ({
                 ...r,
-                value: await openReading<number>(cipher, 'recipe_readbacks', `${r.download_id}/${r.parameter}`, r.reading),
+                value: await openReading<number>(
+                  cipher,
+                  'recipe_readbacks',
+                  `${r.download_id}/${r.parameter}`,
+                  r.reading,
+                ),
               })),
             ),
           );

@@ -67,7 +67,10 @@ export function recipeRoutes(app: FastifyInstance, context: ModuleContext, expor
     },
     async (request) => {
       const { limit = 50, cursor, ...filter } = request.query as Page & { state?: string };
-      return pageVersions({ db, cipher: context.cipher }, (request.params as { code: string }).code, filter, { limit, cursor });
+      return pageVersions({ db, cipher: context.cipher }, (request.params as { code: string }).code, filter, {
+        limit,
+        cursor,
+      });
     },
   );
   app.get(

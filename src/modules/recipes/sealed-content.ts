@@ -66,7 +66,12 @@ export function sealReading(ctx: CommandContext<Database>, table: ReadingTable, 
   );
 }
 
-export async function openReading<T>(cipher: FieldCipher, table: ReadingTable, row: string, stored: string): Promise<T> {
+export async function openReading<T>(
+  cipher: FieldCipher,
+  table: ReadingTable,
+  row: string,
+  stored: string,
+): Promise<T> {
   const clear = cipher.isSealed(stored) ? await cipher.open(stored, { table, column: 'reading', row }) : stored;
   return JSON.parse(clear) as T;
 }

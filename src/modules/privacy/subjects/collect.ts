@@ -29,11 +29,7 @@ export async function collectSubject(
   const withheld = new Set<string>();
   for (const [table, entry] of Object.entries(catalog)) {
     if (entry.subject === undefined) continue;
-    const rows = (await db
-      .selectFrom(table)
-      .selectAll()
-      .where(entry.subject, '=', subjectId)
-      .execute()) as Row[];
+    const rows = (await db.selectFrom(table).selectAll().where(entry.subject, '=', subjectId).execute()) as Row[];
     if (rows.length === 0) continue;
     records[table] = await Promise.all(rows.map((row) => exportRow(cipher, table, entry, row, withheld)));
   }

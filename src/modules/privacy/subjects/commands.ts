@@ -120,7 +120,10 @@ export const eraseSubject = defineCommand({
     if (person.erased_at !== null) throw new ConflictError(`Person ${input.subject} is already erased.`, 'conflict');
     if (person.id === ctx.actor.id) throw new ForbiddenError('You cannot erase your own account.', 'forbidden');
     if (person.is_bootstrap === 1)
-      throw new ForbiddenError('The bootstrap administrator is the recovery account; it cannot be erased.', 'forbidden');
+      throw new ForbiddenError(
+        'The bootstrap administrator is the recovery account; it cannot be erased.',
+        'forbidden',
+      );
     const erased = await eraseAccount(ctx.tx, ctx.cipher, person.id, ctx.now);
     const requestId = await register(ctx, 'erase', person.id, erased, input.reason);
     ctx.emit('privacy.subject-erased', { subjectId: person.id, requestId });

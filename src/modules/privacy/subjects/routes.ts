@@ -68,7 +68,11 @@ export function subjectRequestRoutes(app: FastifyInstance, context: ModuleContex
       },
     },
     async (request) => {
-      const { limit = 50, cursor, subjectId } = request.query as { limit?: number; cursor?: string; subjectId?: string };
+      const {
+        limit = 50,
+        cursor,
+        subjectId,
+      } = request.query as { limit?: number; cursor?: string; subjectId?: string };
       return pageRequests(db, subjectId !== undefined ? { subjectId } : {}, {
         limit,
         ...(cursor !== undefined ? { cursor } : {}),
