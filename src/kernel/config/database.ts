@@ -68,7 +68,9 @@ function resolveTls(url: string, tls: DatabaseConfig['tls']): Resolved | undefin
     const fromUrl = parsed.searchParams.get(urlParameter[key]) ?? undefined;
     const fromKey = tls[key];
     if (fromUrl !== undefined && fromKey !== undefined && (key === 'mode' ? fromUrl : resolve(fromUrl)) !== fromKey) {
-      problems.push(`key "database.tls.${key}" (${fromKey}) contradicts ${urlParameter[key]}=${fromUrl} in databaseUrl`);
+      problems.push(
+        `key "database.tls.${key}" (${fromKey}) contradicts ${urlParameter[key]}=${fromUrl} in databaseUrl`,
+      );
     }
     const value = fromKey ?? fromUrl;
     if (value !== undefined) chosen[key] = value;
@@ -88,10 +90,14 @@ export function databaseTlsProblems(url: string, tls: DatabaseConfig['tls']): st
     problems.push(`sslmode=${mode} in databaseUrl: expected one of ${databaseTlsModes.join(', ')}`);
   }
   if (mode.startsWith('verify-') && chosen.caFile === undefined) {
-    problems.push(`key "database.tls.caFile" is required by mode ${mode} (the CA that signed the server's certificate)`);
+    problems.push(
+      `key "database.tls.caFile" is required by mode ${mode} (the CA that signed the server's certificate)`,
+    );
   }
   if ((chosen.certFile === undefined) !== (chosen.keyFile === undefined)) {
-    problems.push('keys "database.tls.certFile" and "database.tls.keyFile" go together (a client certificate and its key)');
+    problems.push(
+      'keys "database.tls.certFile" and "database.tls.keyFile" go together (a client certificate and its key)',
+    );
   }
   if (mode === 'disable' && !isLoopback(parsed.hostname) && !tls.allowPlaintext) {
     problems.push(
