@@ -38,6 +38,8 @@ import { instanceCatalog } from '../storage/catalog.js';
 import { moduleContext, writers } from './context.js';
 import type { Database } from './database.js';
 import { allModules } from './registry.js';
+import { unverifiedTls } from '../storage/postgres-tls.js';
+import { effectiveDatabaseUrl } from '../kernel/config/database.js';
 
 export interface Bastion {
   readonly config: BastionConfig;
@@ -102,6 +104,10 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
   } catch (error) {
     lock.release();
     throw error;
+  }
+  const databaseUrl = effectiveDatabaseUrl(config);
+  if (databaseUrl !== undefined && unverifiedTls(databaseUrl)) {
+    logger.warn('database TLS mode require: the connection is encrypted but the server is not verified (use verify-full)');
   }
   let createdKeys: string[];
   try {

@@ -1,3 +1,4 @@
+import { effectiveDatabaseUrl } from '../kernel/config/database.js';
 import type { BastionConfig } from '../kernel/config/schema.js';
 import { openPostgres } from './postgres.js';
 import { sqliteFile } from './files.js';
@@ -8,7 +9,8 @@ export { sqliteFile } from './files.js';
 
 /** PostgreSQL when a URL is configured, otherwise the SQLite file in the data directory. */
 export function openStorage(config: BastionConfig, onConnectionLost?: (error: Error) => void): Storage {
-  return config.databaseUrl !== undefined
-    ? openPostgres(config.databaseUrl, undefined, onConnectionLost)
+  const databaseUrl = effectiveDatabaseUrl(config);
+  return databaseUrl !== undefined
+    ? openPostgres(databaseUrl, undefined, onConnectionLost, config.tls.ciphers)
     : openSqlite(sqliteFile(config));
 }

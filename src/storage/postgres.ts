@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } f
 import pg from 'pg';
 import type { Storage } from './storage.js';
 import type { AnyTables as Database } from '../kernel/store.js';
+import { pgConnection } from './postgres-tls.js';
 import { DatabaseUnavailableError, isConnectionLoss } from './unavailable.js';
 
 // int8 arrives as a string by default; every Bastion bigint (sequence numbers, epoch ms) fits in 2^53.
@@ -53,15 +54,18 @@ function guardedPool(pool: pg.Pool): PostgresPool {
  * pg emits those as 'error' events, on the pool for an idle client and on the Client itself for one that
  * is checked out: an 'error' event without a listener is an uncaught exception that ends the process, so
  * both have one. The pool drops a broken client when it is released and connects anew on the next query.
+ * TLS follows the URL's libpq parameters (postgres-tls.ts) under the TLS policy's `ciphers`.
  */
 export function openPostgres(
   url: string,
   poolSize = 10,
   onConnectionError: (error: Error) => void = () => undefined,
+  ciphers?: string,
 ): Storage {
+  const { connectionString, ssl } = pgConnection(url, ciphers);
   // A connect that hangs (a network cut, not a refused port) ends as a 503 after 30 s instead of never; the
   // same bound covers waiting for a free pool client, so it is generous enough for a burst of load.
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 30_000, keepAlive: true });
+  const pool = new pg.Pool({ connectionString, ssl, max: poolSize, connectionTimeoutMillis: 30_000, keepAlive: true });
   pool.on('error', () => undefined); // already reported by the client's own listener below
   pool.on('connect', (client) => client.on('error', onConnectionError));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPool(pool) }) });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -38,7 +38,33 @@ async function serverUserIds(): Promise<{ uid: number; gid: number }> {
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
-export async function startPgCluster(): Promise<PgCluster> {
+/** What a test may add to the cluster (TLS, authentication): the defaults keep the plain, trusting cluster. */
+export interface PgClusterOptions {
+  /** Lines appended to postgresql.conf (e.g. `ssl = on`). */
+  conf?: string[];
+  /** When given, the whole pg_hba.conf (e.g. `hostssl all all 127.0.0.1/32 trust`). */
+  hba?: string[];
+  /** Files written into the data directory, owned by the server user with mode 0600 (certificates, keys). */
+  files?: Record<string, string>;
+  /** listen_addresses (default 127.0.0.1). */
+  listen?: string;
+}
+
+async function configure(data: string, options: PgClusterOptions): Promise<void> {
+  const ids = userInfo().uid === 0 ? await serverUserIds() : undefined;
+  const written = Object.entries(options.files ?? {}).map(([name, content]) => {
+    writeFileSync(join(data, name), content, { mode: 0o600 });
+    return join(data, name);
+  });
+  if (options.conf) appendFileSync(join(data, 'postgresql.conf'), `\n${options.conf.join('\n')}\n`);
+  if (options.hba) {
+    writeFileSync(join(data, 'pg_hba.conf'), `${options.hba.join('\n')}\n`);
+    written.push(join(data, 'pg_hba.conf'));
+  }
+  if (ids) for (const path of written) chownSync(path, ids.uid, ids.gid);
+}
+
+export async function startPgCluster(options: PgClusterOptions = {}): Promise<PgCluster> {
   const bin = binDir();
   const dir = mkdtempSync(join(tmpdir(), 'bastion-pg-'));
   if (userInfo().uid === 0) {
@@ -48,7 +74,8 @@ export async function startPgCluster(): Promise<PgCluster> {
   const data = join(dir, 'data');
   const port = await freePort();
   await asServerUser(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
+  await configure(data, options);
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=${options.listen ?? '127.0.0.1'} -c fsync=off`;
   let running = false;
   const cluster: PgCluster = {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
@@ -59,7 +86,7 @@ export async function startPgCluster(): Promise<PgCluster> {
         '-l',
         join(dir, 'server.log'),
         '-o',
-        options,
+        serverOptions,
         '-w',
         'start',
       ]);

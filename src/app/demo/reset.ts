@@ -2,6 +2,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
+import { effectiveDatabaseUrl } from '../../kernel/config/database.js';
 import type { BastionConfig } from '../../kernel/config/schema.js';
 import { kernelMigrations } from '../../kernel/pipeline/schema.js';
 import { storageMigrations } from '../../storage/instance-keys.js';
@@ -91,7 +92,7 @@ export async function resetDemo(config: BastionConfig, logger: Logger, reporter:
   const lock = takeDataDir(config.dataDir);
   try {
     if (config.databaseUrl !== undefined) {
-      const dropped = await dropPostgresObjects(config.databaseUrl);
+      const dropped = await dropPostgresObjects(effectiveDatabaseUrl(config)!);
       reporter.step(`Dropped the demo's ${dropped} tables in ${marker.database}.`);
     } else {
       dropSqliteFile(config);

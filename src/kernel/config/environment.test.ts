@@ -72,7 +72,12 @@ function sampleOf(name: string): { text: string; value: unknown } {
     BASTION_DATA_DIR: { text: 'var/bastion', value: join(cwd, 'var', 'bastion') },
     BASTION_HOST: { text: '0.0.0.0', value: '0.0.0.0' },
     BASTION_PORT: { text: '9443', value: 9443 },
-    BASTION_DATABASE_URL: { text: 'postgres://db/mes', value: 'postgres://db/mes' },
+    BASTION_DATABASE_URL: { text: 'postgres://localhost/mes', value: 'postgres://localhost/mes' },
+    BASTION_DATABASE_TLS_MODE: { text: 'verify-full', value: 'verify-full' },
+    BASTION_DATABASE_CA_FILE: { text: '/etc/bastion/db-ca.pem', value: '/etc/bastion/db-ca.pem' },
+    BASTION_DATABASE_CERT_FILE: { text: '/etc/bastion/db-client.crt', value: '/etc/bastion/db-client.crt' },
+    BASTION_DATABASE_KEY_FILE: { text: '/etc/bastion/db-client.key', value: '/etc/bastion/db-client.key' },
+    BASTION_DATABASE_ALLOW_PLAINTEXT: { text: 'true', value: true },
     BASTION_LOG_LEVEL: { text: 'warn', value: 'warn' },
     BASTION_LOG_FORMAT: { text: 'pretty', value: 'pretty' },
     BASTION_HTTP_PLAIN: { text: 'true', value: true },
@@ -111,6 +116,7 @@ function sampleOf(name: string): { text: string; value: unknown } {
     BASTION_MQTT_HOST_ID: { text: 'plant-host', value: 'plant-host' },
     BASTION_KEK_SOURCE: { text: 'passphrase', value: 'passphrase' },
     BASTION_KEK_FILE: { text: '/etc/bastion/kek.key', value: '/etc/bastion/kek.key' },
+    BASTION_PRIVACY_DISPOSE_EVERY_HOURS: { text: '6', value: 6 },
   };
   const sample = samples[name];
   if (sample === undefined) throw new Error(`no sample value for ${name}: add one here`);

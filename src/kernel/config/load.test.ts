@@ -85,7 +85,7 @@ describe('loadConfig environment', () => {
         BASTION_PORT: '9443',
         BASTION_HOST: '0.0.0.0',
         BASTION_DATA_DIR: 'var/bastion',
-        BASTION_DATABASE_URL: 'postgresql://mes@db:5432/mes',
+        BASTION_DATABASE_URL: 'postgresql://mes@db:5432/mes?sslmode=require',
         BASTION_LOG_LEVEL: 'debug',
         BASTION_HTTP_PLAIN: 'true',
         BASTION_HTTP_BODY_LIMIT: ' 2048 ',
@@ -96,7 +96,7 @@ describe('loadConfig environment', () => {
     expect(config.port).toBe(9443);
     expect(config.host).toBe('0.0.0.0');
     expect(config.dataDir).toBe(join(cwd, 'var', 'bastion'));
-    expect(config.databaseUrl).toBe('postgresql://mes@db:5432/mes');
+    expect(config.databaseUrl).toBe('postgresql://mes@db:5432/mes?sslmode=require');
     expect(config.logLevel).toBe('debug');
     expect(config.http.plain).toBe(true);
     expect(config.http.bodyLimitBytes).toBe(2048);
@@ -290,7 +290,7 @@ describe('loaded configuration', () => {
   });
 
   it('publicConfig leaves a URL without a password alone and copes with no URL', () => {
-    const url = 'postgresql://bastion@db.example/mes';
+    const url = 'postgresql://bastion@db.example/mes?sslmode=verify-full&sslrootcert=%2Fetc%2Fca.pem';
     expect(publicConfig(loadConfig({ env: { BASTION_DATABASE_URL: url }, cwd })).databaseUrl).toBe(url);
     const shown = publicConfig(loadConfig({ env: {}, cwd }));
     expect(shown.databaseUrl).toBeUndefined();

@@ -4,6 +4,7 @@ import { Value } from '@sinclair/typebox/value';
 import { AppError } from '../errors.js';
 import { problemsOf } from '../validation.js';
 import { backupConfigProblems } from './backup.js';
+import { databaseTlsProblems } from './database.js';
 import { configSchema, environmentKeys, nonConfigEnvironment, type BastionConfig } from './schema.js';
 
 export class ConfigError extends AppError {
@@ -109,12 +110,25 @@ export function loadConfig(options: LoadOptions = {}): BastionConfig {
     throw new ConfigError(describeProblems(withDefaults, origins, existsSync(file) ? file : undefined));
   }
   const config = withDefaults as BastionConfig;
-  const crossProblems = backupConfigProblems(config.backup);
+  resolveDatabaseTlsPaths(config, cwd);
+  const crossProblems = [
+    ...backupConfigProblems(config.backup),
+    ...(config.databaseUrl !== undefined ? databaseTlsProblems(config.databaseUrl, config.database.tls) : []),
+  ];
   if (crossProblems.length > 0) throw new ConfigError(`Invalid configuration: ${crossProblems.join('; ')}`);
   config.dataDir = resolve(cwd, config.dataDir);
   config.audit.witnessDirs = config.audit.witnessDirs.map((dir) => resolve(cwd, dir));
   resolveBackupPaths(config, cwd);
   return deepFreeze(config);
+}
+
+/** The database's TLS files are relative to the working directory, as the data directory is. */
+function resolveDatabaseTlsPaths(config: BastionConfig, cwd: string): void {
+  const tls = config.database.tls;
+  for (const key of ['caFile', 'certFile', 'keyFile'] as const) {
+    const path = tls[key];
+    if (path !== undefined) tls[key] = resolve(cwd, path);
+  }
 }
 
 /** File paths in the backup section are relative to the working directory, as the data directory is. */

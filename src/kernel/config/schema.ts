@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { backupConfig } from './backup.js';
+import { databaseConfig } from './database.js';
+import { privacyConfig } from './privacy.js';
 
 const port = (description: string, fallback: number) =>
   Type.Integer({ minimum: 1, maximum: 65535, default: fallback, description });
@@ -34,6 +36,7 @@ export const configSchema = Type.Object(
     databaseUrl: Type.Optional(
       Type.String({ pattern: '^postgres(ql)?://', description: 'a postgres:// or postgresql:// connection URL' }),
     ),
+    database: databaseConfig,
     logLevel: Type.Union(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
       { default: 'info', description: 'one of fatal, error, warn, info, debug, trace, silent' },
@@ -274,6 +277,7 @@ export const configSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    privacy: privacyConfig,
     identity: Type.Object(
       {
         lockoutThreshold: Type.Integer({
@@ -316,6 +320,11 @@ export const environmentKeys: Record<string, { path: string[]; kind: EnvKind }> 
   BASTION_HOST: { path: ['host'], kind: 'string' },
   BASTION_PORT: { path: ['port'], kind: 'integer' },
   BASTION_DATABASE_URL: { path: ['databaseUrl'], kind: 'string' },
+  BASTION_DATABASE_TLS_MODE: { path: ['database', 'tls', 'mode'], kind: 'string' },
+  BASTION_DATABASE_CA_FILE: { path: ['database', 'tls', 'caFile'], kind: 'string' },
+  BASTION_DATABASE_CERT_FILE: { path: ['database', 'tls', 'certFile'], kind: 'string' },
+  BASTION_DATABASE_KEY_FILE: { path: ['database', 'tls', 'keyFile'], kind: 'string' },
+  BASTION_DATABASE_ALLOW_PLAINTEXT: { path: ['database', 'tls', 'allowPlaintext'], kind: 'boolean' },
   BASTION_LOG_LEVEL: { path: ['logLevel'], kind: 'string' },
   BASTION_LOG_FORMAT: { path: ['logFormat'], kind: 'string' },
   BASTION_HTTP_PLAIN: { path: ['http', 'plain'], kind: 'boolean' },
@@ -354,6 +363,7 @@ export const environmentKeys: Record<string, { path: string[]; kind: EnvKind }> 
   BASTION_MQTT_HOST_ID: { path: ['mqtt', 'hostId'], kind: 'string' },
   BASTION_KEK_SOURCE: { path: ['crypto', 'kek', 'source'], kind: 'string' },
   BASTION_KEK_FILE: { path: ['crypto', 'kek', 'file'], kind: 'string' },
+  BASTION_PRIVACY_DISPOSE_EVERY_HOURS: { path: ['privacy', 'disposeEveryHours'], kind: 'integer' },
 };
 
 /** BASTION_* variables that are not configuration keys but are read elsewhere (tooling, tests). */

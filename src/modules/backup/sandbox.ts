@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { pgClientConfig } from '../../storage/postgres-tls.js';
+import { effectiveDatabaseUrl } from '../../kernel/config/database.js';
 import type { BastionConfig } from '../../kernel/config/schema.js';
 
 /** Where a drill restores: a fresh directory, and for PostgreSQL a fresh database nobody uses, both removed after. */
@@ -14,11 +16,11 @@ export interface Sandbox {
 
 /** The server of the drill databases: `backup.drill.databaseUrl`, else the configured database's server. */
 function maintenanceUrl(config: BastionConfig): string | undefined {
-  return config.backup.drill.databaseUrl ?? config.databaseUrl;
+  return config.backup.drill.databaseUrl ?? effectiveDatabaseUrl(config);
 }
 
 async function onServer(url: string, ...statements: ((client: pg.Client) => string)[]): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client(pgClientConfig(url));
   await client.connect();
   try {
     for (const statement of statements) await client.query(statement(client));

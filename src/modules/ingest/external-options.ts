@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import type { ConnectionOptions } from 'node:tls';
 import type { IClientOptions } from 'mqtt';
 import type { BastionConfig } from '../../kernel/config/schema.js';
 import { ConfigError } from '../../kernel/config/load.js';
@@ -42,8 +43,13 @@ export function defaultClientId(config: BastionConfig): string {
   return `bastion-${createHash('sha256').update(where).digest('hex').slice(0, 16)}`;
 }
 
-/** mqtt.js options for the external broker; the password is read from its file and only handed to mqtt.js. */
-export function clientOptions(config: BastionConfig): IClientOptions {
+/**
+ * mqtt.js options for the external broker (mqtt.js hands the TLS ones to tls.connect as they are); the
+ * password is read from its file and only handed to mqtt.js.
+ */
+export function clientOptions(
+  config: BastionConfig,
+): IClientOptions & Pick<ConnectionOptions, 'minVersion' | 'ciphers'> {
   const m = config.mqtt;
   if ((m.certFile === undefined) !== (m.keyFile === undefined))
     throw new ConfigError('Invalid configuration: mqtt.certFile and mqtt.keyFile go together');
@@ -65,6 +71,9 @@ export function clientOptions(config: BastionConfig): IClientOptions {
     cert: readFile('certFile', m.certFile),
     key: readFile('keyFile', m.keyFile),
     rejectUnauthorized: true,
+    // The TLS policy of every other connection (src/http/tls.ts): TLS 1.3, or 1.2 with ECDHE and an AEAD.
+    minVersion: config.tls.minVersion,
+    ciphers: config.tls.ciphers,
     // Reconnection is ours (external.ts), with a growing delay; mqtt.js would retry at a fixed period.
     reconnectPeriod: 0,
     connectTimeout: 10_000,

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { pgClientConfig } from '../../../storage/postgres-tls.js';
 import { verifyLog, type LogVerification, type Witness } from '../../audit/index.js';
 import type { AnyTables, Dialect } from '../../../kernel/store.js';
 import type { BackupManifest } from './format.js';
@@ -40,7 +41,7 @@ function openRestored({ into, databaseUrl, manifest }: CheckOptions): Reader & {
     return { db, ...SQLITE, close: () => db.destroy() };
   }
   if (databaseUrl === undefined) throw new Error('checking a PostgreSQL restore needs its database URL');
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  const pool = new pg.Pool({ ...pgClientConfig(databaseUrl), max: 1 });
   pool.on('connect', (client) => void client.query('set default_transaction_read_only = on'));
   const db = new Kysely<AnyTables>({ dialect: new PostgresDialect({ pool }) });
   return { db, ...POSTGRES, close: () => db.destroy() };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { systemClock, toIsoUtc, type Clock } from '../../../kernel/clock.js';
 import { canonicalJson } from '../../../kernel/canonical-json.js';
+import { effectiveDatabaseUrl } from '../../../kernel/config/database.js';
 import { publicConfig } from '../../../kernel/config/load.js';
 import type { BastionConfig } from '../../../kernel/config/schema.js';
 import type { SigningKey } from '../../../kernel/keys/key-store.js';
@@ -90,8 +91,9 @@ function counted(stream: Readable, deps: BackupDeps, stage: string, total: () =>
 async function sealDatabase(deps: BackupDeps, dir: string, file: string) {
   const { config, recipients } = deps;
   if (deps.storage.dialect === 'postgres') {
-    if (config.databaseUrl === undefined) throw new Error('a PostgreSQL backup needs config.databaseUrl');
-    return withPostgresSnapshot(config.databaseUrl, async (state, stdout: Readable) => {
+    const databaseUrl = effectiveDatabaseUrl(config);
+    if (databaseUrl === undefined) throw new Error('a PostgreSQL backup needs config.databaseUrl');
+    return withPostgresSnapshot(databaseUrl, async (state, stdout: Readable) => {
       // A dump's size is known only at its end: the count of bytes so far is the progress.
       return {
         state,

@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import pg from 'pg';
 import type { AnyTables, Dialect } from '../../../kernel/store.js';
+import { libpqEnvironment } from '../../../storage/postgres-tls.js';
 
 export const POSTGRES: Dialect = {
   dialect: 'postgres',
@@ -32,10 +33,13 @@ export function splitPassword(url: string): { url: string; password: string | un
 
 type Tool = ChildProcessByStdio<Writable | null, Readable, Readable>;
 
-/** Runs pg_dump or pg_restore with the password in its environment; stdout is the caller's to read. */
+/**
+ * Runs pg_dump or pg_restore with the password in its environment; stdout is the caller's to read. The URL
+ * carries the TLS settings in libpq's parameters (sslmode, sslrootcert, ...), which the tools honour natively.
+ */
 export function runTool(tool: 'pg_dump' | 'pg_restore', args: string[], databaseUrl: string, stdin = false): Tool {
   const { url, password } = splitPassword(databaseUrl);
-  const env = { ...process.env, ...(password !== undefined ? { PGPASSWORD: password } : {}) };
+  const env = { ...process.env, ...libpqEnvironment(url), ...(password !== undefined ? { PGPASSWORD: password } : {}) };
   const flag = tool === 'pg_dump' ? url : `--dbname=${url}`;
   return spawn(tool, [...args, flag], { env, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] }) as Tool;
 }

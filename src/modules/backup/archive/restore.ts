@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { pgClientConfig } from '../../../storage/postgres-tls.js';
 import type { BackupDestination } from '../destinations/destination.js';
 import { BackupInvalidError, RestoreRefusedError } from './errors.js';
 import type { BackupManifest, ManifestPart, PartName, Progress } from './format.js';
@@ -32,7 +33,7 @@ export interface RestoreOptions {
 }
 
 async function postgresHasTables(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client(pgClientConfig(url));
   await client.connect();
   try {
     const { rows } = await client.query<{ n: string }>(

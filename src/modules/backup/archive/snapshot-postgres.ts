@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { pgClientConfig } from '../../../storage/postgres-tls.js';
 import type { Readable } from 'node:stream';
 import type { SnapshotState } from './format.js';
 import { exitOf, onConnection, POSTGRES, runTool } from './postgres-tools.js';
@@ -13,7 +14,7 @@ export async function withPostgresSnapshot<T>(
   databaseUrl: string,
   dump: (state: SnapshotState, stdout: Readable) => Promise<T>,
 ): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = new pg.Client(pgClientConfig(databaseUrl));
   client.on('error', () => undefined); // a lost connection fails the query in progress instead
   await client.connect();
   try {
