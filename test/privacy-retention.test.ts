@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DisposalApi } from '../src/cli/verbs/privacy.js';
-import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../src/kernel/actors.js';
+import { CLI_ORIGIN, CONSOLE_ACTOR, SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../src/kernel/actors.js';
 import { loadConfig } from '../src/kernel/config/load.js';
 import { defineCommand } from '../src/kernel/pipeline/types.js';
 import { column, type DataCatalog } from '../src/kernel/privacy/catalog.js';
@@ -14,7 +14,6 @@ import {
   disposalPass,
   disposalPreview,
   disposePermission,
-  pseudonymOf,
   RetentionService,
 } from '../src/modules/privacy/retention/index.js';
 import { createTestBastion, type TestBastion } from './support/bastion.js';
@@ -37,6 +36,29 @@ const seed = defineCommand({
   internal: true,
   async handler(ctx, input) {
     await ctx.tx.insertInto(input.table).values(input.rows).execute();
+    return {};
+  },
+});
+
+/** Test-only: dates an account's leaving (the create command refuses an expiry in the past). */
+const dateAccount = defineCommand({
+  name: 'test.date-account',
+  summary: 'test: date an account',
+  input: Type.Object({
+    id: Type.String(),
+    expiresAt: Type.Union([Type.Number(), Type.Null()]),
+    disabled: Type.Boolean(),
+  }),
+  output: Type.Object({}),
+  errors: [],
+  permission: 'test.write',
+  internal: true,
+  async handler(ctx, input) {
+    await ctx.tx
+      .updateTable('users')
+      .set({ expires_at: input.expiresAt, disabled: input.disabled ? 1 : 0 })
+      .where('id', '=', input.id)
+      .execute();
     return {};
   },
 });
@@ -86,33 +108,11 @@ const sample = (n: number, ts: number) => ({
   value_text: null,
 });
 const securityEvent = (n: number, at: number) => ({ id: `e${n}`, at, kind: 'auth-failure', count: 1 });
-const account = (id: string, username: string, expiresAt: number | null, now: number) => ({
-  id,
-  username,
-  display_name: `Person ${username}`,
-  kind: 'human',
-  vendor: 0,
-  password_hash: 'x',
-  must_change_password: 0,
-  is_bootstrap: 0,
-  disabled: expiresAt === null ? 1 : 0,
-  expires_at: expiresAt,
-  failed_logins: 0,
-  totp_enabled: 0,
-  created_at: now - 1000 * DAY,
-  created_by: SYSTEM_ACTOR.id,
-});
 
 describe(`retention and disposal by category (${testDialect})`, () => {
   let t: TestBastion;
   let now: number;
-  const shredded: string[] = [];
-  const cipher = {
-    shred: (_tx: unknown, subject: string) => {
-      shredded.push(subject);
-      return Promise.resolve(1);
-    },
-  };
+  const ids: Record<string, string> = {};
 
   async function count(table: string): Promise<number> {
     const row = (await t.bastion.context.db
@@ -124,11 +124,10 @@ describe(`retention and disposal by category (${testDialect})`, () => {
 
   beforeEach(async () => {
     t = await createTestBastion();
-    shredded.length = 0;
     now = t.bastion.clock.now();
     t.bastion.permissions.register({ name: 'test.write', description: 'test only' });
     t.bastion.permissions.register(disposePermission);
-    t.bastion.pipeline.register(seed);
+    t.bastion.pipeline.register(seed, dateAccount);
     const run = (table: string, rows: Record<string, unknown>[]) =>
       t.bastion.pipeline.execute('test.seed', { table, rows }, SYSTEM_ACTOR, SYSTEM_ORIGIN);
     // Telemetry is kept 730 days, security events 365, former staff 183 after leaving (the defaults).
@@ -138,11 +137,26 @@ describe(`retention and disposal by category (${testDialect})`, () => {
     ]);
     await run('opcua_samples', [sample(1, now - 800 * DAY), sample(2, now - DAY)]);
     await run('ingest_security_events', [securityEvent(1, now - 400 * DAY), securityEvent(2, now - 300 * DAY)]);
-    await run('users', [
-      account('11111111-aaaa-7000-8000-000000000001', 'left.long.ago', now - 200 * DAY, now),
-      account('22222222-bbbb-7000-8000-000000000002', 'left.recently', now - 100 * DAY, now),
-      account('33333333-cccc-7000-8000-000000000003', 'suspended', null, now),
-    ]);
+    // Accounts made as `bastion users add` makes them (names sealed under each person's key), then dated.
+    for (const [username, leftAt] of [
+      ['left.long.ago', now - 200 * DAY],
+      ['left.recently', now - 100 * DAY],
+      ['suspended', null],
+    ] as const) {
+      const { user } = await t.bastion.pipeline.execute<{ user: { id: string } }>(
+        'identity.user.create',
+        { username, displayName: `Person ${username}` },
+        CONSOLE_ACTOR,
+        CLI_ORIGIN,
+      );
+      ids[username] = user.id;
+      await t.bastion.pipeline.execute(
+        'test.date-account',
+        { id: user.id, expiresAt: leftAt, disabled: leftAt === null },
+        SYSTEM_ACTOR,
+        SYSTEM_ORIGIN,
+      );
+    }
   });
   afterEach(() => t.destroy());
 
@@ -159,7 +173,7 @@ describe(`retention and disposal by category (${testDialect})`, () => {
 
   it('a pass in batches deletes old rows, keeps young ones, erases only the long-gone leaver, reports the counts', async () => {
     const auditBefore = await count('audit_records');
-    const { scheduled } = disposalCommands({ config: t.config, catalog, cipher });
+    const { scheduled } = disposalCommands({ config: t.config, catalog });
     t.bastion.pipeline.register(scheduled);
     const run = batchRunner(
       t.bastion.context.commands.execute.bind(t.bastion.context.commands),
@@ -181,16 +195,22 @@ describe(`retention and disposal by category (${testDialect})`, () => {
     expect(await count('ingest_security_events')).toBe(1);
     const users = await t.bastion.context.db
       .selectFrom('users')
-      .select(['id', 'username', 'display_name'])
+      .select(['id', 'username', 'display_name', 'erased_at'])
       .orderBy('id')
       .execute();
-    const erasedId = '11111111-aaaa-7000-8000-000000000001';
-    expect(shredded).toEqual([erasedId]);
-    expect(users.find((u) => u.id === erasedId)).toEqual({
-      id: erasedId,
-      username: pseudonymOf(erasedId),
-      display_name: pseudonymOf(erasedId),
+    const erasedId = ids['left.long.ago']!;
+    const erased = users.find((u) => u.id === erasedId)!;
+    expect(erased.username).toBe(`erased-${erasedId}`);
+    expect(erased.erased_at).not.toBeNull();
+    const field = { table: 'users', column: 'display_name', row: erasedId };
+    await expect(t.bastion.context.cipher.open(erased.display_name, field)).rejects.toMatchObject({
+      reason: 'shredded',
     });
+    expect(users.filter((u) => u.erased_at !== null).map((u) => u.id)).toEqual([erasedId]);
+    const kept = users.find((u) => u.id === ids['left.recently'])!;
+    expect(await t.bastion.context.cipher.open(kept.display_name, { ...field, row: kept.id })).toBe(
+      'Person left.recently',
+    );
     expect(users.map((u) => u.username)).toContain('left.recently');
     expect(users.map((u) => u.username)).toContain('suspended');
     // One audit record per batch, with the counts of that batch; the append-only log only grew.
@@ -201,7 +221,7 @@ describe(`retention and disposal by category (${testDialect})`, () => {
   });
 
   it('after disposal the audit log still verifies (bastion audit verify)', async () => {
-    const { dispose } = disposalCommands({ config: t.config, catalog, cipher });
+    const { dispose } = disposalCommands({ config: t.config, catalog });
     t.bastion.pipeline.register(dispose);
     const result = await t.bastion.pipeline.execute<{ tables: unknown[]; more: boolean }>(
       'privacy.dispose',
@@ -218,7 +238,7 @@ describe(`retention and disposal by category (${testDialect})`, () => {
   });
 
   it('the scheduled service runs a pass as the system when one is due, and not again within disposeEveryHours', async () => {
-    const { scheduled } = disposalCommands({ config: t.config, catalog, cipher });
+    const { scheduled } = disposalCommands({ config: t.config, catalog });
     t.bastion.pipeline.register(scheduled);
     const { commands, clock, logger } = t.bastion.context;
     const service = new RetentionService({ commands, clock, logger, everyHours: 24, scheduled });

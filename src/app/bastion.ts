@@ -107,7 +107,9 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
   }
   const databaseUrl = effectiveDatabaseUrl(config);
   if (databaseUrl !== undefined && unverifiedTls(databaseUrl)) {
-    logger.warn('database TLS mode require: the connection is encrypted but the server is not verified (use verify-full)');
+    logger.warn(
+      'database TLS mode require: the connection is encrypted but the server is not verified (use verify-full)',
+    );
   }
   let createdKeys: string[];
   try {

@@ -11,6 +11,7 @@ import { sqliteFile } from '../storage/files.js';
 import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../kernel/actors.js';
 import { systemStop } from '../modules/system/index.js';
 import { BackupService, backupJobCommands } from '../modules/backup/index.js';
+import { RetentionService } from '../modules/privacy/index.js';
 import { openBastion, type Bastion } from './bastion.js';
 import { backupHostOf } from './backup-host.js';
 import { VERSION } from './version.js';
@@ -62,6 +63,15 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
   // Scheduled backups, prunes and drills, and the jobs the API requests (run after their request commits).
   const backups = new BackupService(backupHostOf(bastion), backupJobCommands(config));
   backups.start();
+  // Disposal of what the retention rules no longer keep: at start, then every privacy.disposeEveryHours.
+  const retention = new RetentionService({
+    commands: bastion.context.commands,
+    clock: bastion.clock,
+    logger,
+    everyHours: config.privacy.disposeEveryHours,
+    scheduled: bastion.pipeline.get('privacy.dispose.scheduled'),
+  });
+  retention.start();
   const timer = setInterval(() => {
     bastion.audit.checkpointNow().catch((error: unknown) => logger.error({ err: error }, 'periodic checkpoint failed'));
   }, config.audit.checkpointSeconds * 1000);
@@ -84,6 +94,7 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
       await bounded(logger, 'MQTT broker', ingest?.close());
       await bounded(logger, 'external MQTT client', client?.close());
       await bounded(logger, 'backup job', backups.stop());
+      await bounded(logger, 'disposal pass', retention.stop());
       await bastion.pipeline.flushDenials(); // before the stop record, so the final checkpoint covers them
       await bastion.pipeline.execute(systemStop, { reason }, SYSTEM_ACTOR, SYSTEM_ORIGIN);
       await bastion.audit.checkpointNow();

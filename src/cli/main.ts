@@ -21,6 +21,9 @@ import { addBackupVerbs } from './verbs/backup.js';
 import { addRestoreVerb } from './verbs/restore.js';
 import { addKeysVerbs } from './verbs/keys.js';
 import { addDataVerbs } from './verbs/data.js';
+import { addPrivacyDisposeVerb } from './verbs/privacy.js';
+import { addPrivacySubjectVerbs } from './verbs/privacy-subjects.js';
+import { batchRunner, disposalPass, disposalPreview } from '../modules/privacy/index.js';
 
 /** Permission each verb requires; kept here so a test can hold every verb to a declared permission. */
 export const verbPermissions: Record<string, string> = {
@@ -62,6 +65,10 @@ export const verbPermissions: Record<string, string> = {
   restore: 'backup.restore',
   'keys list': 'crypto.keys.read',
   'keys rotate': 'crypto.keys.rotate',
+  'data catalog': 'privacy.catalog.read',
+  'privacy export': 'privacy.subjects.export',
+  'privacy erase': 'privacy.subjects.erase',
+  'privacy dispose': 'privacy.dispose',
 };
 
 const quietLogs = 'warn';
@@ -135,6 +142,15 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   addRestoreVerb(program, () => verbContext(io, undefined, quietLogs), setExit);
   const keys = addKeysVerbs(program, () => verbContext(io, undefined, quietLogs));
   const data = addDataVerbs(program, () => verbContext(io, undefined, quietLogs));
+  const privacy = program
+    .command('privacy')
+    .description('Data-subject requests (export, erasure) and disposal of data past its retention');
+  addPrivacySubjectVerbs(privacy, () => verbContext(io, undefined, quietLogs));
+  addPrivacyDisposeVerb(privacy, () => verbContext(io, undefined, quietLogs), {
+    batchRunner,
+    disposalPass,
+    disposalPreview,
+  });
 
   for (const command of [
     program,
@@ -150,6 +166,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     backup,
     keys,
     data,
+    privacy,
   ])
     command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });
   return program;

@@ -2,3 +2,4 @@
 export { catalogListing, catalogListingView, type CatalogListing } from './listing.js';
 export { inventoryIn, inventoryMarkdown, withInventory } from './inventory.js';
 export { privacyModule } from './module.js';
+export { batchRunner, disposalPass, disposalPreview, RetentionService } from './retention/index.js';

@@ -2,7 +2,6 @@ import { Type } from '@sinclair/typebox';
 import type { BastionConfig } from '../../../kernel/config/schema.js';
 import { defineCommand, type CommandContext } from '../../../kernel/pipeline/types.js';
 import type { DataCatalog } from '../../../kernel/privacy/catalog.js';
-import type { FieldCipher } from '../../../kernel/privacy/cipher.js';
 import { deleteExpiredBatch } from './batches.js';
 import { eraseFormerStaff } from './former-staff.js';
 import { FORMER_STAFF, retentionTargets } from './targets.js';
@@ -36,11 +35,10 @@ const disposeOutput = Type.Object(
   closed,
 );
 
-/** What the disposal commands need of the module context; `cipher` comes with the crypto module (ctx.cipher). */
+/** What the disposal commands need of the module context (the field cipher comes with each command's context). */
 export interface DisposalDeps {
   config: Pick<BastionConfig, 'privacy'>;
   catalog: DataCatalog;
-  cipher?: Pick<FieldCipher, 'shred'>;
 }
 
 /**
@@ -53,9 +51,7 @@ async function disposeBatch(deps: DisposalDeps, ctx: CommandContext, batchSize: 
   for (const target of retentionTargets(deps.catalog, deps.config.privacy.retention, ctx.now)) {
     let deleted: number;
     if (target.rule === FORMER_STAFF) {
-      // Without the field cipher nothing can be shredded: nothing is erased (the lead wires ctx.cipher).
-      if (deps.cipher === undefined) continue;
-      deleted = (await eraseFormerStaff(ctx.tx, deps.cipher, target, ctx.now, batchSize)).erased;
+      deleted = (await eraseFormerStaff(ctx.tx, ctx.cipher, target, ctx.now, batchSize)).erased;
     } else {
       deleted = await deleteExpiredBatch(ctx.tx, target, batchSize);
     }

@@ -1,12 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { FieldCipher } from '../../../kernel/privacy/cipher.js';
 import type { AnyTables, ReadDb } from '../../../kernel/store.js';
+import { eraseAccount } from '../../identity/index.js';
 import type { RetentionTarget } from './targets.js';
-
-const ERASED = 'erased-';
-
-/** The name an erased account keeps: unique, stable, and no longer the person's. */
-export const pseudonymOf = (userId: string) => `${ERASED}${userId.slice(0, 8)}`;
 
 /**
  * The accounts whose holders left before the cutoff and are not erased yet. An account's leaving date is its
@@ -17,7 +13,7 @@ function leavers(db: ReadDb | Kysely<AnyTables>, target: RetentionTarget) {
   return db
     .selectFrom(target.table)
     .where(sql.ref(target.timeColumn), '<', target.cutoff)
-    .where('username', 'not like', `${ERASED}%`);
+    .where('erased_at', 'is', null);
 }
 
 export async function countLeavers(db: ReadDb, target: RetentionTarget): Promise<number> {
@@ -28,14 +24,14 @@ export async function countLeavers(db: ReadDb, target: RetentionTarget): Promise
 }
 
 /**
- * Erases up to `limit` former members of staff in the caller's transaction: destroys each one's keys
- * (`cipher.shred`), so everything sealed under them becomes unreadable for good, and replaces the user name
- * and display name with a pseudonym. The rows stay, so the audit chain, which names people only by their
- * pseudonymous ids, still verifies, and records that point at the account still resolve.
+ * Erases up to `limit` former members of staff in the caller's transaction, exactly as a data-subject erasure
+ * does (identity's eraseAccount): their keys are destroyed, so everything sealed under them is unreadable for
+ * good, the user name becomes a pseudonym, and the rows that exist only for the person go. The account id
+ * stays, so the audit chain, which names people only by it, still verifies.
  */
 export async function eraseFormerStaff(
   tx: Kysely<AnyTables>,
-  cipher: Pick<FieldCipher, 'shred'>,
+  cipher: FieldCipher,
   target: RetentionTarget,
   now: number,
   limit: number,
@@ -45,14 +41,6 @@ export async function eraseFormerStaff(
     subject: string;
   }[];
   let keysShredded = 0;
-  for (const { subject: userId } of rows) {
-    keysShredded += await cipher.shred(tx, userId, now);
-    const pseudonym = pseudonymOf(userId);
-    await tx
-      .updateTable(target.table)
-      .set({ username: pseudonym, display_name: pseudonym })
-      .where(sql.ref(subject), '=', userId)
-      .execute();
-  }
+  for (const { subject: userId } of rows) keysShredded += (await eraseAccount(tx, cipher, userId, now)).keysShredded;
   return { erased: rows.length, keysShredded };
 }

@@ -1,10 +1,10 @@
 /**
  * Retention and disposal by category (privacy.retention): what the privacy module registers. The module adds
- * `disposalCommands({ config, catalog, cipher })` to its commands and `disposePermission` to its permissions;
+ * `disposalCommands({ config, catalog })` to its commands and `disposePermission` to its permissions;
  * serve starts a RetentionService with the scheduled command.
  */
 export { disposalCommands, DISPOSE_PERMISSION, DEFAULT_BATCH, type DisposalDeps } from './command.js';
-export { eraseFormerStaff, pseudonymOf } from './former-staff.js';
+export { eraseFormerStaff } from './former-staff.js';
 export { batchRunner, disposalPass, disposalPreview, type DisposalLine } from './pass.js';
 export { disposePermission } from './permission.js';
 export { RetentionService, type RetentionHost } from './service.js';
