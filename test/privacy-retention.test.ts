@@ -10,10 +10,8 @@ import { defineCommand } from '../src/kernel/pipeline/types.js';
 import { column, type DataCatalog } from '../src/kernel/privacy/catalog.js';
 import {
   batchRunner,
-  disposalCommands,
   disposalPass,
   disposalPreview,
-  disposePermission,
   RetentionService,
 } from '../src/modules/privacy/retention/index.js';
 import { createTestBastion, type TestBastion } from './support/bastion.js';
@@ -21,6 +19,17 @@ import { cli } from './support/cli.js';
 import { testDialect } from './support/database.js';
 
 const DAY = 86_400_000;
+
+/** What the seeded rows leave past their retention, per table and rule (the defaults: 730, 365, 183, 90 days). */
+const EXPIRED = {
+  'ingest_security_events/security-events': 1,
+  'ingest_values/telemetry': 25,
+  'opcua_samples/telemetry': 1,
+  'sessions/sessions': 0,
+  'users/former-staff': 1,
+};
+const byTable = (lines: { table: string; rule: string; deleted: number }[]) =>
+  Object.fromEntries(lines.map((l) => [`${l.table}/${l.rule}`, l.deleted]));
 
 // What main.ts hands the CLI verb from the privacy module's index: the module's functions fit the verb's port.
 export const cliApi: DisposalApi = { batchRunner, disposalPass, disposalPreview };
@@ -64,8 +73,8 @@ const dateAccount = defineCommand({
 });
 
 const cols = { at: column('internal') };
-/** The catalogue entries the module catalogues will hold (written by another helper), for these tables. */
-const catalog: DataCatalog = {
+/** A catalogue with append-only tables given retention by mistake: disposal must still never touch them. */
+const mistaken: DataCatalog = {
   ingest_values: { description: 'values', retention: { rule: 'telemetry', timeColumn: 'ts' }, columns: cols },
   opcua_samples: { description: 'samples', retention: { rule: 'telemetry', timeColumn: 'ts' }, columns: cols },
   ingest_security_events: {
@@ -126,7 +135,6 @@ describe(`retention and disposal by category (${testDialect})`, () => {
     t = await createTestBastion();
     now = t.bastion.clock.now();
     t.bastion.permissions.register({ name: 'test.write', description: 'test only' });
-    t.bastion.permissions.register(disposePermission);
     t.bastion.pipeline.register(seed, dateAccount);
     const run = (table: string, rows: Record<string, unknown>[]) =>
       t.bastion.pipeline.execute('test.seed', { table, rows }, SYSTEM_ACTOR, SYSTEM_ORIGIN);
@@ -161,20 +169,19 @@ describe(`retention and disposal by category (${testDialect})`, () => {
   afterEach(() => t.destroy());
 
   it('a dry run counts what has expired per table and changes nothing', async () => {
-    const preview = await disposalPreview(t.bastion.context.db, catalog, t.config.privacy.retention, now);
-    expect(preview).toEqual([
-      { table: 'ingest_security_events', rule: 'security-events', deleted: 1 },
-      { table: 'ingest_values', rule: 'telemetry', deleted: 25 },
-      { table: 'opcua_samples', rule: 'telemetry', deleted: 1 },
-      { table: 'users', rule: 'former-staff', deleted: 1 },
-    ]);
+    const preview = await disposalPreview(
+      t.bastion.context.db,
+      t.bastion.context.catalog,
+      t.config.privacy.retention,
+      now,
+    );
+    expect(byTable(preview)).toEqual(EXPIRED);
     expect(await count('ingest_values')).toBe(30);
   });
 
   it('a pass in batches deletes old rows, keeps young ones, erases only the long-gone leaver, reports the counts', async () => {
     const auditBefore = await count('audit_records');
-    const { scheduled } = disposalCommands({ config: t.config, catalog });
-    t.bastion.pipeline.register(scheduled);
+    const scheduled = t.bastion.pipeline.get('privacy.dispose.scheduled');
     const run = batchRunner(
       t.bastion.context.commands.execute.bind(t.bastion.context.commands),
       scheduled,
@@ -184,12 +191,7 @@ describe(`retention and disposal by category (${testDialect})`, () => {
     const report = await disposalPass(run, { batchSize: 10 });
     expect(report.complete).toBe(true);
     expect(report.batches).toBe(3); // 10 + 10 + 5 expired values: the third batch reports no more
-    expect(report.tables).toEqual([
-      { table: 'ingest_security_events', rule: 'security-events', deleted: 1 },
-      { table: 'ingest_values', rule: 'telemetry', deleted: 25 },
-      { table: 'opcua_samples', rule: 'telemetry', deleted: 1 },
-      { table: 'users', rule: 'former-staff', deleted: 1 },
-    ]);
+    expect(byTable(report.tables)).toEqual(EXPIRED);
     expect(await count('ingest_values')).toBe(5);
     expect(await count('opcua_samples')).toBe(1);
     expect(await count('ingest_security_events')).toBe(1);
@@ -221,8 +223,6 @@ describe(`retention and disposal by category (${testDialect})`, () => {
   });
 
   it('after disposal the audit log still verifies (bastion audit verify)', async () => {
-    const { dispose } = disposalCommands({ config: t.config, catalog });
-    t.bastion.pipeline.register(dispose);
     const result = await t.bastion.pipeline.execute<{ tables: unknown[]; more: boolean }>(
       'privacy.dispose',
       { batchSize: 1000 },
@@ -238,8 +238,7 @@ describe(`retention and disposal by category (${testDialect})`, () => {
   });
 
   it('the scheduled service runs a pass as the system when one is due, and not again within disposeEveryHours', async () => {
-    const { scheduled } = disposalCommands({ config: t.config, catalog });
-    t.bastion.pipeline.register(scheduled);
+    const scheduled = t.bastion.pipeline.get('privacy.dispose.scheduled');
     const { commands, clock, logger } = t.bastion.context;
     const service = new RetentionService({ commands, clock, logger, everyHours: 24, scheduled });
     await service.tick();
@@ -261,8 +260,15 @@ describe(`retention and disposal by category (${testDialect})`, () => {
       ...t.config,
       privacy: { ...t.config.privacy, retention: { ...t.config.privacy.retention, telemetry: null } },
     };
-    const preview = await disposalPreview(t.bastion.context.db, catalog, keep.privacy.retention, now);
-    expect(preview.map((line) => line.table)).toEqual(['ingest_security_events', 'users']);
+    const preview = await disposalPreview(t.bastion.context.db, t.bastion.context.catalog, keep.privacy.retention, now);
+    expect(preview.map((line) => line.table).sort()).toEqual(['ingest_security_events', 'sessions', 'users']);
+    const guarded = await disposalPreview(t.bastion.context.db, mistaken, t.config.privacy.retention, now);
+    expect(guarded.map((line) => line.table).sort()).toEqual([
+      'ingest_security_events',
+      'ingest_values',
+      'opcua_samples',
+      'users',
+    ]);
   });
 
   it('an unknown retention rule name in the configuration is refused, naming the key', () => {

@@ -393,10 +393,13 @@ describe(`recipes (${testDialect})`, () => {
       .select(['id', 'parameters'])
       .where('version', '=', 2)
       .executeTakeFirstOrThrow();
-    // An attacker with database access nudges the critical set point by two degrees.
+    expect(versions.parameters).not.toContain('212.75'); // sealed at rest: nothing to nudge in place
+    // An attacker with database access but no keys replaces the sealed set points with clear ones, the critical
+    // one two degrees higher (a value Bastion would still read: rows from before encryption are clear).
+    const nudged = JSON.stringify(parameters(48.5).map((p) => (p.critical ? { ...p, setPoint: 214.75 } : p)));
     await t.bastion.storage.db
       .updateTable('recipe_versions')
-      .set({ parameters: versions.parameters.replace('212.75', '214.75') })
+      .set({ parameters: nudged })
       .where('id', '=', versions.id)
       .execute();
     const issue = await post('/api/recipes/issue', { recipe: 'RX-CAP', order: 'WO-CAP-1' }, admin);

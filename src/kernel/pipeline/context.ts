@@ -16,8 +16,20 @@ export class PipelineContext implements CommandContext {
     readonly actor: Actor,
     readonly origin: Origin,
     readonly now: number,
-    readonly cipher: FieldCipher,
-  ) {}
+    cipher: FieldCipher,
+  ) {
+    // Bound to the command's transaction: a key loaded while it is open must be read through it (SQLite has one
+    // connection, so a read beside the transaction would wait for it for ever).
+    this.cipher = {
+      seal: (tx, plain, field, key) => cipher.seal(tx, plain, field, key),
+      open: (sealed, field, tx) => cipher.open(sealed, field, tx ?? this.uow.tx),
+      isSealed: (stored) => cipher.isSealed(stored),
+      blindIndex: (value, purpose) => cipher.blindIndex(value, purpose),
+      shred: (tx, subject, at) => cipher.shred(tx, subject, at),
+    };
+  }
+
+  readonly cipher: FieldCipher;
 
   get tx() {
     return this.uow.tx;

@@ -12,6 +12,8 @@ export const identityCatalog: DataCatalog = {
   users: {
     description: 'Accounts of people, vendors and services.',
     subject: 'id',
+    // Former staff (expires_at passed) are erased by crypto-shredding, not deleted: the audit log cites their id.
+    retention: { rule: 'former-staff', timeColumn: 'expires_at' },
     columns: {
       id: actor,
       username: column('confidential', ['personal']),

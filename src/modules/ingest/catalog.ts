@@ -49,6 +49,7 @@ export const ingestCatalog: DataCatalog = {
   },
   ingest_security_events: {
     description: 'Refused connections and publications (bad credentials, unknown topics), counted.',
+    retention: { rule: 'security-events', timeColumn: 'at' },
     columns: {
       id: security,
       at: security,
