@@ -107,7 +107,7 @@ describe(`data protection at rest (${testDialect})`, () => {
       first.session,
     );
     expect(asked.statusCode).toBe(202);
-    const { approvalId } = asked.json() as { approvalId: string };
+    const { approvalId } = asked.json<{ approvalId: string }>();
     const own = await post(`/api/approvals/${approvalId}/approve`, {}, first.session);
     expect(own.statusCode).toBe(403); // the requester cannot approve their own erasure
     expect(

@@ -20,12 +20,12 @@ export interface AccountErasure {
  * account id stays, so the audit log and batch records that cite it remain whole and verifiable.
  */
 export async function eraseAccount(
-  tx: Kysely<Database>,
-  cipher: FieldCipher,
+  ctx: { tx: Kysely<AnyTables>; cipher: FieldCipher; now: number },
   userId: string,
-  now: number,
 ): Promise<AccountErasure> {
-  const keysShredded = await cipher.shred(tx as unknown as Kysely<AnyTables>, userId, now);
+  const { cipher, now } = ctx;
+  const tx = ctx.tx as Kysely<Database>;
+  const keysShredded = await cipher.shred(ctx.tx, userId, now);
   const row = await tx.selectFrom('users').select('display_name').where('id', '=', userId).executeTakeFirstOrThrow();
   await tx
     .updateTable('users')

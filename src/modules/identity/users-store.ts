@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { FieldCipher } from '../../kernel/privacy/cipher.js';
-import type { AnyTables, ReadDb } from '../../kernel/store.js';
+import type { ReadDb } from '../../kernel/store.js';
 import { sealDisplayName } from './personal-data.js';
 import { NotFoundError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
@@ -86,7 +86,7 @@ export async function insertAccount(
 ): Promise<{ id: string; oneTimePassword: string }> {
   const oneTimePassword = generateOneTimePassword();
   const id = newId();
-  const display_name = await sealDisplayName(cipher, db as Kysely<AnyTables>, id, fields.display_name);
+  const display_name = await sealDisplayName(cipher, db, id, fields.display_name);
   await db
     .insertInto('users')
     .values(newUserRow({ ...fields, display_name, id, password_hash: await hashPassword(oneTimePassword) }))

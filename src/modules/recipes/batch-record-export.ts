@@ -1,11 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { ReadDb } from '../../kernel/store.js';
 import { sha256Hex } from '../../kernel/digest.js';
 import { NotFoundError } from '../../kernel/errors.js';
 import type { PermissionCatalog } from '../../kernel/pipeline/permissions.js';
 import { type Actor } from '../../kernel/pipeline/types.js';
 import { defineCommand } from './db.js';
-import type { Database } from './db.js';
 import { grantHolds } from '../identity/index.js';
 import { covers, ENTERPRISE } from '../identity/index.js';
 import { latestBatchRecord, orderNumber } from './batch-record.js';

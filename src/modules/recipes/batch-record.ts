@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import type { ReadDb } from '../../kernel/store.js';
 import { canonicalJson } from '../../kernel/canonical-json.js';
 import { ConflictError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';

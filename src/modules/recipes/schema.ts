@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { AnyTables, ModuleMigration } from '../../kernel/store.js';
+import { sql } from 'kysely';
+import type { ModuleMigration } from '../../kernel/store.js';
 
 export interface RecipeTables {
   /** A master recipe (ISA-88): what it makes, at which operation, on which class of equipment. */
@@ -207,26 +207,16 @@ recipeMigrations.push({
  */
 recipeMigrations.push({
   name: '0904_recipe_readings_sealed',
-  async up(schemaDb) {
-    const db = schemaDb as Kysely<AnyTables>;
+  async up(db) {
+    // Dialect-neutral SQL: a float cast to text is a JSON number on both SQLite and PostgreSQL.
     await db.schema.alterTable('recipe_readbacks').addColumn('reading', 'text').execute();
-    const readbacks = await db.selectFrom('recipe_readbacks').select(['download_id', 'parameter', 'value']).execute();
-    for (const r of readbacks)
-      await db
-        .updateTable('recipe_readbacks')
-        .set({ reading: JSON.stringify(r.value) })
-        .where('download_id', '=', r.download_id)
-        .where('parameter', '=', r.parameter)
-        .execute();
+    await sql`update recipe_readbacks set reading = cast(value as text)`.execute(db);
     await db.schema.alterTable('recipe_readbacks').dropColumn('value').execute();
     await db.schema.alterTable('recipe_deviations').addColumn('reading', 'text').execute();
-    const deviations = await db.selectFrom('recipe_deviations').select(['id', 'value', 'low', 'high']).execute();
-    for (const d of deviations)
-      await db
-        .updateTable('recipe_deviations')
-        .set({ reading: JSON.stringify({ value: d.value, low: d.low, high: d.high }) })
-        .where('id', '=', d.id)
-        .execute();
+    await sql`update recipe_deviations set reading =
+      '{"value":' || cast(value as text) || ',"low":' || cast(low as text) || ',"high":' || cast(high as text) || '}'`.execute(
+      db,
+    );
     for (const column of ['value', 'low', 'high'])
       await db.schema.alterTable('recipe_deviations').dropColumn(column).execute();
   },

@@ -1,6 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import type { ReadDb } from '../../kernel/store.js';
-import type { Database } from './db.js';
 import type { VersionRow } from './store.js';
 import type { RecipeSource } from './sealed-content.js';
 import { openDisplayName } from '../identity/index.js';

@@ -51,7 +51,7 @@ async function disposeBatch(deps: DisposalDeps, ctx: CommandContext, batchSize: 
   for (const target of retentionTargets(deps.catalog, deps.config.privacy.retention, ctx.now)) {
     let deleted: number;
     if (target.rule === FORMER_STAFF) {
-      deleted = (await eraseFormerStaff(ctx.tx, ctx.cipher, target, ctx.now, batchSize)).erased;
+      deleted = (await eraseFormerStaff(ctx, target, batchSize)).erased;
     } else {
       deleted = await deleteExpiredBatch(ctx.tx, target, batchSize);
     }

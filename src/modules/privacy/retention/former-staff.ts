@@ -30,17 +30,15 @@ export async function countLeavers(db: ReadDb, target: RetentionTarget): Promise
  * stays, so the audit chain, which names people only by it, still verifies.
  */
 export async function eraseFormerStaff(
-  tx: Kysely<AnyTables>,
-  cipher: FieldCipher,
+  ctx: { tx: Kysely<AnyTables>; cipher: FieldCipher; now: number },
   target: RetentionTarget,
-  now: number,
   limit: number,
 ): Promise<{ erased: number; keysShredded: number }> {
   const subject = target.entry.subject ?? 'id';
-  const rows = (await leavers(tx, target).select(sql.ref(subject).as('subject')).limit(limit).execute()) as {
+  const rows = (await leavers(ctx.tx, target).select(sql.ref(subject).as('subject')).limit(limit).execute()) as {
     subject: string;
   }[];
   let keysShredded = 0;
-  for (const { subject: userId } of rows) keysShredded += (await eraseAccount(tx, cipher, userId, now)).keysShredded;
+  for (const { subject: userId } of rows) keysShredded += (await eraseAccount(ctx, userId)).keysShredded;
   return { erased: rows.length, keysShredded };
 }

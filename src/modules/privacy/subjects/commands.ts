@@ -22,11 +22,11 @@ interface Person {
 }
 
 async function personOf(tx: Kysely<AnyTables>, who: string): Promise<Person> {
-  const person = (await tx
+  const person = await tx
     .selectFrom('users')
     .select(['id', 'erased_at', 'is_bootstrap'])
     .where((eb) => eb.or([eb('id', '=', who), eb('username', '=', who)]))
-    .executeTakeFirst()) as Person | undefined;
+    .executeTakeFirst();
   if (!person) throw new NotFoundError(`No person ${who} is known to Bastion.`);
   return person;
 }
@@ -124,7 +124,7 @@ export const eraseSubject = defineCommand({
         'The bootstrap administrator is the recovery account; it cannot be erased.',
         'forbidden',
       );
-    const erased = await eraseAccount(ctx.tx, ctx.cipher, person.id, ctx.now);
+    const erased = await eraseAccount(ctx, person.id);
     const requestId = await register(ctx, 'erase', person.id, erased, input.reason);
     ctx.emit('privacy.subject-erased', { subjectId: person.id, requestId });
     return { requestId, subjectId: person.id, ...erased };
