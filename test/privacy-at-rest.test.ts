@@ -163,4 +163,29 @@ describe(`data protection at rest (${testDialect})`, () => {
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('No person nobody-here');
   });
+
+  it('seals values left in clear from before encryption with `bastion keys seal`, and they read as before', async () => {
+    const db = t.bastion.storage.db;
+    const person = await makeUser(t.bastion, app, { username: 'legacy' });
+    await sql`update recipe_versions set parameters = ${JSON.stringify(parameters)} where version = 1`.execute(db);
+    await sql`update users set display_name = ${'Lena Legacy'} where id = ${person.id}`.execute(db);
+    const sealed = await cli(['keys', 'seal'], t.env);
+    expect(sealed.code).toBe(0);
+    expect(sealed.stdout).toContain('recipe_versions.parameters: 1 value(s) sealed');
+    expect(sealed.stdout).toContain('users.display_name: 1 value(s) sealed');
+    const stored = await sql<{ parameters: string }>`select parameters from recipe_versions where version = 1`.execute(
+      db,
+    );
+    expect(stored.rows[0]!.parameters).toMatch(/^f1\./);
+    const name = await sql<{ display_name: string }>`select display_name from users where id = ${person.id}`.execute(
+      db,
+    );
+    expect(name.rows[0]!.display_name).toMatch(/^f1\./);
+    const full = await post('/api/recipes/read', { recipe: 'RX-GEAR', version: 1 }, admin);
+    expect(full.json().parameters[0]).toMatchObject(VALUES);
+    const user = await app.inject({ url: `/api/users/${person.id}`, headers: admin.headers });
+    expect(user.json().user.displayName).toBe('Lena Legacy');
+    const again = await cli(['keys', 'seal'], t.env);
+    expect(again.stdout).toContain('No clear value left in an encrypted column.');
+  });
 });

@@ -12,6 +12,7 @@ import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../kernel/actors.js';
 import { systemStop } from '../modules/system/index.js';
 import { BackupService, backupJobCommands } from '../modules/backup/index.js';
 import { RetentionService } from '../modules/privacy/index.js';
+import { sealClearValues } from '../modules/crypto/index.js';
 import { openBastion, type Bastion } from './bastion.js';
 import { backupHostOf } from './backup-host.js';
 import { VERSION } from './version.js';
@@ -72,6 +73,16 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
     scheduled: bastion.pipeline.get('privacy.dispose.scheduled'),
   });
   retention.start();
+  // Values from before their column was encrypted (an upgraded database) are sealed once, in audited batches.
+  const sealing = sealClearValues(
+    bastion.crypto,
+    (name, input) => bastion.pipeline.execute(name, input, SYSTEM_ACTOR, SYSTEM_ORIGIN),
+    { command: 'crypto.fields.seal.scheduled' },
+  )
+    .then((sealed) => {
+      if (Object.keys(sealed).length > 0) logger.info({ sealed }, 'crypto: clear values from before encryption sealed');
+    })
+    .catch((error: unknown) => logger.error({ err: error }, 'crypto: sealing clear values failed'));
   const timer = setInterval(() => {
     bastion.audit.checkpointNow().catch((error: unknown) => logger.error({ err: error }, 'periodic checkpoint failed'));
   }, config.audit.checkpointSeconds * 1000);
@@ -95,6 +106,7 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
       await bounded(logger, 'external MQTT client', client?.close());
       await bounded(logger, 'backup job', backups.stop());
       await bounded(logger, 'disposal pass', retention.stop());
+      await bounded(logger, 'sealing clear values', sealing);
       await bastion.pipeline.flushDenials(); // before the stop record, so the final checkpoint covers them
       await bastion.pipeline.execute(systemStop, { reason }, SYSTEM_ACTOR, SYSTEM_ORIGIN);
       await bastion.audit.checkpointNow();

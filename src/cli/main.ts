@@ -65,6 +65,7 @@ export const verbPermissions: Record<string, string> = {
   restore: 'backup.restore',
   'keys list': 'crypto.keys.read',
   'keys rotate': 'crypto.keys.rotate',
+  'keys seal': 'crypto.keys.rotate',
   'data catalog': 'privacy.catalog.read',
   'privacy export': 'privacy.subjects.export',
   'privacy erase': 'privacy.subjects.erase',

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { openBastion, type Bastion } from '../../app/bastion.js';
 import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../kernel/actors.js';
-import { KEK_FILE, listKeys, openKek, rotateKeys, type KeyEncryptionKey } from '../../modules/crypto/index.js';
+import {
+  KEK_FILE,
+  listKeys,
+  openKek,
+  rotateKeys,
+  sealClearValues,
+  type KeyEncryptionKey,
+} from '../../modules/crypto/index.js';
 import type { VerbContext } from '../context.js';
 import { CliError, ExitCode } from '../io.js';
 import { requireInitialized } from '../open.js';
@@ -123,6 +130,24 @@ export async function rotateVerb(ctx: VerbContext, options: RotateOptions): Prom
     );
 }
 
+/** `bastion keys seal`: values stored before their column was encrypted (an upgraded database) are sealed now. */
+export async function sealVerb(ctx: VerbContext): Promise<void> {
+  const sealed = await withKeyring(ctx, 'crypto.keys.rotate', async (bastion) => {
+    const bar = progressFor(ctx.io, 'sealing clear values', 500, 'values');
+    let done = 0;
+    try {
+      return await sealClearValues(bastion.crypto, execute(bastion), {
+        onBatch: (n) => bar.update((done += n), Math.max(done, 1)),
+      });
+    } finally {
+      bar.stop();
+    }
+  });
+  const columns = Object.entries(sealed);
+  if (columns.length === 0) ctx.print('No clear value left in an encrypted column.');
+  for (const [column, n] of columns) ctx.print(`${column}: ${n} value(s) sealed`);
+}
+
 export function addKeysVerbs(program: Command, context: () => VerbContext): Command {
   const keys = program.command('keys').description('The data-encryption keys: list them, rotate them, re-wrap them');
   keys
@@ -142,5 +167,9 @@ export function addKeysVerbs(program: Command, context: () => VerbContext): Comm
     )
     .option('--json', 'print the outcome as JSON')
     .action((options: RotateOptions) => rotateVerb(context(), options));
+  keys
+    .command('seal')
+    .description('Seal values stored in clear before their column was encrypted (bastion serve does it at start)')
+    .action(() => sealVerb(context()));
   return keys;
 }

@@ -4,6 +4,7 @@ import { reencryptBatch, retireKeys, rotateKek, startRotation, type CryptoServic
 import { Keyring } from './keyring.js';
 import { cryptoPermissions } from './permissions.js';
 import { cryptoRoutes } from './routes.js';
+import { sealClearCommands } from './seal-clear.js';
 import { cryptoMigrations } from './schema.js';
 
 /**
@@ -22,7 +23,10 @@ export function cryptoModule(keyring: Keyring = new Keyring({ now: () => Date.no
     catalog: cryptoCatalog,
     commands(context) {
       service.catalog = context.catalog;
-      return [startRotation, reencryptBatch, retireKeys, rotateKek].map((make) => make(service));
+      return [
+        ...[startRotation, reencryptBatch, retireKeys, rotateKek].map((make) => make(service)),
+        ...sealClearCommands(service),
+      ];
     },
     routes: cryptoRoutes,
   };
