@@ -136,7 +136,7 @@ export async function sealVerb(ctx: VerbContext): Promise<void> {
     const bar = progressFor(ctx.io, 'sealing clear values', 500, 'values');
     let done = 0;
     try {
-      return await sealClearValues(bastion.crypto, execute(bastion), {
+      return await sealClearValues(bastion.crypto, bastion.context.db, execute(bastion), {
         onBatch: (n) => bar.update((done += n), Math.max(done, 1)),
       });
     } finally {

@@ -15,6 +15,8 @@ export interface RetentionHost {
   everyHours: number;
   /** The internal command (`privacy.dispose.scheduled`) the system actor runs. */
   scheduled: AnyCommand;
+  /** How much is past retention now (a read): with nothing to dispose of, no command runs and nothing is audited. */
+  pending?: () => Promise<number>;
 }
 
 /**
@@ -47,7 +49,12 @@ export class RetentionService {
     const due = this.lastRun === undefined || now - this.lastRun >= this.host.everyHours * 3_600_000;
     if (!due || this.running) return;
     this.lastRun = now;
-    const { commands, scheduled, logger } = this.host;
+    const { commands, scheduled, logger, pending } = this.host;
+    const nothing = await (pending?.() ?? Promise.resolve(-1)).then(
+      (n) => n === 0,
+      (error: unknown) => (logger.error({ err: error }, 'retention: could not count expired data'), true),
+    );
+    if (nothing) return;
     const run = batchRunner(commands.execute.bind(commands), scheduled, SYSTEM_ACTOR, SYSTEM_ORIGIN);
     this.running = disposalPass(run)
       .then((report) => logger.info({ disposal: report }, 'retention: disposal pass done'))
