@@ -54,3 +54,19 @@ export async function countSealedUnder(
     .executeTakeFirst()) as { n: number | string } | undefined;
   return Number(row?.n ?? 0);
 }
+
+/** Writes `value` over `stored` in one row; holds only if nobody changed the value meanwhile (0 or 1). */
+export async function replaceValue(
+  tx: Kysely<AnyTables>,
+  column: SealedColumn,
+  row: Record<string, unknown>,
+  stored: string,
+  value: string,
+): Promise<number> {
+  let update = tx
+    .updateTable(column.table)
+    .set({ [column.column]: value })
+    .where(column.column, '=', stored);
+  for (const key of column.rowKey) update = update.where(key, '=', row[key]);
+  return Number((await update.executeTakeFirst()).numUpdatedRows);
+}

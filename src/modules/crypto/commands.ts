@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { ConflictError, ValidationError } from '../../kernel/errors.js';
 import type { DataCatalog } from '../../kernel/privacy/catalog.js';
 import type { AnyTables } from '../../kernel/store.js';
-import { countSealedUnder, rowKeyValue, sealedColumns, type SealedColumn } from './columns.js';
+import { countSealedUnder, replaceValue, rowKeyValue, sealedColumns, type SealedColumn } from './columns.js';
 import { defineCommand } from './db.js';
 import type { KeyEncryptionKey } from './kek.js';
 import { activeKey, decryptOnlyKeys, setState } from './key-rows.js';
@@ -83,14 +83,7 @@ async function reseal(keyring: Keyring, tx: Kysely<AnyTables>, column: SealedCol
   const stored = row[column.column] as string;
   const field = { table: column.table, column: column.column, row: rowKeyValue(column, row) };
   const plain = await keyring.open(stored, field, tx);
-  const sealed = await keyring.seal(tx, plain, field, { purpose: column.purpose });
-  let update = tx
-    .updateTable(column.table)
-    .set({ [column.column]: sealed })
-    .where(column.column, '=', stored);
-  for (const key of column.rowKey) update = update.where(key, '=', row[key]);
-  const result = await update.executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return replaceValue(tx, column, row, stored, await keyring.seal(tx, plain, field, { purpose: column.purpose }));
 }
 
 export const retireKeys = (service: CryptoService) =>

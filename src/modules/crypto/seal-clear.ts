@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { ValidationError } from '../../kernel/errors.js';
 import type { CommandContext } from '../../kernel/pipeline/types.js';
 import type { AnyTables, ReadDb } from '../../kernel/store.js';
-import { rowKeyValue, sealedColumns, type SealedColumn } from './columns.js';
+import { replaceValue, rowKeyValue, sealedColumns, type SealedColumn } from './columns.js';
 import type { CryptoService } from './commands.js';
 import { defineCommand } from './db.js';
 
@@ -52,12 +52,7 @@ async function sealBatch(
       purpose: column.purpose,
       ...(subject !== undefined ? { subject } : {}),
     });
-    let update = tx
-      .updateTable(column.table)
-      .set({ [column.column]: value })
-      .where(column.column, '=', stored);
-    for (const key of column.rowKey) update = update.where(key, '=', row[key]);
-    sealed += Number((await update.executeTakeFirst()).numUpdatedRows);
+    sealed += await replaceValue(tx, column, row, stored, value);
   }
   ctx.setTarget({ type: 'crypto-column', id: `${column.table}.${column.column}` });
   ctx.note({ table: column.table, column: column.column, purpose: column.purpose, sealed });
