@@ -130,7 +130,8 @@ describe(`data protection at rest (${testDialect})`, () => {
     await expect(opening).rejects.toMatchObject({ reason: 'shredded' });
 
     const after = await post('/api/privacy/subjects/export', { subject: subject.id }, first.session);
-    expect(after.json()).toMatchObject({ subjectId: subject.id, records: {}, auditRecords: 0 });
+    expect(after.json()).toMatchObject({ subjectId: subject.id, records: {}, withheld: [] });
+    expect(after.json().auditRecords).toBeGreaterThan(0); // the logins and the password change, kept
     expect(after.json().erasedAt).not.toBeNull();
     expect(JSON.stringify(after.json())).not.toContain('ottilie');
     expect((await loginAttempt(app, 'ottilie', subject.password)).statusCode).toBe(401);
@@ -159,6 +160,15 @@ describe(`data protection at rest (${testDialect})`, () => {
       erased_at: number | null;
     }>`select erased_at from users where id = ${person.id}`.execute(t.bastion.storage.db);
     expect(unchanged.rows[0]!.erased_at).toBeNull();
+    const bootstrap = await cli(['privacy', 'erase', 'admin', '--reason', 'no recovery account'], t.env);
+    expect(bootstrap.code).not.toBe(0); // refused at once, never held for an approval that could not run
+    expect(bootstrap.stderr).toContain('recovery account');
+    const held = await sql<{
+      n: number;
+    }>`select count(*) as n from command_approvals where command = 'privacy.subject.erase'`.execute(
+      t.bastion.storage.db,
+    );
+    expect(Number(held.rows[0]!.n)).toBe(2); // ottilie's (approved) and pavel's
     const unknown = await cli(['privacy', 'export', 'nobody-here'], t.env);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('No person nobody-here');

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DisposalApi } from '../src/cli/verbs/privacy.js';
 import { CLI_ORIGIN, CONSOLE_ACTOR, SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../src/kernel/actors.js';
 import { loadConfig } from '../src/kernel/config/load.js';
 import { defineCommand } from '../src/kernel/pipeline/types.js';
@@ -30,9 +29,6 @@ const EXPIRED = {
 };
 const byTable = (lines: { table: string; rule: string; deleted: number }[]) =>
   Object.fromEntries(lines.map((l) => [`${l.table}/${l.rule}`, l.deleted]));
-
-// What main.ts hands the CLI verb from the privacy module's index: the module's functions fit the verb's port.
-export const cliApi: DisposalApi = { batchRunner, disposalPass, disposalPreview };
 
 /** Test-only: inserts rows as they would be after years of operation (one audited command). */
 const seed = defineCommand({
@@ -220,6 +216,20 @@ describe(`retention and disposal by category (${testDialect})`, () => {
     expect(records).toBe(auditBefore + 3);
     const second = await disposalPass(run, { batchSize: 10 });
     expect(second.tables.every((line) => line.deleted === 0)).toBe(true);
+  });
+
+  it('`bastion privacy dispose --dry-run` reports what has expired and changes nothing; without it, disposes of it', async () => {
+    const dry = await cli(['privacy', 'dispose', '--dry-run'], t.env);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/ingest_values\s+telemetry\s+25/);
+    expect(dry.stdout).toContain('28 rows or accounts past retention (dry run: nothing disposed)');
+    expect(await count('ingest_values')).toBe(30);
+    const done = await cli(['privacy', 'dispose'], t.env);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain('28 disposed');
+    expect(await count('ingest_values')).toBe(5);
+    const again = await cli(['privacy', 'dispose', '--dry-run'], t.env);
+    expect(again.stdout).toContain('0 rows or accounts past retention');
   });
 
   it('after disposal the audit log still verifies (bastion audit verify)', async () => {

@@ -11,7 +11,7 @@ import { sqliteFile } from '../storage/files.js';
 import { SYSTEM_ACTOR, SYSTEM_ORIGIN } from '../kernel/actors.js';
 import { systemStop } from '../modules/system/index.js';
 import { BackupService, backupJobCommands } from '../modules/backup/index.js';
-import { disposalPreview, RetentionService } from '../modules/privacy/index.js';
+import { expiredCount, RetentionService } from '../modules/privacy/index.js';
 import { sealClearValues } from '../modules/crypto/index.js';
 import { openBastion, type Bastion } from './bastion.js';
 import { backupHostOf } from './backup-host.js';
@@ -71,15 +71,8 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
     logger,
     everyHours: config.privacy.disposeEveryHours,
     scheduled: bastion.pipeline.get('privacy.dispose.scheduled'),
-    pending: async () =>
-      (
-        await disposalPreview(
-          bastion.context.db,
-          bastion.context.catalog,
-          config.privacy.retention,
-          bastion.clock.now(),
-        )
-      ).reduce((sum, line) => sum + line.deleted, 0),
+    pending: () =>
+      expiredCount(bastion.context.db, bastion.context.catalog, config.privacy.retention, bastion.clock.now()),
   });
   retention.start();
   // Values from before their column was encrypted (an upgraded database) are sealed once, in audited batches.

@@ -23,7 +23,6 @@ import { addKeysVerbs } from './verbs/keys.js';
 import { addDataVerbs } from './verbs/data.js';
 import { addPrivacyDisposeVerb } from './verbs/privacy.js';
 import { addPrivacySubjectVerbs } from './verbs/privacy-subjects.js';
-import { batchRunner, disposalPass, disposalPreview } from '../modules/privacy/index.js';
 
 /** Permission each verb requires; kept here so a test can hold every verb to a declared permission. */
 export const verbPermissions: Record<string, string> = {
@@ -147,11 +146,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .command('privacy')
     .description('Data-subject requests (export, erasure) and disposal of data past its retention');
   addPrivacySubjectVerbs(privacy, () => verbContext(io, undefined, quietLogs));
-  addPrivacyDisposeVerb(privacy, () => verbContext(io, undefined, quietLogs), {
-    batchRunner,
-    disposalPass,
-    disposalPreview,
-  });
+  addPrivacyDisposeVerb(privacy, () => verbContext(io, undefined, quietLogs));
 
   for (const command of [
     program,

@@ -4,7 +4,9 @@ import type { FieldCipher, FieldRef } from '../privacy/cipher.js';
 import type { AnyTables, ReadDb } from '../store.js';
 import { PIPELINE_PURPOSE } from './idempotency.js';
 import type { KernelTables as Database } from './schema.js';
-import type { Actor, Origin } from './types.js';
+import { canonicalDigest } from '../digest.js';
+import { newId } from '../ids.js';
+import type { Actor, AuditEntry, Origin } from './types.js';
 
 /** A command held for dual control until enough distinct approvers have approved it. */
 export interface PendingApproval {
@@ -117,3 +119,52 @@ export function decisionProblem(approval: PendingApproval, actor: Actor, now: nu
 }
 
 export const approvalTarget = (approval: PendingApproval) => ({ type: 'approval', id: approval.id });
+
+/** A new request for `command` by `actor`, held until `required` others approve it. */
+export function newApproval(
+  command: string,
+  input: unknown,
+  actor: Actor,
+  origin: Origin,
+  required: number,
+  now: number,
+): PendingApproval {
+  return {
+    id: newId(),
+    command,
+    input,
+    author: { kind: actor.kind, id: actor.id },
+    origin: { channel: origin.channel, address: origin.address, requestId: origin.requestId },
+    required,
+    approvers: [],
+    state: 'pending',
+    createdAt: now,
+    expiresAt: now + APPROVAL_LIFETIME_MS,
+  };
+}
+
+/** The audit record of a request: the input only by its digest (it may hold secrets). */
+export function requestEntry(approval: PendingApproval, origin: Origin): AuditEntry {
+  return {
+    action: 'approval.request',
+    outcome: 'success',
+    actor: approval.author,
+    origin,
+    target: approvalTarget(approval),
+    details: { command: approval.command, inputDigest: canonicalDigest(approval.input), required: approval.required },
+  };
+}
+
+/** Records `actor`'s decision on `approval` (in place) and returns its audit record. */
+export function decide(approval: PendingApproval, approve: boolean, actor: Actor, origin: Origin): AuditEntry {
+  approval.approvers.push(actor.id);
+  approval.state = !approve ? 'rejected' : approval.approvers.length >= approval.required ? 'executed' : 'pending';
+  return {
+    action: `approval.${approve ? 'approve' : 'reject'}`,
+    outcome: 'success',
+    actor: { kind: actor.kind, id: actor.id },
+    origin,
+    target: approvalTarget(approval),
+    details: { command: approval.command, approvers: approval.approvers.length, required: approval.required },
+  };
+}

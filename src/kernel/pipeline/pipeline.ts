@@ -2,10 +2,8 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import { canonicalDigest } from '../digest.js';
 import { AppError, AuthenticationError, ForbiddenError, NotFoundError, asAppError } from '../errors.js';
 import type { EventBus } from '../events.js';
-import { newId } from '../ids.js';
 import { validate } from '../validation.js';
 import type { ApprovalPending } from '../module.js';
 import { NO_CIPHER, type FieldCipher } from '../privacy/cipher.js';
@@ -13,11 +11,13 @@ import type { ReadScopes } from '../scopes.js';
 import type { AnyTables, TransactionalStore, UnitOfWork } from '../store.js';
 import type { KernelTables } from './schema.js';
 import {
-  APPROVAL_LIFETIME_MS,
   approvalTarget,
+  decide,
   decisionProblem,
   insertApproval,
   loadApproval,
+  newApproval,
+  requestEntry,
   saveDecision,
   type PendingApproval,
 } from './approvals.js';
@@ -70,8 +70,11 @@ const audited = new WeakSet<object>();
 export class CommandPipeline {
   private readonly commands = new Map<string, AnyCommand>();
   private readonly denials: DenialAggregator;
+  /** What handlers seal with: the injected keyring, or one that refuses (a pipeline without one). */
+  private readonly commandCipher: FieldCipher;
 
   constructor(private readonly deps: PipelineDeps) {
+    this.commandCipher = deps.cipher ?? NO_CIPHER;
     this.denials = new DenialAggregator({
       windowMs: deps.denialWindowMs ?? 60_000,
       clock: deps.clock,
@@ -258,7 +261,7 @@ export class CommandPipeline {
     const result = await this.deps.store.transact(async (uow) => {
       const prior = call ? await findPriorResult(uow.tx, call, this.deps.cipher, uow.tx) : undefined;
       if (prior) return prior.result;
-      context = new PipelineContext(uow, actor, origin, now, this.deps.cipher ?? NO_CIPHER);
+      context = new PipelineContext(uow, actor, origin, now, this.commandCipher);
       if (manifest) {
         context.note({ signature: manifest });
         await this.deps.signatures!.signed(uow.tx, actor, now);
@@ -305,29 +308,10 @@ export class CommandPipeline {
     required: number,
   ): Promise<ApprovalPending> {
     const now = this.deps.clock.now();
-    const approval: PendingApproval = {
-      id: newId(),
-      command: command.name,
-      input,
-      author: { kind: actor.kind, id: actor.id },
-      origin: { channel: origin.channel, address: origin.address, requestId: origin.requestId },
-      required,
-      approvers: [],
-      state: 'pending',
-      createdAt: now,
-      expiresAt: now + APPROVAL_LIFETIME_MS,
-    };
+    const approval = newApproval(command.name, input, actor, origin, required, now);
     await this.deps.store.transact(async (uow) => {
       await insertApproval(uow.tx as Kysely<KernelTables>, approval, this.deps.cipher);
-      const entry: AuditEntry = {
-        action: 'approval.request',
-        outcome: 'success',
-        actor: approval.author,
-        origin,
-        target: approvalTarget(approval),
-        details: { command: command.name, inputDigest: canonicalDigest(input), required },
-      };
-      await this.deps.audit.append(uow, entry, now);
+      await this.deps.audit.append(uow, requestEntry(approval, origin), now);
     });
     return { approvalPending: true, approvalId: approval.id, approvalsRequired: required };
   }
@@ -345,17 +329,8 @@ export class CommandPipeline {
       const current = await loadApproval(uow.tx, approval.id, this.deps.cipher, uow.tx);
       const problem = decisionProblem(current, actor, now);
       if (problem) throw problem;
-      current.approvers.push(actor.id);
-      current.state = !approve ? 'rejected' : current.approvers.length >= current.required ? 'executed' : 'pending';
+      const decision = decide(current, approve, actor, origin);
       await saveDecision(uow.tx as Kysely<KernelTables>, current);
-      const decision: AuditEntry = {
-        action: `approval.${approve ? 'approve' : 'reject'}`,
-        outcome: 'success',
-        actor: { kind: actor.kind, id: actor.id },
-        origin,
-        target: approvalTarget(current),
-        details: { command: current.command, approvers: current.approvers.length, required: current.required },
-      };
       await this.deps.audit.append(uow, decision, now);
       if (current.state !== 'executed')
         return {
@@ -365,7 +340,7 @@ export class CommandPipeline {
           approvalsRequired: current.required,
         };
       const author: Actor = { kind: current.author.kind, id: current.author.id };
-      context = new PipelineContext(uow, author, current.origin, now, this.deps.cipher ?? NO_CIPHER);
+      context = new PipelineContext(uow, author, current.origin, now, this.commandCipher);
       context.approvedBy = [...current.approvers];
       context.note({ approvalId: current.id, approvedBy: current.approvers });
       return this.handle(uow, command, current.input, context);

@@ -5,7 +5,7 @@
  */
 export { disposalCommands, DISPOSE_PERMISSION, DEFAULT_BATCH, type DisposalDeps } from './command.js';
 export { eraseFormerStaff } from './former-staff.js';
-export { batchRunner, disposalPass, disposalPreview, type DisposalLine } from './pass.js';
+export { batchRunner, disposalPass, disposalPreview, expiredCount, type DisposalLine } from './pass.js';
 export { disposePermission } from './permission.js';
 export { RetentionService, type RetentionHost } from './service.js';
 export { retentionTargets, type RetentionTarget } from './targets.js';

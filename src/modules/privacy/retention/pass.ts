@@ -70,3 +70,13 @@ export async function disposalPreview(
   }
   return lines;
 }
+
+/** How many rows (or accounts) are past retention now, in all: whether a pass has anything to do. */
+export async function expiredCount(
+  db: ReadDb,
+  catalog: DataCatalog,
+  retention: PrivacyConfig['retention'],
+  now: number,
+): Promise<number> {
+  return (await disposalPreview(db, catalog, retention, now)).reduce((sum, line) => sum + line.deleted, 0);
+}

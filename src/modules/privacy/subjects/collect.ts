@@ -67,7 +67,7 @@ async function openOrGone(cipher: FieldCipher, sealed: string, field: { table: s
 }
 
 /** Canonical JSON sorts keys, so an audit record's actor always reads `"actor":{"id":"…","kind":…}`. */
-async function auditRecordsOf(db: Kysely<AnyTables>, subjectId: string): Promise<number> {
+export async function auditRecordsOf(db: Kysely<AnyTables>, subjectId: string): Promise<number> {
   const row = await db
     .selectFrom('audit_records')
     .select((eb) => eb.fn.countAll<number>().as('n'))

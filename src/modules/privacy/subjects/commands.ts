@@ -1,12 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import type { Kysely } from 'kysely';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../../kernel/errors.js';
 import { newId } from '../../../kernel/ids.js';
 import type { ModuleContext } from '../../../kernel/module.js';
-import { defineCommand, type CommandContext } from '../../../kernel/pipeline/types.js';
-import type { AnyTables } from '../../../kernel/store.js';
+import { defineCommand, type Actor, type CommandContext } from '../../../kernel/pipeline/types.js';
+import type { AnyTables, ReadDb } from '../../../kernel/store.js';
 import { eraseAccount } from '../../identity/index.js';
-import { collectSubject } from './collect.js';
+import { auditRecordsOf, collectSubject } from './collect.js';
 
 const closed = { additionalProperties: false } as const;
 const subject = Type.String({
@@ -21,7 +20,7 @@ interface Person {
   is_bootstrap: number;
 }
 
-async function personOf(tx: Kysely<AnyTables>, who: string): Promise<Person> {
+async function personOf(tx: ReadDb<AnyTables>, who: string): Promise<Person> {
   const person = await tx
     .selectFrom('users')
     .select(['id', 'erased_at', 'is_bootstrap'])
@@ -29,6 +28,13 @@ async function personOf(tx: Kysely<AnyTables>, who: string): Promise<Person> {
     .executeTakeFirst();
   if (!person) throw new NotFoundError(`No person ${who} is known to Bastion.`);
   return person;
+}
+
+function erasable(person: Person, who: string, actor: Actor): void {
+  if (person.erased_at !== null) throw new ConflictError(`Person ${who} is already erased.`, 'conflict');
+  if (person.id === actor.id) throw new ForbiddenError('You cannot erase your own account.', 'forbidden');
+  if (person.is_bootstrap === 1)
+    throw new ForbiddenError('The bootstrap administrator is the recovery account; it cannot be erased.', 'forbidden');
 }
 
 async function register(ctx: CommandContext, kind: string, subjectId: string, summary: object, reason?: string) {
@@ -74,11 +80,12 @@ export const exportSubject = (context: Pick<ModuleContext, 'catalog'>) =>
     http: { method: 'POST', url: '/api/privacy/subjects/export', tags: ['privacy'] },
     async handler(ctx, input) {
       const person = await personOf(ctx.tx, input.subject);
-      // An erased person: the account is a pseudonymous tombstone and nothing readable about them remains.
+      // An erased person: the account is a pseudonymous tombstone and nothing readable about them remains;
+      // the audit records that cite the account id are still counted (they are kept, not personal any more).
       const data =
         person.erased_at === null
           ? await collectSubject(ctx.tx, ctx.cipher, context.catalog, person.id)
-          : { records: {}, withheld: [], auditRecords: 0 };
+          : { records: {}, withheld: [], auditRecords: await auditRecordsOf(ctx.tx, person.id) };
       const counts = Object.fromEntries(Object.entries(data.records).map(([t, rows]) => [t, rows.length]));
       const requestId = await register(ctx, 'export', person.id, { rows: counts, auditRecords: data.auditRecords });
       return {
@@ -114,16 +121,14 @@ export const eraseSubject = defineCommand({
   errors: ['not_found', 'conflict', 'forbidden'],
   permission: 'privacy.subjects.erase',
   http: { method: 'POST', url: '/api/privacy/subjects/erase', tags: ['privacy'] },
-  approvals: () => 1,
+  // Checked before the request is held (a request that can never run is refused at once) and again when it runs.
+  async approvals(input, actor, read) {
+    erasable(await personOf(read.db, input.subject), input.subject, actor);
+    return 1;
+  },
   async handler(ctx, input) {
     const person = await personOf(ctx.tx, input.subject);
-    if (person.erased_at !== null) throw new ConflictError(`Person ${input.subject} is already erased.`, 'conflict');
-    if (person.id === ctx.actor.id) throw new ForbiddenError('You cannot erase your own account.', 'forbidden');
-    if (person.is_bootstrap === 1)
-      throw new ForbiddenError(
-        'The bootstrap administrator is the recovery account; it cannot be erased.',
-        'forbidden',
-      );
+    erasable(person, input.subject, ctx.actor);
     const erased = await eraseAccount(ctx, person.id);
     const requestId = await register(ctx, 'erase', person.id, erased, input.reason);
     ctx.emit('privacy.subject-erased', { subjectId: person.id, requestId });
