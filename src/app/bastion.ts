@@ -22,6 +22,7 @@ import {
 } from '../modules/audit/index.js';
 import { keysDir } from '../kernel/keys/key-store.js';
 import { closeDestinations, offHostWitnesses } from '../modules/backup/index.js';
+import { SecurityEventRecorder } from '../modules/monitoring/index.js';
 import { Keyring, prepareKeyring, startKeyring, type CryptoService } from '../modules/crypto/index.js';
 import { storageMigrations } from '../storage/instance-keys.js';
 import { migrate } from '../storage/migrations.js';
@@ -64,6 +65,8 @@ export interface Bastion {
   /** The field cipher (crypto module) with its rotation service: what `bastion keys` drives. */
   readonly keyring: Keyring;
   readonly crypto: CryptoService;
+  /** Writes this process's security events (monitoring); `flush()` before reading them back. */
+  readonly securityEvents: SecurityEventRecorder;
   close(): Promise<void>;
 }
 
@@ -165,6 +168,13 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     denialWindowMs: config.audit.denialWindowSeconds * 1000,
     cipher: keyring,
   });
+  // Security events from this process (serve or the CLI), written in batches for the detector (monitoring).
+  const securityEvents = new SecurityEventRecorder({
+    events,
+    transact: writer('monitoring.events'),
+    clock,
+    logger,
+  }).attach();
   const catalog = instanceCatalog(modules);
   const context = moduleContext({
     ...{ config, clock, logger, events, health, permissions, pipeline, storage, catalog },
@@ -188,10 +198,12 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
     health,
     createdKeys,
     keyring,
+    securityEvents,
     crypto: (modules.find((m) => m.name === 'crypto') as unknown as { service: CryptoService }).service,
     close: async () => {
       try {
         await pipeline.flushDenials(); // counts of repeated denials still in memory
+        await securityEvents.close();
         await audit.settled(); // checkpoints on their way to off-host witnesses (a CLI run ends here)
         await storage.close();
       } finally {

@@ -8,6 +8,7 @@ import { plantModule } from '../modules/plant/module.js';
 import { privacyModule } from '../modules/privacy/module.js';
 import { qualityModule } from '../modules/quality/module.js';
 import { performanceModule } from '../modules/performance/module.js';
+import { monitoringModule } from '../modules/monitoring/module.js';
 import { maintenanceModule } from '../modules/maintenance/module.js';
 import { ingestModule } from '../modules/ingest/module.js';
 import { opcuaModule } from '../modules/opcua/module.js';
@@ -39,5 +40,6 @@ export function allModules(witnesses: readonly Witness[] = [], keyring?: Keyring
     opcuaModule,
     recipesModule,
     backupModule,
+    monitoringModule,
   ];
 }

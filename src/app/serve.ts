@@ -15,6 +15,7 @@ import { expiredCount, RetentionService } from '../modules/privacy/index.js';
 import { sealClearValues } from '../modules/crypto/index.js';
 import { openBastion, type Bastion } from './bastion.js';
 import { backupHostOf } from './backup-host.js';
+import { startMonitoring, type RunningMonitoring } from './monitoring.js';
 import { VERSION } from './version.js';
 
 export interface RunningServer {
@@ -25,6 +26,8 @@ export interface RunningServer {
   ingest?: RunningIngest;
   /** The client of the external broker, when `mqtt.enabled` and `mqtt.url` is set (no embedded broker then). */
   external?: ExternalIngest;
+  /** Detection rules over the security events; `settled()` waits for alerts of what is recorded. */
+  monitoring: RunningMonitoring;
   /** Scheduled backups and the jobs the API requests. */
   backups: BackupService;
   /** What the operator should know at start (already logged at warn): e.g. witnesses on the database's disk. */
@@ -86,6 +89,8 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
       if (Object.keys(sealed).length > 0) logger.info({ sealed }, 'crypto: clear values from before encryption sealed');
     })
     .catch((error: unknown) => logger.error({ err: error }, 'crypto: sealing clear values failed'));
+  // Detection: rules over the security events every process records, alerts raised and escalated.
+  const monitoring = await startMonitoring(bastion, logger);
   const timer = setInterval(() => {
     bastion.audit.checkpointNow().catch((error: unknown) => logger.error({ err: error }, 'periodic checkpoint failed'));
   }, config.audit.checkpointSeconds * 1000);
@@ -98,6 +103,7 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
     ingest,
     external: client,
     backups,
+    monitoring,
     warnings,
     async stop(reason) {
       if (stopped) return;
@@ -110,6 +116,7 @@ export async function startServer(config: BastionConfig, logger: Logger): Promis
       await bounded(logger, 'backup job', backups.stop());
       await bounded(logger, 'disposal pass', retention.stop());
       await bounded(logger, 'sealing clear values', sealing);
+      await bounded(logger, 'monitoring', monitoring.stop());
       await bastion.pipeline.flushDenials(); // before the stop record, so the final checkpoint covers them
       await bastion.pipeline.execute(systemStop, { reason }, SYSTEM_ACTOR, SYSTEM_ORIGIN);
       await bastion.audit.checkpointNow();

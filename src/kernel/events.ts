@@ -54,3 +54,20 @@ export interface SecurityEventPayload extends Record<string, unknown> {
   severity: 'low' | 'medium' | 'high' | 'critical';
   message: string;
 }
+
+/**
+ * Published by the pipeline for every audited attempt, after its record is written: a command that committed
+ * (after commit), one that failed or was refused, and every single denial (also those the audit log counts into
+ * one record). Monitoring turns these into security events; nothing else should depend on it.
+ */
+export const COMMAND_RECORDED = 'pipeline.recorded';
+
+export interface RecordedPayload extends Record<string, unknown> {
+  action: string;
+  outcome: 'success' | 'failed' | 'denied' | 'error';
+  actor: { kind: string; id: string };
+  origin: { channel: string; address?: string };
+  target?: { type: string; id: string };
+  reason?: string;
+  details?: Record<string, unknown>;
+}

@@ -53,15 +53,20 @@ export interface CommandPort {
 }
 
 /**
- * The one writer inside a module that is not a command: the audit log's checkpoints (Merkle root, signature),
- * written by its timer and after appends, outside any command's transaction. A module asks for it by name
+ * The writers inside modules that are not commands, each because a command there would audit the audit:
+ * - 'audit.checkpoint': the audit log's checkpoints (Merkle root, signature), written by its timer and after
+ *   appends, outside any command's transaction;
+ * - 'monitoring.events': security events, observations of happenings the audit log already holds (each
+ *   audited attempt, each refused device message), written in batches;
+ * - 'monitoring.deliveries': the outbox's delivery attempts (attempts, next try, delivered), the bookkeeping of
+ *   notifications whose alert was raised by an audited command. A module asks for it by name
  * (`context.writer('audit.checkpoint')`); test/architecture.test.ts fails on any other name.
  * Outside the modules, only these hold the writable database, for what runs before or instead of the
  * pipeline (the same test fails on any other file): app/bastion.ts and app/context.ts (open, migrate, wire),
  * app/keys.ts (instance key fingerprints at start-up),
  * app/demo/reset.ts (dropping the demo database, console only), cli/open.ts (the console's own session).
  */
-export const declaredWriters = ['audit.checkpoint'] as const;
+export const declaredWriters = ['audit.checkpoint', 'monitoring.events', 'monitoring.deliveries'] as const;
 export type DeclaredWriter = (typeof declaredWriters)[number];
 
 /**

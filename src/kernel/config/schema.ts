@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { backupConfig } from './backup.js';
 import { databaseConfig } from './database.js';
 import { privacyConfig } from './privacy.js';
+import { monitoringConfig } from './monitoring.js';
 
 const port = (description: string, fallback: number) =>
   Type.Integer({ minimum: 1, maximum: 65535, default: fallback, description });
@@ -278,6 +279,7 @@ export const configSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     privacy: privacyConfig,
+    monitoring: monitoringConfig,
     identity: Type.Object(
       {
         lockoutThreshold: Type.Integer({

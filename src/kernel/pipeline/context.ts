@@ -10,6 +10,8 @@ export class PipelineContext implements CommandContext {
   readonly details: Record<string, unknown> = {};
   readonly events: DomainEvent[] = [];
   approvedBy: readonly string[] = [];
+  /** The audit entry written for the command, once written (published after commit). */
+  recorded: AuditEntry | undefined;
 
   constructor(
     readonly uow: UnitOfWork,

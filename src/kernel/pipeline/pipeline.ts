@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { AppError, AuthenticationError, ForbiddenError, NotFoundError, asAppError } from '../errors.js';
-import type { EventBus } from '../events.js';
+import { COMMAND_RECORDED, type EventBus, type RecordedPayload } from '../events.js';
 import { validate } from '../validation.js';
 import type { ApprovalPending } from '../module.js';
 import { NO_CIPHER, type FieldCipher } from '../privacy/cipher.js';
@@ -241,6 +241,7 @@ export class CommandPipeline {
   ): Promise<never> {
     const entry = { action: what, outcome: 'denied' as const, actor: { kind: actor.kind, id: actor.id } };
     await this.denials.record({ ...entry, origin, reason: decision.reason });
+    await this.published({ ...entry, origin, reason: decision.reason }, this.deps.clock.now());
     // A 401 decision carries `unauthenticated` (or no code); checking both lets the compiler see a 403 code below.
     if (decision.status === 401 || decision.code === 'unauthenticated') {
       throw new AuthenticationError(`Not allowed: ${decision.reason}.`);
@@ -283,15 +284,15 @@ export class CommandPipeline {
   ): Promise<unknown> {
     const value: unknown = await command.handler(context, input);
     const entry = auditEntryOf(command.name, context);
-    if (value instanceof CommandRefusal) {
-      await this.deps.audit.append(uow, { ...entry, outcome: 'failed', reason: value.error.code }, context.now);
-    } else {
-      await this.deps.audit.append(uow, entry, context.now);
-    }
+    const recorded: AuditEntry =
+      value instanceof CommandRefusal ? { ...entry, outcome: 'failed', reason: value.error.code } : entry;
+    await this.deps.audit.append(uow, recorded, context.now);
+    context.recorded = recorded;
     return value;
   }
 
   private async afterCommit(result: unknown, context: PipelineContext | undefined): Promise<unknown> {
+    if (context?.recorded) await this.published(context.recorded, context.now);
     for (const event of context?.events ?? []) await this.deps.events.publish(event);
     if (result instanceof CommandRefusal) {
       audited.add(result.error);
@@ -364,7 +365,25 @@ export class CommandPipeline {
 
   /** Audits an attempt that changed nothing. If even that fails, the log says so and the caller still gets its error. */
   private async recordAttempt(entry: Omit<AuditEntry, 'actor'> & { actor: Actor }): Promise<void> {
-    await this.appendAlone({ ...entry, actor: { kind: entry.actor.kind, id: entry.actor.id } }, this.deps.clock.now());
+    const recorded = { ...entry, actor: { kind: entry.actor.kind, id: entry.actor.id } };
+    const at = this.deps.clock.now();
+    await this.appendAlone(recorded, at);
+    await this.published(recorded, at);
+  }
+
+  /** Tells monitoring about an audited attempt (kernel/events.ts COMMAND_RECORDED); never throws. */
+  private async published(entry: AuditEntry, at: number): Promise<void> {
+    const { action, outcome, actor, origin, target, reason, details } = entry;
+    const payload: RecordedPayload = {
+      action,
+      outcome,
+      actor,
+      origin: { channel: origin.channel, ...(origin.address !== undefined ? { address: origin.address } : {}) },
+      ...(target ? { target } : {}),
+      ...(reason !== undefined ? { reason } : {}),
+      ...(details ? { details } : {}),
+    };
+    await this.deps.events.publish({ type: COMMAND_RECORDED, payload, at });
   }
 
   private async appendAlone(entry: AuditEntry, at: number): Promise<number | undefined> {

@@ -1,0 +1,7 @@
+/** The monitoring module's public surface. */
+export { monitoringModule } from './module.js';
+export { SecurityEventRecorder } from './events/recorder.js';
+export type { SecurityEvent } from './events/model.js';
+export { Detector } from './detector.js';
+export { ALERT_ACKNOWLEDGED, ALERT_ESCALATED, ALERT_RAISED } from './alerts/commands.js';
+export { DEFAULT_RULES } from './rules/defaults.js';
