@@ -59,7 +59,8 @@ export interface CommandPort {
  * - 'monitoring.events': security events, observations of happenings the audit log already holds (each
  *   audited attempt, each refused device message), written in batches;
  * - 'monitoring.deliveries': the outbox's delivery attempts (attempts, next try, delivered), the bookkeeping of
- *   notifications whose alert was raised by an audited command. A module asks for it by name
+ *   notifications whose alert was raised by an audited command.
+ * A module asks for one by name
  * (`context.writer('audit.checkpoint')`); test/architecture.test.ts fails on any other name.
  * Outside the modules, only these hold the writable database, for what runs before or instead of the
  * pipeline (the same test fails on any other file): app/bastion.ts and app/context.ts (open, migrate, wire),
