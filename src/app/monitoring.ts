@@ -22,9 +22,10 @@ export async function startMonitoring(bastion: Bastion, logger: Logger): Promise
     config: bastion.config.monitoring,
     raise: bastion.pipeline.get('monitoring.alerts.raise'),
     escalate: bastion.pipeline.get('monitoring.alerts.escalate.scheduled'),
+    instance: bastion.securityEvents.instance,
   });
   await detector.start();
-  bastion.securityEvents.onWritten(() => detector.nudge());
+  const handOver = bastion.securityEvents.onWritten((events) => detector.observeLocal(events));
   const unsubscribe = bastion.events.subscribe('monitoring.rules-tuned', () => detector.reloadRules());
   return {
     detector,
@@ -34,6 +35,7 @@ export async function startMonitoring(bastion: Bastion, logger: Logger): Promise
     },
     async stop() {
       unsubscribe();
+      handOver();
       await detector.stop();
     },
   };

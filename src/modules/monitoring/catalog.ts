@@ -12,6 +12,7 @@ export const monitoringCatalog: DataCatalog = {
       id: security,
       at: security,
       recorded_at: security,
+      recorded_by: security,
       source: security,
       kind: security,
       action: security,

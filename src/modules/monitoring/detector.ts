@@ -21,6 +21,8 @@ export interface DetectorDeps {
   /** The registered commands the detector runs as the system actor. */
   raise: AnyCommand;
   escalate: AnyCommand;
+  /** This process's recorder id: its events come through `observeLocal`, the polls read only the others'. */
+  instance: string;
 }
 
 /** How far back each read looks again: events written by another process may commit a little out of order. */
@@ -28,6 +30,7 @@ const LOOKBACK_MS = 5_000;
 const PAGE = 1000;
 const RULES_EVERY_MS = 30_000;
 const ESCALATION_EVERY_MS = 15_000;
+const COALESCE_MS = 5_000;
 
 export const eventOf = (r: MonitoringTables['security_events']): SecurityEvent => ({
   id: r.id,
@@ -48,7 +51,8 @@ export const eventOf = (r: MonitoringTables['security_events']): SecurityEvent =
 });
 
 /**
- * Runs in `bastion serve`: reads the security events every process has recorded, runs the rules over them and
+ * Runs in `bastion serve`: takes the security events its own process records from the recorder, reads those
+ * other processes (the CLI, other instances) recorded from the database, runs the rules over them and
  * raises what fires through the pipeline (`monitoring.alerts.raise`, audited), and escalates alerts nobody
  * acknowledged in time. At start it replays the longest window (and the login history) without raising, so a
  * restart neither forgets an attack under way nor raises its alerts twice.
@@ -62,6 +66,9 @@ export class Detector {
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
   private rulesLoadedAt = 0;
+  private readonly lastRaised = new Map<string, number>();
+  private readonly held = new Map<string, Firing>();
+  private heldTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: DetectorDeps) {}
 
@@ -75,19 +82,29 @@ export class Detector {
     this.timers.push(setInterval(() => void this.escalateDue(), ESCALATION_EVERY_MS).unref());
   }
 
-  /** Reads new events now (the recorder in this process calls it after each write). */
+  /** Reads what other processes recorded since the last read. */
   nudge(): void {
-    if (this.stopped || !this.deps.config.detection) return;
-    this.running = this.running
-      .then(() => this.poll())
-      .catch((error: unknown) => {
-        this.deps.logger.error({ err: error }, 'monitoring: detection pass failed');
-      });
+    this.enqueue(() => this.poll());
   }
 
-  /** Resolves once everything recorded so far has been read and its alerts raised. */
+  /** Events this process has just written (the recorder hands them over): no read back from the database. */
+  observeLocal(events: readonly SecurityEvent[]): void {
+    this.enqueue(async () => {
+      for (const event of events) for (const firing of this.engine.observe(event)) await this.raise(firing);
+    });
+  }
+
+  private enqueue(work: () => Promise<void>): void {
+    if (this.stopped || !this.deps.config.detection) return;
+    this.running = this.running.then(work).catch((error: unknown) => {
+      this.deps.logger.error({ err: error }, 'monitoring: detection pass failed');
+    });
+  }
+
+  /** Resolves once everything handed over or recorded so far has been read and its alerts raised. */
   async settled(): Promise<void> {
     this.nudge();
+    this.enqueue(() => this.raiseHeld());
     await this.running;
   }
 
@@ -97,6 +114,7 @@ export class Detector {
   }
 
   async stop(): Promise<void> {
+    this.enqueue(() => this.raiseHeld());
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     await this.running;
@@ -136,6 +154,7 @@ export class Detector {
         .selectFrom('security_events')
         .selectAll()
         .where('recorded_at', '>=', this.cursor - LOOKBACK_MS)
+        .where('recorded_by', '!=', this.deps.instance)
         .orderBy('recorded_at')
         .orderBy('id')
         .limit(PAGE + this.seen.size)
@@ -156,7 +175,48 @@ export class Detector {
     for (const [id, at] of this.seen) if (at < before) this.seen.delete(id);
   }
 
+  /**
+   * A rule firing again for the same group soon after (an attack going on) is held and raised once per
+   * COALESCE_MS with the counts summed: the alert's count stays exact, its audit trail gains one record per
+   * interval instead of one per firing.
+   */
   private async raise(firing: Firing): Promise<void> {
+    const key = `${firing.rule.name}\u0000${firing.groupKey}`;
+    const now = this.deps.clock.now();
+    const last = this.lastRaised.get(key);
+    if (last !== undefined && now - last < COALESCE_MS) {
+      const held = this.held.get(key);
+      this.held.set(
+        key,
+        held
+          ? {
+              ...firing,
+              figure: held.figure + firing.figure,
+              eventIds: [...held.eventIds, ...firing.eventIds].slice(-20),
+            }
+          : firing,
+      );
+      this.heldTimer ??= setTimeout(() => this.enqueue(() => this.raiseHeld()), COALESCE_MS).unref();
+      return;
+    }
+    if (this.lastRaised.size > 10_000)
+      for (const [k, at] of this.lastRaised) if (now - at >= COALESCE_MS) this.lastRaised.delete(k);
+    this.lastRaised.set(key, now);
+    await this.execute(firing);
+  }
+
+  private async raiseHeld(): Promise<void> {
+    clearTimeout(this.heldTimer);
+    this.heldTimer = undefined;
+    const held = [...this.held.entries()];
+    this.held.clear();
+    for (const [key, firing] of held) {
+      this.lastRaised.set(key, this.deps.clock.now());
+      await this.execute(firing);
+    }
+  }
+
+  private async execute(firing: Firing): Promise<void> {
     const { rule } = firing;
     const input = {
       rule: rule.name,

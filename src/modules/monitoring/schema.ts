@@ -9,6 +9,8 @@ export interface MonitoringTables {
     at: number;
     /** When it was written here: what the detector reads by, across processes and instances. */
     recorded_at: number;
+    /** The process that wrote it (a random id per process): a detector reads other processes' events back. */
+    recorded_by: string;
     source: string;
     kind: string;
     action: string | null;
@@ -122,6 +124,7 @@ export const monitoringMigrations: ModuleMigration[] = [
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('at', big, (c) => c.notNull())
         .addColumn('recorded_at', big, (c) => c.notNull())
+        .addColumn('recorded_by', 'text', (c) => c.notNull())
         .addColumn('source', 'text', (c) => c.notNull())
         .addColumn('kind', 'text', (c) => c.notNull())
         .addColumn('action', 'text')

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../../../kernel/clock.js';
 import type { EventBus } from '../../../kernel/events.js';
+import { newId } from '../../../kernel/ids.js';
 import type { Transact } from '../../../kernel/store.js';
 import type { MonitoringTables } from '../schema.js';
 import type { SecurityEvent } from './model.js';
@@ -21,10 +22,11 @@ export interface RecorderDeps {
 /** Rows per INSERT: 18 columns each stays far below SQLite's and PostgreSQL's parameter limits. */
 const ROWS_PER_INSERT = 200;
 
-export const rowOf = (e: SecurityEvent, recordedAt: number): MonitoringTables['security_events'] => ({
+export const rowOf = (e: SecurityEvent, recordedAt: number, by: string): MonitoringTables['security_events'] => ({
   id: e.id,
   at: e.at,
   recorded_at: recordedAt,
+  recorded_by: by,
   source: e.source,
   kind: e.kind,
   action: e.action,
@@ -50,6 +52,8 @@ export const rowOf = (e: SecurityEvent, recordedAt: number): MonitoringTables['s
  * batch kept for the next try.
  */
 export class SecurityEventRecorder {
+  /** This process, on every row it writes: its own detector takes its events from memory, not back from disk. */
+  readonly instance = newId();
   private buffer: SecurityEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
@@ -66,9 +70,10 @@ export class SecurityEventRecorder {
     return this;
   }
 
-  /** Called after each batch is written (the detector in this process reads at once instead of at its next poll). */
-  onWritten(listener: (events: readonly SecurityEvent[]) => void): void {
+  /** Called with each batch once it is written: the detector in this process takes them from here. */
+  onWritten(listener: (events: readonly SecurityEvent[]) => void): () => void {
     this.listeners.push(listener);
+    return () => this.listeners.splice(this.listeners.indexOf(listener) >>> 0, 1);
   }
 
   add(event: SecurityEvent): void {
@@ -101,7 +106,7 @@ export class SecurityEventRecorder {
         for (let i = 0; i < batch.length; i += ROWS_PER_INSERT)
           await tx
             .insertInto('security_events')
-            .values(batch.slice(i, i + ROWS_PER_INSERT).map((e) => rowOf(e, recordedAt)))
+            .values(batch.slice(i, i + ROWS_PER_INSERT).map((e) => rowOf(e, recordedAt, this.instance)))
             .execute();
       });
     } catch (error) {
