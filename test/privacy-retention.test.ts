@@ -24,6 +24,7 @@ const EXPIRED = {
   'ingest_security_events/security-events': 1,
   'ingest_values/telemetry': 25,
   'opcua_samples/telemetry': 1,
+  'security_events/security-events': 1,
   'sessions/sessions': 0,
   'users/former-staff': 1,
 };
@@ -113,6 +114,18 @@ const sample = (n: number, ts: number) => ({
   value_text: null,
 });
 const securityEvent = (n: number, at: number) => ({ id: `e${n}`, at, kind: 'auth-failure', count: 1 });
+/** A monitoring security event (monitoring/schema.ts), as the recorder writes one. */
+const monitoredEvent = (n: number, at: number) => ({
+  id: `m${n}`,
+  at,
+  recorded_at: at,
+  recorded_by: 'test',
+  source: 'identity',
+  kind: 'login.failed',
+  outcome: 'failed',
+  severity: 'low',
+  count: 1,
+});
 
 describe(`retention and disposal by category (${testDialect})`, () => {
   let t: TestBastion;
@@ -141,6 +154,7 @@ describe(`retention and disposal by category (${testDialect})`, () => {
     ]);
     await run('opcua_samples', [sample(1, now - 800 * DAY), sample(2, now - DAY)]);
     await run('ingest_security_events', [securityEvent(1, now - 400 * DAY), securityEvent(2, now - 300 * DAY)]);
+    await run('security_events', [monitoredEvent(1, now - 400 * DAY), monitoredEvent(2, now - 300 * DAY)]);
     // Accounts made as `bastion users add` makes them (names sealed under each person's key), then dated.
     for (const [username, leftAt] of [
       ['left.long.ago', now - 200 * DAY],
@@ -222,11 +236,11 @@ describe(`retention and disposal by category (${testDialect})`, () => {
     const dry = await cli(['privacy', 'dispose', '--dry-run'], t.env);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/ingest_values\s+telemetry\s+25/);
-    expect(dry.stdout).toContain('28 rows or accounts past retention (dry run: nothing disposed)');
+    expect(dry.stdout).toContain('29 rows or accounts past retention (dry run: nothing disposed)');
     expect(await count('ingest_values')).toBe(30);
     const done = await cli(['privacy', 'dispose'], t.env);
     expect(done.code).toBe(0);
-    expect(done.stdout).toContain('28 disposed');
+    expect(done.stdout).toContain('29 disposed');
     expect(await count('ingest_values')).toBe(5);
     const again = await cli(['privacy', 'dispose', '--dry-run'], t.env);
     expect(again.stdout).toContain('0 rows or accounts past retention');
@@ -271,7 +285,12 @@ describe(`retention and disposal by category (${testDialect})`, () => {
       privacy: { ...t.config.privacy, retention: { ...t.config.privacy.retention, telemetry: null } },
     };
     const preview = await disposalPreview(t.bastion.context.db, t.bastion.context.catalog, keep.privacy.retention, now);
-    expect(preview.map((line) => line.table).sort()).toEqual(['ingest_security_events', 'sessions', 'users']);
+    expect(preview.map((line) => line.table).sort()).toEqual([
+      'ingest_security_events',
+      'security_events',
+      'sessions',
+      'users',
+    ]);
     const guarded = await disposalPreview(t.bastion.context.db, mistaken, t.config.privacy.retention, now);
     expect(guarded.map((line) => line.table).sort()).toEqual([
       'ingest_security_events',
