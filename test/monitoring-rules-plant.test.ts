@@ -43,7 +43,11 @@ describe(`detection rules on recipes and machines (${testDialect})`, () => {
     const page = await app.inject({ url: '/api/security/alerts', headers: admin.headers });
     return page.json<{ items: Alert[] }>().items.filter((a) => a.rule === rule);
   };
-  const raised = (rule: string) => eventually(() => alerts(rule), (found) => found.length > 0);
+  const raised = (rule: string) =>
+    eventually(
+      () => alerts(rule),
+      (found) => found.length > 0,
+    );
   const tuneWindows = async (windows: object[]) => {
     await post('/api/security/rules/change-outside-window', { params: { windows, timeZone: 'UTC' } }, admin);
     await monitoring.detector.reloadRules(); // the tuned windows in force before the next change is read
@@ -71,13 +75,26 @@ describe(`detection rules on recipes and machines (${testDialect})`, () => {
     const bom = [{ material: 'PP', quantity: 0.002, unit: 'kg' }];
     await post('/api/products/versions', { product: 'CAP', bom, routing, reason: 'caps, first version' }, admin);
     await post('/api/products/versions/release', { product: 'CAP', version: 1 }, admin);
-    author = await enrolledSession(app, await makeUser(t.bastion, app, { username: 'pia', roles: [{ role: 'process-engineer' }] }));
+    author = await enrolledSession(
+      app,
+      await makeUser(t.bastion, app, { username: 'pia', roles: [{ role: 'process-engineer' }] }),
+    );
     const quinn = await makeUser(t.bastion, app, { username: 'quinn', roles: [{ role: 'quality' }] });
     approver = { ...quinn, session: await sessionOf(app, quinn) };
     const quincy = await makeUser(t.bastion, app, { username: 'quincy', roles: [{ role: 'quality' }] });
     reader = await sessionOf(app, quincy);
-    operator = await sessionOf(app, await makeUser(t.bastion, app, { username: 'otto', roles: [{ role: 'operator' }] }));
-    const recipe = { code: 'RX-1', name: 'Caps', product: 'CAP', parameters: parameters(47), steps: [], reason: 'first recipe' };
+    operator = await sessionOf(
+      app,
+      await makeUser(t.bastion, app, { username: 'otto', roles: [{ role: 'operator' }] }),
+    );
+    const recipe = {
+      code: 'RX-1',
+      name: 'Caps',
+      product: 'CAP',
+      parameters: parameters(47),
+      steps: [],
+      reason: 'first recipe',
+    };
     await post('/api/recipes', recipe, author);
     await effectiveVersion(1, 47);
     for (const [url, payload] of [
@@ -104,7 +121,11 @@ describe(`detection rules on recipes and machines (${testDialect})`, () => {
       operator,
     );
   const processValue = (value: number) =>
-    post('/api/process-values', { equipment: LINE, values: [{ parameter: 'screw speed', value, ts: Date.now() }] }, operator);
+    post(
+      '/api/process-values',
+      { equipment: LINE, values: [{ parameter: 'screw speed', value, ts: Date.now() }] },
+      operator,
+    );
 
   it('mass-export: three reads of full recipe values raise nothing', async () => {
     for (let i = 0; i < 3; i += 1) await readValues(reader);
@@ -161,7 +182,14 @@ describe(`detection rules on recipes and machines (${testDialect})`, () => {
   });
 
   it('change-outside-window: a recipe created inside a change window raises nothing', async () => {
-    const recipe = { code: 'RX-2', name: 'Lids', product: 'CAP', parameters: parameters(47), steps: [], reason: 'first recipe' };
+    const recipe = {
+      code: 'RX-2',
+      name: 'Lids',
+      product: 'CAP',
+      parameters: parameters(47),
+      steps: [],
+      reason: 'first recipe',
+    };
     await post('/api/recipes', recipe, author);
     expect(await alerts('change-outside-window')).toEqual([]);
   });
@@ -169,7 +197,14 @@ describe(`detection rules on recipes and machines (${testDialect})`, () => {
   it('change-outside-window: a recipe created when no change window is open raises a medium alert', async () => {
     const today = ((new Date().getUTCDay() + 6) % 7) + 1; // 1 = Monday, as the windows count
     await tuneWindows([{ days: [(today % 7) + 1], from: '00:00', to: '24:00' }]); // tomorrow only
-    const recipe = { code: 'RX-3', name: 'Caps B', product: 'CAP', parameters: parameters(47), steps: [], reason: 'first recipe' };
+    const recipe = {
+      code: 'RX-3',
+      name: 'Caps B',
+      product: 'CAP',
+      parameters: parameters(47),
+      steps: [],
+      reason: 'first recipe',
+    };
     await post('/api/recipes', recipe, author);
     const [alert] = await raised('change-outside-window');
     expect(alert).toMatchObject({ severity: 'medium' });
