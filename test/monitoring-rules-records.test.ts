@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -97,18 +97,35 @@ describe(`backup-failure (${testDialect})`, () => {
   const { s, alerts, raised } = watched(() => ({ BASTION_CONFIG: file }));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('backup-failure: a backup that reaches its destination raises nothing', async () => {
+  it('backup-failure: a backup that reaches its destination and a drill of it that passes raise nothing', async () => {
     const run = await cli(['backup', 'run'], s.t.env, s.t.dataDir);
     expect(run.code, run.stderr).toBe(0);
+    const drill = await cli(['backup', 'drill'], s.t.env, s.t.dataDir);
+    expect(drill.code, drill.stderr).toBe(0);
     expect(await alerts('backup-failure')).toEqual([]);
-  }, 60_000);
+  }, 120_000);
+
+  it('backup-failure: a restore drill of a damaged backup raises a high alert', async () => {
+    const stored = join(dir, 'backups', 'backups');
+    const part = join(stored, readdirSync(stored).sort().at(-1)!, 'files.age');
+    const bytes = readFileSync(part);
+    bytes[bytes.length >> 1] ^= 0x01; // one flipped bit, as a failing disk would leave it
+    writeFileSync(part, bytes);
+    const drill = await cli(['backup', 'drill'], s.t.env, s.t.dataDir);
+    expect(drill.code).not.toBe(0);
+    const found = await raised('backup-failure');
+    expect(found.find((a) => a.groupKey.includes('drill'))).toMatchObject({ severity: 'high' });
+  }, 120_000);
 
   it('backup-failure: a backup whose only destination cannot be written raises a high alert', async () => {
     writeFileSync(join(dir, 'not-a-directory'), 'a file where the backups should go');
     config(join(dir, 'not-a-directory', 'backups'));
     const run = await cli(['backup', 'run'], s.t.env, s.t.dataDir);
     expect(run.code).toBe(1);
-    const found = await raised('backup-failure');
-    expect(found.map((a) => a.severity)).toContain('high');
+    const found = await eventually(
+      () => alerts('backup-failure'),
+      (all) => all.some((a) => !a.groupKey.includes('drill')),
+    );
+    expect(found.find((a) => !a.groupKey.includes('drill'))).toMatchObject({ severity: 'high' });
   }, 60_000);
 });
