@@ -109,7 +109,8 @@ describe(`backup-failure (${testDialect})`, () => {
     const stored = join(dir, 'backups', 'backups');
     const part = join(stored, readdirSync(stored).sort().at(-1)!, 'files.age');
     const bytes = readFileSync(part);
-    bytes[bytes.length >> 1] ^= 0x01; // one flipped bit, as a failing disk would leave it
+    const at = bytes.length >> 1;
+    bytes[at] = bytes[at]! ^ 0x01; // one flipped bit, as a failing disk would leave it
     writeFileSync(part, bytes);
     const drill = await cli(['backup', 'drill'], s.t.env, s.t.dataDir);
     expect(drill.code).not.toBe(0);
