@@ -8,6 +8,8 @@ import { allCheckpoints } from '../../modules/audit/index.js';
 import { NOT_INDEPENDENT, notIndependentlyWitnessed, witnessesFor } from '../../modules/audit/index.js';
 import { verifyLog, type LogVerification } from '../../modules/audit/index.js';
 import type { VerificationReport } from '../../modules/audit/index.js';
+import { verificationFailedEvent } from '../../modules/audit/index.js';
+import { openBastion } from '../../app/bastion.js';
 import { offHostWitnesses } from '../../modules/backup/index.js';
 import { sqliteFile } from '../../storage/files.js';
 import { join } from 'node:path';
@@ -49,6 +51,25 @@ function printWitnesses(ctx: VerbContext, report: LogVerification, remote: Set<s
   }
 }
 
+/**
+ * A broken log is a security event for monitoring (audit-integrity), recorded like any other this process sees.
+ * Verification itself opened the database read-only; Bastion is opened afterwards only to record the event, and a
+ * failure to do so is logged, never allowed to hide the verdict (the exit code says INVALID either way).
+ */
+async function announceFailure(ctx: VerbContext, report: VerificationReport): Promise<void> {
+  try {
+    const bastion = await openBastion(ctx.config, { logger: ctx.logger });
+    try {
+      const failed = verificationFailedEvent(report, bastion.clock.now(), 'cli');
+      if (failed) await bastion.events.publish(failed);
+    } finally {
+      await bastion.close();
+    }
+  } catch (error) {
+    ctx.logger.error({ err: error }, 'could not record the failed verification as a security event');
+  }
+}
+
 export async function verifyVerb(ctx: VerbContext, options: { json?: boolean; publicKey?: string }): Promise<number> {
   await ctx.authorize('audit.verify');
   requireInitialized(ctx);
@@ -72,7 +93,10 @@ export async function verifyVerb(ctx: VerbContext, options: { json?: boolean; pu
     printWitnesses(ctx, report, new Set(remote.map((w) => w.name)));
     if (shared) ctx.print(`warning: ${NOT_INDEPENDENT}`);
   }
-  if (!report.ok) return ExitCode.auditInvalid;
+  if (!report.ok) {
+    await announceFailure(ctx, report);
+    return ExitCode.auditInvalid;
+  }
   return report.witnessesComplete ? ExitCode.ok : ExitCode.witnessIncomplete;
 }
 

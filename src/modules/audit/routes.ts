@@ -11,6 +11,7 @@ import { loadPublicKey } from '../../kernel/keys/key-store.js';
 import { latestCheckpoint } from './store.js';
 import { PUBLIC_KEY_FILE } from './signer.js';
 import { verifyLog } from './verification.js';
+import { verificationFailedEvent } from './verification-event.js';
 import type { Witness } from './witness.js';
 import type { AuditReader } from './db.js';
 
@@ -218,6 +219,11 @@ export function auditRoutes(app: FastifyInstance, context: ModuleContext, witnes
         response: { 200: report, ...errorResponses },
       },
     },
-    async () => verifyLog({ storage, publicKey: loadPublicKey(publicKeyFile), witnesses: [...witnesses] }),
+    async () => {
+      const report = await verifyLog({ storage, publicKey: loadPublicKey(publicKeyFile), witnesses: [...witnesses] });
+      const failed = verificationFailedEvent(report, context.clock.now(), 'http');
+      if (failed) await context.events.publish(failed);
+      return report;
+    },
   );
 }

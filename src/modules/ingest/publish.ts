@@ -46,7 +46,7 @@ export function publishAuthorizer(rt: IngestRuntime) {
     }
     return paced(rt, session, client!, callback, () =>
       session.quarantined
-        ? quarantine(rt, session, packet.topic, payload, callback, 'device quarantined')
+        ? quarantined(rt, session, packet.topic, payload, callback)
         : ingest(rt, session, route, packet.topic, payload, callback),
     );
   };
@@ -75,6 +75,12 @@ function paced(rt: IngestRuntime, session: Session, client: Client, callback: Ca
     rt.security.record('flooding-disconnected', sourceOf(session), detail);
     held.drop();
   });
+}
+
+/** A quarantined device still publishing is a security event (rogue-device), and its message is kept aside. */
+function quarantined(rt: IngestRuntime, session: Session, topic: string, payload: Buffer, callback: Callback) {
+  rt.security.record('quarantined', sourceOf(session), `topic ${topic}`);
+  quarantine(rt, session, topic, payload, callback, 'device quarantined');
 }
 
 function quarantine(

@@ -21,6 +21,7 @@ const SECURITY_KINDS = [
   'oversized',
   'flooding',
   'flooding-disconnected',
+  'quarantined',
   'sequence-gap',
   'timestamp-out-of-window',
 ] satisfies SecurityKind[];

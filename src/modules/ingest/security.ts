@@ -8,6 +8,7 @@ export type SecurityKind =
   | 'malformed-payload'
   | 'oversized'
   | 'flooding'
+  | 'quarantined'
   | 'flooding-disconnected'
   | 'sequence-gap'
   | 'timestamp-out-of-window';

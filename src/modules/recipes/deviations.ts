@@ -72,7 +72,7 @@ export async function checkProcessValues(ctx: CommandContext<Database>, equipmen
       })
       .execute();
     deviations += 1;
-    ctx.emit('recipes.deviation', { order: order.number, parameter: p.name, critical: p.critical });
+    ctx.emit('recipes.deviation', { order: order.number, parameter: p.name, critical: p.critical, equipment });
     if (p.critical) held += await holdOutput(ctx, order.id, `${order.number}: ${p.name} outside its validated range`);
   }
   return { deviations, held };

@@ -95,6 +95,9 @@ function fromSecurityDomainEvent(event: DomainEvent): SecurityEvent {
   return {
     ...base(event, 'security', kind, severity),
     target: userId !== null ? { type: 'user', id: userId } : null,
+    // Where it happened, when the source knows: a set point changed at a machine names its equipment.
+    device: typeof p.deviceId === 'string' ? p.deviceId : null,
+    place: typeof p.equipment === 'string' ? p.equipment : null,
     details: detailsOf(p),
   };
 }
@@ -137,6 +140,17 @@ const EXACT: Record<string, Mapper> = {
   'backup.copy-failed': (e) => ({ ...base(e, 'backup', 'backup.copy-failed', 'high'), details: detailsOf(e.payload) }),
   'backup.drill-failed': (e) => ({ ...base(e, 'backup', 'drill.failed', 'high'), details: detailsOf(e.payload) }),
   'audit.witness-failed': (e) => ({ ...base(e, 'audit', 'audit.unwitnessed', 'high'), details: detailsOf(e.payload) }),
+  // `bastion audit verify` or GET /api/audit/verification found the chain broken (audit/verification-event.ts).
+  'audit.verification-failed': (e) => ({
+    ...base(e, 'audit', 'audit.verification-failed', 'critical'),
+    details: detailsOf(e.payload),
+  }),
+  // A machine reported a process value outside the validated range of its recipe (recipes/deviations.ts).
+  'recipes.deviation': (e) => ({
+    ...base(e, 'recipes', 'device.out-of-range', e.payload.critical === true ? 'high' : 'medium'),
+    place: typeof e.payload.equipment === 'string' ? e.payload.equipment : null,
+    details: detailsOf(e.payload),
+  }),
   'privacy.subject-erased': (e) => base(e, 'privacy', 'privacy.subject-erased', 'low'),
 };
 

@@ -5,13 +5,19 @@ const WORKING_HOURS: TimeWindow[] = [{ days: [1, 2, 3, 4, 5], from: '06:00', to:
 /** Roles whose grant gives control over accounts, keys, recipes or the audit trail. */
 export const PRIVILEGED_ROLES = ['administrator', 'security-officer', 'process-engineer', 'auditor', 'vendor'];
 
-/** The changes a change window governs: recipe content, approval, release, and set points sent to machines. */
+/**
+ * The changes a change window governs: recipe content, approval, release, and set points sent to machines (the
+ * recipes module's command names; `recipes.version.read` is a read, so the version commands are listed one by one).
+ */
 const RECIPE_CHANGES = [
-  'recipes.create',
-  'recipes.version.*',
-  'recipes.approve',
-  'recipes.release',
-  'recipes.download',
+  'recipes.recipe.create',
+  'recipes.version.draft',
+  'recipes.version.submit',
+  'recipes.version.approve',
+  'recipes.version.activate',
+  'recipes.version.retire',
+  'recipes.control.issue',
+  'recipes.control.download',
 ];
 
 /**
@@ -135,7 +141,8 @@ export const DEFAULT_RULES: DetectionRule[] = [
     windowSeconds: 600,
     match: {
       kinds: ['command.succeeded'],
-      actions: ['recipes.read-secret', 'recipes.batch-record.export', 'privacy.subject.export', 'audit.export'],
+      // The audited reads of full recipe values, batch-record exports and subject exports (all commands).
+      actions: ['recipes.version.read', 'recipes.batch-record.export', 'privacy.subject.export'],
     },
     groupBy: ['actor'],
     params: {},
@@ -165,7 +172,7 @@ export const DEFAULT_RULES: DetectionRule[] = [
     threshold: 1,
     windowSeconds: 60,
     match: { kinds: ['set-point-changed'] },
-    groupBy: ['device'],
+    groupBy: ['place'],
     params: {},
   },
   {
@@ -201,7 +208,7 @@ export const DEFAULT_RULES: DetectionRule[] = [
   {
     name: 'telemetry-out-of-range',
     title: 'Telemetry outside its physical range',
-    description: 'A device reports a value outside the physical range of its metric.',
+    description: 'A machine reports a process value outside the validated range of its recipe.',
     kind: 'threshold',
     enabled: true,
     severity: 'medium',
@@ -209,7 +216,7 @@ export const DEFAULT_RULES: DetectionRule[] = [
     threshold: 1,
     windowSeconds: 60,
     match: { kinds: ['device.out-of-range'] },
-    groupBy: ['device'],
+    groupBy: ['place'],
     params: {},
   },
   {

@@ -35,6 +35,8 @@ export function fieldOf(event: SecurityEvent, field: EventField): string | null 
       return event.address;
     case 'device':
       return event.device;
+    case 'place':
+      return event.place;
     case 'action':
       return event.action;
     case 'source':

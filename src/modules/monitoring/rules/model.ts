@@ -2,7 +2,7 @@ import type { Severity } from '../events/model.js';
 import type { Technique } from '../events/techniques.js';
 
 /** The fields of a security event a rule may group by or count distinct values of. */
-export type EventField = 'actor' | 'address' | 'target' | 'device' | 'action' | 'source' | 'kind';
+export type EventField = 'actor' | 'address' | 'target' | 'device' | 'place' | 'action' | 'source' | 'kind';
 
 /**
  * Which security events a rule looks at, as data (no code), so a security officer can read and tune it.

@@ -20,6 +20,7 @@ const KINDS: Kind[] = [
   'oversized',
   'flooding',
   'flooding-disconnected',
+  'quarantined',
   'sequence-gap',
   'timestamp-out-of-window',
   'data-quality',
