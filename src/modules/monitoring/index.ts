@@ -10,3 +10,4 @@ export { getIncident, pageIncidents } from './incidents/routes.js';
 export { PLAYBOOKS } from './incidents/playbooks.js';
 export type { IncidentView } from './incidents/views.js';
 export type { AlertView } from './alerts/views.js';
+export type { MonitoringTables } from './schema.js';
