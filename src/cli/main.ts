@@ -23,6 +23,8 @@ import { addKeysVerbs } from './verbs/keys.js';
 import { addDataVerbs } from './verbs/data.js';
 import { addPrivacyDisposeVerb } from './verbs/privacy.js';
 import { addPrivacySubjectVerbs } from './verbs/privacy-subjects.js';
+import { addAlertVerbs } from './verbs/alerts.js';
+import { addIncidentVerbs } from './verbs/incidents.js';
 
 /** Permission each verb requires; kept here so a test can hold every verb to a declared permission. */
 export const verbPermissions: Record<string, string> = {
@@ -69,6 +71,12 @@ export const verbPermissions: Record<string, string> = {
   'privacy export': 'privacy.subjects.export',
   'privacy erase': 'privacy.subjects.erase',
   'privacy dispose': 'privacy.dispose',
+  'alerts list': 'monitoring.alerts.read',
+  'alerts ack': 'monitoring.alerts.manage',
+  'incidents list': 'monitoring.incidents.read',
+  'incidents show': 'monitoring.incidents.read',
+  'incidents open': 'monitoring.incidents.manage',
+  'incidents close': 'monitoring.incidents.manage',
 };
 
 const quietLogs = 'warn';
@@ -147,6 +155,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('Data-subject requests (export, erasure) and disposal of data past its retention');
   addPrivacySubjectVerbs(privacy, () => verbContext(io, undefined, quietLogs));
   addPrivacyDisposeVerb(privacy, () => verbContext(io, undefined, quietLogs));
+  const alerts = addAlertVerbs(program, () => verbContext(io, undefined, quietLogs));
+  const incidents = addIncidentVerbs(program, () => verbContext(io, undefined, quietLogs));
 
   for (const command of [
     program,
@@ -163,6 +173,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     keys,
     data,
     privacy,
+    alerts,
+    incidents,
   ])
     command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined });
   return program;
