@@ -5,3 +5,5 @@ export type { SecurityEvent } from './events/model.js';
 export { Detector } from './detector.js';
 export { ALERT_ACKNOWLEDGED, ALERT_ESCALATED, ALERT_RAISED } from './alerts/commands.js';
 export { DEFAULT_RULES } from './rules/defaults.js';
+export { DeliveryWorker } from './notify/worker.js';
+export { buildNotifiers } from './notify/notifiers.js';
