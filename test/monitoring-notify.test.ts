@@ -12,6 +12,9 @@ import { createLogger } from '../src/kernel/logger.js';
 import type { ReadDb } from '../src/kernel/store.js';
 import type { MonitoringTables } from '../src/modules/monitoring/schema.js';
 import { cefHeader, cefValue, sdValue } from '../src/modules/monitoring/notify/syslog-format.js';
+import type { AlertMessage } from '../src/modules/monitoring/notify/message.js';
+import { webhookNotifier } from '../src/modules/monitoring/notify/webhook.js';
+import { backoff } from '../src/modules/monitoring/notify/worker.js';
 import {
   makeCertificate,
   startSmtp,
@@ -65,7 +68,11 @@ const bruteForce = async (r: Running) => {
 };
 
 const deliveries = (r: Running) =>
-  (r.bastion.context.db as ReadDb<MonitoringTables>).selectFrom('alert_deliveries').selectAll().orderBy('created_at').execute();
+  (r.bastion.context.db as ReadDb<MonitoringTables>)
+    .selectFrom('alert_deliveries')
+    .selectAll()
+    .orderBy('created_at')
+    .execute();
 
 describe('alert notifiers', () => {
   let dir: string;
@@ -99,13 +106,38 @@ describe('alert notifiers', () => {
     expect(cefValue('k=v\\w\r\nx|y')).toBe('k\\=v\\\\w\\r\\nx|y');
   });
 
+  it('waits retry.initialMs after the first failure, doubling each time up to retry.maxMs', () => {
+    const retry = { initialMs: 100, maxMs: 1000 };
+    expect([1, 2, 3, 4, 5, 60].map((attempts) => backoff(attempts, retry))).toEqual([100, 200, 400, 800, 1000, 1000]);
+  });
+
+  it('refuses to send to an HTTPS webhook whose certificate the configured CAs do not vouch for', async () => {
+    const hook = new WebhookReceiver(tls, SECRET, await freePort());
+    await hook.start();
+    cleanups.push(() => hook.stop());
+    const config = { ...webhook(hook.port), caFile: undefined, minSeverity: 'low', escalation: false } as const;
+    const env = {
+      tls: { minVersion: 'TLSv1.2', ciphers: 'TLS_AES_256_GCM_SHA384' },
+      version: '0',
+      hostname: 'h',
+    } as const;
+    const notifier = webhookNotifier({ ...config, type: 'webhook' }, env, Date.now);
+    const message = { deliveryId: 'd1', alertId: 'a1', rule: 'r', title: 't', severity: 'high' } as AlertMessage;
+    await expect(notifier.send(message)).rejects.toThrow(/self-signed|certificate/i);
+    expect(hook.calls).toEqual([]);
+  });
+
   it('sends a brute-force alert to an HTTPS webhook (HMAC verified), syslog over TLS (RFC 5424 and CEF) and SMTP with STARTTLS and AUTH', async () => {
     const hook = new WebhookReceiver(tls, SECRET, await freePort());
     await hook.start();
     const syslog = new SyslogReceiver(tls);
     await syslog.start();
     const smtp = await startSmtp(tls, { user: 'bastion', pass: SMTP_PASSWORD });
-    cleanups.push(() => hook.stop(), () => syslog.stop(), () => smtp.stop());
+    cleanups.push(
+      () => hook.stop(),
+      () => syslog.stop(),
+      () => smtp.stop(),
+    );
     const passwordFile = join(dir, 'smtp.password');
     writeFileSync(passwordFile, SMTP_PASSWORD);
     const siem = { type: 'syslog', host: '127.0.0.1', port: syslog.port, tls: true, caFile: tls.caFile };
@@ -122,25 +154,39 @@ describe('alert notifiers', () => {
     const r = await env.open();
     cleanups.push(() => r.close());
     await bruteForce(r);
-    await until(() => (hook.calls.length && syslog.messages.length === 2 && smtp.mails.length ? true : undefined), 'all three receivers');
+    await until(
+      () => (hook.calls.length > 0 && syslog.messages.length === 2 && smtp.mails.length > 0 ? true : undefined),
+      'all three receivers',
+    );
 
     const [call] = hook.calls;
     expect(call!.verified).toBe(true);
     const body = JSON.parse(call!.body) as Record<string, unknown>;
-    expect(body).toMatchObject({ type: 'bastion.alert', rule: 'brute-force', severity: 'high', reason: 'raised', deliveryId: call!.deliveryId });
+    expect(body).toMatchObject({
+      type: 'bastion.alert',
+      rule: 'brute-force',
+      severity: 'high',
+      reason: 'raised',
+      deliveryId: call!.deliveryId,
+    });
     // A receiver's check fails on a changed body, a changed timestamp or another secret.
-    expect(verifySignature(SECRET, call!.timestamp, call!.body.replace('"high"', '"low"'), call!.signature)).toBe(false);
+    expect(verifySignature(SECRET, call!.timestamp, call!.body.replace('"high"', '"low"'), call!.signature)).toBe(
+      false,
+    );
     expect(verifySignature(SECRET, String(Number(call!.timestamp) + 1), call!.body, call!.signature)).toBe(false);
     expect(verifySignature('another secret', call!.timestamp, call!.body, call!.signature)).toBe(false);
 
     const plain = syslog.messages.find((m) => !m.includes('CEF:0'))!;
     const cef = syslog.messages.find((m) => m.includes('CEF:0'))!;
-    const header = /^<83>1 (\S+) (\S+) bastion \d+ brute-force \[bastion@32473 alert="([^"]+)" rule="brute-force" severity="high" reason="raised" count="\d+" technique="T0859" delivery="[^"]+"\] /;
+    const header =
+      /^<83>1 (\S+) (\S+) bastion \d+ brute-force \[bastion@32473 alert="([^"]+)" rule="brute-force" severity="high" reason="raised" count="\d+" technique="T0859" delivery="[^"]+"\] /;
     expect(plain).toMatch(header);
     expect(plain.match(header)![3]).toBe(body.alertId);
     expect(plain).toContain('\uFEFFRaised. Password guessing against one account');
     expect(cef).toMatch(header);
-    expect(cef).toMatch(/\] CEF:0\|Bastion\|Bastion MES\|\d+\.\d+\.\d+\|brute-force\|Password guessing against one account\|8\|rt=\d+ externalId=/);
+    expect(cef).toMatch(
+      /\] CEF:0\|Bastion\|Bastion MES\|\d+\.\d+\.\d+\|brute-force\|Password guessing against one account\|8\|rt=\d+ externalId=/,
+    );
 
     const [mail] = smtp.mails;
     expect(mail).toMatchObject({ user: 'bastion', secure: true });
@@ -181,7 +227,7 @@ describe('alert notifiers', () => {
       const [row] = await deliveries(r);
       return row?.delivered_at !== null ? row : undefined;
     }, 'the delivery after the receiver came back');
-    expect(hook.calls.filter((c) => c.deliveryId === delivered!.id)).toHaveLength(1);
+    expect(hook.calls.filter((c) => c.deliveryId === delivered.id)).toHaveLength(1);
     expect(hook.calls[0]!.verified).toBe(true);
     expect(r.bastion.health.list().map((c) => c.name)).not.toContain('monitoring.notifier.hook');
   });
@@ -206,8 +252,12 @@ describe('alert notifiers', () => {
       return row?.delivered_at !== null ? row : undefined;
     }, 'the delivery after the restart');
     await second.monitoring.deliveriesSettled();
-    await eventually(() => hook.calls.length, (n) => n > 1, 1_000); // a second delivery would show here
-    expect(hook.calls.map((c) => c.deliveryId)).toEqual([delivered!.id]);
+    await eventually(
+      () => hook.calls.length,
+      (n) => n > 1,
+      1_000,
+    ); // a second delivery would show here
+    expect(hook.calls.map((c) => c.deliveryId)).toEqual([delivered.id]);
     expect((await deliveries(second)).filter((row) => row.delivered_at === null)).toEqual([]);
   });
 });

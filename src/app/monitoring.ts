@@ -1,5 +1,11 @@
 import type { Logger } from 'pino';
-import { ALERT_ESCALATED, ALERT_RAISED, buildNotifiers, DeliveryWorker, Detector } from '../modules/monitoring/index.js';
+import {
+  ALERT_ESCALATED,
+  ALERT_RAISED,
+  buildNotifiers,
+  DeliveryWorker,
+  Detector,
+} from '../modules/monitoring/index.js';
 import type { Bastion } from './bastion.js';
 import { VERSION } from './version.js';
 

@@ -10,11 +10,15 @@ import { SMTPServer } from 'smtp-server';
 export function makeCertificate(dir: string): { key: string; cert: string; caFile: string } {
   const keyFile = join(dir, 'receiver.key');
   const certFile = join(dir, 'receiver.crt');
-  execFileSync('openssl', [
-    ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1'],
-    ...['-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'],
-    ...['-keyout', keyFile, '-out', certFile],
-  ], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1'],
+      ...['-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'],
+      ...['-keyout', keyFile, '-out', certFile],
+    ],
+    { stdio: 'pipe' },
+  );
   return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), caFile: certFile };
 }
 
@@ -132,7 +136,11 @@ export async function startSmtp(
         const raw = Buffer.concat(chunks).toString('utf8');
         const headers = raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
         const header = (name: string) =>
-          headers.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.slice(name.length + 1).trim();
+          headers
+            .split(/\r?\n/)
+            .find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))
+            ?.slice(name.length + 1)
+            .trim();
         mails.push({ user: String(session.user), secure: session.secure, raw, header });
         callback();
       });

@@ -27,7 +27,8 @@ export function buildNotifiers(
   const names = config.notifiers.map((n) => n.name);
   const twice = names.find((name, i) => names.indexOf(name) !== i);
   // The outbox rows name their notifier: two of one name would share (and steal) each other's deliveries.
-  if (twice !== undefined) throw new ConfigError(`Invalid configuration: monitoring.notifiers name "${twice}" is used twice`);
+  if (twice !== undefined)
+    throw new ConfigError(`Invalid configuration: monitoring.notifiers name "${twice}" is used twice`);
   const env: NotifierEnv = { tls, version, hostname: hostname() };
   return new Map(config.notifiers.map((n) => [n.name, build(n, env, now)]));
 }

@@ -16,7 +16,8 @@ export function readNotifierFile(notifier: string, key: string, path: string): B
 /** A secret file's content, trimmed (a trailing newline from `echo` is not part of the secret). */
 export function readSecret(notifier: string, key: string, path: string): string {
   const secret = readNotifierFile(notifier, key, path).toString('utf8').trim();
-  if (secret.length === 0) throw new ConfigError(`Invalid configuration: monitoring.notifiers "${notifier}" ${key} is empty`);
+  if (secret.length === 0)
+    throw new ConfigError(`Invalid configuration: monitoring.notifiers "${notifier}" ${key} is empty`);
   return secret;
 }
 

@@ -47,7 +47,10 @@ export function structuredData(m: AlertMessage): string {
 export const cefHeader = (value: string) => value.replace(/[\\|]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
 /** CEF extension values: `\` and `=` escaped, line breaks as `\n` / `\r`. */
 export const cefValue = (value: string) =>
-  value.replace(/[\\=]/g, (c) => `\\${c}`).replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+  value
+    .replace(/[\\=]/g, (c) => `\\${c}`)
+    .replace(/\r/g, '\\r')
+    .replace(/\n/g, '\\n');
 
 export function cefLine(m: AlertMessage, version: string): string {
   const extension: [string, string | number | null][] = [
@@ -72,7 +75,10 @@ export function cefLine(m: AlertMessage, version: string): string {
 }
 
 /** One RFC 5424 message: `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [SD] MSG`. */
-export function syslogMessage(m: AlertMessage, options: { hostname: string; format: 'rfc5424' | 'cef'; version: string }): string {
+export function syslogMessage(
+  m: AlertMessage,
+  options: { hostname: string; format: 'rfc5424' | 'cef'; version: string },
+): string {
   const pri = FACILITY * 8 + SYSLOG_SEVERITY[m.severity];
   const header = [
     `<${pri}>1`,

@@ -23,7 +23,12 @@ export function webhookNotifier(config: WebhookConfig, env: NotifierEnv, now: ()
   const ca = config.caFile !== undefined ? readNotifierFile(config.name, 'caFile', config.caFile) : undefined;
   const url = new URL(config.url);
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  const tls = { ...(ca ? { ca } : {}), rejectUnauthorized: true, minVersion: env.tls.minVersion, ciphers: env.tls.ciphers };
+  const tls = {
+    ...(ca ? { ca } : {}),
+    rejectUnauthorized: true,
+    minVersion: env.tls.minVersion,
+    ciphers: env.tls.ciphers,
+  };
   return {
     name: config.name,
     secrets: [secret],

@@ -102,7 +102,9 @@ export class DeliveryWorker {
       const byNotifier = new Map<string, DeliveryRow[]>();
       for (const row of rows) byNotifier.set(row.notifier, [...(byNotifier.get(row.notifier) ?? []), row]);
       // Notifiers in parallel (a slow mail server does not hold the webhook), each one's rows in order.
-      await Promise.all([...byNotifier].map(([name, own]) => this.sendAll(this.deps.notifiers.get(name)!, own, alerts)));
+      await Promise.all(
+        [...byNotifier].map(([name, own]) => this.sendAll(this.deps.notifiers.get(name)!, own, alerts)),
+      );
       if (rows.length < BATCH || this.stopped) return;
     }
   }
@@ -125,7 +127,11 @@ export class DeliveryWorker {
       (uow.tx as Kysely<Database>)
         .updateTable('alert_deliveries')
         .set({ next_at: now + LEASE_MS })
-        .where('id', 'in', due.map((r) => r.id))
+        .where(
+          'id',
+          'in',
+          due.map((r) => r.id),
+        )
         .where('delivered_at', 'is', null)
         .where('next_at', '<=', now)
         .returning('id')
@@ -153,7 +159,11 @@ export class DeliveryWorker {
         const alert = alerts.get(row.alert_id);
         if (!alert) throw new Error(`alert ${row.alert_id} is not in the database`);
         await notifier.send(messageOf(alert, row));
-        await this.update(row.id, { attempts: Number(row.attempts) + 1, delivered_at: this.deps.clock.now(), last_error: null });
+        await this.update(row.id, {
+          attempts: Number(row.attempts) + 1,
+          delivered_at: this.deps.clock.now(),
+          last_error: null,
+        });
         this.deps.health.clear(conditionOf(notifier.name));
       } catch (error) {
         retryAt = await this.failed(notifier, row, error);
