@@ -127,6 +127,21 @@ describe('alert notifiers', () => {
     expect(hook.calls).toEqual([]);
   });
 
+  it('refuses a plain-http webhook URL to a host other than loopback, and an unreadable secret file, naming the key', () => {
+    const env = {
+      tls: { minVersion: 'TLSv1.2', ciphers: 'TLS_AES_256_GCM_SHA384' },
+      version: '0',
+      hostname: 'h',
+    } as const;
+    const base = { type: 'webhook', name: 'hook', secretFile, minSeverity: 'low', escalation: false } as const;
+    expect(() => webhookNotifier({ ...base, url: 'http://alerts.plant.example/hook' }, env, Date.now)).toThrow(
+      /"hook" url must be https/,
+    );
+    expect(() => webhookNotifier({ ...base, url: 'http://127.0.0.1:9/hook' }, env, Date.now)).not.toThrow();
+    const missing = { ...base, url: 'https://127.0.0.1:9/hook', secretFile: join(dir, 'nothing-here') };
+    expect(() => webhookNotifier(missing, env, Date.now)).toThrow(/"hook" secretFile cannot be read \(ENOENT\)/);
+  });
+
   it('sends a brute-force alert to an HTTPS webhook (HMAC verified), syslog over TLS (RFC 5424 and CEF) and SMTP with STARTTLS and AUTH', async () => {
     const hook = new WebhookReceiver(tls, SECRET, await freePort());
     await hook.start();

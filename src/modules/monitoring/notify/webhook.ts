@@ -1,12 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { ConfigError } from '../../../kernel/config/load.js';
 import type { NotifierConfig } from '../../../kernel/config/monitoring.js';
 import type { AlertMessage } from './message.js';
 import { SEND_TIMEOUT_MS, type Notifier, type NotifierEnv } from './notifier.js';
 import { readNotifierFile, readSecret } from './secret.js';
 
 type WebhookConfig = Extract<NotifierConfig, { type: 'webhook' }>;
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
 /**
  * The signature scheme (docs/OPERATIONS.md, "Notifiers"): `X-Bastion-Signature: sha256=<hex>` where hex is
@@ -22,6 +24,12 @@ export function webhookNotifier(config: WebhookConfig, env: NotifierEnv, now: ()
   const secret = readSecret(config.name, 'secretFile', config.secretFile);
   const ca = config.caFile !== undefined ? readNotifierFile(config.name, 'caFile', config.caFile) : undefined;
   const url = new URL(config.url);
+  // Plain HTTP only to a receiver on this host (a local relay): anywhere else the alert would cross the network in clear.
+  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+    throw new ConfigError(
+      `Invalid configuration: monitoring.notifiers "${config.name}" url must be https:// (http:// only on loopback)`,
+    );
+  }
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const tls = {
     ...(ca ? { ca } : {}),
