@@ -1,16 +1,12 @@
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../../../kernel/clock.js';
 import type { HealthConditions } from '../../../kernel/health.js';
 import type { ReadDb, Transact } from '../../../kernel/store.js';
 import type { Database } from '../db.js';
-import type { MonitoringTables } from '../schema.js';
 import { messageOf } from './message.js';
 import type { Notifier } from './notifier.js';
+import { Outbox, type AlertRow, type DeliveryRow } from './outbox.js';
 import { safeError } from './secret.js';
-
-type DeliveryRow = MonitoringTables['alert_deliveries'];
-type AlertRow = MonitoringTables['alerts'];
 
 export interface DeliveryWorkerDeps {
   db: ReadDb<Database>;
@@ -24,12 +20,6 @@ export interface DeliveryWorkerDeps {
 }
 
 const BATCH = 20;
-/**
- * A claimed row is not due for this long: another instance on the same PostgreSQL does not send it too. A
- * process that dies mid-send leaves it to be sent again after the lease (at least once: the receiver drops a
- * repeat by its delivery id). Longer than any notifier's 10 s timeout.
- */
-const LEASE_MS = 120_000;
 /** Failed attempts in a row of one delivery after which /readyz reports the notifier. */
 export const FAILING_AFTER = 3;
 export const conditionOf = (notifier: string) => `monitoring.notifier.${notifier}`;
@@ -49,10 +39,19 @@ export class DeliveryWorker {
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
 
-  constructor(private readonly deps: DeliveryWorkerDeps) {}
+  private readonly outbox: Outbox;
+
+  constructor(private readonly deps: DeliveryWorkerDeps) {
+    this.outbox = new Outbox(deps.db, deps.transact);
+  }
 
   async start(): Promise<void> {
-    await this.reportOrphans();
+    for (const o of await this.outbox.orphans([...this.deps.notifiers.keys()])) {
+      this.deps.logger.warn(
+        { notifier: o.notifier, waiting: o.waiting },
+        'monitoring: deliveries wait for a notifier that is not configured; they are kept until it is again',
+      );
+    }
     if (this.deps.notifiers.size === 0) return;
     const every = Math.max(50, Math.min(1000, this.deps.retry.initialMs));
     this.timer = setInterval(() => this.nudge(), every).unref();
@@ -79,26 +78,11 @@ export class DeliveryWorker {
     await this.running;
   }
 
-  private async reportOrphans(): Promise<void> {
-    const names = [...this.deps.notifiers.keys()];
-    let query = this.deps.db
-      .selectFrom('alert_deliveries')
-      .select((eb) => ['notifier', eb.fn.countAll<number>().as('n')])
-      .where('delivered_at', 'is', null);
-    if (names.length > 0) query = query.where('notifier', 'not in', names);
-    for (const row of await query.groupBy('notifier').execute()) {
-      this.deps.logger.warn(
-        { notifier: row.notifier, waiting: Number(row.n) },
-        'monitoring: deliveries wait for a notifier that is not configured; they are kept until it is again',
-      );
-    }
-  }
-
   private async pass(): Promise<void> {
     for (;;) {
-      const rows = await this.claim();
+      const rows = await this.outbox.claim([...this.deps.notifiers.keys()], this.deps.clock.now(), BATCH);
       if (rows.length === 0) return;
-      const alerts = await this.alertsOf(rows);
+      const alerts = await this.outbox.alertsOf(rows);
       const byNotifier = new Map<string, DeliveryRow[]>();
       for (const row of rows) byNotifier.set(row.notifier, [...(byNotifier.get(row.notifier) ?? []), row]);
       // Notifiers in parallel (a slow mail server does not hold the webhook), each one's rows in order.
@@ -109,65 +93,27 @@ export class DeliveryWorker {
     }
   }
 
-  /** Due rows of configured notifiers, claimed for this process (see LEASE_MS). */
-  private async claim(): Promise<DeliveryRow[]> {
-    const now = this.deps.clock.now();
-    const due = await this.deps.db
-      .selectFrom('alert_deliveries')
-      .selectAll()
-      .where('delivered_at', 'is', null)
-      .where('next_at', '<=', now)
-      .where('notifier', 'in', [...this.deps.notifiers.keys()])
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(BATCH)
-      .execute();
-    if (due.length === 0) return [];
-    const claimed = await this.deps.transact(async (uow) =>
-      (uow.tx as Kysely<Database>)
-        .updateTable('alert_deliveries')
-        .set({ next_at: now + LEASE_MS })
-        .where(
-          'id',
-          'in',
-          due.map((r) => r.id),
-        )
-        .where('delivered_at', 'is', null)
-        .where('next_at', '<=', now)
-        .returning('id')
-        .execute(),
-    );
-    const ids = new Set(claimed.map((r) => r.id));
-    return due.filter((r) => ids.has(r.id));
-  }
-
-  private async alertsOf(rows: DeliveryRow[]): Promise<Map<string, AlertRow>> {
-    const ids = [...new Set(rows.map((r) => r.alert_id))];
-    const alerts = await this.deps.db.selectFrom('alerts').selectAll().where('id', 'in', ids).execute();
-    return new Map(alerts.map((a) => [a.id, a]));
-  }
-
   /** Sends one notifier's rows in order; after a failure the rest wait as long as the failed one (no hammering). */
   private async sendAll(notifier: Notifier, rows: DeliveryRow[], alerts: Map<string, AlertRow>): Promise<void> {
     let retryAt: number | undefined;
     for (const row of rows) {
       if (retryAt !== undefined) {
-        await this.update(row.id, { next_at: retryAt });
+        await this.outbox.update(row.id, { next_at: retryAt });
         continue;
       }
       try {
         const alert = alerts.get(row.alert_id);
         if (!alert) throw new Error(`alert ${row.alert_id} is not in the database`);
         await notifier.send(messageOf(alert, row));
-        await this.update(row.id, {
-          attempts: Number(row.attempts) + 1,
-          delivered_at: this.deps.clock.now(),
-          last_error: null,
-        });
-        this.deps.health.clear(conditionOf(notifier.name));
       } catch (error) {
         retryAt = await this.failed(notifier, row, error);
+        continue;
       }
+      // Outside the try: a sent alert whose record fails is not a failed send (its lease runs out, it is
+      // sent again with the same delivery id, and the receiver drops the repeat).
+      const done = { attempts: Number(row.attempts) + 1, delivered_at: this.deps.clock.now(), last_error: null };
+      await this.outbox.update(row.id, done);
+      this.deps.health.clear(conditionOf(notifier.name));
     }
   }
 
@@ -176,7 +122,7 @@ export class DeliveryWorker {
     const attempts = Number(row.attempts) + 1;
     const reason = safeError(error, notifier.secrets);
     const retryAt = now + backoff(attempts, this.deps.retry);
-    await this.update(row.id, { attempts, next_at: retryAt, last_error: reason });
+    await this.outbox.update(row.id, { attempts, next_at: retryAt, last_error: reason });
     this.deps.logger.warn(
       { notifier: notifier.name, delivery: row.id, attempts, retryInMs: retryAt - now, error: reason },
       'monitoring: an alert delivery failed; it will be retried',
@@ -186,11 +132,5 @@ export class DeliveryWorker {
       this.deps.health.set(conditionOf(notifier.name), text, now);
     }
     return retryAt;
-  }
-
-  private async update(id: string, values: Partial<DeliveryRow>): Promise<void> {
-    await this.deps.transact(async (uow) => {
-      await (uow.tx as Kysely<Database>).updateTable('alert_deliveries').set(values).where('id', '=', id).execute();
-    });
   }
 }
