@@ -23,6 +23,7 @@ import {
   WebhookReceiver,
 } from './support/alert-receivers.js';
 import { LogCapture, testEnvironment } from './support/bastion.js';
+import { adminSession, httpTestBastion } from './support/http.js';
 import { eventually, freePort, until } from './support/eventually.js';
 
 const SECRET = 'webhook shared secret 7f3a9c';
@@ -274,5 +275,45 @@ describe('alert notifiers', () => {
     ); // a second delivery would show here
     expect(hook.calls.map((c) => c.deliveryId)).toEqual([delivered.id]);
     expect((await deliveries(second)).filter((row) => row.delivered_at === null)).toEqual([]);
+  });
+
+  it('sends an escalation only to the notifiers that take escalations, marked escalated', async () => {
+    const hook = new WebhookReceiver(tls, SECRET, await freePort());
+    await hook.start();
+    cleanups.push(() => hook.stop());
+    const configFile = join(dir, 'bastion.config.json');
+    const oncall = {
+      ...webhook(hook.port),
+      name: 'oncall',
+      url: `https://127.0.0.1:${hook.port}/oncall`,
+      escalation: true,
+    };
+    const monitoring = { retry: { initialMs: 100, maxMs: 400 }, notifiers: [webhook(hook.port), oncall] };
+    writeFileSync(configFile, JSON.stringify({ monitoring }));
+    const { t, app } = await httpTestBastion({ BASTION_CONFIG: configFile });
+    cleanups.push(() => t.destroy());
+    const running = await startMonitoring(t.bastion, t.logger);
+    cleanups.push(
+      () => app.close(),
+      () => running.stop(),
+    );
+    const r: Running = { bastion: t.bastion, app, monitoring: running, close: () => Promise.resolve() };
+    const admin = await adminSession(app, t);
+    await bruteForce(r);
+    await until(() => (hook.calls.length === 2 ? true : undefined), 'the raised alert at both webhooks');
+    const alertId = (JSON.parse(hook.calls[0]!.body) as { alertId: string }).alertId;
+    const escalated = await app.inject({
+      method: 'POST',
+      url: `/api/security/alerts/${alertId}/escalate`,
+      headers: { ...admin.headers, 'x-csrf-token': admin.csrfToken },
+    });
+    expect(escalated.statusCode, escalated.body).toBe(200);
+    await until(() => (hook.calls.length === 3 ? true : undefined), 'the escalation');
+    await running.deliveriesSettled();
+    expect(hook.calls.map((c) => [c.path, (JSON.parse(c.body) as { reason: string }).reason]).sort()).toEqual([
+      ['/alerts', 'raised'],
+      ['/oncall', 'escalated'],
+      ['/oncall', 'raised'],
+    ]);
   });
 });

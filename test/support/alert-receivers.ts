@@ -30,6 +30,7 @@ export function verifySignature(secret: string, timestamp: string, body: string,
 }
 
 export interface WebhookCall {
+  path: string;
   deliveryId: string;
   timestamp: string;
   signature: string;
@@ -61,7 +62,7 @@ export class WebhookReceiver {
         const signature = String(request.headers['x-bastion-signature']);
         const verified = verifySignature(this.secret, timestamp, body, signature);
         const deliveryId = String(request.headers['x-bastion-delivery']);
-        this.calls.push({ deliveryId, timestamp, signature, body, verified });
+        this.calls.push({ path: request.url ?? '', deliveryId, timestamp, signature, body, verified });
         response.writeHead(verified ? 204 : 401).end();
       });
     });
