@@ -11,3 +11,5 @@ export { PLAYBOOKS } from './incidents/playbooks.js';
 export type { IncidentView } from './incidents/views.js';
 export type { AlertView } from './alerts/views.js';
 export type { MonitoringTables } from './schema.js';
+export { DeliveryWorker } from './notify/worker.js';
+export { buildNotifiers } from './notify/notifiers.js';
