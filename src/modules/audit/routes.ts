@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { SECURITY_EVENT } from '../../kernel/events.js';
 import type { ModuleContext } from '../../kernel/module.js';
 import { NotFoundError } from '../../kernel/errors.js';
 import { answersIn, errorResponses } from '../../http/index.js';
@@ -10,6 +11,7 @@ import { getRecord, listRecords } from './queries.js';
 import { loadPublicKey } from '../../kernel/keys/key-store.js';
 import { latestCheckpoint } from './store.js';
 import { PUBLIC_KEY_FILE } from './signer.js';
+import { verificationEvent } from './verification-event.js';
 import { verifyLog } from './verification.js';
 import type { Witness } from './witness.js';
 import type { AuditReader } from './db.js';
@@ -218,6 +220,16 @@ export function auditRoutes(app: FastifyInstance, context: ModuleContext, witnes
         response: { 200: report, ...errorResponses },
       },
     },
-    async () => verifyLog({ storage, publicKey: loadPublicKey(publicKeyFile), witnesses: [...witnesses] }),
+    async () => {
+      const result = await verifyLog({ storage, publicKey: loadPublicKey(publicKeyFile), witnesses: [...witnesses] });
+      // Monitoring records it (security event audit.verified or audit.verification-failed): the posture API and
+      // /metrics report the last verification, and a failure raises the audit-integrity alert.
+      await context.events.publish({
+        type: SECURITY_EVENT,
+        at: context.clock.now(),
+        payload: verificationEvent(result),
+      });
+      return result;
+    },
   );
 }

@@ -1,7 +1,9 @@
 import type { BastionModule } from '../../kernel/module.js';
 import { acknowledgeAlert, escalateAlert, escalateOverdue, raiseAlert } from './alerts/commands.js';
 import { monitoringCatalog } from './catalog.js';
+import { metricsRoute } from './metrics/route.js';
 import { monitoringPermissions } from './permissions.js';
+import { postureRoute } from './posture/route.js';
 import { tuneRule } from './rules/commands.js';
 import { monitoringRoutes } from './routes.js';
 import { monitoringMigrations } from './schema.js';
@@ -22,5 +24,7 @@ export const monitoringModule: BastionModule = {
   },
   routes(app, context) {
     monitoringRoutes(app, context);
+    metricsRoute(app, context);
+    postureRoute(app, context);
   },
 };
