@@ -5,9 +5,12 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startMonitoring, type RunningMonitoring } from '../src/app/monitoring.js';
+import { CLI_ORIGIN, CONSOLE_ACTOR, SYSTEM_ACTOR } from '../src/kernel/actors.js';
 import { adminSession, httpTestBastion, type Session } from './support/http.js';
 import type { TestBastion } from './support/bastion.js';
 import { makeUser, sessionOf } from './support/identity.js';
+import { seedPlant } from './support/plant.js';
+import { testDialect } from './support/database.js';
 import { promtoolCheck, sampleSum, sampleValue } from './support/prometheus.js';
 
 const scrape = (app: FastifyInstance, headers: Record<string, string> = {}) =>
@@ -44,7 +47,11 @@ describe('/metrics with a scrape token', () => {
   });
 
   it('answers the token in the Prometheus text format that promtool check metrics passes without a remark', async () => {
-    await adminSession(app, t);
+    // Samples in every family first: an alert (labels), a verification (0/1 gauges), requests (histogram).
+    const admin = await adminSession(app, t);
+    for (let i = 0; i < 5; i += 1) await wrongLogin(app);
+    expect((await app.inject({ url: '/api/audit/verification', headers: admin.headers })).statusCode).toBe(200);
+    await monitoring.settled();
     const response = await scrape(app, bearer);
     expect(response.statusCode, response.body).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -52,6 +59,7 @@ describe('/metrics with a scrape token', () => {
     expect(output).toBe('');
     expect(code).toBe(0);
     expect(sampleValue(response.body, 'bastion_audit_records')).toBeGreaterThan(0);
+    expect(sampleValue(response.body, 'bastion_audit_last_verification_ok')).toBe(1);
     expect(sampleValue(response.body, 'bastion_process_cpu_user_seconds_total')).toBeGreaterThanOrEqual(0);
   });
 
@@ -77,6 +85,42 @@ describe('/metrics with a scrape token', () => {
       }),
     ).toBe(refusedBefore + 5);
     expect(sampleSum(after, 'bastion_security_events_total', { kind: 'login.failed' })).toBeGreaterThanOrEqual(5);
+  });
+
+  it('counts the values an ingest batch commits and the device messages it refused, by kind', async () => {
+    await seedPlant(t.bastion);
+    const device = { name: 'press-1', equipment: '/site-1/area-1/line-1', groupId: 'plant', edgeNodeId: 'press-1' };
+    const { id } = await t.bastion.pipeline.execute<{ id: string }>(
+      'ingest.device.register',
+      device,
+      CONSOLE_ACTOR,
+      CLI_ORIGIN,
+    );
+    const values = [1, 2, 3].map((n) => ({
+      deviceId: id,
+      metric: 'temperature',
+      ts: Date.now() + n,
+      num: n,
+      text: null,
+    }));
+    const refused = { at: Date.now(), kind: 'unknown-device', deviceId: null, username: 'ghost', address: null };
+    // As ingest's batcher commits what MQTT brought (ingest/batch.ts): the command, as the system, over mqtt.
+    await t.bastion.pipeline.execute(
+      'ingest.batch.commit',
+      { values, quarantined: [], events: [{ ...refused, detail: null, count: 4 }] },
+      SYSTEM_ACTOR,
+      { channel: 'mqtt' },
+    );
+    const body = (await scrape(app, bearer)).body;
+    expect(sampleValue(body, 'bastion_ingest_values_committed_total')).toBe(3);
+    expect(sampleValue(body, 'bastion_ingest_messages_refused_total', { kind: 'unknown-device' })).toBe(4);
+  });
+
+  it('reports the PostgreSQL pool on PostgreSQL and no pool on SQLite', async () => {
+    const body = (await scrape(app, bearer)).body;
+    const total = sampleValue(body, 'bastion_database_connections', { state: 'total' });
+    if (testDialect === 'postgres') expect(total).toBeGreaterThanOrEqual(1);
+    else expect(total).toBeUndefined();
   });
 
   it('refuses a scrape without a token, with a wrong token and with a session instead of the token (401 problem+json)', async () => {
