@@ -46,7 +46,11 @@ export function moduleContext(parts: ContextParts): ModuleContext {
       readScopes: pipeline.readScopes.bind(pipeline),
     },
     db: storage.db,
-    dialect: { dialect: storage.dialect, capabilities: storage.capabilities },
+    dialect: {
+      dialect: storage.dialect,
+      capabilities: storage.capabilities,
+      ...(storage.connections ? { connections: storage.connections } : {}),
+    },
     keys: KeyStore.of(parts.config.dataDir),
     catalog: parts.catalog,
     cipher: parts.cipher,

@@ -20,8 +20,11 @@ import { frameworkErrorHandler, installProblemHandlers } from './problem.js';
 import { tlsPolicy } from './tls.js';
 import { strictValidatorCompiler } from './validators.js';
 
-/** Liveness and readiness probes: a load balancer asks every few seconds, so their lines would drown the log. */
-const PROBES = new Set(['/healthz', '/readyz']);
+/**
+ * Liveness and readiness probes, and Prometheus scrapes: a load balancer or a scraper asks every few seconds, so
+ * their lines would drown the log.
+ */
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 const isProbe = (request: FastifyRequest) => PROBES.has(request.url.split('?', 1)[0]!);
 
 /** Logs answered probes at debug; every other request (and a probe that fails) as Fastify does, at info. */

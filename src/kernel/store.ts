@@ -20,6 +20,15 @@ export interface DialectCapabilities {
 export interface Dialect {
   readonly dialect: DialectName;
   readonly capabilities: DialectCapabilities;
+  /** The connection pool's figures, for /metrics (PostgreSQL; SQLite has one connection and no pool). */
+  readonly connections?: () => ConnectionFigures;
+}
+
+export interface ConnectionFigures {
+  total: number;
+  idle: number;
+  /** Queries waiting for a free connection. */
+  waiting: number;
 }
 
 /**

@@ -74,6 +74,7 @@ export function openPostgres(
     dialect: 'postgres',
     capabilities: { multipleWriters: true, binaryType: 'bytea', bigIntType: 'bigint' },
     location: safeLocation(url),
+    connections: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => db.destroy(),
   };
 }

@@ -8,7 +8,7 @@ import { allCheckpoints } from '../../modules/audit/index.js';
 import { NOT_INDEPENDENT, notIndependentlyWitnessed, witnessesFor } from '../../modules/audit/index.js';
 import { verifyLog, type LogVerification } from '../../modules/audit/index.js';
 import type { VerificationReport } from '../../modules/audit/index.js';
-import { verificationFailedEvent } from '../../modules/audit/index.js';
+import { verificationEventAt } from '../../modules/audit/index.js';
 import { openBastion } from '../../app/bastion.js';
 import { offHostWitnesses } from '../../modules/backup/index.js';
 import { sqliteFile } from '../../storage/files.js';
@@ -60,8 +60,7 @@ async function announceFailure(ctx: VerbContext, report: VerificationReport): Pr
   try {
     const bastion = await openBastion(ctx.config, { logger: ctx.logger });
     try {
-      const failed = verificationFailedEvent(report, bastion.clock.now(), 'cli');
-      if (failed) await bastion.events.publish(failed);
+      await bastion.events.publish(verificationEventAt(report, bastion.clock.now()));
     } finally {
       await bastion.close();
     }

@@ -9,7 +9,7 @@ export { type AuditTables } from './schema.js';
 export { PUBLIC_KEY_FILE, SIGNING_KEY_FILE, createSigningKey, loadSigner } from './signer.js';
 export { allCheckpoints } from './store.js';
 export { verifyLog, type LogVerification } from './verification.js';
-export { VERIFICATION_FAILED, verificationFailedEvent } from './verification-event.js';
+export { verificationEventAt } from './verification-event.js';
 export { type VerificationReport } from './verify.js';
 export { witnessesFor, type Witness, type WitnessedCheckpoint } from './witness.js';
 export { WitnessMonitor } from './witness-monitor.js';

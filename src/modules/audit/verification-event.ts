@@ -1,19 +1,31 @@
-import type { DomainEvent } from '../../kernel/events.js';
+import { SECURITY_EVENT, type DomainEvent, type SecurityEventPayload } from '../../kernel/events.js';
 import type { VerificationReport } from './verify.js';
 
-/** Published when a verification of the whole log finds it broken: monitoring raises audit-integrity from it. */
-export const VERIFICATION_FAILED = 'audit.verification-failed';
-
 /**
- * The event for a failed verification, or undefined for a passing one. It carries where the chain first breaks
- * and how many problems were found, never record content (that stays in the log for the investigator).
+ * The security event a verification of the log leaves (kind `verified` or `verification-failed`, source `audit`,
+ * so monitoring stores `audit.verified` / `audit.verification-failed`): the last verification is then a fact
+ * the posture API and /metrics can report, and a failure one the audit-integrity rule sees.
  */
-export function verificationFailedEvent(
-  report: VerificationReport,
-  at: number,
-  channel: 'cli' | 'http',
-): DomainEvent | undefined {
-  if (report.ok) return undefined;
-  const payload = { firstBadSeq: report.firstBadSeq, problems: report.problems.length, channel, ok: false };
-  return { type: VERIFICATION_FAILED, payload, at };
+export function verificationEvent(report: VerificationReport): SecurityEventPayload {
+  if (report.ok)
+    return {
+      source: 'audit',
+      kind: 'verified',
+      severity: 'low',
+      message: `audit log verified: ${report.recordsChecked} records, ${report.checkpointsChecked} checkpoints`,
+    };
+  const first = report.problems[0];
+  return {
+    source: 'audit',
+    kind: 'verification-failed',
+    severity: 'critical',
+    message: `audit log verification failed${report.firstBadSeq !== null ? ` at record ${report.firstBadSeq}` : ''}: ${first?.message ?? 'see the report'}`,
+  };
 }
+
+/** The same, as the bus event monitoring records (`security.event`). */
+export const verificationEventAt = (report: VerificationReport, at: number): DomainEvent => ({
+  type: SECURITY_EVENT,
+  at,
+  payload: verificationEvent(report),
+});

@@ -4,7 +4,9 @@ import { monitoringCatalog } from './catalog.js';
 import { incidentCommands } from './incidents/commands.js';
 import { openIncidentCommand } from './incidents/open.js';
 import { incidentRoutes } from './incidents/routes.js';
+import { metricsRoute } from './metrics/route.js';
 import { monitoringPermissions } from './permissions.js';
+import { postureRoute } from './posture/route.js';
 import { tuneRule } from './rules/commands.js';
 import { monitoringRoutes } from './routes.js';
 import { monitoringMigrations, type MonitoringTables } from './schema.js';
@@ -30,5 +32,7 @@ export const monitoringModule: BastionModule = {
   routes(app, context) {
     monitoringRoutes(app, context);
     incidentRoutes(app, context.db as ReadDb<MonitoringTables>);
+    metricsRoute(app, context);
+    postureRoute(app, context);
   },
 };

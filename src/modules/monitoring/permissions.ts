@@ -43,4 +43,17 @@ export const monitoringPermissions: PermissionDefinition[] = [
     roles: ['security-officer'],
     console: true,
   },
+  {
+    name: 'monitoring.metrics.read',
+    description: 'Read the Prometheus metrics at /metrics with a session (when no scrape token is configured).',
+    roles: ['security-officer', 'auditor'],
+    console: true,
+  },
+  {
+    name: 'monitoring.metrics.scrape',
+    description:
+      'Scrape /metrics with the bearer token of monitoring.metrics.tokenFile: public as no session stands behind a ' +
+      'scraper, the route itself refuses (401) a missing or wrong token.',
+    public: true,
+  },
 ];

@@ -140,11 +140,6 @@ const EXACT: Record<string, Mapper> = {
   'backup.copy-failed': (e) => ({ ...base(e, 'backup', 'backup.copy-failed', 'high'), details: detailsOf(e.payload) }),
   'backup.drill-failed': (e) => ({ ...base(e, 'backup', 'drill.failed', 'high'), details: detailsOf(e.payload) }),
   'audit.witness-failed': (e) => ({ ...base(e, 'audit', 'audit.unwitnessed', 'high'), details: detailsOf(e.payload) }),
-  // `bastion audit verify` or GET /api/audit/verification found the chain broken (audit/verification-event.ts).
-  'audit.verification-failed': (e) => ({
-    ...base(e, 'audit', 'audit.verification-failed', 'critical'),
-    details: detailsOf(e.payload),
-  }),
   // A machine reported a process value outside the validated range of its recipe (recipes/deviations.ts).
   'recipes.deviation': (e) => ({
     ...base(e, 'recipes', 'device.out-of-range', e.payload.critical === true ? 'high' : 'medium'),
