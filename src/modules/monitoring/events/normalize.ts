@@ -6,7 +6,18 @@ import type { Technique } from './techniques.js';
 type Detail = string | number | boolean | null;
 
 /** The facts of an audit record's details worth keeping on a security event (never a secret or a value). */
-const KEPT_DETAILS = ['refusal', 'failedLogins', 'locked', 'policy', 'role', 'permission', 'repeated', 'ok', 'kind'];
+const KEPT_DETAILS = [
+  'refusal',
+  'failedLogins',
+  'locked',
+  'policy',
+  'role',
+  'permission',
+  'repeated',
+  'ok',
+  'kind',
+  'vendor',
+];
 
 /**
  * Successful commands that matter to security (a grant, a recipe change, an export). Every other success (a
