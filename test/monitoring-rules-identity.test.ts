@@ -54,6 +54,15 @@ describe('identity detection rules', () => {
       expect(alerts[0]).toMatchObject({ severity: 'high', groupKey: 'address=198.51.100.7', count: 5 });
     });
 
+    it('raises a password-spraying alert naming the address that tried five names no account has', async () => {
+      w = await watchedBastion();
+      for (const name of ['root', 'oracle', 'scada', 'plc', 'guest'])
+        await loginFrom(w.app, name, WRONG, '198.51.100.8');
+      const alerts = await alertsOf(w, 'password-spraying');
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]).toMatchObject({ groupKey: 'address=198.51.100.8', count: 5 });
+    });
+
     it('raises no password-spraying alert for five accounts mistyping once each from their own addresses', async () => {
       w = await watchedBastion();
       const names = ['sa', 'sb', 'sc', 'sd', 'se'];

@@ -76,18 +76,28 @@ function kindOf(p: RecordedPayload): string {
 const severityOfAttempt = (p: RecordedPayload): Severity =>
   p.outcome === 'success' ? 'low' : p.outcome === 'denied' ? 'medium' : 'low';
 
+/**
+ * A login for a name no account has: each one counts as an account of its own (named by the event's id), so
+ * password spraying over a list of guessed names is seen too. The name is not kept: it may be a mistyped password.
+ */
+const unknownAccount = (p: RecordedPayload, eventId: string): SecurityEvent['target'] =>
+  p.action === 'identity.login' && p.details?.refusal === 'unknown_account'
+    ? { type: 'unknown-account', id: eventId }
+    : null;
+
 function fromRecorded(event: DomainEvent): SecurityEvent | undefined {
   const p = event.payload as RecordedPayload;
   if (ROUTINE.test(p.action) && p.outcome === 'success') return undefined;
   if (p.outcome === 'success' && !WATCHED_SUCCESS.test(p.action)) return undefined;
   const technique = TECHNIQUE_OF_ACTION.find(([pattern]) => pattern.test(p.action))?.[1] ?? null;
+  const security = base(event, p.action.split('.')[0] ?? 'pipeline', kindOf(p), severityOfAttempt(p));
   return {
-    ...base(event, p.action.split('.')[0] ?? 'pipeline', kindOf(p), severityOfAttempt(p)),
+    ...security,
     action: p.action,
     outcome: p.outcome,
     actor: p.actor,
     address: p.origin.address ?? null,
-    target: p.target ?? null,
+    target: p.target ?? unknownAccount(p, security.id),
     technique,
     details: {
       channel: p.origin.channel,
