@@ -6,7 +6,9 @@ import { makeUser, sessionOf } from './support/identity.js';
 import {
   adminAgain,
   alertsOf,
+  badgeSignIn,
   consoleAccount,
+  enrolledTerminal,
   loginFrom,
   nextUtc,
   tune,
@@ -17,6 +19,7 @@ import {
 
 const DAY = 86_400_000;
 const WRONG = 'not the password 1';
+const PIN = '73916284';
 
 describe('identity detection rules', () => {
   let w: Watched;
@@ -40,6 +43,39 @@ describe('identity detection rules', () => {
       const bob = await makeUser(w.t.bastion, w.app, { username: 'bob', roles: [{ role: 'quality' }] });
       for (let i = 0; i < 3; i += 1) await loginFrom(w.app, 'bob', WRONG);
       expect((await loginFrom(w.app, 'bob', bob.password)).statusCode).toBe(200);
+      expect(await alertsOf(w, 'brute-force')).toEqual([]);
+    });
+  });
+
+  describe('brute-force at a terminal', () => {
+    const badged = async () => {
+      const terminal = await enrolledTerminal(w);
+      const otto = await makeUser(w.t.bastion, w.app, { username: 'otto', roles: [{ role: 'operator' }] });
+      const assigned = await w.app.inject({
+        method: 'POST',
+        url: `/api/users/${otto.id}/badge`,
+        headers: w.admin.headers,
+        payload: { badge: 'B-1001', pin: PIN },
+      });
+      expect(assigned.statusCode, assigned.body).toBe(200);
+      return { terminal, otto };
+    };
+
+    it('raises a brute-force alert naming the account whose badge PIN is guessed five times', async () => {
+      w = await watchedBastion();
+      const { terminal, otto } = await badged();
+      for (let i = 0; i < 5; i += 1)
+        expect((await badgeSignIn(w, terminal, 'B-1001', '11112222')).statusCode).toBe(401);
+      const alerts = await alertsOf(w, 'brute-force');
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]).toMatchObject({ severity: 'high', groupKey: `target=user:${otto.id}`, count: 5 });
+    });
+
+    it('raises no brute-force alert for a mistyped PIN followed by the right one', async () => {
+      w = await watchedBastion();
+      const { terminal } = await badged();
+      expect((await badgeSignIn(w, terminal, 'B-1001', '11112222')).statusCode).toBe(401);
+      expect((await badgeSignIn(w, terminal, 'B-1001', PIN)).statusCode).toBe(200);
       expect(await alertsOf(w, 'brute-force')).toEqual([]);
     });
   });

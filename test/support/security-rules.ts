@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { startMonitoring, type RunningMonitoring } from '../../src/app/monitoring.js';
 import { CLI_ORIGIN, CONSOLE_ACTOR } from '../../src/kernel/actors.js';
 import type { ManualClock, TestBastion } from './bastion.js';
+import { seedPlant } from './plant.js';
 import { adminSession, httpTestBastion, login, NEW_ADMIN_PASSWORD, totpNow, type Session } from './http.js';
 
 export interface Alert {
@@ -101,3 +102,32 @@ export function nextUtc(from: number, weekday: number, hour: number): number {
     day.setUTCDate(day.getUTCDate() + 1);
   }
 }
+
+/** A terminal registered on line 1 of the test plant and enrolled in a browser: its cookie's secret. */
+export async function enrolledTerminal(w: Watched): Promise<string> {
+  await seedPlant(w.t.bastion);
+  const registered = await w.app.inject({
+    method: 'POST',
+    url: '/api/terminals',
+    headers: w.admin.headers,
+    payload: { name: 'Line 1 HMI', line: '/site-1/area-1/line-1' },
+  });
+  const { enrolmentCode } = registered.json<{ enrolmentCode: string }>();
+  const enrolled = await w.app.inject({
+    method: 'POST',
+    url: '/api/terminals/enrol',
+    payload: { code: enrolmentCode },
+  });
+  const secret = /bastion_terminal=([A-Za-z0-9_-]{43})/.exec(String(enrolled.headers['set-cookie']))?.[1];
+  if (secret === undefined) throw new Error(`terminal enrolment failed: ${enrolled.body}`);
+  return secret;
+}
+
+/** Badge and PIN at the terminal, as the HMI sends them. */
+export const badgeSignIn = (w: Watched, terminal: string, badge: string, pin: string) =>
+  w.app.inject({
+    method: 'POST',
+    url: '/api/terminals/sign-in',
+    headers: { cookie: `bastion_terminal=${terminal}` },
+    payload: { badge, pin },
+  });

@@ -68,6 +68,10 @@ const base = (event: DomainEvent, source: string, kind: string, severity: Severi
 /** What an audited attempt is, as a kind a rule can match: login.failed, access.denied, command.succeeded… */
 function kindOf(p: RecordedPayload): string {
   if (p.action === 'identity.login') return p.outcome === 'success' ? 'login.succeeded' : 'login.failed';
+  // A wrong PIN for a known badge is a wrong password: brute force counts it against the account. A sign-in that
+  // succeeds stays a command: operators move between a line's terminals and shifts, every one would look new.
+  if (p.action === 'identity.terminal.sign-in' && p.outcome !== 'success' && p.target !== undefined)
+    return 'login.failed';
   if (p.action === 'identity.mfa.verify') return p.outcome === 'success' ? 'mfa.succeeded' : 'mfa.failed';
   if (p.outcome === 'denied') return 'access.denied';
   return p.outcome === 'success' ? 'command.succeeded' : 'command.failed';
