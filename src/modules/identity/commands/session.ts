@@ -132,7 +132,8 @@ export const loginCommand = (deps: IdentityDeps, throttle: AddressThrottle) =>
           : mfaRequired(grants, user.vendor === 1)
             ? 'enrolment-required'
             : 'not-required';
-      ctx.note({ rehashed: rehash !== user.password_hash, mfa });
+      // Monitoring's vendor-outside-window rule reads it: a vendor login is watched against the vendor windows.
+      ctx.note({ rehashed: rehash !== user.password_hash, mfa, ...(user.vendor === 1 ? { vendor: true } : {}) });
       return {
         ...session,
         expiresAt: new Date(session.expiresAt).toISOString(),

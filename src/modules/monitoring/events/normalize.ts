@@ -6,7 +6,18 @@ import type { Technique } from './techniques.js';
 type Detail = string | number | boolean | null;
 
 /** The facts of an audit record's details worth keeping on a security event (never a secret or a value). */
-const KEPT_DETAILS = ['refusal', 'failedLogins', 'locked', 'policy', 'role', 'permission', 'repeated', 'ok', 'kind'];
+const KEPT_DETAILS = [
+  'refusal',
+  'failedLogins',
+  'locked',
+  'policy',
+  'role',
+  'permission',
+  'repeated',
+  'ok',
+  'kind',
+  'vendor',
+];
 
 /**
  * Successful commands that matter to security (a grant, a recipe change, an export). Every other success (a
@@ -57,6 +68,10 @@ const base = (event: DomainEvent, source: string, kind: string, severity: Severi
 /** What an audited attempt is, as a kind a rule can match: login.failed, access.denied, command.succeeded… */
 function kindOf(p: RecordedPayload): string {
   if (p.action === 'identity.login') return p.outcome === 'success' ? 'login.succeeded' : 'login.failed';
+  // A wrong PIN for a known badge is a wrong password: brute force counts it against the account. A sign-in that
+  // succeeds stays a command: operators move between a line's terminals and shifts, every one would look new.
+  if (p.action === 'identity.terminal.sign-in' && p.outcome !== 'success' && p.target !== undefined)
+    return 'login.failed';
   if (p.action === 'identity.mfa.verify') return p.outcome === 'success' ? 'mfa.succeeded' : 'mfa.failed';
   if (p.outcome === 'denied') return 'access.denied';
   return p.outcome === 'success' ? 'command.succeeded' : 'command.failed';
@@ -65,18 +80,28 @@ function kindOf(p: RecordedPayload): string {
 const severityOfAttempt = (p: RecordedPayload): Severity =>
   p.outcome === 'success' ? 'low' : p.outcome === 'denied' ? 'medium' : 'low';
 
+/**
+ * A login for a name no account has: each one counts as an account of its own (named by the event's id), so
+ * password spraying over a list of guessed names is seen too. The name is not kept: it may be a mistyped password.
+ */
+const unknownAccount = (p: RecordedPayload, eventId: string): SecurityEvent['target'] =>
+  p.action === 'identity.login' && p.details?.refusal === 'unknown_account'
+    ? { type: 'unknown-account', id: eventId }
+    : null;
+
 function fromRecorded(event: DomainEvent): SecurityEvent | undefined {
   const p = event.payload as RecordedPayload;
   if (ROUTINE.test(p.action) && p.outcome === 'success') return undefined;
   if (p.outcome === 'success' && !WATCHED_SUCCESS.test(p.action)) return undefined;
   const technique = TECHNIQUE_OF_ACTION.find(([pattern]) => pattern.test(p.action))?.[1] ?? null;
+  const security = base(event, p.action.split('.')[0] ?? 'pipeline', kindOf(p), severityOfAttempt(p));
   return {
-    ...base(event, p.action.split('.')[0] ?? 'pipeline', kindOf(p), severityOfAttempt(p)),
+    ...security,
     action: p.action,
     outcome: p.outcome,
     actor: p.actor,
     address: p.origin.address ?? null,
-    target: p.target ?? null,
+    target: p.target ?? unknownAccount(p, security.id),
     technique,
     details: {
       channel: p.origin.channel,

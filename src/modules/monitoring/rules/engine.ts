@@ -22,8 +22,8 @@ interface Seen {
 
 interface LoginHistory {
   addresses: Map<string, number>;
-  /** Local hour of each remembered login, with its time. */
-  hours: { at: number; hour: number }[];
+  /** When each remembered login was; its local hour is worked out in the rule's zone when compared. */
+  times: number[];
 }
 
 const MAX_SERIES = 50_000;
@@ -115,7 +115,7 @@ export class RuleEngine {
     if (user === undefined) return undefined;
     const history = this.logins.get(user);
     const since = event.at - (rule.params.historyDays ?? 90) * 86_400_000;
-    if (!history || history.hours.filter((h) => h.at > since).length < (rule.params.minHistory ?? 3)) return undefined;
+    if (!history || history.times.filter((at) => at > since).length < (rule.params.minHistory ?? 3)) return undefined;
     return history;
   }
 
@@ -131,12 +131,14 @@ export class RuleEngine {
     const history = this.historyOf(rule, event);
     if (!history) return undefined;
     const tz = rule.params.timeZone ?? 'UTC';
-    const hour = Math.floor(localTime(event.at, tz).minute / 60);
+    const hourOf = (at: number) => Math.floor(localTime(at, tz).minute / 60);
+    const hour = hourOf(event.at);
     const tolerance = rule.params.toleranceHours ?? 1;
     const since = event.at - (rule.params.historyDays ?? 30) * 86_400_000;
-    const usual = history.hours.some((h) => {
-      const apart = Math.abs(h.hour - hour);
-      return h.at > since && Math.min(apart, 24 - apart) <= tolerance;
+    const usual = history.times.some((at) => {
+      if (at <= since) return false;
+      const apart = Math.abs(hourOf(at) - hour);
+      return Math.min(apart, 24 - apart) <= tolerance;
     });
     return usual ? undefined : this.fire(rule, event, 1, [event.id]);
   }
@@ -144,12 +146,11 @@ export class RuleEngine {
   private remember(event: SecurityEvent): void {
     const user = event.target?.id;
     if (user === undefined) return;
-    const history = this.logins.get(user) ?? { addresses: new Map<string, number>(), hours: [] };
+    const history = this.logins.get(user) ?? { addresses: new Map<string, number>(), times: [] };
     if (event.address !== null) history.addresses.set(event.address, event.at);
-    // In the plant's zone, the one the unusual-hour rule compares in.
-    const zone = this.rules.find((r) => r.kind === 'unusual-hour')?.params.timeZone ?? 'UTC';
-    history.hours.push({ at: event.at, hour: Math.floor(localTime(event.at, zone).minute / 60) });
-    if (history.hours.length > 500) history.hours.splice(0, history.hours.length - 500);
+    // Times, not hours: a zone tuned later (or a DST change) must not leave the history in another zone's hours.
+    history.times.push(event.at);
+    if (history.times.length > 500) history.times.splice(0, history.times.length - 500);
     this.logins.set(user, history);
   }
 }

@@ -53,14 +53,21 @@ export const groupKeyOf = (rule: DetectionRule, event: SecurityEvent): string =>
 const DAY_INDEX: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
 /** Day of week (1 = Monday) and minute of day of `at` in `timeZone`. */
+/** One formatter per zone: making an Intl.DateTimeFormat costs far more than formatting with one. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterOf(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    const options = { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
+    formatter = new Intl.DateTimeFormat('en-GB', options);
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
 export function localTime(at: number, timeZone: string): { day: number; minute: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(at));
+  const parts = formatterOf(timeZone).formatToParts(new Date(at));
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '0';
   return { day: DAY_INDEX[part('weekday')] ?? 1, minute: Number(part('hour')) * 60 + Number(part('minute')) };
 }
@@ -70,7 +77,17 @@ const minutesOf = (hhmm: string): number => {
   return Number(h) * 60 + Number(m);
 };
 
+/**
+ * Whether `at` falls in one of the windows. A window whose `to` is not after its `from` runs overnight: it
+ * starts on each of its days and ends the next morning (a Saturday 22:00–06:00 maintenance slot for a vendor).
+ */
 export function insideWindows(at: number, windows: readonly TimeWindow[], timeZone: string): boolean {
   const { day, minute } = localTime(at, timeZone);
-  return windows.some((w) => w.days.includes(day) && minute >= minutesOf(w.from) && minute < minutesOf(w.to));
+  const dayBefore = day === 1 ? 7 : day - 1;
+  return windows.some((w) => {
+    const from = minutesOf(w.from);
+    const to = minutesOf(w.to);
+    if (from < to) return w.days.includes(day) && minute >= from && minute < to;
+    return (w.days.includes(day) && minute >= from) || (w.days.includes(dayBefore) && minute < to);
+  });
 }

@@ -17,7 +17,10 @@ export interface EventMatch {
   details?: Record<string, (string | number | boolean)[]>;
 }
 
-/** A day-and-hour window in the plant's time zone: `days` 1 (Monday) to 7 (Sunday), `from`/`to` as HH:MM. */
+/**
+ * A day-and-hour window in the plant's time zone: `days` 1 (Monday) to 7 (Sunday), `from`/`to` as HH:MM. A `to`
+ * not after `from` runs overnight into the next day (days name the evenings it starts on).
+ */
 export interface TimeWindow {
   days: number[];
   from: string;
