@@ -64,7 +64,10 @@ describe('the security center', { timeout: 240_000 }, () => {
     await page.getByRole('tab', { name: 'Alerts' }).click();
     const target = plant.accounts.get('operator')!.username;
     const statuses = await bruteForce(plant, target, 6);
-    expect(statuses.every((s) => s === 401 || s === 429), statuses.join(' ')).toBe(true);
+    expect(
+      statuses.every((s) => s === 401 || s === 429),
+      statuses.join(' '),
+    ).toBe(true);
 
     // Detection runs in the server; the Alerts view looks again by itself until the alert is there.
     const row = page.getByRole('row').filter({ hasText: 'brute-force' });
@@ -89,14 +92,38 @@ describe('the security center', { timeout: 240_000 }, () => {
     await screenshot(page, 'security-open-incident');
     await openDialog.getByRole('button', { name: 'Open the incident' }).click();
 
-    await page.getByRole('heading', { name: /^Incident #\d+: / }).waitFor();
+    await page.getByRole('heading', { name: /^Incident INC-\d+: / }).waitFor();
     const checklist = page.getByRole('list', { name: 'Playbook checklist' });
     await expect.poll(() => checklist.innerText()).toMatch(/Revoke the account's sessions/);
     expect(await checklist.getByRole('listitem').count()).toBeGreaterThanOrEqual(3);
-    await expect
-      .poll(() => page.getByRole('region', { name: 'Linked alerts' }).innerText())
-      .toMatch(/brute-force/);
+    await expect.poll(() => page.getByRole('region', { name: 'Linked alerts' }).innerText()).toMatch(/brute-force/);
     await screenshot(page, 'security-incident');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('a security officer tunes the password-spraying rule (threshold and window) and the rule list shows it tuned; the backups tab shows the backup status and drills', async () => {
+    const { page, problems } = await watchedPage(plant);
+    await signIn(plant, page, 'security-officer');
+    await page.goto(`${plant.url}/security/center?tab=rules`);
+    const row = page.getByRole('row').filter({ hasText: 'password-spraying' });
+    await row.waitFor();
+    expect(await row.innerText()).toMatch(/default/);
+    await row.getByRole('button', { name: 'Tune' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Threshold').fill('8');
+    await dialog.getByLabel('Window (seconds)').fill('1800');
+    await screenshot(page, 'security-rule-tuning');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Save tuning' }).click();
+    await expect.poll(() => page.getByRole('status').first().innerText()).toMatch(/tuned/);
+    await expect.poll(() => row.innerText()).toMatch(/\btuned\b/);
+    expect(await row.innerText()).toMatch(/\b8\b[\s\S]*30 min/);
+
+    await page.getByRole('tab', { name: 'Backups and drills' }).click();
+    await page.getByRole('region', { name: 'Backup status' }).getByText('Last passed drill').waitFor();
+    await page.getByRole('region', { name: 'Restore drills' }).waitFor();
+    await screenshot(page, 'security-backups');
     expect(await accessibilityViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
   });

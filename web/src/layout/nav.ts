@@ -38,7 +38,7 @@ export const NAV: NavGroup[] = [
   },
   {
     title: 'Security',
-    entries: [{ to: '/security', label: 'Security center', permission: 'monitoring.alerts.read' }],
+    entries: [{ to: '/security/center', label: 'Security center', permission: 'monitoring.alerts.read' }],
   },
   {
     title: 'Administration',

@@ -14,12 +14,12 @@ import './security.css';
 export function IncidentScreen() {
   const { id } = useParams({ from: '/shell/security/incidents/$id' });
   const answer = useQuery({ queryKey: [...INCIDENTS_KEY, 'one', id], queryFn: () => incident(id) });
-  const title = answer.data === undefined ? 'Incident' : `Incident #${answer.data.number}: ${answer.data.title}`;
+  const title = answer.data === undefined ? 'Incident' : `Incident ${answer.data.number}: ${answer.data.title}`;
   return (
     <Screen
       title={title}
       actions={
-        <Link to="/security" search={{ tab: 'incidents' }}>
+        <Link to="/security/center" search={{ tab: 'incidents' }}>
           All incidents
         </Link>
       }

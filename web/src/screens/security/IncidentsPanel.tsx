@@ -42,7 +42,7 @@ export function IncidentsPanel() {
             header: 'Incident',
             cell: (i) => (
               <Link to="/security/incidents/$id" params={{ id: i.id }}>
-                #{i.number} {i.title}
+                {i.number} {i.title}
               </Link>
             ),
           },

@@ -64,7 +64,7 @@ export function OverviewPanel() {
           />
         )}
         <p>
-          <Link to="/security" search={{ tab: 'alerts' }}>
+          <Link to="/security/center" search={{ tab: 'alerts' }}>
             All alerts
           </Link>
         </p>

@@ -11,8 +11,8 @@ import './security.css';
 
 /** Where a security officer watches the plant: posture, alerts, incidents with playbooks, rules, backups. */
 export function SecurityCenter() {
-  const { tab } = useSearch({ from: '/shell/security' });
-  const navigate = useNavigate({ from: '/security' });
+  const { tab } = useSearch({ from: '/shell/security/center' });
+  const navigate = useNavigate({ from: '/security/center' });
   return (
     <Screen
       title="Security center"

@@ -52,7 +52,10 @@ export function CloseForm({ id }: { id: string }) {
   const updated = useIncidentUpdate(id);
   const [rootCause, setRootCause] = useState('');
   const [lessons, setLessons] = useState('');
-  const close = useMutation({ mutationFn: () => closeIncident(id, rootCause.trim(), lessons.trim()), onSuccess: updated });
+  const close = useMutation({
+    mutationFn: () => closeIncident(id, rootCause.trim(), lessons.trim()),
+    onSuccess: updated,
+  });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     close.mutate();
@@ -62,7 +65,11 @@ export function CloseForm({ id }: { id: string }) {
       <TextArea label="Root cause" value={rootCause} onChange={setRootCause} isRequired />
       <TextArea label="Lessons learned" value={lessons} onChange={setLessons} isRequired />
       <ErrorNote error={close.error} />
-      <Button type="submit" variant="danger" isDisabled={close.isPending || rootCause.trim() === '' || lessons.trim() === ''}>
+      <Button
+        type="submit"
+        variant="danger"
+        isDisabled={close.isPending || rootCause.trim() === '' || lessons.trim() === ''}
+      >
         Close the incident
       </Button>
     </form>

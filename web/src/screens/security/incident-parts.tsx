@@ -11,7 +11,9 @@ export function Checklist({ incident, editable }: { incident: Incident; editable
     onSuccess: (updated) => client.setQueryData([...INCIDENTS_KEY, 'one', incident.id], updated),
   });
   if (incident.steps.length === 0)
-    return <Empty title="No playbook" hint="This incident was opened without a playbook: record actions in the timeline." />;
+    return (
+      <Empty title="No playbook" hint="This incident was opened without a playbook: record actions in the timeline." />
+    );
   return (
     <>
       <ol className="security-checklist" aria-label="Playbook checklist">
@@ -55,7 +57,7 @@ export function Timeline({ entries }: { entries: IncidentEntry[] }) {
     <ol className="security-timeline" aria-label="Incident timeline">
       {entries.map((e, index) => (
         <li key={`${e.at}-${index}`}>
-          <When at={e.at} /> <strong>{e.kind}</strong> {e.actor !== null && <span className="hint">({e.actor})</span>}
+          <When at={e.at} /> <strong>{e.kind}</strong> <span className="hint">({e.actor})</span>
           <div>{e.text}</div>
         </li>
       ))}

@@ -16,7 +16,7 @@ export interface IncidentStep {
 
 export interface IncidentEntry {
   at: string;
-  actor: string | null;
+  actor: string;
   kind: string;
   text: string;
   ref: string | null;
@@ -24,10 +24,11 @@ export interface IncidentEntry {
 
 export interface Incident {
   id: string;
-  number: number;
+  /** "INC-0001": what people say and the CLI accepts. */
+  number: string;
   title: string;
   severity: Severity;
-  state: string;
+  state: 'open' | 'contained' | 'closed';
   owner: string | null;
   playbook: string | null;
   openedAt: string;
@@ -69,6 +70,7 @@ export const openIncident = (input: { title: string; severity: Severity; playboo
   post<Incident>('/api/security/incidents', input);
 export const markStep = (id: string, position: number, done: boolean) =>
   post<Incident>(`${one(id)}/steps/${position}`, { done });
-export const addEntry = (id: string, kind: string, text: string) => post<Incident>(`${one(id)}/entries`, { kind, text });
+export const addEntry = (id: string, kind: string, text: string) =>
+  post<Incident>(`${one(id)}/entries`, { kind, text });
 export const closeIncident = (id: string, rootCause: string, lessons: string) =>
   post<Incident>(`${one(id)}/close`, { rootCause, lessons });

@@ -7,7 +7,7 @@ export type SecurityTab = (typeof SECURITY_TABS)[number];
 /** The tab lives in the address, so a link can open the security center on its alerts or its incidents. */
 export const securityCenterRoute = createRoute({
   getParentRoute: () => shellRoute,
-  path: '/security',
+  path: '/security/center',
   validateSearch: (search: Record<string, unknown>): { tab: SecurityTab } => ({
     tab: SECURITY_TABS.includes(search.tab as SecurityTab) ? (search.tab as SecurityTab) : 'overview',
   }),
