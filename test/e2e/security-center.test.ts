@@ -52,7 +52,7 @@ describe('the security center', { timeout: 240_000 }, () => {
     await plant?.stop();
   });
 
-  it('a security officer sees a brute-force alert appear, acknowledges it and opens a compromised-account incident with its checklist', async () => {
+  it('a security officer sees a brute-force alert appear, acknowledges it, opens a compromised-account incident from it and sees its checklist, ticks a step, adds a note and closes it', async () => {
     const { page, problems } = await watchedPage(plant);
     await signIn(plant, page, 'security-officer');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Security center' }).click();
@@ -99,6 +99,21 @@ describe('the security center', { timeout: 240_000 }, () => {
     await expect.poll(() => page.getByRole('region', { name: 'Linked alerts' }).innerText()).toMatch(/brute-force/);
     await screenshot(page, 'security-incident');
     expect(await accessibilityViolations(page)).toEqual([]);
+
+    // Work the incident: the first step done, a note in the timeline, then closed with root cause and lessons.
+    await checklist.getByText(/Revoke the account's sessions/).click();
+    await expect.poll(() => checklist.getByRole('listitem').first().innerText()).toMatch(/done .* by you/);
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    await timeline.getByLabel('What happened or was done').fill(`Called ${target}: the guesses were not theirs.`);
+    await timeline.getByRole('button', { name: 'Add' }).click();
+    await expect.poll(() => timeline.innerText()).toMatch(/the guesses were not theirs/);
+    const closing = page.getByRole('form', { name: 'Close the incident' });
+    await closing.getByLabel('Root cause').fill('Password guessing from outside against a shop-floor account.');
+    await closing.getByLabel('Lessons learned').fill('Lockout held; move the account to badge and PIN.');
+    await closing.getByRole('button', { name: 'Close the incident' }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'Summary' }).innerText()).toMatch(/State\s+closed/);
+    expect(await page.getByRole('form', { name: 'Close the incident' }).count()).toBe(0);
+    await screenshot(page, 'security-incident-closed');
     expect(problems).toEqual([]);
   });
 

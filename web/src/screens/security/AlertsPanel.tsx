@@ -10,6 +10,7 @@ import { Select } from '../../ui/select';
 import { PagedTable } from '../../ui/table';
 import { AcknowledgeForm } from './AcknowledgeForm';
 import { OpenIncidentForm } from './OpenIncidentForm';
+import { useWho } from './who';
 import { ALERTS_KEY, alertPage, toneOf, type Alert, type AlertState } from './security-api';
 
 const STATES = [
@@ -25,6 +26,7 @@ export function AlertsPanel() {
   const manage = can(me, 'monitoring.alerts.manage');
   const openIncidents = can(me, 'monitoring.incidents.manage');
   const client = useQueryClient();
+  const who = useWho();
   const [state, setState] = useState('open');
   const [done, setDone] = useState<string>();
   const refresh = (message: string) => {
@@ -86,7 +88,7 @@ export function AlertsPanel() {
           { header: 'Count', cell: (a) => a.count, numeric: true },
           { header: 'First seen', cell: (a) => <When at={a.firstAt} /> },
           { header: 'Last seen', cell: (a) => <When at={a.lastAt} /> },
-          { header: 'State', cell: (a) => stateOf(a) },
+          { header: 'State', cell: (a) => stateOf(a, who) },
           { header: 'Actions', cell: actions },
         ]}
         empty={{
@@ -98,7 +100,7 @@ export function AlertsPanel() {
   );
 }
 
-function stateOf(a: Alert) {
-  if (a.state === 'acknowledged') return `acknowledged by ${a.acknowledgedBy ?? 'someone'}`;
+function stateOf(a: Alert, who: (id: string | null) => string) {
+  if (a.state === 'acknowledged') return `acknowledged by ${who(a.acknowledgedBy)}`;
   return a.escalationLevel > 0 ? `${a.state}, escalated (level ${a.escalationLevel})` : a.state;
 }

@@ -8,6 +8,7 @@ import { CloseForm, EntryForm } from './incident-forms';
 import { Checklist, Timeline } from './incident-parts';
 import { incident, INCIDENTS_KEY, type Incident } from './incidents-api';
 import { toneOf } from './security-api';
+import { useWho } from './who';
 import './security.css';
 
 /** One incident: what it is, its playbook's checklist, the alerts behind it, its timeline, and its closing. */
@@ -37,6 +38,7 @@ export function IncidentScreen() {
 
 function IncidentBody({ incident: i }: { incident: Incident }) {
   const manage = can(useSignedIn(), 'monitoring.incidents.manage') && i.state !== 'closed';
+  const who = useWho();
   return (
     <>
       <Panel title="Summary">
@@ -45,10 +47,10 @@ function IncidentBody({ incident: i }: { incident: Incident }) {
             <Badge tone={toneOf(i.severity)}>{i.severity}</Badge>
           </Fact>
           <Fact term="State">{i.state}</Fact>
-          <Fact term="Owner">{i.owner ?? '—'}</Fact>
+          <Fact term="Owner">{who(i.owner)}</Fact>
           <Fact term="Playbook">{i.playbook ?? 'none'}</Fact>
           <Fact term="Opened">
-            <When at={i.openedAt} /> by {i.openedBy}
+            <When at={i.openedAt} /> by {who(i.openedBy)}
           </Fact>
           <Fact term="Closed">
             <When at={i.closedAt} />

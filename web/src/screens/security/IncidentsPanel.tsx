@@ -9,6 +9,7 @@ import { PagedTable } from '../../ui/table';
 import { INCIDENTS_KEY, incidentPage, type Incident } from './incidents-api';
 import { OpenIncidentForm } from './OpenIncidentForm';
 import { toneOf } from './security-api';
+import { useWho } from './who';
 
 const STATES = [
   { value: 'open', label: 'Open' },
@@ -20,6 +21,7 @@ const STATES = [
 /** Incidents, newest first; each opens on its own page with its playbook, timeline and closing form. */
 export function IncidentsPanel() {
   const me = useSignedIn();
+  const who = useWho();
   const [state, setState] = useState('open');
   const filter = state === 'any' ? undefined : state;
   return (
@@ -48,7 +50,7 @@ export function IncidentsPanel() {
           },
           { header: 'Severity', cell: (i) => <Badge tone={toneOf(i.severity)}>{i.severity}</Badge> },
           { header: 'State', cell: (i) => i.state },
-          { header: 'Owner', cell: (i) => i.owner ?? '—' },
+          { header: 'Owner', cell: (i) => who(i.owner) },
           { header: 'Opened', cell: (i) => <When at={i.openedAt} /> },
           { header: 'Closed', cell: (i) => <When at={i.closedAt} /> },
         ]}

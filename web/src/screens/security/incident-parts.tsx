@@ -1,11 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Checkbox } from 'react-aria-components';
 import { ErrorNote, Empty, When } from '../../ui/controls';
+import { useWho } from './who';
 import { INCIDENTS_KEY, markStep, type Incident, type IncidentEntry } from './incidents-api';
 
 /** The playbook's steps as a checklist: ticking one records who did it and when (and lands in the timeline). */
 export function Checklist({ incident, editable }: { incident: Incident; editable: boolean }) {
   const client = useQueryClient();
+  const who = useWho();
   const mark = useMutation({
     mutationFn: ({ position, done }: { position: number; done: boolean }) => markStep(incident.id, position, done),
     onSuccess: (updated) => client.setQueryData([...INCIDENTS_KEY, 'one', incident.id], updated),
@@ -35,7 +37,7 @@ export function Checklist({ incident, editable }: { incident: Incident; editable
                     {s.doneAt !== null && (
                       <span className="hint">
                         {' '}
-                        — done <When at={s.doneAt} /> by {s.doneBy ?? 'someone'}
+                        — done <When at={s.doneAt} /> by {who(s.doneBy)}
                       </span>
                     )}
                   </span>
@@ -52,12 +54,13 @@ export function Checklist({ incident, editable }: { incident: Incident; editable
 
 /** What happened, oldest first: the opening, linked alerts, notes, actions, steps done, the closing. */
 export function Timeline({ entries }: { entries: IncidentEntry[] }) {
+  const who = useWho();
   if (entries.length === 0) return <Empty title="Nothing recorded yet" hint="Notes and actions appear here." />;
   return (
     <ol className="security-timeline" aria-label="Incident timeline">
       {entries.map((e, index) => (
         <li key={`${e.at}-${index}`}>
-          <When at={e.at} /> <strong>{e.kind}</strong> <span className="hint">({e.actor})</span>
+          <When at={e.at} /> <strong>{e.kind}</strong> <span className="hint">by {who(e.actor)}</span>
           <div>{e.text}</div>
         </li>
       ))}
