@@ -37,6 +37,10 @@ export const NAV: NavGroup[] = [
     ],
   },
   {
+    title: 'Security',
+    entries: [{ to: '/security/center', label: 'Security center', permission: 'monitoring.alerts.read' }],
+  },
+  {
     title: 'Administration',
     entries: [
       { to: '/admin/approvals', label: 'Approvals', permission: 'approval.read' },

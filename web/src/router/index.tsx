@@ -10,6 +10,7 @@ import { routes as operator, terminalRoutes } from '../screens/operator/routes';
 import { routes as production } from '../screens/production/routes';
 import { routes as quality } from '../screens/quality/routes';
 import { routes as recipes } from '../screens/recipes/routes';
+import { routes as security } from '../screens/security/routes';
 import { routes as trace } from '../screens/trace/routes';
 import { NotFound } from './not-found';
 
@@ -27,6 +28,7 @@ const tree = rootRoute.addChildren([
     ...audit,
     ...admin,
     ...approvals,
+    ...security,
   ]),
 ]);
 
