@@ -79,7 +79,7 @@ export class Detector {
     await this.warmUp(rules);
     if (!this.deps.config.detection) return;
     this.timers.push(setInterval(() => this.nudge(), this.deps.config.pollMs).unref());
-    this.timers.push(setInterval(() => void this.escalateDue(), ESCALATION_EVERY_MS).unref());
+    this.timers.push(setInterval(() => void this.escalateOverdue(), ESCALATION_EVERY_MS).unref());
   }
 
   /** Reads what other processes recorded since the last read. */
@@ -235,7 +235,8 @@ export class Detector {
     }
   }
 
-  private async escalateDue(): Promise<void> {
+  /** Escalates the alerts nobody acknowledged within `escalateAfterMinutes` (the timer's work; tests call it). */
+  async escalateOverdue(): Promise<void> {
     if (this.deps.config.escalateAfterMinutes === 0 || this.stopped) return;
     try {
       const due = await dueForEscalation(this.deps.db, this.deps.config, this.deps.clock.now())
