@@ -131,3 +131,8 @@ export const badgeSignIn = (w: Watched, terminal: string, badge: string, pin: st
     headers: { cookie: `bastion_terminal=${terminal}` },
     payload: { badge, pin },
   });
+
+/** `times` wrong passwords for `username` over HTTP: five set off the brute-force rule. */
+export async function wrongPasswords(w: Pick<Watched, 'app'>, username = 'admin', times = 5): Promise<void> {
+  for (let i = 0; i < times; i += 1) await loginFrom(w.app, username, 'not the password 1');
+}

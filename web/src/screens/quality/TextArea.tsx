@@ -1,30 +1,7 @@
-import { FieldError, Label, TextArea as AriaTextArea, TextField } from 'react-aria-components';
+import type { ComponentProps } from 'react';
+import { TextArea as Shared } from '../../ui/text-area';
 
-/** A labelled multi-line text (a reason, a description), with the server's message for it. */
-export function TextArea({
-  label,
-  value,
-  onChange,
-  error,
-  isRequired,
-}: {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  error?: string | undefined;
-  isRequired?: boolean;
-}) {
-  return (
-    <TextField
-      className="quality-textarea"
-      value={value}
-      onChange={onChange}
-      isRequired={isRequired}
-      isInvalid={error !== undefined}
-    >
-      <Label>{label}</Label>
-      <AriaTextArea />
-      <FieldError className="field-error">{error}</FieldError>
-    </TextField>
-  );
-}
+/** The shared multi-line text, laid out as the quality screens lay it out. */
+export const TextArea = (props: Omit<ComponentProps<typeof Shared>, 'className'>) => (
+  <Shared {...props} className="quality-textarea" />
+);

@@ -1,30 +1,7 @@
-import { FieldError, Label, TextArea as AriaTextArea, TextField } from 'react-aria-components';
+import type { ComponentProps } from 'react';
+import { TextArea as Shared } from '../../ui/text-area';
 
-/** A labelled multi-line text (a note, a root cause), with the server's message for it. */
-export function TextArea({
-  label,
-  value,
-  onChange,
-  error,
-  isRequired,
-}: {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  error?: string | undefined;
-  isRequired?: boolean;
-}) {
-  return (
-    <TextField
-      className="field security-textarea"
-      value={value}
-      onChange={onChange}
-      isRequired={isRequired}
-      isInvalid={error !== undefined}
-    >
-      <Label>{label}</Label>
-      <AriaTextArea rows={3} />
-      <FieldError className="field-error">{error}</FieldError>
-    </TextField>
-  );
-}
+/** The shared multi-line text, three rows high, laid out as the security center lays it out. */
+export const TextArea = (props: Omit<ComponentProps<typeof Shared>, 'className' | 'rows'>) => (
+  <Shared {...props} className="field security-textarea" rows={3} />
+);
