@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, referenceCanonicalJson } from './canonical-json.js';
 
 const fromBits = (hex: string): number => Buffer.from(hex, 'hex').readDoubleBE(0);
 
@@ -138,5 +138,62 @@ describe('canonicalJson refuses what JSON cannot hold', () => {
     expect(() => canonicalJson({ s: Symbol('x') })).toThrow(TypeError);
     expect(() => canonicalJson({ n: { big: 1n } })).toThrow(/bigint/);
     expect(canonicalJson({ a: undefined, b: 1 })).toBe('{"b":1}');
+  });
+});
+
+/** What an encoder makes of a value: its text, or the error it throws (class and message). */
+function outcome(encode: (value: unknown) => string, value: unknown): string {
+  try {
+    return `text ${encode(value)}`;
+  } catch (error) {
+    return `throws ${(error as Error).constructor.name}: ${(error as Error).message}`;
+  }
+}
+
+describe('the fast encoder gives byte for byte what the reference (canonicalize) gives', () => {
+  it('on JSON values, doubles of every kind and strings of any code units (property)', () => {
+    const values = fc.oneof(
+      fc.jsonValue(),
+      fc.double(),
+      fc.string({ unit: 'binary' }),
+      fc.string({ unit: fc.integer({ min: 0xd700, max: 0xe000 }).map((c) => String.fromCharCode(c)) }),
+      fc.dictionary(fc.string({ unit: 'grapheme-composite' }), fc.jsonValue()),
+    );
+    fc.assert(
+      fc.property(values, (value) => {
+        expect(outcome(canonicalJson, value)).toBe(outcome(referenceCanonicalJson, value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('on anything JavaScript holds: sparse arrays, dates, maps, boxed values, null prototypes, bigints (property)', () => {
+    const anything = fc.anything({
+      withSparseArray: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withBoxedValues: true,
+      withNullPrototype: true,
+      withBigInt: true,
+      withTypedArray: true,
+      withObjectString: true,
+    });
+    fc.assert(
+      fc.property(anything, (value) => {
+        expect(outcome(canonicalJson, value)).toBe(outcome(referenceCanonicalJson, value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('on what the reference refuses: NaN, infinities, lone surrogates in values and keys, undefined, cycles', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    const sparse: unknown[] = [];
+    sparse[0] = 1;
+    sparse[2] = 2;
+    for (const value of [NaN, Infinity, -Infinity, 'a\ud800', { ['\udc00']: 1 }, undefined, sparse, cyclic])
+      expect(outcome(canonicalJson, value)).toBe(outcome(referenceCanonicalJson, value));
   });
 });
