@@ -6,6 +6,8 @@ import {
   DeliveryWorker,
   Detector,
 } from '../modules/monitoring/index.js';
+import type { ReadDb } from '../kernel/store.js';
+import type { MonitoringTables } from '../modules/monitoring/index.js';
 import type { Bastion } from './bastion.js';
 import { VERSION } from './version.js';
 
@@ -28,7 +30,7 @@ export async function startMonitoring(bastion: Bastion, logger: Logger): Promise
   // First: a notifier's unreadable secret file stops start-up before anything runs.
   const deliveries = deliveryWorker(bastion, logger);
   const detector = new Detector({
-    db: bastion.context.db as ConstructorParameters<typeof Detector>[0]['db'],
+    db: bastion.context.db as ReadDb<MonitoringTables>,
     commands: bastion.context.commands,
     clock: bastion.clock,
     logger,
@@ -67,7 +69,7 @@ export async function startMonitoring(bastion: Bastion, logger: Logger): Promise
 function deliveryWorker(bastion: Bastion, logger: Logger): DeliveryWorker {
   const config = bastion.config.monitoring;
   return new DeliveryWorker({
-    db: bastion.context.db as ConstructorParameters<typeof DeliveryWorker>[0]['db'],
+    db: bastion.context.db as ReadDb<MonitoringTables>,
     transact: bastion.context.writer('monitoring.deliveries'),
     notifiers: buildNotifiers(config, bastion.config.tls, VERSION, () => bastion.clock.now()),
     clock: bastion.clock,

@@ -7,8 +7,9 @@ import type { ReadDb } from '../../kernel/store.js';
 import type { AnyCommand } from '../../kernel/pipeline/types.js';
 import { dueForEscalation } from './alerts/commands.js';
 import type { Database } from './db.js';
-import type { SecurityEvent, Severity } from './events/model.js';
-import type { MonitoringTables } from './schema.js';
+import type { SecurityEvent } from './events/model.js';
+import { eventOf } from './events/rows.js';
+import type { DetectionRule } from './rules/model.js';
 import { RuleEngine, type Firing } from './rules/engine.js';
 import { effectiveRules } from './rules/store.js';
 
@@ -31,24 +32,6 @@ const PAGE = 1000;
 const RULES_EVERY_MS = 30_000;
 const ESCALATION_EVERY_MS = 15_000;
 const COALESCE_MS = 5_000;
-
-export const eventOf = (r: MonitoringTables['security_events']): SecurityEvent => ({
-  id: r.id,
-  at: Number(r.at),
-  source: r.source,
-  kind: r.kind,
-  action: r.action,
-  outcome: r.outcome as SecurityEvent['outcome'],
-  severity: r.severity as Severity,
-  actor: r.actor_kind !== null && r.actor_id !== null ? { kind: r.actor_kind, id: r.actor_id } : null,
-  device: r.device,
-  place: r.place,
-  address: r.address,
-  target: r.target_type !== null && r.target_id !== null ? { type: r.target_type, id: r.target_id } : null,
-  technique: r.technique,
-  count: Number(r.count),
-  details: r.details !== null ? (JSON.parse(r.details) as SecurityEvent['details']) : {},
-});
 
 /**
  * Runs in `bastion serve`: takes the security events its own process records from the recorder, reads those
@@ -73,11 +56,12 @@ export class Detector {
   constructor(private readonly deps: DetectorDeps) {}
 
   async start(): Promise<void> {
+    // An instance that records but does not detect (monitoring.detection false) reads no history at start.
+    if (!this.deps.config.detection) return;
     const rules = await effectiveRules(this.deps.db);
     this.engine.setRules(rules);
     this.rulesLoadedAt = this.deps.clock.now();
     await this.warmUp(rules);
-    if (!this.deps.config.detection) return;
     this.timers.push(setInterval(() => this.nudge(), this.deps.config.pollMs).unref());
     this.timers.push(setInterval(() => void this.escalateOverdue(), ESCALATION_EVERY_MS).unref());
   }
@@ -120,7 +104,7 @@ export class Detector {
     await this.running;
   }
 
-  private async warmUp(rules: readonly { windowSeconds: number; params: { historyDays?: number } }[]): Promise<void> {
+  private async warmUp(rules: readonly DetectionRule[]): Promise<void> {
     const now = this.deps.clock.now();
     const longest = Math.max(...rules.map((r) => r.windowSeconds)) * 1000;
     const historyDays = Math.max(...rules.map((r) => r.params.historyDays ?? 0));

@@ -9,7 +9,7 @@ import type { ReadDb } from '../../kernel/store.js';
 import { errorResponses } from '../../http/index.js';
 import { alertView, alertViewOf, severitySchema } from './alerts/views.js';
 import type { Database } from './db.js';
-import { eventOf } from './detector.js';
+import { eventOf } from './events/rows.js';
 import { ruleView, ruleViewOf } from './rules/commands.js';
 import { effectiveRules } from './rules/store.js';
 

@@ -6,6 +6,7 @@ import { newId } from '../../../kernel/ids.js';
 import type { Transact } from '../../../kernel/store.js';
 import type { MonitoringTables } from '../schema.js';
 import type { SecurityEvent } from './model.js';
+import { rowOf } from './rows.js';
 import { securityEventOf } from './normalize.js';
 
 export interface RecorderDeps {
@@ -21,28 +22,6 @@ export interface RecorderDeps {
 
 /** Rows per INSERT: 18 columns each stays far below SQLite's and PostgreSQL's parameter limits. */
 const ROWS_PER_INSERT = 200;
-
-export const rowOf = (e: SecurityEvent, recordedAt: number, by: string): MonitoringTables['security_events'] => ({
-  id: e.id,
-  at: e.at,
-  recorded_at: recordedAt,
-  recorded_by: by,
-  source: e.source,
-  kind: e.kind,
-  action: e.action,
-  outcome: e.outcome,
-  severity: e.severity,
-  actor_kind: e.actor?.kind ?? null,
-  actor_id: e.actor?.id ?? null,
-  device: e.device,
-  place: e.place,
-  address: e.address,
-  target_type: e.target?.type ?? null,
-  target_id: e.target?.id ?? null,
-  technique: e.technique,
-  count: e.count,
-  details: Object.keys(e.details).length > 0 ? JSON.stringify(e.details) : null,
-});
 
 /**
  * Turns the bus's events into stored security events, in every process that runs commands (serve, the CLI), so

@@ -243,7 +243,7 @@ export const DEFAULT_RULES: DetectionRule[] = [
     technique: 'T0809',
     threshold: 1,
     windowSeconds: 60,
-    match: { kinds: ['backup.failed', 'backup.copy-failed', 'drill.failed', 'backup.*'] },
+    match: { kinds: ['backup.*', 'drill.failed'] },
     groupBy: ['kind'],
     params: {},
   },
