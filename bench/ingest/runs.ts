@@ -45,7 +45,7 @@ const countRows = async (db: Kysely<Database>) =>
   Number(
     (
       await db
-        .selectFrom('ingest_values')
+        .selectFrom('ingest_points')
         .select((eb) => eb.fn.countAll().as('n'))
         .executeTakeFirstOrThrow()
     ).n,

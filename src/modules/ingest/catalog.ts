@@ -21,14 +21,21 @@ export const ingestCatalog: DataCatalog = {
       rotated_at: security,
     },
   },
-  ingest_values: {
+  ingest_series: {
+    description: 'Metrics of each device, numbered for the values that refer to them.',
+    columns: { id: process, device_id: process, metric: process },
+  },
+  ingest_batches: {
+    description: 'Committed batches of values, numbered; the public ID is their audit record target.',
+    columns: { id: process, public_id: process },
+  },
+  ingest_points: {
     description: 'Telemetry values received from devices.',
-    rowKey: ['batch_id', 'device_id', 'metric', 'ts'],
+    rowKey: ['batch', 'series', 'ts'],
     retention: { rule: 'telemetry', timeColumn: 'ts' },
     columns: {
-      batch_id: process,
-      device_id: process,
-      metric: process,
+      batch: process,
+      series: process,
       ts: process,
       value_num: process,
       value_text: process,

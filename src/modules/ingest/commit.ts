@@ -7,7 +7,7 @@ import type { ValueRow } from './batch-root.js';
 import { applyMachineTelemetry, bindings, equipmentOf, markDisconnected } from './machine.js';
 import { applyRecipeMetrics } from './recipe-metrics.js';
 import { batchRootOffThread } from './root-worker.js';
-import { insertValues } from './values-insert.js';
+import { insertBatch, insertValues } from './values-insert.js';
 
 async function insertAside(tx: Kysely<Database>, content: BatchContent) {
   const messages = content.quarantined.map((m) => ({
@@ -71,7 +71,7 @@ export const commitBatch = defineCommand({
   async handler(ctx, input) {
     const batchId = newId();
     const root = batchRootOffThread(input.values); // hashed on a worker while the rows are inserted here
-    await insertValues(ctx.tx, batchId, input.values);
+    if (input.values.length > 0) await insertValues(ctx.tx, await insertBatch(ctx.tx, batchId), input.values);
     await insertAside(ctx.tx, input);
     const telemetry = await applyMachineTelemetry(ctx, input.values);
     const disconnected = await markDisconnected(ctx, input.offline ?? []);

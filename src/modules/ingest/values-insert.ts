@@ -1,18 +1,17 @@
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, PostgresAdapter, sql, type Kysely } from 'kysely';
 import type { Database } from './db.js';
 import type { ValueRow } from './batch-root.js';
 
-/** Rows per statement: 6 parameters each stays far under SQLite's 32,766 and PostgreSQL's 65,535. */
+/** Rows per statement on SQLite: 5 parameters each stays far under its 32,766. */
 const MAX_ROWS = 2048;
-const COLUMNS = 6;
+const COLUMNS = 5;
 
 /**
- * The multi-row INSERT of `rows` rows, built with Kysely once per dialect adapter and size and then reused
+ * SQLite's multi-row INSERT of `rows` points, built with Kysely once per adapter and size and then reused
  * with fresh parameters: building a 1,000-row INSERT tree cost more than running it. Sizes are powers of
- * two (a batch is cut into 2048s and then the binary digits of the rest), so at most 12 texts per dialect:
- * SQLite keeps every distinct text prepared in its statement cache, and 1,000-row chunks plus a remainder
- * of any size filled it with up to 256 statements of hundreds of rows (about 90 MB resident). Still
- * parameterised SQL: the values are only ever bound, never written into the text.
+ * two (a batch is cut into 2048s and then the binary digits of the rest), so at most 12 texts: SQLite keeps
+ * every distinct text prepared in its statement cache, and sizes of any count filled it with up to 256
+ * statements of hundreds of rows (about 90 MB resident). Still parameterised: values are only ever bound.
  */
 const texts = new WeakMap<object, Map<number, string>>();
 
@@ -22,9 +21,9 @@ function statement(db: Kysely<Database>, rows: number): string {
   if (!bySize) texts.set(adapter, (bySize = new Map<number, string>()));
   let text = bySize.get(rows);
   if (text === undefined || text === '') {
-    const row = { batch_id: '', device_id: '', metric: '', ts: 0, value_num: 0, value_text: '' };
+    const row = { batch: 0, series: 0, ts: 0, value_num: 0, value_text: '' };
     const compiled = db
-      .insertInto('ingest_values')
+      .insertInto('ingest_points')
       .values(Array.from({ length: rows }, () => row))
       .compile();
     // The reuse below binds row after row in column order; refuse any other shape rather than misbind.
@@ -41,16 +40,85 @@ export function chunkSizes(count: number): number[] {
   return sizes;
 }
 
-/** Inserts a batch's rows into ingest_values in the caller's transaction. */
-export async function insertValues(tx: Kysely<Database>, batchId: string, rows: readonly ValueRow[]): Promise<void> {
+const isPostgres = (db: Kysely<Database>) => db.getExecutor().adapter instanceof PostgresAdapter;
+
+const seriesKey = (deviceId: string, metric: string) => `${deviceId}\u0000${metric}`;
+
+/** Parameters per lookup or insert of series: well under either dialect's limit. */
+const SERIES_CHUNK = 1000;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let at = 0; at < items.length; at += size) out.push(items.slice(at, at + size));
+  return out;
+}
+
+/**
+ * The series id of every row, in row order: looked up for the batch's (device, metric) pairs, the missing
+ * ones numbered in the same transaction (so they commit, or vanish, with the points that use them). Looked
+ * up per batch rather than cached across batches: a cache would outlive a rolled-back batch's new series.
+ */
+export async function seriesOf(tx: Kysely<Database>, rows: readonly ValueRow[]): Promise<number[]> {
+  const wanted = new Map<string, { deviceId: string; metric: string }>();
+  for (const r of rows) {
+    const key = seriesKey(r.deviceId, r.metric);
+    if (!wanted.has(key)) wanted.set(key, { deviceId: r.deviceId, metric: r.metric });
+  }
+  const ids = new Map<string, number>();
+  const devices = [...new Set(rows.map((r) => r.deviceId))];
+  const metrics = [...new Set(rows.map((r) => r.metric))];
+  for (const someDevices of chunks(devices, SERIES_CHUNK))
+    for (const someMetrics of chunks(metrics, SERIES_CHUNK)) {
+      const found = await tx
+        .selectFrom('ingest_series')
+        .select(['id', 'device_id', 'metric'])
+        .where('device_id', 'in', someDevices)
+        .where('metric', 'in', someMetrics)
+        .execute();
+      for (const s of found) ids.set(seriesKey(s.device_id, s.metric), Number(s.id));
+    }
+  const missing = [...wanted].filter(([key]) => !ids.has(key)).map(([, pair]) => pair);
+  for (const some of chunks(missing, SERIES_CHUNK)) {
+    const made = await tx
+      .insertInto('ingest_series')
+      .values(some.map((s) => ({ device_id: s.deviceId, metric: s.metric })))
+      .returning(['id', 'device_id', 'metric'])
+      .execute();
+    for (const s of made) ids.set(seriesKey(s.device_id, s.metric), Number(s.id));
+  }
+  return rows.map((r) => ids.get(seriesKey(r.deviceId, r.metric))!);
+}
+
+/** Numbers a batch (its points refer to the number; its public ID stays the UUID of its audit record). */
+export async function insertBatch(tx: Kysely<Database>, publicId: string): Promise<number> {
+  const { id } = await tx
+    .insertInto('ingest_batches')
+    .values({ public_id: publicId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(id);
+}
+
+/** PostgreSQL: one INSERT of the whole batch, its columns bound as five arrays (parsing 10,000 parameters cost more). */
+async function insertUnnest(tx: Kysely<Database>, batch: number, series: number[], rows: readonly ValueRow[]) {
+  const ts = rows.map((r) => r.ts);
+  const nums = rows.map((r) => r.num);
+  const textsOf = rows.map((r) => r.text);
+  await sql`insert into ingest_points (batch, series, ts, value_num, value_text)
+    select ${batch}::bigint, * from unnest(${series}::bigint[], ${ts}::bigint[], ${nums}::float8[], ${textsOf}::text[])`.execute(
+    tx,
+  );
+}
+
+/** SQLite: prepared multi-row INSERTs of at most 2,048 rows. */
+async function insertRows(tx: Kysely<Database>, batch: number, series: number[], rows: readonly ValueRow[]) {
   let at = 0;
   for (const size of chunkSizes(rows.length)) {
     const parameters: unknown[] = new Array(size * COLUMNS);
     for (let i = 0, p = 0; i < size; i++) {
       const r = rows[at + i]!;
-      parameters[p++] = batchId;
-      parameters[p++] = r.deviceId;
-      parameters[p++] = r.metric;
+      parameters[p++] = batch;
+      parameters[p++] = series[at + i];
       parameters[p++] = r.ts;
       parameters[p++] = r.num;
       parameters[p++] = r.text;
@@ -58,4 +126,12 @@ export async function insertValues(tx: Kysely<Database>, batchId: string, rows: 
     await tx.executeQuery(CompiledQuery.raw(statement(tx, size), parameters));
     at += size;
   }
+}
+
+/** Inserts a batch's rows as points of batch `batch`, in the caller's transaction and in row order. */
+export async function insertValues(tx: Kysely<Database>, batch: number, rows: readonly ValueRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const series = await seriesOf(tx, rows);
+  if (isPostgres(tx)) await insertUnnest(tx, batch, series, rows);
+  else await insertRows(tx, batch, series, rows);
 }
