@@ -51,11 +51,24 @@ describe(`ingest migration 0808: values keyed by integers (${testDialect})`, () 
     ]);
     const batches = await db().selectFrom('ingest_batches').selectAll().orderBy('id').execute();
     expect(batches.map((b) => b.public_id)).toEqual(['b-1', 'b-2']);
-    expect(Number((await db().selectFrom('ingest_points').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(5);
+    expect(
+      Number(
+        (
+          await db()
+            .selectFrom('ingest_points')
+            .select((e) => e.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    ).toBe(5);
 
     for (const batch of ['b-1', 'b-2']) {
       const rows = await db().selectFrom('ingest_values').selectAll().where('batch_id', '=', batch).execute();
-      const stored = rows.map((r) => ({ ...r, ts: Number(r.ts), value_num: r.value_num === null ? null : Number(r.value_num) }));
+      const stored = rows.map((r) => ({
+        ...r,
+        ts: Number(r.ts),
+        value_num: r.value_num === null ? null : Number(r.value_num),
+      }));
       expect(stored).toEqual(old.filter((r) => r.batch_id === batch));
     }
   });

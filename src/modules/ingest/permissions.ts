@@ -13,5 +13,11 @@ export const ingestPermissions: PermissionDefinition[] = [
     roles: ['security-officer', 'auditor', 'maintenance'],
     console: true,
   },
+  {
+    name: 'ingest.values.read',
+    description: 'Read the values devices sent (raw telemetry over a time window), inside your grants.',
+    roles: ['supervisor', 'process-engineer', 'quality', 'maintenance', 'auditor'],
+    console: true,
+  },
   { name: 'ingest.batch', description: 'Commit a batch of device data and chain its Merkle root (system only).' },
 ];

@@ -7,6 +7,7 @@ import type { Database } from './db.js';
 import { pageDevices, pageSecurityEvents } from './lists.js';
 import type { SecurityKind } from './security.js';
 import { listQuarantined } from './store.js';
+import { pageValues, valueView } from './values-read.js';
 import { deviceView, quarantinedView, securityEventView } from './views.js';
 
 const tags = ['ingest'];
@@ -34,6 +35,7 @@ interface Page {
 }
 type DeviceQuery = Page & { state?: string; equipment?: string; namePrefix?: string };
 type EventQuery = Page & { kind?: string; device?: string; from?: string; to?: string };
+type ValueQuery = Page & { metric: string; from?: string; to?: string };
 const time = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
 
 /**
@@ -92,6 +94,40 @@ export function ingestRoutes(app: FastifyInstance, context: ModuleContext<Databa
       const { limit = 50, cursor, from, to, ...filter } = request.query as EventQuery;
       const scopes = await readScopesOf(request, context);
       return pageSecurityEvents(db, { ...filter, from: time(from), to: time(to) }, scopes, { limit, cursor });
+    },
+  );
+  app.get(
+    '/api/ingest/devices/:name/values',
+    {
+      config: { permission: 'ingest.values.read', scopedRead: true },
+      schema: {
+        tags,
+        summary: 'Values a device sent for one metric over a time window, oldest first (paged)',
+        description:
+          'A device outside your grants is not found. Points of one metric with the same time and batch ' +
+          'always come on the same page.',
+        operationId: 'ingest.values.list',
+        params: Type.Object({ name: deviceName }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            metric: Type.String({ minLength: 1, maxLength: 200, description: 'the metric name as stored' }),
+            from: Type.Optional(Type.String({ format: 'date-time', description: 'at or after' })),
+            to: Type.Optional(Type.String({ format: 'date-time', description: 'before' })),
+            limit: Type.Optional(
+              Type.Integer({ minimum: 1, maximum: 5000, default: 1000, description: 'values per page' }),
+            ),
+            cursor: pageQuery.cursor,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: pageOf(valueView), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { name } = request.params as { name: string };
+      const { limit = 1000, cursor, metric, from, to } = request.query as ValueQuery;
+      const scopes = await readScopesOf(request, context);
+      return pageValues(db, name, { metric, from: time(from), to: time(to) }, scopes, { limit, cursor });
     },
   );
   app.get(

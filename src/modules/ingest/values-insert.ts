@@ -42,8 +42,6 @@ export function chunkSizes(count: number): number[] {
 
 const isPostgres = (db: Kysely<Database>) => db.getExecutor().adapter instanceof PostgresAdapter;
 
-const seriesKey = (deviceId: string, metric: string) => `${deviceId}\u0000${metric}`;
-
 /** Parameters per lookup or insert of series: well under either dialect's limit. */
 const SERIES_CHUNK = 1000;
 
@@ -53,21 +51,30 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** Series ids by device, then metric: two lookups per row instead of building a joined key for each. */
+type SeriesIds = Map<string, Map<string, number>>;
+
+function remember(ids: SeriesIds, deviceId: string, metric: string, id: number): void {
+  let metrics = ids.get(deviceId);
+  if (!metrics) ids.set(deviceId, (metrics = new Map<string, number>()));
+  metrics.set(metric, id);
+}
+
 /**
  * The series id of every row, in row order: looked up for the batch's (device, metric) pairs, the missing
  * ones numbered in the same transaction (so they commit, or vanish, with the points that use them). Looked
  * up per batch rather than cached across batches: a cache would outlive a rolled-back batch's new series.
  */
 export async function seriesOf(tx: Kysely<Database>, rows: readonly ValueRow[]): Promise<number[]> {
-  const wanted = new Map<string, { deviceId: string; metric: string }>();
+  const wanted = new Map<string, Set<string>>();
   for (const r of rows) {
-    const key = seriesKey(r.deviceId, r.metric);
-    if (!wanted.has(key)) wanted.set(key, { deviceId: r.deviceId, metric: r.metric });
+    let metrics = wanted.get(r.deviceId);
+    if (!metrics) wanted.set(r.deviceId, (metrics = new Set<string>()));
+    metrics.add(r.metric);
   }
-  const ids = new Map<string, number>();
-  const devices = [...new Set(rows.map((r) => r.deviceId))];
-  const metrics = [...new Set(rows.map((r) => r.metric))];
-  for (const someDevices of chunks(devices, SERIES_CHUNK))
+  const ids: SeriesIds = new Map();
+  const metrics = [...new Set([...wanted.values()].flatMap((m) => [...m]))];
+  for (const someDevices of chunks([...wanted.keys()], SERIES_CHUNK))
     for (const someMetrics of chunks(metrics, SERIES_CHUNK)) {
       const found = await tx
         .selectFrom('ingest_series')
@@ -75,18 +82,29 @@ export async function seriesOf(tx: Kysely<Database>, rows: readonly ValueRow[]):
         .where('device_id', 'in', someDevices)
         .where('metric', 'in', someMetrics)
         .execute();
-      for (const s of found) ids.set(seriesKey(s.device_id, s.metric), Number(s.id));
+      for (const s of found) remember(ids, s.device_id, s.metric, Number(s.id));
     }
-  const missing = [...wanted].filter(([key]) => !ids.has(key)).map(([, pair]) => pair);
+  const missing = [...wanted].flatMap(([deviceId, names]) =>
+    [...names].filter((metric) => ids.get(deviceId)?.get(metric) === undefined).map((metric) => ({ deviceId, metric })),
+  );
   for (const some of chunks(missing, SERIES_CHUNK)) {
     const made = await tx
       .insertInto('ingest_series')
       .values(some.map((s) => ({ device_id: s.deviceId, metric: s.metric })))
       .returning(['id', 'device_id', 'metric'])
       .execute();
-    for (const s of made) ids.set(seriesKey(s.device_id, s.metric), Number(s.id));
+    for (const s of made) remember(ids, s.device_id, s.metric, Number(s.id));
   }
-  return rows.map((r) => ids.get(seriesKey(r.deviceId, r.metric))!);
+  const out = new Array<number>(rows.length);
+  let lastDevice: string | undefined;
+  let byMetric: Map<string, number> | undefined;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    // A message's rows are contiguous: the device's map is looked up once per run of rows.
+    if (r.deviceId !== lastDevice) [lastDevice, byMetric] = [r.deviceId, ids.get(r.deviceId)];
+    out[i] = byMetric!.get(r.metric)!;
+  }
+  return out;
 }
 
 /** Numbers a batch (its points refer to the number; its public ID stays the UUID of its audit record). */
@@ -101,9 +119,17 @@ export async function insertBatch(tx: Kysely<Database>, publicId: string): Promi
 
 /** PostgreSQL: one INSERT of the whole batch, its columns bound as five arrays (parsing 10,000 parameters cost more). */
 async function insertUnnest(tx: Kysely<Database>, batch: number, series: number[], rows: readonly ValueRow[]) {
-  const ts = rows.map((r) => r.ts);
-  const nums = rows.map((r) => r.num);
-  const textsOf = rows.map((r) => r.text);
+  const [ts, nums, textsOf] = [
+    new Array<number>(rows.length),
+    new Array<number | null>(rows.length),
+    new Array<string | null>(rows.length),
+  ];
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    ts[i] = r.ts;
+    nums[i] = r.num;
+    textsOf[i] = r.text;
+  }
   await sql`insert into ingest_points (batch, series, ts, value_num, value_text)
     select ${batch}::bigint, * from unnest(${series}::bigint[], ${ts}::bigint[], ${nums}::float8[], ${textsOf}::text[])`.execute(
     tx,
