@@ -21,8 +21,8 @@ const DAY = 86_400_000;
 
 /** What the seeded rows leave past their retention, per table and rule (the defaults: 730, 365, 183, 90 days). */
 const EXPIRED = {
+  'ingest_points/telemetry': 25,
   'ingest_security_events/security-events': 1,
-  'ingest_values/telemetry': 25,
   'opcua_samples/telemetry': 1,
   'security_events/security-events': 1,
   'sessions/sessions': 0,
@@ -72,7 +72,7 @@ const dateAccount = defineCommand({
 const cols = { at: column('internal') };
 /** A catalogue with append-only tables given retention by mistake: disposal must still never touch them. */
 const mistaken: DataCatalog = {
-  ingest_values: { description: 'values', retention: { rule: 'telemetry', timeColumn: 'ts' }, columns: cols },
+  ingest_points: { description: 'values', retention: { rule: 'telemetry', timeColumn: 'ts' }, columns: cols },
   opcua_samples: { description: 'samples', retention: { rule: 'telemetry', timeColumn: 'ts' }, columns: cols },
   ingest_security_events: {
     description: 'security events',
@@ -96,9 +96,8 @@ const mistaken: DataCatalog = {
 };
 
 const value = (n: number, ts: number) => ({
-  batch_id: `b${n}`,
-  device_id: 'd1',
-  metric: 'temp',
+  batch: n,
+  series: 1,
   ts,
   value_num: n,
   value_text: null,
@@ -148,7 +147,7 @@ describe(`retention and disposal by category (${testDialect})`, () => {
     const run = (table: string, rows: Record<string, unknown>[]) =>
       t.bastion.pipeline.execute('test.seed', { table, rows }, SYSTEM_ACTOR, SYSTEM_ORIGIN);
     // Telemetry is kept 730 days, security events 365, former staff 183 after leaving (the defaults).
-    await run('ingest_values', [
+    await run('ingest_points', [
       ...Array.from({ length: 25 }, (_, n) => value(n, now - (731 + n) * DAY)),
       ...Array.from({ length: 5 }, (_, n) => value(100 + n, now - 700 * DAY)),
     ]);
@@ -186,7 +185,7 @@ describe(`retention and disposal by category (${testDialect})`, () => {
       now,
     );
     expect(byTable(preview)).toEqual(EXPIRED);
-    expect(await count('ingest_values')).toBe(30);
+    expect(await count('ingest_points')).toBe(30);
   });
 
   it('a pass in batches deletes old rows, keeps young ones, erases only the long-gone leaver, reports the counts', async () => {
@@ -202,7 +201,7 @@ describe(`retention and disposal by category (${testDialect})`, () => {
     expect(report.complete).toBe(true);
     expect(report.batches).toBe(3); // 10 + 10 + 5 expired values: the third batch reports no more
     expect(byTable(report.tables)).toEqual(EXPIRED);
-    expect(await count('ingest_values')).toBe(5);
+    expect(await count('ingest_points')).toBe(5);
     expect(await count('opcua_samples')).toBe(1);
     expect(await count('ingest_security_events')).toBe(1);
     const users = await t.bastion.context.db
@@ -235,13 +234,13 @@ describe(`retention and disposal by category (${testDialect})`, () => {
   it('`bastion privacy dispose --dry-run` reports what has expired and changes nothing; without it, disposes of it', async () => {
     const dry = await cli(['privacy', 'dispose', '--dry-run'], t.env);
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toMatch(/ingest_values\s+telemetry\s+25/);
+    expect(dry.stdout).toMatch(/ingest_points\s+telemetry\s+25/);
     expect(dry.stdout).toContain('29 rows or accounts past retention (dry run: nothing disposed)');
-    expect(await count('ingest_values')).toBe(30);
+    expect(await count('ingest_points')).toBe(30);
     const done = await cli(['privacy', 'dispose'], t.env);
     expect(done.code).toBe(0);
     expect(done.stdout).toContain('29 disposed');
-    expect(await count('ingest_values')).toBe(5);
+    expect(await count('ingest_points')).toBe(5);
     const again = await cli(['privacy', 'dispose', '--dry-run'], t.env);
     expect(again.stdout).toContain('0 rows or accounts past retention');
   });
@@ -266,16 +265,16 @@ describe(`retention and disposal by category (${testDialect})`, () => {
     const { commands, clock, logger } = t.bastion.context;
     const service = new RetentionService({ commands, clock, logger, everyHours: 24, scheduled });
     await service.tick();
-    expect(await count('ingest_values')).toBe(5);
+    expect(await count('ingest_points')).toBe(5);
     expect(t.logs.text).toContain('retention: disposal pass done');
     await t.bastion.pipeline.execute(
       'test.seed',
-      { table: 'ingest_values', rows: [value(900, now - 900 * DAY)] },
+      { table: 'ingest_points', rows: [value(900, now - 900 * DAY)] },
       SYSTEM_ACTOR,
       SYSTEM_ORIGIN,
     );
     await service.tick();
-    expect(await count('ingest_values')).toBe(6); // not due yet: the next pass comes a day after the first
+    expect(await count('ingest_points')).toBe(6); // not due yet: the next pass comes a day after the first
     await service.stop();
   });
 
@@ -293,8 +292,8 @@ describe(`retention and disposal by category (${testDialect})`, () => {
     ]);
     const guarded = await disposalPreview(t.bastion.context.db, mistaken, t.config.privacy.retention, now);
     expect(guarded.map((line) => line.table).sort()).toEqual([
+      'ingest_points',
       'ingest_security_events',
-      'ingest_values',
       'opcua_samples',
       'users',
     ]);
