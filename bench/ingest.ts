@@ -46,7 +46,9 @@ export async function run(): Promise<void> {
     const [q1, q0, bare1, bare0] = [bastion[1], bastion[0], bare[1], bare[0]];
     const peakMb = rss.peakMb;
 
-    console.log(`\n3. Raw batched INSERTs of the same rows into ingest_batches and ingest_points (no broker, no audit)`);
+    console.log(
+      `\n3. Raw batched INSERTs of the same rows into ingest_batches and ingest_points (no broker, no audit)`,
+    );
     const ids = await env.bastion.storage.db.selectFrom('ingest_devices').select(['id', 'name']).execute();
     const devices = env.devices.map((d) => ({ ...d, id: ids.find((r) => r.name === d.name)!.id }));
     const rowsPerBatch = Math.max(1, Math.round(q1.rowsPerBatch!));
