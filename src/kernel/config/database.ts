@@ -4,12 +4,21 @@ import { Type, type Static } from '@sinclair/typebox';
 export const databaseTlsModes = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
 export type DatabaseTlsMode = (typeof databaseTlsModes)[number];
 
+/**
+ * SQLite's memory (storage/sqlite.ts). Both count in the process's resident memory: the page cache as private
+ * memory, the mapped file as file-backed pages for every page read through the map. The defaults keep a plant's
+ * full-rate ingest under 300 MB resident while a trace of a large genealogy still reads its pages in place
+ * (figures in docs/OPERATIONS.md); a host with memory to spare may raise them.
+ */
+export const DEFAULT_SQLITE_MMAP_MB = 256;
+export const DEFAULT_SQLITE_CACHE_MB = 16;
+
 const file = (description: string) => Type.Optional(Type.String({ minLength: 1, description }));
 
 /**
- * TLS to PostgreSQL, with libpq's meaning of each mode (docs/OPERATIONS.md, "PostgreSQL over TLS"). Every key is
- * optional so that the same setting in the URL (`sslmode`, `sslrootcert`, `sslcert`, `sslkey`) is allowed as
- * long as both say the same thing.
+ * `tls`: TLS to PostgreSQL, with libpq's meaning of each mode (docs/OPERATIONS.md, "PostgreSQL over TLS"). Every
+ * key is optional so that the same setting in the URL (`sslmode`, `sslrootcert`, `sslcert`, `sslkey`) is allowed
+ * as long as both say the same thing. `sqlite`: the memory SQLite may use (unused with PostgreSQL).
  */
 export const databaseConfig = Type.Object(
   {
@@ -27,6 +36,23 @@ export const databaseConfig = Type.Object(
         allowPlaintext: Type.Boolean({
           default: false,
           description: 'true or false (true allows mode disable to a database host that is not loopback)',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    sqlite: Type.Object(
+      {
+        mmapMb: Type.Integer({
+          minimum: 0,
+          maximum: 65_536,
+          default: DEFAULT_SQLITE_MMAP_MB,
+          description: 'an integer from 0 to 65536 (MiB of the SQLite file mapped into memory; 0 maps none)',
+        }),
+        cacheMb: Type.Integer({
+          minimum: 1,
+          maximum: 65_536,
+          default: DEFAULT_SQLITE_CACHE_MB,
+          description: "an integer from 1 to 65536 (MiB of SQLite's page cache)",
         }),
       },
       { additionalProperties: false, default: {} },
