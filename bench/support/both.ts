@@ -12,14 +12,18 @@ export interface DatabaseRun {
  * Runs `npm run bench -- NAME` for one database in a child process (a fresh process each, so neither run
  * inherits the other's heap, caches or JIT state), echoing its output and keeping its final JSON summary.
  * `databaseUrl` undefined: SQLite; otherwise PostgreSQL through BASTION_DATABASE_URL (bench/support/env.ts
- * then makes and drops a private schema).
+ * then makes and drops a private schema). A bench that opens no database (canonical) or only SQLite (backup)
+ * simply runs twice.
  */
 export async function runOn(label: string, script: string, name: string, databaseUrl?: string): Promise<DatabaseRun> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // The child runs one database: without this it would start two runs of its own.
   delete env.BASTION_BENCH_DATABASE_URL;
-  if (databaseUrl === undefined) delete env.BASTION_DATABASE_URL;
-  else env.BASTION_DATABASE_URL = databaseUrl;
+  // BASTION_TEST_DATABASE_URL too: benches built on test/support (web) choose their database by it.
+  for (const name of ['BASTION_DATABASE_URL', 'BASTION_TEST_DATABASE_URL']) {
+    if (databaseUrl === undefined) delete env[name];
+    else env[name] = databaseUrl;
+  }
   console.log(`\n=== ${label} ===`);
   const child = spawn(process.execPath, [...process.execArgv, script, name], {
     env,
@@ -83,7 +87,10 @@ export function sideBySide(first: DatabaseRun, second: DatabaseRun): string[] {
   const header = ['figure', first.label, second.label, `${second.label} / ${first.label}`];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const format = (cells: string[]) =>
-    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+    cells
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [format(header), format(widths.map((w) => '-'.repeat(w))), ...rows.map(format)];
 }
 
