@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_SQLITE_CACHE_MB, DEFAULT_SQLITE_MMAP_MB } from '../src/kernel/config/database.js';
 import { runOnBoth } from './support/both.js';
-import { codeExtension, describeCode, linkRepositoryFolders } from './support/compiled.js';
+import { buildDir, codeExtension, describeCode, linkRepositoryFolders } from './support/compiled.js';
 
 /**
  * `npm run bench -- NAME` compiles src/ and bench/ with tsconfig.bench.json into .bench-build/ (git-ignored)
@@ -16,10 +16,15 @@ import { codeExtension, describeCode, linkRepositoryFolders } from './support/co
 const script = fileURLToPath(import.meta.url);
 const here = dirname(script);
 
+/**
+ * The benches are those of bench/*.ts: read there even when running compiled, so that the output of a bench
+ * since deleted (tsc leaves it in .bench-build/) is not offered.
+ */
 function availableBenches(): string[] {
-  return readdirSync(here)
-    .filter((file) => file.endsWith(codeExtension) && file !== `run${codeExtension}`)
-    .map((file) => file.slice(0, -codeExtension.length))
+  const sources = buildDir !== undefined ? join(buildDir, '..', 'bench') : here;
+  return readdirSync(sources)
+    .filter((file) => file.endsWith('.ts') && file !== 'run.ts')
+    .map((file) => file.slice(0, -'.ts'.length))
     .sort();
 }
 

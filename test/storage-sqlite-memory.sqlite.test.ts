@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -43,15 +43,17 @@ describe('SQLite memory sizes from the configuration', () => {
     expect(await pragma(storage, 'cache_size')).toBe(-8 * 1024);
   });
 
-  it('a map size of 0 turns the map off', async () => {
-    const env = { BASTION_DATA_DIR: dataDir, BASTION_DATABASE_SQLITE_MMAP_MB: '0' };
-    storage = openStorage(loadConfig({ env, cwd: dataDir }));
-    expect(await pragma(storage, 'mmap_size')).toBe(0);
+  it('sizes written in bastion.config.json reach SQLite too', async () => {
+    const config = { database: { sqlite: { mmapMb: 1024, cacheMb: 64 } } };
+    writeFileSync(join(dataDir, 'bastion.config.json'), JSON.stringify(config));
+    storage = openStorage(loadConfig({ env: { BASTION_DATA_DIR: dataDir }, cwd: dataDir }));
+    expect(await pragma(storage, 'mmap_size')).toBe(1024 * 1024 * 1024);
+    expect(await pragma(storage, 'cache_size')).toBe(-64 * 1024);
   });
 
-  it('the defaults are a 256 MiB map and a 16 MiB page cache', async () => {
+  it('the defaults are no map and a 16 MiB page cache', async () => {
     storage = openStorage(loadConfig({ env: { BASTION_DATA_DIR: dataDir }, cwd: dataDir }));
-    expect(await pragma(storage, 'mmap_size')).toBe(256 * 1024 * 1024);
+    expect(await pragma(storage, 'mmap_size')).toBe(0);
     expect(await pragma(storage, 'cache_size')).toBe(-16 * 1024);
   });
 

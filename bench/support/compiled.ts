@@ -2,7 +2,7 @@ import { existsSync, lstatSync, symlinkSync } from 'node:fs';
 import { dirname, extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root, seen from this file (bench/support, or .bench-build/bench/support once compiled). */
+/** This file's folder: bench/support, or .bench-build/bench/support once compiled. */
 const supportDir = dirname(fileURLToPath(import.meta.url));
 
 /**

@@ -30,11 +30,9 @@ export function openSqlite(
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('wal_autocheckpoint = 10000');
-  // Reads of a large database (a genealogy of a million lots is ~600 MB) hop between B-tree pages all over the
-  // file. Mapping the file lets SQLite read pages in place instead of copying each one in with a read() call;
-  // pages still in the WAL go through the page cache. Both are resident memory (file-backed and private), so
-  // their sizes are configuration (database.sqlite.*): the map need not cover the whole file, as a trace's
-  // working set is its hot B-tree pages, which the kernel keeps cached past the map anyway.
+  // Both sizes are resident memory, so they are configuration (database.sqlite.*, defaults and figures in
+  // kernel/config/database.ts). The map lets SQLite read pages in place instead of copying each in with a read()
+  // call; without it the pages still come from the kernel's page cache, only copied.
   sqlite.pragma(`mmap_size = ${mmapBytes}`);
   // A negative cache_size counts KiB rather than pages.
   sqlite.pragma(`cache_size = -${cacheKib}`);

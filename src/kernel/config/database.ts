@@ -5,12 +5,13 @@ export const databaseTlsModes = ['disable', 'require', 'verify-ca', 'verify-full
 export type DatabaseTlsMode = (typeof databaseTlsModes)[number];
 
 /**
- * SQLite's memory (storage/sqlite.ts). Both count in the process's resident memory: the page cache as private
- * memory, the mapped file as file-backed pages for every page read through the map. The defaults keep a plant's
- * full-rate ingest under 300 MB resident while a trace of a large genealogy still reads its pages in place
- * (figures in docs/OPERATIONS.md); a host with memory to spare may raise them.
+ * SQLite's memory (storage/sqlite.ts); both count in the process's resident memory. Measured (issue 17): a
+ * 1 GiB map becomes resident for nearly all of the file it covers (717 MB after traces of a 748 MiB
+ * genealogy, 289 MB during the ingest bench) and saved a quarter of the CPU of the widest trace only, nothing
+ * measurable on ordinary traces or on ingest. So no map by default, and a 16 MiB page cache, which traced as
+ * fast as 64 MiB. A host with memory to spare for a very large genealogy may map the file.
  */
-export const DEFAULT_SQLITE_MMAP_MB = 256;
+export const DEFAULT_SQLITE_MMAP_MB = 0;
 export const DEFAULT_SQLITE_CACHE_MB = 16;
 
 const file = (description: string) => Type.Optional(Type.String({ minLength: 1, description }));

@@ -260,8 +260,8 @@ describe('loadConfig errors', () => {
 });
 
 describe('SQLite memory keys', () => {
-  it('default to a 256 MiB map and a 16 MiB page cache', () => {
-    expect(loadConfig({ env: {}, cwd }).database.sqlite).toEqual({ mmapMb: 256, cacheMb: 16 });
+  it('default to no map and a 16 MiB page cache', () => {
+    expect(loadConfig({ env: {}, cwd }).database.sqlite).toEqual({ mmapMb: 0, cacheMb: 16 });
   });
 
   it('are read from the file and from BASTION_DATABASE_SQLITE_*, the environment winning key by key', () => {
