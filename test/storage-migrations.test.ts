@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, type ModuleMigration } from '../src/storage/migrations.js';
 import { openPostgres } from '../src/storage/postgres.js';
@@ -33,4 +34,24 @@ describe(`migrations (${testDialect})`, () => {
     expect(await migrate(storage, [table('0100_a'), table('0990_z')])).toEqual(['0100_a', '0990_z']);
     expect(await migrate(storage, [table('0100_a'), table('0500_m'), table('0990_z')])).toEqual(['0500_m']);
   });
+
+  it.runIf(testDialect === 'postgres')(
+    'migrates a database in its own schema when another schema of the same database already holds migration tables',
+    async () => {
+      expect(await migrate(storage, [table('0100_a')])).toEqual(['0100_a']); // the public schema's Bastion
+      const other = new URL(url!);
+      await sql`create schema second`.execute(storage.db);
+      other.searchParams.set('options', '-c search_path=second');
+      const second = openPostgres(other.toString());
+      try {
+        expect(await migrate(second, [table('0100_a'), table('0200_b')])).toEqual(['0100_a', '0200_b']);
+        const { rows } = await sql<{ name: string }>`select name from second.bastion_migrations order by name`.execute(
+          second.db,
+        );
+        expect(rows.map((r) => r.name)).toEqual(['0100_a', '0200_b']);
+      } finally {
+        await second.close();
+      }
+    },
+  );
 });
