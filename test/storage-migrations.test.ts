@@ -54,4 +54,23 @@ describe(`migrations (${testDialect})`, () => {
       }
     },
   );
+
+  it.runIf(testDialect === 'postgres')(
+    'keeps using the migration table search_path finds when an empty schema comes before it in search_path',
+    async () => {
+      expect(await migrate(storage, [table('0100_a')])).toEqual(['0100_a']);
+      await sql`create schema first`.execute(storage.db);
+      const ahead = new URL(url!);
+      ahead.searchParams.set('options', '-c search_path=first,public');
+      const reopened = openPostgres(ahead.toString());
+      try {
+        expect(await migrate(reopened, [table('0100_a'), table('0200_b')])).toEqual(['0200_b']);
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables
+          where table_schema = 'first' and table_name like 'bastion_migration%'`.execute(reopened.db);
+        expect(rows[0]!.n).toBe(0);
+      } finally {
+        await reopened.close();
+      }
+    },
+  );
 });

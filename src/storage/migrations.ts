@@ -20,7 +20,7 @@ class ListProvider implements MigrationProvider {
 export async function migrate(storage: Storage, migrations: ModuleMigration[]): Promise<string[]> {
   const names = migrations.map((m) => m.name);
   if (new Set(names).size !== names.length) throw new Error('duplicate migration names');
-  const schema = storage.dialect === 'postgres' ? await currentSchema(storage) : undefined;
+  const schema = storage.dialect === 'postgres' ? await migrationSchema(storage) : undefined;
   const migrator = new Migrator({
     db: storage.db,
     provider: new ListProvider(migrations, storage),
@@ -39,8 +39,16 @@ export async function migrate(storage: Storage, migrations: ModuleMigration[]): 
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-/** The schema unqualified names resolve to (the first of search_path that exists), where the tables go. */
-async function currentSchema(storage: Storage): Promise<string | undefined> {
-  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(storage.db);
+/**
+ * The schema of the migration table that an unqualified name finds through search_path (as every query of
+ * Bastion's finds its tables), or on a new database the one where unqualified names create tables.
+ */
+async function migrationSchema(storage: Storage): Promise<string | undefined> {
+  const { rows } = await sql<{ schema: string | null }>`
+    select coalesce(
+      (select n.nspname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where c.oid = to_regclass('bastion_migrations')),
+      current_schema()
+    ) as schema`.execute(storage.db);
   return rows[0]?.schema ?? undefined;
 }
