@@ -4,7 +4,17 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'data/**', 'node_modules/**', 'coverage/**', 'artifacts/**', 'web/src/api/schema.d.ts'] },
+  {
+    ignores: [
+      'dist/**',
+      '.bench-build/**',
+      'data/**',
+      'node_modules/**',
+      'coverage/**',
+      'artifacts/**',
+      'web/src/api/schema.d.ts',
+    ],
+  },
   js.configs.recommended,
   // Type-aware: a promise nobody awaits, a promise where a callback is expected, a condition on a value that
   // may be a number or an object by surprise — the bugs the compiler alone does not see.

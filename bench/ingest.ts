@@ -60,9 +60,7 @@ export async function run(): Promise<void> {
         ? ''
         : ` (private ${rss.anonMb.toFixed(0)} MB, file-backed ${rss.fileMb!.toFixed(0)} MB)`;
     console.log(`\n4. Memory: peak RSS during the Bastion runs ${peakMb.toFixed(0)} MB${split}`);
-    console.log(
-      `   RSS when the first measured run started: ${startMb.toFixed(0)} MB (code under tsx, database caches)`,
-    );
+    console.log(`   RSS when the first measured run started: ${startMb.toFixed(0)} MB (code, database caches)`);
 
     const ratios = {
       bastionToBareQos1: q1.messagesPerSecond / bare1.messagesPerSecond,

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { codeExtension } from '../support/compiled.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -10,8 +11,10 @@ export class Child<To extends { type: string }, From extends { type: string }> {
   private readonly waiters: { type: string; resolve: (m: From) => void; reject: (e: Error) => void }[] = [];
 
   constructor(file: 'publisher.ts' | 'subscriber.ts') {
-    // The bench runs under tsx; forking with the same execArgv lets the child load TypeScript too.
-    this.process = fork(join(here, file), [], { execArgv: process.execArgv, stdio: 'inherit' });
+    // The child runs the same kind of code as this process: compiled JavaScript as `npm run bench` runs it, or
+    // TypeScript under tsx (whose loader comes with the same execArgv).
+    const code = join(here, file.replace(/\.ts$/, codeExtension));
+    this.process = fork(code, [], { execArgv: process.execArgv, stdio: 'inherit' });
     this.process.on('message', (message: From) => this.dispatch(message));
     this.process.on('exit', (code) => {
       for (const w of this.waiters.splice(0)) w.reject(new Error(`${file} exited with code ${code}`));

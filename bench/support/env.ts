@@ -36,11 +36,12 @@ export async function openBenchBastion(
     if (databaseUrl !== undefined && schema !== undefined) await dropSchema(databaseUrl, schema);
   };
   try {
-    const env: Record<string, string> = { ...settings, BASTION_DATA_DIR: dataDir };
+    const env: Record<string, string> = { ...sqliteMemoryFromEnv(), ...settings, BASTION_DATA_DIR: dataDir };
     if (databaseUrl !== undefined && schema !== undefined)
       env.BASTION_DATABASE_URL = withSearchPath(databaseUrl, schema);
     // cwd is the temporary directory so that a bastion.config.json lying in the repository cannot change
-    // what is measured (checkpoint interval, witnesses): the bench runs on the defaults plus `settings`.
+    // what is measured (checkpoint interval, witnesses): the bench runs on the defaults plus `settings`
+    // (and SQLite's memory sizes, when the environment sets them).
     const config = loadConfig({ env, cwd: dataDir });
     const logger = createLogger('silent');
     const init = await initialize(config, logger);
@@ -59,6 +60,19 @@ export async function openBenchBastion(
     await removeAll();
     throw error;
   }
+}
+
+/**
+ * SQLite's memory sizes may be set for a bench run (BASTION_DATABASE_SQLITE_MMAP_MB, _CACHE_MB), so that their
+ * effect on the figures and the RSS can be measured; no other setting from the environment reaches the bench.
+ */
+function sqliteMemoryFromEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of ['BASTION_DATABASE_SQLITE_MMAP_MB', 'BASTION_DATABASE_SQLITE_CACHE_MB']) {
+    const value = process.env[name];
+    if (value !== undefined && value !== '') env[name] = value;
+  }
+  return env;
 }
 
 /** Every connection of the pool then resolves the unqualified table names into the bench schema. */

@@ -12,5 +12,5 @@ export function openStorage(config: BastionConfig, onConnectionLost?: (error: Er
   const databaseUrl = effectiveDatabaseUrl(config);
   return databaseUrl !== undefined
     ? openPostgres(databaseUrl, undefined, onConnectionLost, config.tls.ciphers)
-    : openSqlite(sqliteFile(config));
+    : openSqlite(sqliteFile(config), config.database.sqlite);
 }

@@ -3,10 +3,26 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Storage } from './storage.js';
+import { DEFAULT_SQLITE_CACHE_MB, DEFAULT_SQLITE_MMAP_MB } from '../kernel/config/database.js';
 import type { AnyTables as Database } from '../kernel/store.js';
 
+export interface SqliteMemory {
+  /** MiB of the database file mapped into the address space (0: none, every page read with read()). */
+  mmapMb: number;
+  /** MiB of SQLite's own page cache. */
+  cacheMb: number;
+}
+
+const MIB = 1024 * 1024;
+
 /** SQLite in WAL mode: readers never block the writer; NORMAL sync is durable across process crashes. */
-export function openSqlite(file: string): Storage {
+export function openSqlite(
+  file: string,
+  memory: SqliteMemory = { mmapMb: DEFAULT_SQLITE_MMAP_MB, cacheMb: DEFAULT_SQLITE_CACHE_MB },
+): Storage {
+  // A PRAGMA takes no bound parameters: the sizes are checked to be plain integers before they are written in.
+  const mmapBytes = mebibytes('mmapMb', memory.mmapMb, 0) * MIB;
+  const cacheKib = mebibytes('cacheMb', memory.cacheMb, 1) * 1024;
   if (file !== ':memory:') ownerOnly(file);
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
@@ -14,11 +30,12 @@ export function openSqlite(file: string): Storage {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('wal_autocheckpoint = 10000');
-  // Reads of a large database (a genealogy of a million lots is ~600 MB) hop between B-tree pages all over the
-  // file. Mapping the file lets SQLite read pages in place instead of copying each one in with a read() call
-  // (trace times halved at 1M lots); pages still in the WAL go through the page cache, 64 MiB instead of 2 MiB.
-  sqlite.pragma('mmap_size = 1073741824');
-  sqlite.pragma('cache_size = -65536');
+  // Both sizes are resident memory, so they are configuration (database.sqlite.*, defaults and figures in
+  // kernel/config/database.ts). The map lets SQLite read pages in place instead of copying each in with a read()
+  // call; without it the pages still come from the kernel's page cache, only copied.
+  sqlite.pragma(`mmap_size = ${mmapBytes}`);
+  // A negative cache_size counts KiB rather than pages.
+  sqlite.pragma(`cache_size = -${cacheKib}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
@@ -27,6 +44,13 @@ export function openSqlite(file: string): Storage {
     location: file,
     close: () => db.destroy(),
   };
+}
+
+function mebibytes(key: keyof SqliteMemory, value: number, minimum: number): number {
+  if (!Number.isSafeInteger(value) || value < minimum) {
+    throw new RangeError(`database.sqlite.${key} must be an integer of at least ${minimum}, not ${value}`);
+  }
+  return value;
 }
 
 /**

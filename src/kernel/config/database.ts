@@ -4,12 +4,22 @@ import { Type, type Static } from '@sinclair/typebox';
 export const databaseTlsModes = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
 export type DatabaseTlsMode = (typeof databaseTlsModes)[number];
 
+/**
+ * SQLite's memory (storage/sqlite.ts); both count in the process's resident memory. Measured (issue 17): a
+ * 1 GiB map becomes resident for nearly all of the file it covers (717 MB after traces of a 748 MiB
+ * genealogy, 289 MB during the ingest bench) and saved a quarter of the CPU of the widest trace only, nothing
+ * measurable on ordinary traces or on ingest. So no map by default, and a 16 MiB page cache, which traced as
+ * fast as 64 MiB. A host with memory to spare for a very large genealogy may map the file.
+ */
+export const DEFAULT_SQLITE_MMAP_MB = 0;
+export const DEFAULT_SQLITE_CACHE_MB = 16;
+
 const file = (description: string) => Type.Optional(Type.String({ minLength: 1, description }));
 
 /**
- * TLS to PostgreSQL, with libpq's meaning of each mode (docs/OPERATIONS.md, "PostgreSQL over TLS"). Every key is
- * optional so that the same setting in the URL (`sslmode`, `sslrootcert`, `sslcert`, `sslkey`) is allowed as
- * long as both say the same thing.
+ * `tls`: TLS to PostgreSQL, with libpq's meaning of each mode (docs/OPERATIONS.md, "PostgreSQL over TLS"). Every
+ * key is optional so that the same setting in the URL (`sslmode`, `sslrootcert`, `sslcert`, `sslkey`) is allowed
+ * as long as both say the same thing. `sqlite`: the memory SQLite may use (unused with PostgreSQL).
  */
 export const databaseConfig = Type.Object(
   {
@@ -27,6 +37,23 @@ export const databaseConfig = Type.Object(
         allowPlaintext: Type.Boolean({
           default: false,
           description: 'true or false (true allows mode disable to a database host that is not loopback)',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    sqlite: Type.Object(
+      {
+        mmapMb: Type.Integer({
+          minimum: 0,
+          maximum: 65_536,
+          default: DEFAULT_SQLITE_MMAP_MB,
+          description: 'an integer from 0 to 65536 (MiB of the SQLite file mapped into memory; 0 maps none)',
+        }),
+        cacheMb: Type.Integer({
+          minimum: 1,
+          maximum: 65_536,
+          default: DEFAULT_SQLITE_CACHE_MB,
+          description: "an integer from 1 to 65536 (MiB of SQLite's page cache)",
         }),
       },
       { additionalProperties: false, default: {} },

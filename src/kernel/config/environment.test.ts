@@ -78,6 +78,8 @@ function sampleOf(name: string): { text: string; value: unknown } {
     BASTION_DATABASE_CERT_FILE: { text: '/etc/bastion/db-client.crt', value: '/etc/bastion/db-client.crt' },
     BASTION_DATABASE_KEY_FILE: { text: '/etc/bastion/db-client.key', value: '/etc/bastion/db-client.key' },
     BASTION_DATABASE_ALLOW_PLAINTEXT: { text: 'true', value: true },
+    BASTION_DATABASE_SQLITE_MMAP_MB: { text: '128', value: 128 },
+    BASTION_DATABASE_SQLITE_CACHE_MB: { text: '64', value: 64 },
     BASTION_LOG_LEVEL: { text: 'warn', value: 'warn' },
     BASTION_LOG_FORMAT: { text: 'pretty', value: 'pretty' },
     BASTION_HTTP_PLAIN: { text: 'true', value: true },

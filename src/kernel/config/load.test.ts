@@ -259,6 +259,41 @@ describe('loadConfig errors', () => {
   });
 });
 
+describe('SQLite memory keys', () => {
+  it('default to no map and a 16 MiB page cache', () => {
+    expect(loadConfig({ env: {}, cwd }).database.sqlite).toEqual({ mmapMb: 0, cacheMb: 16 });
+  });
+
+  it('are read from the file and from BASTION_DATABASE_SQLITE_*, the environment winning key by key', () => {
+    writeConfig({ database: { sqlite: { mmapMb: 1024, cacheMb: 64 } } });
+    expect(loadConfig({ env: {}, cwd }).database.sqlite).toEqual({ mmapMb: 1024, cacheMb: 64 });
+    const config = loadConfig({ env: { BASTION_DATABASE_SQLITE_MMAP_MB: '0' }, cwd });
+    expect(config.database.sqlite).toEqual({ mmapMb: 0, cacheMb: 64 });
+  });
+
+  it('a map size that is negative, fractional or not a number names the key, the variable and the range', () => {
+    for (const text of ['-1', '1.5', 'lots', '65537']) {
+      const message = configError({ env: { BASTION_DATABASE_SQLITE_MMAP_MB: text }, cwd });
+      expect(message, text).toContain('"database.sqlite.mmapMb"');
+      expect(message, text).toContain('BASTION_DATABASE_SQLITE_MMAP_MB');
+      expect(message, text).toContain('0 to 65536');
+    }
+  });
+
+  it('a page cache of 0 MiB in the file names the key, the file and the range', () => {
+    const file = writeConfig({ database: { sqlite: { cacheMb: 0 } } });
+    const message = configError({ env: {}, cwd });
+    expect(message).toContain('"database.sqlite.cacheMb"');
+    expect(message).toContain(file);
+    expect(message).toContain('1 to 65536');
+  });
+
+  it('refuses an unknown key under database.sqlite and names it', () => {
+    writeConfig({ database: { sqlite: { pageSize: 4096 } } });
+    expect(configError({ env: {}, cwd })).toContain('database.sqlite.pageSize');
+  });
+});
+
 describe('loaded configuration', () => {
   it('is deeply frozen', () => {
     const config = loadConfig({ env: { BASTION_AUDIT_WITNESS_DIRS: 'a,b' }, cwd });

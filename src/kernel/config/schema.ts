@@ -327,6 +327,8 @@ export const environmentKeys: Record<string, { path: string[]; kind: EnvKind }> 
   BASTION_DATABASE_CERT_FILE: { path: ['database', 'tls', 'certFile'], kind: 'string' },
   BASTION_DATABASE_KEY_FILE: { path: ['database', 'tls', 'keyFile'], kind: 'string' },
   BASTION_DATABASE_ALLOW_PLAINTEXT: { path: ['database', 'tls', 'allowPlaintext'], kind: 'boolean' },
+  BASTION_DATABASE_SQLITE_MMAP_MB: { path: ['database', 'sqlite', 'mmapMb'], kind: 'integer' },
+  BASTION_DATABASE_SQLITE_CACHE_MB: { path: ['database', 'sqlite', 'cacheMb'], kind: 'integer' },
   BASTION_LOG_LEVEL: { path: ['logLevel'], kind: 'string' },
   BASTION_LOG_FORMAT: { path: ['logFormat'], kind: 'string' },
   BASTION_HTTP_PLAIN: { path: ['http', 'plain'], kind: 'boolean' },
