@@ -37,7 +37,13 @@ async function measure(scale: number): Promise<Record<string, number>> {
   try {
     console.log(`\nGenealogy of ${fmt(scale)} lots (${env.backend})`);
     const random = seededInts(42);
-    const genealogy: Genealogy = await generateGenealogy(bastion.storage.db, scale, random, String(scale));
+    const genealogy: Genealogy = await generateGenealogy(
+      bastion.storage.db,
+      scale,
+      random,
+      String(scale),
+      bastion.storage.dialect,
+    );
     const app = await buildHttpApp(bastion);
     const token = await adminToken(app, env.oneTimePassword);
     const db = bastion.storage.db;

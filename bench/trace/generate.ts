@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import { newId } from '../../src/kernel/ids.js';
 import type { Database } from '../../src/app/database.js';
 import { fmt } from '../audit/stats.js';
@@ -12,6 +12,18 @@ const ROWS_PER_INSERT = 500;
 export interface Genealogy {
   stages: string[][];
   wide: string[];
+}
+
+/**
+ * PostgreSQL plans from table statistics, which autovacuum gathers a minute or so after a bulk load like this
+ * one; a plant's genealogy grows slowly and always has them. Without them the planner guesses hundreds of
+ * links per lot and walks by hash joins over the whole links table, so the bench gathers them as autovacuum
+ * would. SQLite plans without statistics (none are kept unless ANALYZE is run), so nothing changes there.
+ */
+async function withStatistics(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Promise<void> {
+  if (dialect === 'postgres')
+    for (const table of ['genealogy_lots', 'genealogy_links', 'production_orders', 'production_materials'])
+      await sql`analyze ${sql.table(table)}`.execute(db);
 }
 
 async function chunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
@@ -28,6 +40,7 @@ export async function generateGenealogy(
   total: number,
   random: (max: number) => number,
   tag: string,
+  dialect: 'sqlite' | 'postgres',
 ): Promise<Genealogy> {
   const material = newId();
   await db
@@ -148,5 +161,6 @@ export async function generateGenealogy(
       (chunk) => tx.insertInto('genealogy_links').values(chunk).execute(),
     ),
   );
+  await withStatistics(db, dialect);
   return { stages, wide };
 }
