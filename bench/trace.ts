@@ -10,13 +10,16 @@ import { generateGenealogy, type Genealogy } from './trace/generate.js';
 
 const STARTS = 100;
 
-/** The baseline: the same recursive walk as plain SQL returning only lot IDs, no joins, no mapping. */
-async function rawTrace(db: Kysely<Database>, id: string, forward: boolean): Promise<number> {
+/**
+ * The baseline: the same recursive walk over the links table Bastion uses (integer lot keys), as plain SQL from
+ * the start lot's key, returning only keys: no depth, no details, no joins, no mapping.
+ */
+async function rawTrace(db: Kysely<Database>, key: number, forward: boolean): Promise<number> {
   const rows = forward
-    ? await sql`with recursive r(id) as (select ${id} union select l.child_id from r join genealogy_links l on l.parent_id = r.id) select id from r`.execute(
+    ? await sql`with recursive r(k) as (select cast(${key} as bigint) union select l.child from r join genealogy_links l on l.parent = r.k) select k from r`.execute(
         db,
       )
-    : await sql`with recursive r(id) as (select ${id} union select l.parent_id from r join genealogy_links l on l.child_id = r.id) select id from r`.execute(
+    : await sql`with recursive r(k) as (select cast(${key} as bigint) union select l.parent from r join genealogy_links l on l.child = r.k) select k from r`.execute(
         db,
       );
   return rows.rows.length - 1;
@@ -34,7 +37,13 @@ async function measure(scale: number): Promise<Record<string, number>> {
   try {
     console.log(`\nGenealogy of ${fmt(scale)} lots (${env.backend})`);
     const random = seededInts(42);
-    const genealogy: Genealogy = await generateGenealogy(bastion.storage.db, scale, random, String(scale));
+    const genealogy: Genealogy = await generateGenealogy(
+      bastion.storage.db,
+      scale,
+      random,
+      String(scale),
+      bastion.storage.dialect,
+    );
     const app = await buildHttpApp(bastion);
     const token = await adminToken(app, env.oneTimePassword);
     const db = bastion.storage.db;
@@ -47,12 +56,14 @@ async function measure(scale: number): Promise<Record<string, number>> {
       const httpMs: number[] = [];
       const sizes: number[] = [];
       for (const [i, lot] of starts.entries()) {
-        const id = (
-          await db.selectFrom('genealogy_lots').select('id').where('number', '=', lot).executeTakeFirstOrThrow()
-        ).id;
+        const { key } = await db
+          .selectFrom('genealogy_lots')
+          .select('key')
+          .where('number', '=', lot)
+          .executeTakeFirstOrThrow();
         // Whichever runs first reads the trace's pages cold and leaves them warm for the other: alternate.
         const moduleTrace = () => timed(() => trace(db, lot, direction));
-        const rawWalk = () => timed(() => rawTrace(db, id, direction === 'forward'));
+        const rawWalk = () => timed(() => rawTrace(db, key, direction === 'forward'));
         let traced: Trace, ms: number, rawSize: number, rawTime: number;
         if (i % 2 === 0) {
           [traced, ms] = await moduleTrace();
@@ -91,14 +102,28 @@ async function measure(scale: number): Promise<Record<string, number>> {
     let wideSize = 0;
     let wideOrders = 0;
     for (const lot of genealogy.wide) {
-      const id = (
-        await db.selectFrom('genealogy_lots').select('id').where('number', '=', lot).executeTakeFirstOrThrow()
-      ).id;
-      const [traced, ms] = await timed(() => trace(db, lot, 'forward'));
+      const { key } = await db
+        .selectFrom('genealogy_lots')
+        .select('key')
+        .where('number', '=', lot)
+        .executeTakeFirstOrThrow();
+      // Alternated as above: the first of the two would read the wide trace's pages cold for the other.
+      const moduleTrace = () => timed(() => trace(db, lot, 'forward'));
+      const rawWalk = () => timed(() => rawTrace(db, key, true));
+      let traced: Trace, ms: number, rawSize: number, rawTime: number;
+      if (wideMs.length % 2 === 0) {
+        [traced, ms] = await moduleTrace();
+        [rawSize, rawTime] = await rawWalk();
+      } else {
+        [rawSize, rawTime] = await rawWalk();
+        [traced, ms] = await moduleTrace();
+      }
+      if (rawSize !== traced.lots.length)
+        throw new Error(`wide trace of ${lot}: module ${traced.lots.length} lots, raw SQL ${rawSize}`);
       wideMs.push(ms);
+      wideRawMs.push(rawTime);
       wideSize = traced.lots.length;
       wideOrders = traced.orders.length;
-      wideRawMs.push((await timed(() => rawTrace(db, id, true)))[1]);
     }
     console.log(
       `   wide raw lot forward: ${fmtMs(median(wideMs))} median for ${fmt(wideSize)} lots in ${fmt(wideOrders)} work orders (raw SQL ${fmtMs(median(wideRawMs))})`,

@@ -351,7 +351,7 @@ describe(`genealogy (${testDialect})`, () => {
     await produce('OP-1', { order: 'WO-P1' });
     const link = await t.bastion.storage.db
       .selectFrom('genealogy_links as k')
-      .innerJoin('genealogy_lots as c', 'c.id', 'k.child_id')
+      .innerJoin('genealogy_lots as c', 'c.key', 'k.child')
       .select(['k.operation', 'k.order_id'])
       .where('c.number', '=', 'OP-1')
       .executeTakeFirstOrThrow();

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import { newId } from '../../src/kernel/ids.js';
 import type { Database } from '../../src/app/database.js';
 import { fmt } from '../audit/stats.js';
@@ -12,6 +12,18 @@ const ROWS_PER_INSERT = 500;
 export interface Genealogy {
   stages: string[][];
   wide: string[];
+}
+
+/**
+ * PostgreSQL plans from table statistics, which autovacuum gathers a minute or so after a bulk load like this
+ * one; a plant's genealogy grows slowly and always has them. Without them the planner guesses hundreds of
+ * links per lot and walks by hash joins over the whole links table, so the bench gathers them as autovacuum
+ * would. SQLite plans without statistics (none are kept unless ANALYZE is run), so nothing changes there.
+ */
+async function withStatistics(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Promise<void> {
+  if (dialect === 'postgres')
+    for (const table of ['genealogy_lots', 'genealogy_links', 'production_orders', 'production_materials'])
+      await sql`analyze ${sql.table(table)}`.execute(db);
 }
 
 async function chunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
@@ -28,6 +40,7 @@ export async function generateGenealogy(
   total: number,
   random: (max: number) => number,
   tag: string,
+  dialect: 'sqlite' | 'postgres',
 ): Promise<Genealogy> {
   const material = newId();
   await db
@@ -43,7 +56,8 @@ export async function generateGenealogy(
     })
     .execute();
   const stages: string[][] = [];
-  const ids = new Map<string, string>();
+  // Lot number -> the integer key the database gave the lot, which the links are made with.
+  const keys = new Map<string, number>();
   let orders = 0;
   const newOrder = async () => {
     const id = newId();
@@ -69,15 +83,13 @@ export async function generateGenealogy(
   for (const [stage, share] of STAGE_SHARES.entries()) {
     const count = Math.max(1, Math.round(total * share));
     const numbers = Array.from({ length: count }, (_, i) => `L${tag}-${stage}-${i}`);
-    const lots: Database['genealogy_lots'][] = [];
-    const links: Database['genealogy_links'][] = [];
+    const lots: Insertable<Database['genealogy_lots']>[] = [];
+    const links: { parent: string; child: string; order: string }[] = [];
     let order = '';
     for (const [i, number] of numbers.entries()) {
-      const id = newId();
-      ids.set(number, id);
       if (stage > 0 && i % 10 === 0) order = await newOrder();
       lots.push({
-        id,
+        id: newId(),
         number,
         material_id: material,
         quantity: 10,
@@ -93,19 +105,22 @@ export async function generateGenealogy(
       if (stage === 0) continue;
       const previous = stages[stage - 1]!;
       const parents = new Set(Array.from({ length: random(3) }, () => previous[random(previous.length) - 1]!));
-      for (const parent of parents)
-        links.push({
-          parent_id: ids.get(parent)!,
-          child_id: id,
-          quantity: 1,
-          order_id: order,
-          operation: 10,
-          created_at: 0,
-        });
+      for (const parent of parents) links.push({ parent, child: number, order });
     }
     await db.transaction().execute(async (tx) => {
-      await chunked(lots, (chunk) => tx.insertInto('genealogy_lots').values(chunk).execute());
-      await chunked(links, (chunk) => tx.insertInto('genealogy_links').values(chunk).execute());
+      await chunked(lots, async (chunk) => {
+        const made = await tx.insertInto('genealogy_lots').values(chunk).returning(['key', 'number']).execute();
+        for (const lot of made) keys.set(lot.number, lot.key);
+      });
+      const rows = links.map((l) => ({
+        parent: keys.get(l.parent)!,
+        child: keys.get(l.child)!,
+        quantity: 1,
+        order_id: l.order,
+        operation: 10,
+        created_at: 0,
+      }));
+      await chunked(rows, (chunk) => tx.insertInto('genealogy_links').values(chunk).execute());
     });
     stages.push(numbers);
     console.log(`   stage ${stage}: ${fmt(count)} lots, ${fmt(links.length)} links`);
@@ -118,8 +133,8 @@ export async function generateGenealogy(
       consumers.add(stages[1]![random(stages[1]!.length) - 1]!);
     for (const consumer of consumers)
       wideLinks.push({
-        parent_id: ids.get(raw)!,
-        child_id: ids.get(consumer)!,
+        parent: keys.get(raw)!,
+        child: keys.get(consumer)!,
         quantity: 1,
         order_id: null,
         operation: null,
@@ -131,20 +146,21 @@ export async function generateGenealogy(
     (
       await db
         .selectFrom('genealogy_links')
-        .select(['parent_id', 'child_id'])
+        .select(['parent', 'child'])
         .where(
-          'parent_id',
+          'parent',
           'in',
-          wide.map((n) => ids.get(n)!),
+          wide.map((n) => keys.get(n)!),
         )
         .execute()
-    ).map((l) => `${l.parent_id}:${l.child_id}`),
+    ).map((l) => `${l.parent}:${l.child}`),
   );
   await db.transaction().execute((tx) =>
     chunked(
-      wideLinks.filter((l) => !existing.has(`${l.parent_id}:${l.child_id}`)),
+      wideLinks.filter((l) => !existing.has(`${l.parent}:${l.child}`)),
       (chunk) => tx.insertInto('genealogy_links').values(chunk).execute(),
     ),
   );
+  await withStatistics(db, dialect);
   return { stages, wide };
 }

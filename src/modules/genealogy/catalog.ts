@@ -8,6 +8,7 @@ export const genealogyCatalog: DataCatalog = {
   genealogy_lots: {
     description: 'Material lots: received, produced, consumed, held.',
     columns: {
+      key: internal,
       id: internal,
       number: internal,
       material_id: internal,
@@ -25,10 +26,10 @@ export const genealogyCatalog: DataCatalog = {
   },
   genealogy_links: {
     description: 'Consumption of a parent lot into a child lot.',
-    rowKey: ['parent_id', 'child_id'],
+    rowKey: ['parent', 'child'],
     columns: {
-      parent_id: internal,
-      child_id: internal,
+      parent: internal,
+      child: internal,
       quantity: process,
       order_id: internal,
       created_at: internal,

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { ReadDb } from '../../kernel/store.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
@@ -22,7 +22,7 @@ export const lotNumber = Type.String({
 });
 export const amount = Type.Number({ exclusiveMinimum: 0, maximum: 1e12 });
 
-export type LotRow = Database['genealogy_lots'];
+export type LotRow = Selectable<Database['genealogy_lots']>;
 
 /** Takes only the lot tables, so quality's and recipes' handles can be passed too. */
 export async function lotByNumber<DB extends GenealogyTables>(handle: ReadDb<DB>, number: string): Promise<LotRow> {
@@ -113,7 +113,7 @@ export async function insertLot(
   fields: Pick<LotRow, 'number' | 'material_id' | 'quantity' | 'unit'> & Partial<LotRow>,
 ): Promise<LotRow> {
   await assertNewLot(ctx, fields.number);
-  const lot: LotRow = {
+  const lot = {
     id: newId(),
     available: fields.quantity,
     state: 'available',
@@ -124,8 +124,13 @@ export async function insertLot(
     created_at: ctx.now,
     ...fields,
   };
-  await tablesOf(ctx).insertInto('genealogy_lots').values(lot).execute();
-  return lot;
+  // The database numbers the key; the links to this lot are made with it.
+  const { key } = await tablesOf(ctx)
+    .insertInto('genealogy_lots')
+    .values(lot)
+    .returning('key')
+    .executeTakeFirstOrThrow();
+  return { ...lot, key };
 }
 
 /** Takes `quantity` out of a lot into `child`, refusing held, scrapped and over-consumed lots. */
@@ -156,7 +161,7 @@ export async function consumeInto(
     .execute();
   await tx
     .insertInto('genealogy_links')
-    .values({ parent_id: lot.id, child_id: child.id, quantity, order_id: orderId, operation, created_at: ctx.now })
+    .values({ parent: lot.key, child: child.key, quantity, order_id: orderId, operation, created_at: ctx.now })
     .execute();
   return lot;
 }

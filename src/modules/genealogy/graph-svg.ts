@@ -20,8 +20,8 @@ const FILL: Record<string, string> = { held: '#ffe0a3', scrapped: '#f7b4b4', con
 export async function edgesOf(db: ReadDb<Database>, numbers: string[]) {
   return db
     .selectFrom('genealogy_links as k')
-    .innerJoin('genealogy_lots as p', 'p.id', 'k.parent_id')
-    .innerJoin('genealogy_lots as c', 'c.id', 'k.child_id')
+    .innerJoin('genealogy_lots as p', 'p.key', 'k.parent')
+    .innerJoin('genealogy_lots as c', 'c.key', 'k.child')
     .select(['p.number as parent', 'c.number as child', 'k.quantity'])
     .where('p.number', 'in', numbers)
     .where('c.number', 'in', numbers)

@@ -1,8 +1,13 @@
+import type { Generated } from 'kysely';
 import type { ModuleMigration } from '../../kernel/store.js';
+import { integerKeys } from './schema-keys.js';
 
 export interface GenealogyTables {
   /** Material lots: received from suppliers or produced by work orders. */
   genealogy_lots: {
+    /** The integer surrogate key that links and traces use (schema-keys.ts); never shown outside the module. */
+    key: Generated<number>;
+    /** The lot's public ID: audit records and other modules' rows name the lot by it. */
     id: string;
     number: string;
     material_id: string;
@@ -18,8 +23,10 @@ export interface GenealogyTables {
   };
   /** One edge per consumption: `quantity` of the parent lot went into the child lot. */
   genealogy_links: {
-    parent_id: string;
-    child_id: string;
+    /** The consumed lot's key. */
+    parent: number;
+    /** The key of the lot it went into. */
+    child: number;
     quantity: number;
     order_id: string | null;
     /** The routing operation of the order that consumed the parent lot, if one was named. */
@@ -114,3 +121,5 @@ genealogyMigrations.push({
     await db.schema.createIndex('genealogy_lots_order').on('genealogy_lots').columns(['order_id']).execute();
   },
 });
+
+genealogyMigrations.push(integerKeys);

@@ -40,26 +40,24 @@ interface TraceRow {
 
 /**
  * The trace statement for one direction. It starts from the lot number, so a trace is a single round trip;
- * its first row is the start lot itself at depth 0 (none when there is no such lot). The walk carries the
- * depth, so a lot reached along paths of different lengths appears once per length: `best` keeps its
- * smallest depth, grouping by ID alone, which also feeds the lot lookups in ID order (neighbouring B-tree
- * pages) before the details are joined to one row per lot.
+ * its first row is the start lot itself at depth 0 (none when there is no such lot). The walk runs over integer
+ * lot keys (schema-keys.ts) and carries the depth, so a lot reached along paths of different lengths appears
+ * once per length: `best` keeps its smallest depth, grouping by key alone, which also feeds the lot lookups in
+ * key order (neighbouring B-tree pages) before the details are joined to one row per lot.
  */
 function traceQuery(direction: 'backward' | 'forward', number: string, maxDepth: number) {
   const [from, to] =
-    direction === 'forward'
-      ? [sql.ref('l.parent_id'), sql.ref('l.child_id')]
-      : [sql.ref('l.child_id'), sql.ref('l.parent_id')];
+    direction === 'forward' ? [sql.ref('l.parent'), sql.ref('l.child')] : [sql.ref('l.child'), sql.ref('l.parent')];
   return sql<TraceRow>`
-    with recursive reached(id, depth) as (
-      select id, 0 from genealogy_lots where number = ${number}
+    with recursive reached(k, depth) as (
+      select key, 0 from genealogy_lots where number = ${number}
       union
-      select ${to}, r.depth + 1 from reached r join genealogy_links l on ${from} = r.id where r.depth < ${maxDepth}
+      select ${to}, r.depth + 1 from reached r join genealogy_links l on ${from} = r.k where r.depth < ${maxDepth}
     ),
-    best(id, depth) as (select id, min(depth) from reached group by id)
+    best(k, depth) as (select k, min(depth) from reached group by k)
     select g.number, m.code as material, b.depth, g.quantity, g.unit, g.state, o.number as order_number, o.line_path
     from best b
-    join genealogy_lots g on g.id = b.id
+    join genealogy_lots g on g.key = b.k
     join production_materials m on m.id = g.material_id
     left join production_orders o on o.id = g.order_id
     order by b.depth, g.number`;

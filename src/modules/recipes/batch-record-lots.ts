@@ -36,8 +36,8 @@ export async function producedLots(
 export async function consumedLots(db: ReadDb<Database>, orderId: string): Promise<ConsumedLot[]> {
   const rows = await db
     .selectFrom('genealogy_links as g')
-    .innerJoin('genealogy_lots as child', 'child.id', 'g.child_id')
-    .innerJoin('genealogy_lots as parent', 'parent.id', 'g.parent_id')
+    .innerJoin('genealogy_lots as child', 'child.key', 'g.child')
+    .innerJoin('genealogy_lots as parent', 'parent.key', 'g.parent')
     .innerJoin('production_materials as m', 'm.id', 'parent.material_id')
     .select(['parent.number as lot', 'm.code as material', 'g.quantity', 'parent.unit', 'g.operation'])
     .select(['parent.supplier', 'parent.supplier_lot', 'child.number as into', 'g.created_at'])
