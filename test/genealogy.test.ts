@@ -110,6 +110,62 @@ describe(`genealogy (${testDialect})`, () => {
     expect(lots).toBe(400);
   });
 
+  it('answers a forward trace of a raw lot used in 17,000 lots over HTTP, with every link (more lots than one statement may bind twice)', async () => {
+    // Seeded straight into the tables, as bench/trace does: 17,000 commands would take minutes. The trace read
+    // under test is the real route.
+    await execute('genealogy.lot.receive', {
+      number: 'ORE-WIDE',
+      material: 'ORE',
+      quantity: 17_000,
+      supplier: 'Mine AG',
+      supplierLot: 'M-WIDE',
+    });
+    const db = t.bastion.storage.db;
+    const raw = await db
+      .selectFrom('genealogy_lots')
+      .select(['key', 'material_id'])
+      .where('number', '=', 'ORE-WIDE')
+      .executeTakeFirstOrThrow();
+    const count = 17_000;
+    for (let at = 0; at < count; at += 500) {
+      const lots = Array.from({ length: Math.min(500, count - at) }, (_, i) => ({
+        id: crypto.randomUUID(),
+        number: `WIDE-${at + i}`,
+        material_id: raw.material_id,
+        quantity: 1,
+        available: 1,
+        unit: 'kg',
+        state: 'available',
+        hold_reason: null,
+        supplier: null,
+        supplier_lot: null,
+        order_id: null,
+        created_at: 0,
+      }));
+      const made = await db.insertInto('genealogy_lots').values(lots).returning('key').execute();
+      await db
+        .insertInto('genealogy_links')
+        .values(
+          made.map((m) => ({
+            parent: raw.key,
+            child: m.key,
+            quantity: 1,
+            order_id: null,
+            operation: null,
+            created_at: 0,
+          })),
+        )
+        .execute();
+    }
+    const response = await app.inject({ url: '/api/lots/ORE-WIDE/trace?direction=forward', headers: admin.headers });
+    expect(response.statusCode).toBe(200);
+    const body = response.json<{ lots: { number: string }[]; links: { parent: string; child: string }[] }>();
+    expect(body.lots).toHaveLength(count);
+    expect(body.links).toHaveLength(count);
+    expect(new Set(body.links.map((l) => l.child)).size).toBe(count);
+    expect(body.links.every((l) => l.parent === 'ORE-WIDE')).toBe(true);
+  });
+
   it('refuses held, over-consumed, unknown and re-made lots, and changes nothing', async () => {
     await execute('genealogy.lot.receive', {
       number: 'ORE-9',

@@ -16,16 +16,28 @@ const ROW = 46;
 const BOX = { width: 150, height: 34 };
 const FILL: Record<string, string> = { held: '#ffe0a3', scrapped: '#f7b4b4', consumed: '#e6e6e6' };
 
-/** The edges between the lots of a trace (the start lot included), by lot number. */
+/** Lot numbers bound per query: far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
+const NUMBERS_PER_QUERY = 5_000;
+
+/**
+ * The edges between the lots of a trace (the start lot included), by lot number. A trace can hold tens of
+ * thousands of lots, more than one statement may bind: the parents are looked up in chunks, and an edge is kept
+ * when its child is in the trace too.
+ */
 export async function edgesOf(db: ReadDb<Database>, numbers: string[]) {
-  return db
-    .selectFrom('genealogy_links as k')
-    .innerJoin('genealogy_lots as p', 'p.key', 'k.parent')
-    .innerJoin('genealogy_lots as c', 'c.key', 'k.child')
-    .select(['p.number as parent', 'c.number as child', 'k.quantity'])
-    .where('p.number', 'in', numbers)
-    .where('c.number', 'in', numbers)
-    .execute();
+  const inTrace = new Set(numbers);
+  const edges: { parent: string; child: string; quantity: number }[] = [];
+  for (let at = 0; at < numbers.length; at += NUMBERS_PER_QUERY) {
+    const rows = await db
+      .selectFrom('genealogy_links as k')
+      .innerJoin('genealogy_lots as p', 'p.key', 'k.parent')
+      .innerJoin('genealogy_lots as c', 'c.key', 'k.child')
+      .select(['p.number as parent', 'c.number as child', 'k.quantity'])
+      .where('p.number', 'in', numbers.slice(at, at + NUMBERS_PER_QUERY))
+      .execute();
+    for (const row of rows) if (inTrace.has(row.child)) edges.push(row);
+  }
+  return edges;
 }
 
 /**
