@@ -8,6 +8,8 @@ import { fmtMs, median, percentile, seededInts } from './stats.js';
 const PROOFS = 1000;
 /** Untimed proofs first, so the figures are of a server that has been answering proofs, not a cold cache. */
 const WARM_UP = 100;
+/** Issue 17: a proof at a million records in under half a millisecond (median), on SQLite and PostgreSQL. */
+const MEDIAN_GOAL_MS = 0.5;
 
 export interface ProofResult {
   proofs: number;
@@ -62,8 +64,10 @@ export async function measureProofs(bastion: Bastion, total: number): Promise<Pr
   console.log(
     `   ${PROOFS} proofs for random records (after ${WARM_UP} untimed), all verified against the signed root`,
   );
+  const met = result.medianMs < MEDIAN_GOAL_MS ? 'met' : 'NOT met';
   console.log(
-    `   inclusionProof: median ${fmtMs(result.medianMs)}, p95 ${fmtMs(result.p95Ms)}, max ${fmtMs(result.maxMs)}`,
+    `   inclusionProof: median ${fmtMs(result.medianMs)} (goal < ${MEDIAN_GOAL_MS} ms: ${met}), ` +
+      `p95 ${fmtMs(result.p95Ms)}, max ${fmtMs(result.maxMs)}`,
   );
   return result;
 }

@@ -16,23 +16,26 @@ export function leafHash(...parts: (Buffer | string)[]): Buffer {
   return hash.digest();
 }
 
-/** Hash of an interior node (RFC 9162: SHA-256(0x01 || left || right)). */
-export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
-}
 
 /** Root of the empty tree: SHA-256 of the empty string. */
 export const EMPTY_ROOT = createHash('sha256').digest();
 
 // One-shot hashing (crypto.hash, Node 20.12+) skips a Hash object per call; createHash on older Node 20.
-const sha256: (data: string | Buffer) => Buffer =
+export const sha256: (data: string | Buffer) => Buffer =
   typeof crypto.hash === 'function'
     ? (data) => crypto.hash('sha256', data, 'buffer')
     : (data) => crypto.createHash('sha256').update(data).digest();
 
 const NODE = Buffer.alloc(65, 0x01); // 0x01 ‖ left ‖ right, reused: one hash input per interior node
 
-function fastNode(left: Buffer, right: Buffer): Buffer {
+/**
+ * Hash of an interior node (RFC 9162: SHA-256(0x01 || left || right)). Children are SHA-256 hashes (32 bytes),
+ * copied into one reused input and hashed in one shot: every append and every proof or verification step
+ * computes these, and a Hash object per node cost as much again. Anything else takes the general path.
+ */
+export function nodeHash(left: Buffer, right: Buffer): Buffer {
+  if (left.length !== 32 || right.length !== 32)
+    return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
   left.copy(NODE, 1);
   right.copy(NODE, 33);
   return sha256(NODE);
@@ -51,7 +54,7 @@ export function merkleTreeHash(leafData: readonly string[]): Buffer {
   let level: Buffer[] = leafData.map((data) => sha256(`\u0000${data}`));
   while (level.length > 1) {
     const next: Buffer[] = [];
-    for (let i = 0; i + 1 < level.length; i += 2) next.push(fastNode(level[i]!, level[i + 1]!));
+    for (let i = 0; i + 1 < level.length; i += 2) next.push(nodeHash(level[i]!, level[i + 1]!));
     if (level.length % 2 === 1) next.push(level.at(-1)!);
     level = next;
   }
@@ -238,6 +241,7 @@ export class Frontier {
   }
 
   clone(): Frontier {
-    return new Frontier(this.size, [...this.levels]);
+    // slice, not spread: the levels are holey (fromSubtrees) and spreading a holey array is several times slower.
+    return new Frontier(this.size, this.levels.slice());
   }
 }

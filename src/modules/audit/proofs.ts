@@ -1,7 +1,7 @@
 import { NotFoundError, ValidationError } from '../../kernel/errors.js';
 import type { AuditReader } from './db.js';
 import { consistencyRanges, foldSubtrees, inclusionRanges, perfectSubtrees, type LeafRange } from './merkle.js';
-import { fetchNodes, latestCheckpoint, readHead } from './store.js';
+import { fetchNodes, readTreeView } from './store.js';
 
 export interface InclusionProof {
   seq: number;
@@ -14,37 +14,69 @@ export interface InclusionProof {
   checkpoint: { body: string; signature: string } | null;
 }
 
-/** Roots of several leaf ranges, fetched from stored subtrees in one or two queries. */
-async function rangeRoots(reader: AuditReader, ranges: LeafRange[]): Promise<Buffer[]> {
+/** Each range's perfect subtrees, and the ranges' roots once those subtrees' hashes are known. */
+function rangePlan(ranges: LeafRange[]) {
   const perRange = ranges.map((range) => perfectSubtrees(range));
-  const hashes = await fetchNodes(reader.db, perRange.flat());
-  let at = 0;
-  return perRange.map((refs) => {
-    const slice = hashes.slice(at, at + refs.length);
-    at += refs.length;
-    return foldSubtrees(slice);
-  });
+  return {
+    refs: perRange.flat(),
+    roots(hashes: Buffer[]): Buffer[] {
+      let at = 0;
+      return perRange.map((refs) => {
+        const slice = hashes.slice(at, at + refs.length);
+        at += refs.length;
+        return foldSubtrees(slice);
+      });
+    },
+  };
 }
 
-async function currentSize(reader: AuditReader): Promise<number> {
-  return (await readHead(reader.db))?.seq ?? 0;
+/** Roots of several leaf ranges, fetched from stored subtrees in one query. */
+async function rangeRoots(reader: AuditReader, ranges: LeafRange[]): Promise<Buffer[]> {
+  const plan = rangePlan(ranges);
+  return plan.roots(await fetchNodes(reader.db, plan.refs));
 }
 
 /**
+ * Tree sizes a proof may name and still get a speculative read: node keys (store.ts) are exact below 2^40 leaves,
+ * and anything larger is refused by the size checks anyway.
+ */
+const SPECULATION_LIMIT = 2 ** 40;
+
+/**
+ * The tree size of the latest checkpoint last read from each database. A proof guesses that it is still the
+ * latest and reads the checkpoint, the head and the nodes of that tree in one query; only when a checkpoint has
+ * been signed since (or the record is newer than it) does a second query read the nodes of the right tree.
+ */
+const lastCheckpointSize = new WeakMap<object, number>();
+
+const inclusionRangesOf = (seq: number, size: number): LeafRange[] => [
+  [seq - 1, seq],
+  [0, size],
+  ...inclusionRanges(seq - 1, size),
+];
+
+/**
  * Proves that record `seq` is in the tree of `treeSize` records: by default the latest signed checkpoint,
- * or the current size when the record is newer than every checkpoint. O(log n) stored hashes.
+ * or the current size when the record is newer than every checkpoint. O(log n) stored hashes, in one query
+ * when the latest checkpoint is the one last seen.
  */
 export async function inclusionProof(reader: AuditReader, seq: number, treeSize?: number): Promise<InclusionProof> {
-  const latest = await latestCheckpoint(reader.db);
-  const size = treeSize ?? (latest && latest.treeSize >= seq ? latest.treeSize : await currentSize(reader));
+  const guess = treeSize ?? lastCheckpointSize.get(reader.db);
+  const guessed =
+    guess !== undefined && seq >= 1 && seq <= guess && guess < SPECULATION_LIMIT
+      ? rangePlan(inclusionRangesOf(seq, guess))
+      : undefined;
+  const view = await readTreeView(reader, guessed?.refs ?? []);
+  const latest = view.latest;
+  if (latest) lastCheckpointSize.set(reader.db, latest.treeSize);
+  const size = treeSize ?? (latest && latest.treeSize >= seq ? latest.treeSize : view.size);
   if (seq < 1 || seq > size) throw new NotFoundError(`Record ${seq} is not in a log of ${size} records.`);
-  if (treeSize !== undefined && treeSize > (await currentSize(reader)))
+  if (treeSize !== undefined && treeSize > view.size)
     throw new ValidationError(`The log has fewer than ${treeSize} records.`);
-  const [leaf, root, ...path] = await rangeRoots(reader, [
-    [seq - 1, seq],
-    [0, size],
-    ...inclusionRanges(seq - 1, size),
-  ]);
+  const [leaf, root, ...path] =
+    guessed && size === guess
+      ? guessed.roots(view.hashes(guessed.refs))
+      : await rangeRoots(reader, inclusionRangesOf(seq, size));
   const signed = latest?.treeSize === size ? latest : undefined;
   return {
     seq,
@@ -71,15 +103,15 @@ export async function consistencyProof(
   fromSize: number,
   toSize: number,
 ): Promise<ConsistencyProof> {
-  const size = await currentSize(reader);
-  if (fromSize < 1 || fromSize > toSize || toSize > size) {
+  const plausible = fromSize >= 1 && fromSize <= toSize && toSize < SPECULATION_LIMIT;
+  const plan = plausible ? rangePlan([[0, fromSize], [0, toSize], ...consistencyRanges(fromSize, toSize)]) : undefined;
+  // The size and the nodes in one query: the nodes are used only once the size shows the request is valid.
+  const view = await readTreeView(reader, plan?.refs ?? []);
+  const size = view.size;
+  if (!plan || toSize > size) {
     throw new ValidationError(`A consistency proof needs 1 <= from <= to <= ${size}; got ${fromSize} and ${toSize}.`);
   }
-  const [fromRoot, toRoot, ...path] = await rangeRoots(reader, [
-    [0, fromSize],
-    [0, toSize],
-    ...consistencyRanges(fromSize, toSize),
-  ]);
+  const [fromRoot, toRoot, ...path] = plan.roots(view.hashes(plan.refs));
   return {
     fromSize,
     toSize,

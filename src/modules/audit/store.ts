@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Dialect, ReadDb, UnitOfWork } from '../../kernel/store.js';
-import type { Database } from './db.js';
+import type { AuditReader, Database } from './db.js';
 import { preparedQuery } from '../../storage/prepared.js';
 import type { SignedCheckpoint } from './checkpoint.js';
 import { APPEND_LOCK_KEY } from './append-function.js';
@@ -36,13 +36,36 @@ function leafSeqsUnder(ref: NodeRef): number[] {
   return Array.from({ length: width }, (_, i) => ref.index * width + i + 1);
 }
 
+/** What the given perfect subtrees need from storage: leaf records by sequence number, stored nodes by key. */
+function wantedFor(refs: NodeRef[]): { seqs: number[]; keys: number[] } {
+  const seqs = [...new Set(refs.filter((r) => r.level < LOWEST_STORED_LEVEL).flatMap(leafSeqsUnder))];
+  const keys = refs.filter((r) => r.level >= LOWEST_STORED_LEVEL).map(nodeKey);
+  return { seqs, keys };
+}
+
+function rebuild(ref: NodeRef, found: Map<number, Buffer>): Buffer | undefined {
+  const leaves = leafSeqsUnder(ref).map((seq) => found.get(-seq));
+  return leaves.every((h): h is Buffer => h !== undefined) ? perfectRoot(leaves) : undefined;
+}
+
+/** The subtrees' hashes, in the order asked, from the rows found (leaves under -seq, nodes under their key). */
+function hashesFor(refs: NodeRef[], found: Map<number, Buffer>): Buffer[] {
+  return refs.map((ref) => {
+    const hash =
+      ref.level === 0 || ref.level >= LOWEST_STORED_LEVEL
+        ? found.get(ref.level === 0 ? -(ref.index + 1) : nodeKey(ref))
+        : rebuild(ref, found);
+    if (!hash) throw new Error(`audit Merkle node ${ref.level}:${ref.index} is missing`);
+    return hash;
+  });
+}
+
 /**
  * Hashes of the given perfect subtrees, in the order asked, in one query: stored ones read, low ones
  * rebuilt from their leaves. Leaves answer under their negative sequence number, nodes under their key.
  */
 export async function fetchNodes(db: Reader, refs: NodeRef[]): Promise<Buffer[]> {
-  const seqs = [...new Set(refs.filter((r) => r.level < LOWEST_STORED_LEVEL).flatMap(leafSeqsUnder))];
-  const keys = refs.filter((r) => r.level >= LOWEST_STORED_LEVEL).map(nodeKey);
+  const { seqs, keys } = wantedFor(refs);
   const found = new Map<number, Buffer>();
   if (seqs.length + keys.length > 0) {
     const leaves = db
@@ -55,19 +78,52 @@ export async function fetchNodes(db: Reader, refs: NodeRef[]): Promise<Buffer[]>
       .where('node', 'in', keys.length > 0 ? keys : [-1]);
     for (const row of await leaves.unionAll(nodes).execute()) found.set(Number(row.k), row.hash);
   }
-  return refs.map((ref) => {
-    const hash =
-      ref.level === 0 || ref.level >= LOWEST_STORED_LEVEL
-        ? found.get(ref.level === 0 ? -(ref.index + 1) : nodeKey(ref))
-        : rebuild(ref, found);
-    if (!hash) throw new Error(`audit Merkle node ${ref.level}:${ref.index} is missing`);
-    return hash;
-  });
+  return hashesFor(refs, found);
 }
 
-function rebuild(ref: NodeRef, found: Map<number, Buffer>): Buffer | undefined {
-  const leaves = leafSeqsUnder(ref).map((seq) => found.get(-seq));
-  return leaves.every((h): h is Buffer => h !== undefined) ? perfectRoot(leaves) : undefined;
+/** The latest signed checkpoint, the log's size, and the hashes read for the subtrees asked for. */
+export interface TreeView {
+  latest: SignedCheckpoint | undefined;
+  size: number;
+  /** Hashes of the subtrees asked for (or of some of them), in the order given; throws if one is missing. */
+  hashes(refs: NodeRef[]): Buffer[];
+}
+
+/**
+ * `IN` a list of integers passed as one bound parameter and expanded server-side, so the SQL text is the same
+ * for every proof (PostgreSQL: a bigint array; SQLite: a JSON array through json_each).
+ */
+function inIntegers(dialect: Dialect, values: number[]) {
+  return dialect.capabilities.multipleWriters
+    ? sql`= any(${values.map(String)}::bigint[])`
+    : sql`in (select value from json_each(${JSON.stringify(values)}))`;
+}
+
+/**
+ * The latest checkpoint, the head's sequence number and the hashes of `refs`, in one query and so in one round
+ * trip to PostgreSQL: a proof read in separate queries paid a round trip each. Every value is a bound parameter.
+ */
+export async function readTreeView(reader: AuditReader, refs: NodeRef[]): Promise<TreeView> {
+  const { seqs, keys } = wantedFor(refs);
+  const { rows } = await sql<{ kind: number; k: number | string; body: string | null; hash: Buffer | null }>`
+    select 0 as kind, tree_size as k, body, signature as hash
+      from (select tree_size, body, signature from audit_checkpoints order by tree_size desc limit 1) latest
+    union all
+    select 1, seq, null, null from (select seq from audit_records order by seq desc limit 1) head
+    union all
+    select 2, -seq, null, hash from audit_records where seq ${inIntegers(reader, seqs)}
+    union all
+    select 3, node, null, hash from audit_merkle_nodes where node ${inIntegers(reader, keys)}`.execute(reader.db);
+  let latest: SignedCheckpoint | undefined;
+  let size = 0;
+  const found = new Map<number, Buffer>();
+  for (const row of rows) {
+    const kind = Number(row.kind);
+    if (kind === 0) latest = { treeSize: Number(row.k), body: row.body!, signature: row.hash! };
+    else if (kind === 1) size = Number(row.k);
+    else found.set(Number(row.k), row.hash!);
+  }
+  return { latest, size, hashes: (asked) => hashesFor(asked, found) };
 }
 
 /** INSERT of one record, built once per database: this is the statement every command pays for. */
@@ -111,14 +167,24 @@ export async function appendIfHead(
   }
 }
 
-/** Stores the interior nodes an append completed, those at LOWEST_STORED_LEVEL and above. */
+const insertNodeQuery = preparedQuery(
+  (db, node, hash) =>
+    db.insertInto('audit_merkle_nodes').values({ node: node as unknown as number, hash: hash as unknown as Buffer }),
+  2,
+);
+
+/**
+ * Stores the interior nodes an append completed, those at LOWEST_STORED_LEVEL and above, in one statement: one
+ * append in 16 stores any, and half of those exactly one, which takes a prepared INSERT instead of one built anew.
+ */
 export async function insertNodes(tx: Kysely<Database>, nodes: (NodeRef & { hash: Buffer })[]) {
   const kept = nodes.filter((n) => n.level >= LOWEST_STORED_LEVEL);
-  if (kept.length === 0) return;
-  await tx
-    .insertInto('audit_merkle_nodes')
-    .values(kept.map((n) => ({ node: nodeKey(n), hash: n.hash })))
-    .execute();
+  if (kept.length === 1) await insertNodeQuery(tx, nodeKey(kept[0]!), kept[0]!.hash);
+  else if (kept.length > 1)
+    await tx
+      .insertInto('audit_merkle_nodes')
+      .values(kept.map((n) => ({ node: nodeKey(n), hash: n.hash })))
+      .execute();
 }
 
 export async function insertCheckpoint(tx: Kysely<Database>, checkpoint: SignedCheckpoint, at: number) {

@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BastionConfig } from '../../kernel/config/schema.js';
 import type { SignedCheckpoint } from './checkpoint.js';
@@ -46,11 +47,20 @@ export class DirectoryWitness implements Witness {
     this.directory = dir;
   }
 
-  record(checkpoint: SignedCheckpoint): void {
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+  /**
+   * Both files are written and flushed at once (two flushes one after the other cost the command that crossed
+   * the checkpoint twice the disk's flush time), then renamed into place signature first: a `.json` is never
+   * visible without its `.sig`, as when they were written one after the other.
+   */
+  async record(checkpoint: SignedCheckpoint): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const stem = join(this.dir, fileStem(checkpoint.treeSize));
-    writeAtomically(`${stem}.sig`, checkpoint.signature);
-    writeAtomically(`${stem}.json`, checkpoint.body);
+    const [signature, body] = await Promise.all([
+      writeTemporary(`${stem}.sig`, checkpoint.signature),
+      writeTemporary(`${stem}.json`, Buffer.from(checkpoint.body, 'utf8')),
+    ]);
+    await rename(signature, `${stem}.sig`);
+    await rename(body, `${stem}.json`);
   }
 
   readAll(): WitnessedCheckpoint[] {
@@ -82,17 +92,17 @@ function readOrEmpty(file: string): Buffer {
   }
 }
 
-/** Written to a temporary file, flushed to disk, then renamed: a crash leaves the old file or the new, never half. */
-function writeAtomically(file: string, data: string | Buffer): void {
+/** Written to a temporary file beside `file` and flushed to disk; the caller renames it into place. */
+async function writeTemporary(file: string, data: Buffer): Promise<string> {
   const temporary = `${file}.tmp-${process.pid}`;
-  const fd = openSync(temporary, 'w', 0o644);
+  const handle = await open(temporary, 'w', 0o644);
   try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fsyncSync(fd);
+    await handle.writeFile(data);
+    await handle.sync();
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
-  renameSync(temporary, file);
+  return temporary;
 }
 
 /** The witnesses a configuration names; without any, one directory beside the database in the data directory. */
