@@ -24,76 +24,75 @@ export function referenceCanonicalJson(value: unknown): string {
 }
 
 /** Thrown by the fast encoder for anything it leaves to the reference (never escapes this file; made once). */
-class LeftToReference extends Error {}
-const ASK_REFERENCE = new LeftToReference('left to the reference encoder');
+const DECLINED = new Error('left to the reference encoder');
 
-/** A string without lone surrogates (RFC 8785 refuses them); isWellFormed is native in Node 20 and later. */
 const wellFormed = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 
-function quoted(text: string): string {
-  if (!wellFormed(text)) throw ASK_REFERENCE;
-  return JSON.stringify(text);
+/** Keys JSON.stringify could write out of insertion order (array indexes come first) or that assignment mangles. */
+function unsafeKey(key: string): boolean {
+  const first = key.charCodeAt(0);
+  return (first >= 0x30 && first <= 0x39) || key === '__proto__' || !wellFormed(key);
 }
 
-/**
- * One pass over plain data: null, booleans, finite numbers, well-formed strings, arrays and plain objects. Keys
- * sorted by UTF-16 code units (Array.prototype.sort's default), numbers and strings in ECMAScript's JSON forms, as
- * RFC 8785 asks and `canonicalize` writes them. Anything else (toJSON, NaN, lone surrogates, functions, symbols,
- * bigints, cycles) is left to the reference, so both always give the same answer.
- */
-function encode(value: unknown): string {
+function sortedCopy(value: unknown): unknown {
   switch (typeof value) {
     case 'string':
-      return quoted(value);
+      if (!wellFormed(value)) throw DECLINED;
+      return value;
     case 'number':
-      if (!Number.isFinite(value)) throw ASK_REFERENCE;
-      return JSON.stringify(value);
+      if (!Number.isFinite(value)) throw DECLINED;
+      return value;
     case 'boolean':
-      return value ? 'true' : 'false';
+      return value;
     case 'object':
-      if (value === null) return 'null';
-      if (Array.isArray(value)) return encodeArray(value);
-      return encodeObject(value as Record<string, unknown>);
+      if (value === null) return null;
+      return Array.isArray(value) ? arrayCopy(value) : objectCopy(value);
     default:
-      throw ASK_REFERENCE;
+      throw DECLINED;
   }
 }
 
-function encodeArray(items: readonly unknown[]): string {
-  let text = '[';
+function arrayCopy(items: unknown[]): unknown[] {
+  if (typeof (items as { toJSON?: unknown }).toJSON === 'function') throw DECLINED;
+  const copy: unknown[] = new Array<unknown>(items.length).fill(null);
   for (let i = 0; i < items.length; i += 1) {
     const item = items[i];
-    // A hole of a sparse array reads as undefined too, and the reference writes it differently: it decides.
-    if (item === undefined && !(i in items)) throw ASK_REFERENCE;
-    text += (i === 0 ? '' : ',') + (item === undefined ? 'null' : encode(item));
+    // undefined is written as null, as JSON.stringify would; a hole reads as undefined too, but is declined.
+    if (item !== undefined) copy[i] = sortedCopy(item);
+    else if (!(i in items)) throw DECLINED;
   }
-  return text + ']';
+  return copy;
 }
 
-function encodeObject(object: Record<string, unknown>): string {
-  if (typeof object.toJSON === 'function') throw ASK_REFERENCE;
-  let text = '{';
-  let first = true;
+function objectCopy(object: object): Record<string, unknown> {
+  const prototype: unknown = Object.getPrototypeOf(object);
+  if (prototype !== Object.prototype && prototype !== null) throw DECLINED;
+  if (typeof (object as { toJSON?: unknown }).toJSON === 'function') throw DECLINED;
+  const copy: Record<string, unknown> = {};
+  // Array.prototype.sort's default order compares UTF-16 code units, which is RFC 8785's key order.
   for (const key of Object.keys(object).sort()) {
-    const item = object[key];
-    if (item === undefined) continue;
-    text += (first ? '' : ',') + quoted(key) + ':' + encode(item);
-    first = false;
+    if (unsafeKey(key)) throw DECLINED;
+    const item = (object as Record<string, unknown>)[key];
+    if (item !== undefined) copy[key] = sortedCopy(item);
   }
-  return text + '}';
+  return copy;
 }
 
 /**
  * RFC 8785 (JSON Canonicalization Scheme) serialization: sorted keys, fixed number and string forms. The audit
- * chain hashes it, so it must never change: the fast encoder gives byte for byte what the reference gives
- * (src/kernel/canonical-json.test.ts compares both on the RFC's examples and on generated values), and hands the
- * reference everything it does not take on itself.
+ * chain hashes it, so it must never change. The fast path copies the value with its keys inserted in sorted order
+ * and lets the engine's JSON.stringify write the copy in one pass (about half the time of building the string in
+ * JavaScript): JSON.stringify writes a plain object's non-index keys in insertion order, and strings and numbers
+ * exactly as RFC 8785 asks (the RFC takes both from ECMAScript). Whatever could break that (array-index keys,
+ * toJSON, non-finite numbers, lone surrogates, class instances, sparse arrays, nesting deep enough to overflow the
+ * stack) is declined and the reference decides, so the two never differ (canonical-json.test.ts compares them on
+ * the RFC's examples and on generated values).
  */
 export function canonicalJson(value: unknown): string {
   try {
-    if (value !== undefined) return encode(value);
+    if (value !== undefined) return JSON.stringify(sortedCopy(value));
   } catch (error) {
-    if (error !== ASK_REFERENCE && !(error instanceof RangeError)) throw error;
+    if (error !== DECLINED && !(error instanceof RangeError)) throw error;
   }
   return referenceCanonicalJson(value);
 }

@@ -1,7 +1,7 @@
 import { toIsoUtc } from '../../kernel/clock.js';
+import { canonicalJson } from '../../kernel/canonical-json.js';
 import type { AuditEntry } from '../../kernel/pipeline/types.js';
 import { leafHash, sha256 } from './merkle.js';
-import { recordJson } from './record-json.js';
 
 /** The previous hash of record 1. */
 export const GENESIS_HASH = Buffer.alloc(32);
@@ -18,7 +18,7 @@ export interface AuditRecord extends AuditEntry {
 export function encodeRecord(entry: AuditEntry, seq: number, id: string, at: number): string {
   // Undefined fields are left out, as JSON does.
   const record: AuditRecord = { v: 1, seq, id, ts: toIsoUtc(at), ...entry };
-  return recordJson(record);
+  return canonicalJson(record);
 }
 
 /**
