@@ -86,11 +86,13 @@ export class NotifyWatch implements Freshness {
 
   private lost(client: pg.Client, error?: unknown): void {
     if (this.client !== client) return;
+    const wasListening = this.listening;
     this.client = undefined;
     this.listening = false;
     this.retryAt = Date.now() + this.retryMs;
     this.cache.clear();
-    if (!this.closed) {
+    // Once per loss, not once per failed reconnection while the database is away.
+    if (wasListening && !this.closed) {
       const reason = error instanceof Error ? error.message : 'connection ended';
       this.logger.warn({ reason }, 'session cache: change notifications lost; sessions are read from the database');
     }
