@@ -36,6 +36,8 @@ export async function run(): Promise<void> {
         `figures move with other load on the machine`,
     );
     console.log(`Rate limit raised to ${RATE_LIMIT.toLocaleString('en-US')} requests per window so it never refuses`);
+    const { cacheSeconds } = bastion.config.session;
+    console.log(`Session cache: ${cacheSeconds > 0 ? `on, entries kept at most ${cacheSeconds} s` : 'off'}`);
 
     const app = await buildHttpApp(bastion);
     const token = await adminToken(app, env.oneTimePassword);
@@ -83,6 +85,7 @@ export async function run(): Promise<void> {
       sessionSeconds: Math.round(seconds),
       loadAverage: loadavg()[0],
       touches: touched,
+      sessionCacheSeconds: bastion.config.session.cacheSeconds,
     };
     console.log(`\n${JSON.stringify(summary)}`);
   } finally {

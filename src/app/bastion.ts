@@ -204,6 +204,7 @@ export async function openBastion(config: BastionConfig, options: OpenOptions = 
       try {
         await pipeline.flushDenials(); // counts of repeated denials still in memory
         await securityEvents.close();
+        await authenticator?.close?.();
         await audit.settled(); // checkpoints on their way to off-host witnesses (a CLI run ends here)
         await storage.close();
       } finally {

@@ -96,6 +96,7 @@ function sampleOf(name: string): { text: string; value: unknown } {
     BASTION_AUDIT_WITNESS_DIRS: { text: 'w1,w2', value: [join(cwd, 'w1'), join(cwd, 'w2')] },
     BASTION_SESSION_IDLE_MINUTES: { text: '10', value: 10 },
     BASTION_SESSION_TERMINAL_IDLE_MINUTES: { text: '3', value: 3 },
+    BASTION_SESSION_CACHE_SECONDS: { text: '0', value: 0 },
     BASTION_LOCKOUT_THRESHOLD: { text: '7', value: 7 },
     BASTION_OPCUA_ENABLED: { text: 'false', value: false },
     BASTION_MQTT_ENABLED: { text: 'false', value: false },

@@ -137,6 +137,13 @@ export const configSchema = Type.Object(
           description: 'an integer from 1 to 60 (minutes before a shop-floor terminal session locks)',
         }),
         maxPerAccount: Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'an integer from 1 to 100' }),
+        cacheSeconds: Type.Integer({
+          minimum: 0,
+          maximum: 300,
+          default: 10,
+          description:
+            'an integer from 0 to 300 (seconds a session read is reused at most, if no change arrives first; 0: off)',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -345,6 +352,7 @@ export const environmentKeys: Record<string, { path: string[]; kind: EnvKind }> 
   BASTION_AUDIT_WITNESS_DIRS: { path: ['audit', 'witnessDirs'], kind: 'list' },
   BASTION_SESSION_IDLE_MINUTES: { path: ['session', 'idleMinutes'], kind: 'integer' },
   BASTION_SESSION_TERMINAL_IDLE_MINUTES: { path: ['session', 'terminalIdleMinutes'], kind: 'integer' },
+  BASTION_SESSION_CACHE_SECONDS: { path: ['session', 'cacheSeconds'], kind: 'integer' },
   BASTION_LOCKOUT_THRESHOLD: { path: ['identity', 'lockoutThreshold'], kind: 'integer' },
   BASTION_OPCUA_ENABLED: { path: ['opcua', 'enabled'], kind: 'boolean' },
   BASTION_MQTT_ENABLED: { path: ['mqtt', 'enabled'], kind: 'boolean' },

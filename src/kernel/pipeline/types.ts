@@ -222,4 +222,6 @@ export interface Authenticated {
 /** Finds the session a bearer token or cookie names; the identity module supplies it. */
 export interface Authenticator {
   authenticate(token: string, now: number): Promise<Authenticated | undefined>;
+  /** Releases what it holds (a connection listening for session changes); called when the instance closes. */
+  close?(): Promise<void>;
 }

@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { FieldCipher } from '../../kernel/privacy/cipher.js';
+import type { CommandContext } from '../../kernel/pipeline/types.js';
 import type { AnyTables } from '../../kernel/store.js';
 import type { Database } from './db.js';
 import { ERASED_NAME } from './personal-data.js';
+import { sessionsChanged } from './session-cache/changes.js';
 
 /** What erasing an account removed, by kind (counts only: the register and the audit record keep these). */
 export interface AccountErasure {
@@ -20,7 +22,7 @@ export interface AccountErasure {
  * account id stays, so the audit log and batch records that cite it remain whole and verifiable.
  */
 export async function eraseAccount(
-  ctx: { tx: Kysely<AnyTables>; cipher: FieldCipher; now: number },
+  ctx: { tx: Kysely<AnyTables>; cipher: FieldCipher; now: number } & Pick<CommandContext, 'uow' | 'emit'>,
   userId: string,
 ): Promise<AccountErasure> {
   const { cipher, now } = ctx;
@@ -48,6 +50,7 @@ export async function eraseAccount(
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
+  await sessionsChanged(ctx);
   return {
     keysShredded,
     sessionsDeleted: await deleted('sessions'),

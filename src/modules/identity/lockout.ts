@@ -6,6 +6,7 @@ import type { CommandContext } from '../../kernel/pipeline/types.js';
 import type { Database } from './db.js';
 import { builtInRole } from './roles.js';
 import { grantsOf } from './sessions.js';
+import { sessionsChanged } from './session-cache/changes.js';
 import type { UserRow } from './users-store.js';
 
 /** Accounts whose every role is a shop-floor role are throttled and alarmed, never locked (NIST SP 800-82). */
@@ -49,8 +50,10 @@ export async function countFailure(
       .where('id', '=', user.id)
       .execute();
   const sessionEnded = atLimit && factor !== 'password' && ctx.actor.sessionId !== undefined;
-  if (sessionEnded)
+  if (sessionEnded) {
     await ctx.tx.updateTable('sessions').set({ revoked_at: ctx.now }).where('id', '=', ctx.actor.sessionId!).execute();
+    await sessionsChanged(ctx);
+  }
   if (atLimit)
     ctx.emit(locked ? 'security.account-locked' : alarms[factor], {
       userId: user.id,

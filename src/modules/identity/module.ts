@@ -1,6 +1,6 @@
 import type { BastionModule } from '../../kernel/module.js';
 import { RoleAuthorizer } from './authorizer.js';
-import { authenticate } from './sessions.js';
+import { sessionAuthenticator } from './session-cache/authenticator.js';
 import { identityCommands } from './commands/index.js';
 import { identityPermissions } from './permissions.js';
 import { identityRoutes } from './routes.js';
@@ -29,13 +29,7 @@ export const identityModule: BastionModule = {
   },
   authorizer: (context) => new RoleAuthorizer(context.permissions, context.db, context.clock),
   signatures: (context) => new SessionSignatures(context, loadSecretBox(context.config.dataDir)),
-  authenticator: (context) => ({
-    authenticate: (token, now) =>
-      authenticate(context.db, token, now, {
-        idleMs: context.config.session.idleMinutes * 60_000,
-        terminalIdleMs: context.config.session.terminalIdleMinutes * 60_000,
-      }),
-  }),
+  authenticator: (context) => sessionAuthenticator(context),
   routes: (app, context) => {
     identityRoutes(app, context);
     terminalRoutes(app, context);

@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../kernel/module.js';
+import { NotFoundError } from '../../kernel/errors.js';
+import type { PermissionDefinition } from '../../kernel/pipeline/permissions.js';
 import type { ReadDb } from '../../kernel/store.js';
 import { errorResponses, originOf, requestCsrfToken } from '../../http/index.js';
 import { grantHolds } from './authorizer.js';
@@ -52,6 +54,54 @@ const meView = Type.Object(
   closed,
 );
 
+/**
+ * The permissions a grant can confer, in name order: the catalogue is complete before the first request, and
+ * sorting it on every /api/auth/me cost more than the rest of the answer.
+ */
+const grantableOf = new WeakMap<ModuleContext, PermissionDefinition[]>();
+function grantable(context: ModuleContext): PermissionDefinition[] {
+  let list = grantableOf.get(context);
+  if (!list) {
+    list = context.permissions
+      .list()
+      .filter((p) => !p.public)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    grantableOf.set(context, list);
+  }
+  return list;
+}
+
+/** The account and its live sessions, oldest first, in one round trip (every page load asks for them). */
+async function accountWithSessions(db: ReadDb<Database>, userId: string, now: number) {
+  const rows = await db
+    .selectFrom('users')
+    .leftJoin('sessions', (join) =>
+      join
+        .onRef('sessions.user_id', '=', 'users.id')
+        .on('sessions.revoked_at', 'is', null)
+        .on('sessions.expires_at', '>', now),
+    )
+    .select([
+      'users.id',
+      'users.username',
+      'users.display_name',
+      'sessions.id as sessionId',
+      'sessions.created_at',
+      'sessions.last_seen_at',
+    ])
+    .where('users.id', '=', userId)
+    .orderBy('sessions.created_at')
+    .execute();
+  const account = rows[0];
+  if (!account) throw new NotFoundError(`No account ${userId}.`);
+  const sessions = rows.flatMap((r) =>
+    r.sessionId !== null && r.created_at !== null && r.last_seen_at !== null
+      ? [{ id: r.sessionId, created_at: r.created_at, last_seen_at: r.last_seen_at }]
+      : [],
+  );
+  return { account, sessions };
+}
+
 function selfRoutes(app: FastifyInstance, context: ModuleContext, db: ReadDb<Database>): void {
   app.get(
     '/api/auth/notice',
@@ -79,23 +129,12 @@ function selfRoutes(app: FastifyInstance, context: ModuleContext, db: ReadDb<Dat
     },
     async (request) => {
       const { actor } = request;
-      const now = context.clock.now();
-      const account = await userById(db, actor.id);
+      const { account, sessions } = await accountWithSessions(db, actor.id, context.clock.now());
       const csrfToken = requestCsrfToken(request);
       const grants = actor.grants ?? [];
-      const permissions = context.permissions
-        .list()
-        .filter((p) => !p.public && (p.everyone === true || grants.some((g) => grantHolds(g, p))))
-        .map((p) => p.name)
-        .sort();
-      const sessions = await db
-        .selectFrom('sessions')
-        .select(['id', 'created_at', 'last_seen_at'])
-        .where('user_id', '=', actor.id)
-        .where('revoked_at', 'is', null)
-        .where('expires_at', '>', now)
-        .orderBy('created_at')
-        .execute();
+      const permissions = grantable(context)
+        .filter((p) => p.everyone === true || grants.some((g) => grantHolds(g, p)))
+        .map((p) => p.name);
       return {
         id: actor.id,
         kind: actor.kind,

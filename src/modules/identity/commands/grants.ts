@@ -8,6 +8,7 @@ import { ADMINISTRATOR, builtInRole } from '../roles.js';
 import { isoTime, permissionName, roleName, scope, userId } from '../schemas.js';
 import { ENTERPRISE } from '../scope.js';
 import { userById } from '../users-store.js';
+import { sessionsChanged } from '../session-cache/changes.js';
 import {
   accountApprovals,
   assertAdministratorApproved,
@@ -70,6 +71,7 @@ export const grantRoleCommand = (deps: IdentityDeps) =>
           revoked_at: null,
         })
         .execute();
+      await sessionsChanged(ctx);
       ctx.setTarget({ type: 'user', id: input.userId });
       ctx.note({ grantId: id, role: input.role, scope: input.scope, expiresAt: input.expiresAt ?? null });
       return { grantId: id };
@@ -102,6 +104,7 @@ export const revokeRoleCommand = (deps: IdentityDeps) =>
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) === 0)
         throw new NotFoundError(`The account holds no ${input.role} at ${input.scope}.`);
+      await sessionsChanged(ctx);
       ctx.setTarget({ type: 'user', id: input.userId });
       ctx.note({ role: input.role, scope: input.scope });
       return { revoked: true };
@@ -151,6 +154,7 @@ export const defineRoleCommand = (deps: IdentityDeps) =>
           created_by: ctx.actor.id,
         })
         .execute();
+      await sessionsChanged(ctx);
       ctx.setTarget({ type: 'role', id: input.name });
       ctx.note({ permissions: input.permissions });
       return { name: input.name };

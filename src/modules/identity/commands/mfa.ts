@@ -13,6 +13,7 @@ import { otpauthUri, newTotpSecret, qrSvg, totpStep } from '../totp.js';
 import type { AddressThrottle } from '../throttle.js';
 import { revokeSessions, userById, type UserRow } from '../users-store.js';
 import { accountCommand } from './account-command.js';
+import { sessionsChanged } from '../session-cache/changes.js';
 import type { AccountAct } from './escalation.js';
 
 const RECOVERY_CODES = 10;
@@ -27,6 +28,7 @@ function secretOf(deps: IdentityDeps, user: UserRow): string {
   return deps.secrets.open(user.totp_secret, totpContext(user.id));
 }
 
+/** Also where a confirmation's `totp_enabled` reaches the caches: every session of the account changes. */
 async function markSessionVerified(ctx: CommandContext) {
   if (ctx.actor.sessionId !== undefined && ctx.actor.sessionId !== '')
     await ctx.tx
@@ -34,6 +36,7 @@ async function markSessionVerified(ctx: CommandContext) {
       .set({ mfa_verified_at: ctx.now })
       .where('id', '=', ctx.actor.sessionId)
       .execute();
+  await sessionsChanged(ctx);
 }
 
 /**
@@ -194,6 +197,7 @@ export const resetMfaCommand = (deps: IdentityDeps) =>
         .execute();
       await ctx.tx.deleteFrom('recovery_codes').where('user_id', '=', input.userId).execute();
       const ended = await revokeSessions(ctx.tx, input.userId, ctx.now);
+      await sessionsChanged(ctx);
       ctx.setTarget({ type: 'user', id: input.userId });
       ctx.note({ endedSessions: ended });
       return { reset: true };

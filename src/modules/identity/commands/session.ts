@@ -16,6 +16,7 @@ import type { AddressThrottle } from '../throttle.js';
 import { revokeSessions, type UserRow } from '../users-store.js';
 import { accountCommand } from './account-command.js';
 import type { AccountAct } from './escalation.js';
+import { sessionsChanged, sessionTouched } from '../session-cache/changes.js';
 
 const wrongCredentials = () =>
   new AuthenticationError('User name or password is wrong, or the account cannot log in now.');
@@ -47,8 +48,10 @@ export async function openSession(
     .orderBy('created_at')
     .execute();
   const ended = live.slice(0, Math.max(0, live.length - maxPerAccount + 1)).map((s) => s.id);
-  if (ended.length > 0)
+  if (ended.length > 0) {
     await ctx.tx.updateTable('sessions').set({ revoked_at: ctx.now }).where('id', 'in', ended).execute();
+    await sessionsChanged(ctx);
+  }
   const token = newToken();
   const csrfToken = csrfTokenOf(token);
   const sessionId = newId();
@@ -159,6 +162,7 @@ export const logout = defineCommand({
     if (ctx.actor.sessionId === undefined || ctx.actor.sessionId === '')
       throw new ValidationError('There is no session to end.');
     await ctx.tx.updateTable('sessions').set({ revoked_at: ctx.now }).where('id', '=', ctx.actor.sessionId).execute();
+    await sessionsChanged(ctx);
     ctx.setTarget({ type: 'session', id: ctx.actor.sessionId });
     return { ended: true };
   },
@@ -180,6 +184,7 @@ export const touchSession = defineCommand({
       .where('id', '=', input.sessionId)
       .where('revoked_at', 'is', null)
       .execute();
+    sessionTouched(ctx, input.sessionId);
     ctx.setTarget({ type: 'session', id: input.sessionId });
     return { touched: true };
   },
@@ -202,6 +207,7 @@ export const revokeOwnSession = defineCommand({
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) throw new NotFoundError('No such live session of yours.');
+    await sessionsChanged(ctx);
     ctx.setTarget({ type: 'session', id: input.sessionId });
     return { ended: true };
   },
@@ -219,6 +225,7 @@ export const revokeUserSessionsCommand = (deps: IdentityDeps) =>
     output: Type.Object({ ended: Type.Integer() }, { additionalProperties: false }),
     async run(ctx, input) {
       const ended = await revokeSessions(ctx.tx, input.userId, ctx.now);
+      await sessionsChanged(ctx);
       ctx.setTarget({ type: 'user', id: input.userId });
       ctx.note({ ended });
       return { ended };
@@ -248,6 +255,7 @@ export const signatureFailed = defineCommand({
       .set({ signature_failures: failures, ...(end ? { revoked_at: ctx.now } : {}) })
       .where('id', '=', input.sessionId)
       .execute();
+    if (end) await sessionsChanged(ctx);
     ctx.setTarget({ type: 'session', id: input.sessionId });
     ctx.note({ failures, sessionEnded: end });
     if (failures >= 3)

@@ -9,6 +9,7 @@ import { isoTime, newPassword, password, username } from '../schemas.js';
 import { oneTimePasswordResult, userResult, userView } from '../views.js';
 import { insertAccount, publicUser, revokeSessions, userById } from '../users-store.js';
 import { accountCommand } from './account-command.js';
+import { sessionsChanged } from '../session-cache/changes.js';
 import { openAccount } from '../personal-data.js';
 import type { AccountAct } from './escalation.js';
 
@@ -91,6 +92,7 @@ const accountChange = (
         const before = await openAccount(ctx.cipher, await userById(ctx.tx, input.userId));
         await ctx.tx.updateTable('users').set(apply(ctx.now)).where('id', '=', input.userId).execute();
         const ended = endSessions ? await revokeSessions(ctx.tx, input.userId, ctx.now) : 0;
+        await sessionsChanged(ctx);
         const after = await openAccount(ctx.cipher, await userById(ctx.tx, input.userId));
         ctx.setTarget({ type: 'user', id: input.userId });
         ctx.recordChange(publicUser(before), publicUser(after));
@@ -165,6 +167,7 @@ export const resetPasswordCommand = (deps: IdentityDeps) =>
         .where('id', '=', input.userId)
         .execute();
       const ended = await revokeSessions(ctx.tx, input.userId, ctx.now);
+      await sessionsChanged(ctx);
       ctx.setTarget({ type: 'user', id: input.userId });
       ctx.note({ endedSessions: ended });
       return { oneTimePassword };
@@ -205,6 +208,7 @@ export const changePasswordCommand = (deps: IdentityDeps) =>
         .where('id', '=', user.id)
         .execute();
       const ended = await revokeSessions(ctx.tx, user.id, ctx.now, ctx.actor.sessionId);
+      await sessionsChanged(ctx);
       ctx.note({ endedSessions: ended });
       return { changed: true };
     },

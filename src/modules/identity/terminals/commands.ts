@@ -6,6 +6,7 @@ import { nodeByPath } from '../../plant/index.js';
 import { defineCommand } from '../db.js';
 import { idParams, scope } from '../schemas.js';
 import { hashToken } from '../sessions.js';
+import { sessionsChanged } from '../session-cache/changes.js';
 import type { AddressThrottle } from '../throttle.js';
 import { ENROLMENT_MINUTES, newEnrolmentCode, normaliseCode, terminalIdentity } from './store.js';
 
@@ -107,6 +108,7 @@ export const revokeTerminal = defineCommand({
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     const endedSessions = Number(ended.numUpdatedRows);
+    await sessionsChanged(ctx);
     ctx.note({ endedSessions, alreadyRevoked: terminal.revoked_at !== null });
     return { revoked: true, endedSessions };
   },

@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import type { FieldCipher } from '../../../kernel/privacy/cipher.js';
 import type { AnyTables, ReadDb } from '../../../kernel/store.js';
 import { eraseAccount } from '../../identity/index.js';
 import type { RetentionTarget } from './targets.js';
@@ -30,7 +29,7 @@ export async function countLeavers(db: ReadDb, target: RetentionTarget): Promise
  * stays, so the audit chain, which names people only by it, still verifies.
  */
 export async function eraseFormerStaff(
-  ctx: { tx: Kysely<AnyTables>; cipher: FieldCipher; now: number },
+  ctx: Parameters<typeof eraseAccount>[0],
   target: RetentionTarget,
   limit: number,
 ): Promise<{ erased: number; keysShredded: number }> {
