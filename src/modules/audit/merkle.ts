@@ -16,7 +16,6 @@ export function leafHash(...parts: (Buffer | string)[]): Buffer {
   return hash.digest();
 }
 
-
 /** Root of the empty tree: SHA-256 of the empty string. */
 export const EMPTY_ROOT = createHash('sha256').digest();
 
