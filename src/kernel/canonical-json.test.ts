@@ -158,6 +158,9 @@ describe('the fast encoder gives byte for byte what the reference (canonicalize)
       fc.string({ unit: 'binary' }),
       fc.string({ unit: fc.integer({ min: 0xd700, max: 0xe000 }).map((c) => String.fromCharCode(c)) }),
       fc.dictionary(fc.string({ unit: 'grapheme-composite' }), fc.jsonValue()),
+      fc.dictionary(fc.string({ unit: 'binary' }), fc.oneof(fc.double(), fc.string({ unit: 'binary' }))),
+      // Index-like keys: JSON.stringify writes them first, whatever their insertion order.
+      fc.dictionary(fc.nat().map(String), fc.jsonValue()),
     );
     fc.assert(
       fc.property(values, (value) => {
@@ -195,5 +198,24 @@ describe('the fast encoder gives byte for byte what the reference (canonicalize)
     sparse[2] = 2;
     for (const value of [NaN, Infinity, -Infinity, 'a\ud800', { ['\udc00']: 1 }, undefined, sparse, cyclic])
       expect(outcome(canonicalJson, value)).toBe(outcome(referenceCanonicalJson, value));
+  });
+  it('on keys JSON.stringify would reorder or assignment would swallow: "10" and "9", "__proto__"', () => {
+    const value = JSON.parse('{"b":1,"10":2,"9":3,"__proto__":{"x":1},"a":[{"2":0,"10":1}]}') as unknown;
+    expect(canonicalJson(value)).toBe(referenceCanonicalJson(value));
+    expect(canonicalJson(value)).toBe('{"10":2,"9":3,"__proto__":{"x":1},"a":[{"10":1,"2":0}],"b":1}');
+  });
+
+  it('on what the fast path hands to the reference: NaN, infinities, lone surrogates, toJSON, cycles, deep nesting', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    const sparse: unknown[] = [];
+    sparse[0] = 1;
+    sparse[2] = 2;
+    const withToJson = Object.assign([1, 2], { toJSON: () => 'replaced' });
+    let deep: unknown = 0;
+    for (let i = 0; i < 20_000; i++) deep = { d: deep };
+    const values = [NaN, Infinity, 'a\ud800', { ['\udc00']: 1 }, undefined, sparse, cyclic, withToJson, deep];
+    for (const value of values) expect(outcome(canonicalJson, value)).toBe(outcome(referenceCanonicalJson, value));
+    expect(canonicalJson({ when: new Date(Date.UTC(2024, 0, 2)) })).toBe('{"when":"2024-01-02T00:00:00.000Z"}');
   });
 });
