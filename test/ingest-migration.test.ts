@@ -1,14 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Kysely } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ingestMigrations, type IngestTables } from '../src/modules/ingest/schema.js';
 import { migrate } from '../src/storage/migrations.js';
-import { openPostgres } from '../src/storage/postgres.js';
-import { openSqlite } from '../src/storage/sqlite.js';
-import type { Storage } from '../src/storage/storage.js';
-import { dropDatabase, freshDatabaseUrl, testDialect } from './support/database.js';
+import { testDialect } from './support/database.js';
+import { freshStorageEachTest } from './support/fresh-storage.js';
 
 const before = ingestMigrations.filter((m) => m.name < '0808');
 
@@ -22,26 +17,13 @@ const old = [
 ];
 
 describe(`ingest migration 0808: values keyed by integers (${testDialect})`, () => {
-  let storage: Storage;
-  let url: string | undefined;
-  let dir: string;
-  const db = () => storage.db as unknown as Kysely<IngestTables>;
-
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'bastion-ingest-migration-'));
-    url = await freshDatabaseUrl();
-    storage = url !== undefined ? openPostgres(url) : openSqlite(join(dir, 'bastion.db'));
-  });
-  afterEach(async () => {
-    await storage.close();
-    await dropDatabase(url);
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const fresh = freshStorageEachTest('bastion-ingest-migration-');
+  const db = () => fresh.storage.db as unknown as Kysely<IngestTables>;
 
   it('moves existing values into series, batches and points, and reads them back through ingest_values in order', async () => {
-    await migrate(storage, before);
+    await migrate(fresh.storage, before);
     await db().insertInto('ingest_values').values(old).execute();
-    expect(await migrate(storage, ingestMigrations)).toEqual(['0808_ingest_series_points']);
+    expect(await migrate(fresh.storage, ingestMigrations)).toEqual(['0808_ingest_series_points']);
 
     const series = await db().selectFrom('ingest_series').selectAll().orderBy('id').execute();
     expect(series.map((s) => [s.device_id, s.metric])).toEqual([

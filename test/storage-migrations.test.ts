@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migrate, type ModuleMigration } from '../src/storage/migrations.js';
 import { openPostgres } from '../src/storage/postgres.js';
-import { openSqlite } from '../src/storage/sqlite.js';
-import type { Storage } from '../src/storage/storage.js';
-import { dropDatabase, freshDatabaseUrl, testDialect } from './support/database.js';
+import { testDialect } from './support/database.js';
+import { freshStorageEachTest } from './support/fresh-storage.js';
 
 const table = (name: string): ModuleMigration => ({
   name,
@@ -15,32 +11,19 @@ const table = (name: string): ModuleMigration => ({
 });
 
 describe(`migrations (${testDialect})`, () => {
-  let storage: Storage;
-  let url: string | undefined;
-  let dir: string;
-
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'bastion-migrations-'));
-    url = await freshDatabaseUrl();
-    storage = url !== undefined ? openPostgres(url) : openSqlite(join(dir, 'bastion.db'));
-  });
-  afterEach(async () => {
-    await storage.close();
-    await dropDatabase(url);
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const fresh = freshStorageEachTest('bastion-migrations-');
 
   it("runs a module's new migration numbered before another module's that the database already ran", async () => {
-    expect(await migrate(storage, [table('0100_a'), table('0990_z')])).toEqual(['0100_a', '0990_z']);
-    expect(await migrate(storage, [table('0100_a'), table('0500_m'), table('0990_z')])).toEqual(['0500_m']);
+    expect(await migrate(fresh.storage, [table('0100_a'), table('0990_z')])).toEqual(['0100_a', '0990_z']);
+    expect(await migrate(fresh.storage, [table('0100_a'), table('0500_m'), table('0990_z')])).toEqual(['0500_m']);
   });
 
   it.runIf(testDialect === 'postgres')(
     'migrates a database in its own schema when another schema of the same database already holds migration tables',
     async () => {
-      expect(await migrate(storage, [table('0100_a')])).toEqual(['0100_a']); // the public schema's Bastion
-      const other = new URL(url!);
-      await sql`create schema second`.execute(storage.db);
+      expect(await migrate(fresh.storage, [table('0100_a')])).toEqual(['0100_a']); // the public schema's Bastion
+      const other = new URL(fresh.url!);
+      await sql`create schema second`.execute(fresh.storage.db);
       other.searchParams.set('options', '-c search_path=second');
       const second = openPostgres(other.toString());
       try {
@@ -58,9 +41,9 @@ describe(`migrations (${testDialect})`, () => {
   it.runIf(testDialect === 'postgres')(
     'keeps using the migration table search_path finds when an empty schema comes before it in search_path',
     async () => {
-      expect(await migrate(storage, [table('0100_a')])).toEqual(['0100_a']);
-      await sql`create schema first`.execute(storage.db);
-      const ahead = new URL(url!);
+      expect(await migrate(fresh.storage, [table('0100_a')])).toEqual(['0100_a']);
+      await sql`create schema first`.execute(fresh.storage.db);
+      const ahead = new URL(fresh.url!);
       ahead.searchParams.set('options', '-c search_path=first,public');
       const reopened = openPostgres(ahead.toString());
       try {
