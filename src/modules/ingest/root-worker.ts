@@ -31,9 +31,6 @@ function root(text) {
 parentPort.on('message', ({ id, text }) => parentPort.postMessage({ id, root: root(text) }));
 `;
 
-/** The worker's young generation in MiB (V8's semi-spaces and their copy). */
-const YOUNG_MB = 8;
-
 /** Below this many rows the round trip to the worker costs more than it saves. */
 const MIN_ROWS = 256;
 
@@ -41,10 +38,7 @@ type Pending = { resolve: (root: Buffer) => void; reject: (error: Error) => void
 
 /** One worker and the requests it owes answers to; a failed worker fails only its own requests. */
 class Hasher {
-  // Everything the worker allocates (a row's leaf input, its 32-byte hash) dies within the batch, yet its young
-  // generation grew like the main thread's, to 64 MiB semi-spaces: measured in the ingest bench, capping it
-  // took ~20 MB off the peak RSS for no measurable CPU (scavenges of dead objects are cheap).
-  readonly worker = new Worker(SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
+  readonly worker = new Worker(SOURCE, { eval: true });
   readonly pending = new Map<number, Pending>();
   failed = false;
 
