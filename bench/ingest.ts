@@ -60,6 +60,12 @@ export async function run(): Promise<void> {
         ? ''
         : ` (private ${rss.anonMb.toFixed(0)} MB, file-backed ${rss.fileMb!.toFixed(0)} MB)`;
     console.log(`\n4. Memory: peak RSS during the Bastion runs ${peakMb.toFixed(0)} MB${split}`);
+    if (rss.heapTotalMb !== undefined)
+      console.log(
+        `   at the peak: V8 heap ${rss.heapTotalMb.toFixed(0)} MB reserved (young generation ` +
+          `${rss.newSpaceMb!.toFixed(0)} MB), ${rss.heapUsedMb!.toFixed(0)} MB used; ` +
+          `outside it ${rss.externalMb!.toFixed(0)} MB external (${rss.arrayBuffersMb!.toFixed(0)} MB of Buffers)`,
+      );
     console.log(`   RSS when the first measured run started: ${startMb.toFixed(0)} MB (code, database caches)`);
 
     const ratios = {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 const MB = 1024 * 1024;
 
@@ -20,6 +21,13 @@ export interface PeakRss {
   /** At the peak: private memory and file-backed pages (SQLite maps the database file into memory). */
   anonMb?: number;
   fileMb?: number;
+  /** At the peak, from process.memoryUsage(): V8's heap (reserved and used) and memory outside it. */
+  heapTotalMb?: number;
+  /** Of the heap, the young generation (new space), which V8 grows with the allocation rate. */
+  newSpaceMb?: number;
+  heapUsedMb?: number;
+  externalMb?: number;
+  arrayBuffersMb?: number;
 }
 
 /**
@@ -32,7 +40,17 @@ export async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T
     const now = process.memoryUsage.rss() / MB;
     if (now <= rss.peakMb) return;
     const split = residentMb();
-    Object.assign(rss, { peakMb: now, anonMb: split?.anon, fileMb: split?.file });
+    const usage = process.memoryUsage();
+    Object.assign(rss, {
+      peakMb: now,
+      anonMb: split?.anon,
+      fileMb: split?.file,
+      heapTotalMb: usage.heapTotal / MB,
+      heapUsedMb: usage.heapUsed / MB,
+      newSpaceMb: (getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? NaN) / MB,
+      externalMb: usage.external / MB,
+      arrayBuffersMb: usage.arrayBuffers / MB,
+    });
   };
   sample();
   const timer = setInterval(sample, 20);

@@ -12,21 +12,23 @@ const SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const crypto = require('node:crypto');
 // crypto.hash (one-shot) since Node 20.12; createHash before.
-const hash = crypto.hash ?? ((algorithm, data) => crypto.createHash(algorithm).update(data).digest());
+const hash = crypto.hash ?? ((algorithm, data, encoding) => crypto.createHash(algorithm).update(data).digest(encoding));
 const NODE = Buffer.alloc(65, 1);
+// Digests travel as 32-character latin1 ("binary") strings, which round-trip every byte: a Buffer per digest
+// was an ArrayBuffer with its own backing store outside the heap, two per row, freed only by the collector.
 function root(text) {
-  let level = text.split('\\n').map((row) => hash('sha256', '\\u0000' + row, 'buffer'));
+  let level = text.split('\\n').map((row) => hash('sha256', '\\u0000' + row, 'binary'));
   while (level.length > 1) {
     const next = [];
     for (let i = 0; i + 1 < level.length; i += 2) {
-      level[i].copy(NODE, 1);
-      level[i + 1].copy(NODE, 33);
-      next.push(hash('sha256', NODE, 'buffer'));
+      NODE.write(level[i], 1, 'latin1');
+      NODE.write(level[i + 1], 33, 'latin1');
+      next.push(hash('sha256', NODE, 'binary'));
     }
     if (level.length % 2 === 1) next.push(level[level.length - 1]);
     level = next;
   }
-  return level[0];
+  return Buffer.from(level[0], 'latin1');
 }
 parentPort.on('message', ({ id, text }) => parentPort.postMessage({ id, root: root(text) }));
 `;
