@@ -27,8 +27,11 @@ afterAll(async () => {
 async function liveColumns(bastion: Bastion): Promise<string[]> {
   const { db, dialect } = bastion.storage;
   if (dialect === 'postgres') {
-    const { rows } = await sql<{ t: string; c: string }>`select table_name as t, column_name as c
-      from information_schema.columns where table_schema = current_schema()`.execute(db);
+    // Tables only, as on SQLite below: a view (ingest_values) holds no data of its own to classify.
+    const { rows } = await sql<{ t: string; c: string }>`select c.table_name as t, c.column_name as c
+      from information_schema.columns c
+      join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+      where c.table_schema = current_schema() and t.table_type = 'BASE TABLE'`.execute(db);
     return rows.map((r) => `${r.t}.${r.c}`);
   }
   const { rows: tables } = await sql<{ name: string }>`select name from sqlite_master

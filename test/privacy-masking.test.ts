@@ -48,6 +48,8 @@ function urlOf(path: string): string | undefined {
     '/api/audit/records/{seq}': '/api/audit/records/1',
     '/api/audit/consistency': '/api/audit/consistency?from=1&to=2',
     '/api/recipes/{code}/diff': `/api/recipes/${RECIPE}/diff?from=1&to=1`,
+    // No device is seeded: an unknown one still walks the route's answer.
+    '/api/ingest/devices/{name}/values': '/api/ingest/devices/no-such-press/values?metric=Temperature',
   };
   if (fill[path] !== undefined) return fill[path];
   const filled = path
