@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../src/http/index.js';
 import type { TestBastion } from './support/bastion.js';
 import { testDialect } from './support/database.js';
-import { httpTestBastion, login } from './support/http.js';
+import { adminSession, httpTestBastion, login } from './support/http.js';
 import { makeUser, type TestUser } from './support/identity.js';
 
 // What the web application asks at every load: who is signed in, what may they do, and the CSRF token of
@@ -63,5 +63,39 @@ describe(`the signed-in account as the browser sees it (${testDialect})`, () => 
     expect(me.permissions).not.toContain('identity.users.manage');
     expect(me.permissions).not.toContain('audit.read');
     expect(me.permissions).not.toContain('identity.session.create'); // public: not a grant of the role
+  });
+
+  it("lists each account exactly its own role set's permissions, and a custom role granted to a live session at its next request", async () => {
+    const admin = await adminSession(app, t);
+    const defined = await app.inject({
+      method: 'POST',
+      url: '/api/roles',
+      headers: admin.headers,
+      payload: { name: 'me-audit-reader', description: 'reads the audit log', permissions: ['audit.read'] },
+    });
+    expect(defined.statusCode, defined.body).toBe(200);
+    const reader = await makeUser(t.bastion, app, { username: 'rita' });
+    const readerSession = await login(app, reader.username, reader.password);
+    const permissionsOf = async (headers: Record<string, string>) =>
+      (await app.inject({ url: '/api/auth/me', headers })).json<{ permissions: string[] }>().permissions;
+
+    const without = await permissionsOf(readerSession.headers);
+    expect(without).not.toContain('audit.read');
+    expect(without).toEqual([...without].sort());
+    const operatorList = await permissionsOf((await login(app, operator.username, operator.password)).headers);
+    expect(operatorList).toContain('production.orders.execute');
+
+    const granted = await app.inject({
+      method: 'POST',
+      url: '/api/grants',
+      headers: admin.headers,
+      payload: { userId: reader.id, role: 'me-audit-reader', scope: '/' },
+    });
+    expect(granted.statusCode, granted.body).toBe(200);
+    expect(await permissionsOf(readerSession.headers)).toEqual([...without, 'audit.read'].sort());
+    // Another role set asking in between changes nothing for the first.
+    const operatorAgain = await permissionsOf((await login(app, operator.username, operator.password)).headers);
+    expect(operatorAgain).toEqual(operatorList);
+    expect(operatorAgain).not.toContain('audit.read');
   });
 });
