@@ -4,7 +4,7 @@ import type { FieldCipher } from '../../kernel/privacy/cipher.js';
 import type { ReadDb } from '../../kernel/store.js';
 import { openAccount } from './personal-data.js';
 import type { Database } from './db.js';
-import { publicUser } from './users-store.js';
+import { PUBLIC_USER_COLUMNS, publicUser } from './users-store.js';
 
 const USER_ORDER: KeysetOrder = { sort: 'username', id: 'id', direction: 'asc', sortType: 'string' };
 
@@ -23,7 +23,7 @@ export async function pageUsers(
   filter: UserFilter,
   page: { limit: number; cursor?: string },
 ) {
-  let query = db.selectFrom('users').selectAll();
+  let query = db.selectFrom('users').select(PUBLIC_USER_COLUMNS);
   const { kind, disabled, role } = filter;
   if (kind !== undefined) query = query.where('kind', '=', kind);
   if (disabled !== undefined) query = query.where('disabled', '=', disabled ? 1 : 0);

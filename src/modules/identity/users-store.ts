@@ -36,8 +36,27 @@ export async function revokeSessions(
   return Number(result.numUpdatedRows);
 }
 
+/**
+ * The columns an account's public view is made of. Lists read only these, so a page of accounts never loads a
+ * password hash or a TOTP secret into memory at all.
+ */
+export const PUBLIC_USER_COLUMNS = [
+  'id',
+  'username',
+  'display_name',
+  'kind',
+  'vendor',
+  'disabled',
+  'locked_until',
+  'expires_at',
+  'totp_enabled',
+  'must_change_password',
+  'created_at',
+] as const satisfies readonly (keyof UserRow)[];
+export type PublicUserRow = Pick<UserRow, (typeof PUBLIC_USER_COLUMNS)[number]>;
+
 /** The view of an account that leaves this module: never a hash or a secret. */
-export function publicUser(user: UserRow, now = Date.now()) {
+export function publicUser(user: PublicUserRow, now = Date.now()) {
   return {
     id: user.id,
     username: user.username,
