@@ -6,7 +6,7 @@ import { accessMatrix } from '../src/modules/identity/matrix.js';
 import { createTestBastion, type TestBastion } from './support/bastion.js';
 import { testDialect } from './support/database.js';
 import { adminSession, totpNow, type Session } from './support/http.js';
-import { enrolledSession, makeUser, sessionOf, type TestUser } from './support/identity.js';
+import { defineRole, enrolledSession, makeUser, sessionOf, type TestUser } from './support/identity.js';
 import { seedPlant } from './support/plant.js';
 
 // IEC 62443-3-3 SR 2.1 (RE2 roles, RE3 supervisor override, RE4 dual approval); OWASP ASVS V4.
@@ -202,8 +202,7 @@ describe(`authorization (${testDialect})`, () => {
   });
 
   it('grants custom roles made of declared permissions, and refuses undeclared or public ones', async () => {
-    const define = (payload: object) =>
-      app.inject({ method: 'POST', url: '/api/roles', headers: admin.headers, payload });
+    const define = (role: { name: string; description: string; permissions: string[] }) => defineRole(app, admin, role);
     expect(
       (await define({ name: 'audit-reader', description: 'reads the audit log', permissions: ['audit.read'] }))
         .statusCode,
@@ -223,11 +222,10 @@ describe(`authorization (${testDialect})`, () => {
   });
 
   it('lists the built-in roles with their declared permissions and the custom roles defined since, to readers only', async () => {
-    const created = await app.inject({
-      method: 'POST',
-      url: '/api/roles',
-      headers: admin.headers,
-      payload: { name: 'line-reader', description: 'reads orders', permissions: ['production.orders.read'] },
+    const created = await defineRole(app, admin, {
+      name: 'line-reader',
+      description: 'reads orders',
+      permissions: ['production.orders.read'],
     });
     expect(created.statusCode, created.body).toBe(200);
     const listed = await app.inject({ url: '/api/roles', headers: officerSession.headers });
@@ -252,12 +250,7 @@ describe(`authorization (${testDialect})`, () => {
 
   it('refuses a custom role with an empty, blank or undeclared permission name (400, never 500), and grants a role stored with one before', async () => {
     const define = (permissions: string[]) =>
-      app.inject({
-        method: 'POST',
-        url: '/api/roles',
-        headers: admin.headers,
-        payload: { name: 'fuzzed-role', description: 'x', permissions },
-      });
+      defineRole(app, admin, { name: 'fuzzed-role', description: 'x', permissions });
     for (const permissions of [[''], [' '], ['audit.read', ''], ['audit'], ['audit.nothing']]) {
       const response = await define(permissions);
       expect(response.statusCode, JSON.stringify(permissions)).toBe(400);

@@ -4,7 +4,7 @@ import { SESSION_COOKIE } from '../src/http/index.js';
 import type { TestBastion } from './support/bastion.js';
 import { testDialect } from './support/database.js';
 import { adminSession, httpTestBastion, login } from './support/http.js';
-import { makeUser, type TestUser } from './support/identity.js';
+import { defineRole, makeUser, type TestUser } from './support/identity.js';
 
 // What the web application asks at every load: who is signed in, what may they do, and the CSRF token of
 // the session cookie (the page keeps it in memory only, so after a reload it must be able to ask again).
@@ -67,11 +67,10 @@ describe(`the signed-in account as the browser sees it (${testDialect})`, () => 
 
   it("lists each account exactly its own role set's permissions, and a custom role granted to a live session at its next request", async () => {
     const admin = await adminSession(app, t);
-    const defined = await app.inject({
-      method: 'POST',
-      url: '/api/roles',
-      headers: admin.headers,
-      payload: { name: 'me-audit-reader', description: 'reads the audit log', permissions: ['audit.read'] },
+    const defined = await defineRole(app, admin, {
+      name: 'me-audit-reader',
+      description: 'reads the audit log',
+      permissions: ['audit.read'],
     });
     expect(defined.statusCode, defined.body).toBe(200);
     const reader = await makeUser(t.bastion, app, { username: 'rita' });

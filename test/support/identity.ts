@@ -64,3 +64,12 @@ export function loginAttempt(
 ) {
   return app.inject({ method: 'POST', url: '/api/auth/login', headers, payload: { username, password } });
 }
+
+/** Defines a custom role over HTTP (POST /api/roles) as `session`; returns the answer, whatever it is. */
+export function defineRole(
+  app: FastifyInstance,
+  session: Pick<Session, 'headers'>,
+  role: { name: string; description: string; permissions: string[] },
+) {
+  return app.inject({ method: 'POST', url: '/api/roles', headers: session.headers, payload: role });
+}
