@@ -19,7 +19,9 @@ const file = (description: string) => Type.Optional(Type.String({ minLength: 1, 
 /**
  * `tls`: TLS to PostgreSQL, with libpq's meaning of each mode (docs/OPERATIONS.md, "PostgreSQL over TLS"). Every
  * key is optional so that the same setting in the URL (`sslmode`, `sslrootcert`, `sslcert`, `sslkey`) is allowed
- * as long as both say the same thing. `sqlite`: the memory SQLite may use (unused with PostgreSQL).
+ * as long as both say the same thing. `sqlite`: the memory SQLite may use (unused with PostgreSQL). `postgres`:
+ * `preparedStatements` false sends every query unnamed, for a pooler in transaction mode that does not keep
+ * prepared statements (storage/postgres-statements.ts).
  */
 export const databaseConfig = Type.Object(
   {
@@ -54,6 +56,15 @@ export const databaseConfig = Type.Object(
           maximum: 65_536,
           default: DEFAULT_SQLITE_CACHE_MB,
           description: "an integer from 1 to 65536 (MiB of SQLite's page cache)",
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    postgres: Type.Object(
+      {
+        preparedStatements: Type.Boolean({
+          default: true,
+          description: 'true or false (false: every query unnamed, as a pooler in transaction mode may need)',
         }),
       },
       { additionalProperties: false, default: {} },

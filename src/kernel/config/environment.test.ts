@@ -80,6 +80,7 @@ function sampleOf(name: string): { text: string; value: unknown } {
     BASTION_DATABASE_ALLOW_PLAINTEXT: { text: 'true', value: true },
     BASTION_DATABASE_SQLITE_MMAP_MB: { text: '128', value: 128 },
     BASTION_DATABASE_SQLITE_CACHE_MB: { text: '64', value: 64 },
+    BASTION_DATABASE_POSTGRES_PREPARED_STATEMENTS: { text: 'false', value: false },
     BASTION_LOG_LEVEL: { text: 'warn', value: 'warn' },
     BASTION_LOG_FORMAT: { text: 'pretty', value: 'pretty' },
     BASTION_HTTP_PLAIN: { text: 'true', value: true },

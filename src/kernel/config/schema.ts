@@ -336,6 +336,10 @@ export const environmentKeys: Record<string, { path: string[]; kind: EnvKind }> 
   BASTION_DATABASE_ALLOW_PLAINTEXT: { path: ['database', 'tls', 'allowPlaintext'], kind: 'boolean' },
   BASTION_DATABASE_SQLITE_MMAP_MB: { path: ['database', 'sqlite', 'mmapMb'], kind: 'integer' },
   BASTION_DATABASE_SQLITE_CACHE_MB: { path: ['database', 'sqlite', 'cacheMb'], kind: 'integer' },
+  BASTION_DATABASE_POSTGRES_PREPARED_STATEMENTS: {
+    path: ['database', 'postgres', 'preparedStatements'],
+    kind: 'boolean',
+  },
   BASTION_LOG_LEVEL: { path: ['logLevel'], kind: 'string' },
   BASTION_LOG_FORMAT: { path: ['logFormat'], kind: 'string' },
   BASTION_HTTP_PLAIN: { path: ['http', 'plain'], kind: 'boolean' },
