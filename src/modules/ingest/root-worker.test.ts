@@ -25,6 +25,25 @@ describe('batchRootOffThread', () => {
     }
   });
 
+  it('equals batchRoot for -0, exponents, non-finite numbers, escaped texts, a row with both num and text, and interleaved devices', async () => {
+    const base = { deviceId: 'd"\\1', metric: 'tab\there "quoted" \u2028', ts: 0, num: null, text: null };
+    const rows: ValueRow[] = [
+      { ...base, num: -0 },
+      { ...base, ts: -1, num: 1e21 },
+      { ...base, ts: 2 ** 53 - 1, num: 5e-324 },
+      { ...base, num: -1.5e-7, text: 'both a number and a text' },
+      { ...base, deviceId: 'other', text: '' },
+      { ...base, metric: 'm2', num: 0.1 + 0.2 },
+      { ...base, num: Infinity },
+      { ...base, num: NaN },
+      { ...base, text: 'control \u0001 and \u007f and emoji \u{1F600}' },
+    ];
+    // Devices interleaved, not in runs: each row must still get its own (device, metric) pair.
+    const many = Array.from({ length: 600 }, (_, i) => ({ ...rows[i % rows.length]!, ts: i }));
+    for (const batch of [rows, many])
+      expect((await rootInWorker(batch)).toString('hex')).toBe(batchRoot(batch).toString('hex'));
+  });
+
   it('answers concurrent requests each with its own root', async () => {
     const batches = [300, 500, 700].map((n) => Array.from({ length: n }, (_, i) => row(i + n)));
     const roots = await Promise.all(batches.map(batchRootOffThread));
